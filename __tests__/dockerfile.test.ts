@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { hasStage, readDockerfile } from '../src/dockerfile.js';
+
+const DOCKERFILE = `ARG BASE=127.0.0.1:5000
+FROM \${BASE}/base/go:1.26 AS Builder
+WORKDIR /src
+RUN --mount=type=cache,id=gomod,target=/go/pkg/mod \\
+    --mount=type=cache,target=/root/.cache/go-build,sharing=locked,uid=0 \\
+    go build ./...
+# a comment that says FROM scratch AS fake
+FROM scratch
+RUN --mount=type=bind,target=/x true
+COPY --from=builder /out /out
+`;
+
+describe('readDockerfile', () => {
+  const facts = readDockerfile(DOCKERFILE);
+  it('finds the stages, named in lower case as BuildKit names them, and unnamed by index', () => {
+    expect(facts.stages.map(s => s.name)).toEqual(['builder', '1']);
+    expect(hasStage(facts, 'BUILDER')).toBe(true);
+    expect(hasStage(facts, 'fake')).toBe(false);
+  });
+  it('finds the cache mounts with their options; the id defaults to the target', () => {
+    expect(facts.cacheMounts).toEqual([
+      { stage: 'builder', id: 'gomod', target: '/go/pkg/mod', sharing: undefined, uid: undefined, gid: undefined },
+      { stage: 'builder', id: '/root/.cache/go-build', target: '/root/.cache/go-build', sharing: 'locked', uid: '0', gid: undefined }
+    ]);
+  });
+});

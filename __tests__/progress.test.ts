@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ProgressReader, stageFullyCached } from '../src/run/progress.js';
+import { buildFailure, isMissingImage, pushedDigest } from '../src/run/outcome.js';
+
+// Output of dockerd 20.10's BuildKit with --progress=plain, shortened.
+const PLAIN = `#1 [internal] load build definition from Dockerfile
+#1 sha256:2b1e
+#1 transferring dockerfile: 38B done
+#1 DONE 0.0s
+
+#4 [builder 1/5] FROM 127.0.0.1:5000/base/go:1.26@sha256:aa
+#4 DONE 0.0s
+
+#5 importing cache manifest from 127.0.0.1:5000/e2e/hello:builder
+#5 DONE 0.1s
+
+#6 [builder 2/5] WORKDIR /src
+#6 CACHED
+
+#7 [builder 3/5] COPY go.mod go.sum ./
+#7 CACHED
+
+#8 [builder 4/5] RUN go mod download
+#8 CACHED
+
+#9 [builder 5/5] RUN go build -o /out/app ./cmd/app
+#9 0.512 compiling
+#9 DONE 12.5s
+`;
+
+describe('ProgressReader', () => {
+  const reader = new ProgressReader();
+  for (const line of PLAIN.split('\n')) reader.line(line);
+  it('reads every vertex with its final status', () => {
+    expect(reader.all().map(v => [v.id, v.status])).toEqual([
+      [1, 'done'],
+      [4, 'done'],
+      [5, 'done'],
+      [6, 'cached'],
+      [7, 'cached'],
+      [8, 'cached'],
+      [9, 'done']
+    ]);
+  });
+  it('keeps only Dockerfile steps as steps, with stage and instruction', () => {
+    const steps = reader.steps();
+    expect(steps.map(s => s.position)).toEqual(['1/5', '2/5', '3/5', '4/5', '5/5']);
+    expect(steps[4]).toMatchObject({ stage: 'builder', instruction: 'RUN go build -o /out/app ./cmd/app', seconds: 12.5 });
+  });
+  it('calls a stage fully cached only when every step but FROM is CACHED', () => {
+    expect(stageFullyCached(reader.steps(), 'builder')).toBe(false);
+    const cached = reader.steps().map(v => (v.position === '5/5' ? { ...v, status: 'cached' as const } : v));
+    expect(stageFullyCached(cached, 'builder')).toBe(true);
+    expect(stageFullyCached(cached, 'other')).toBe(false);
+  });
+  it('records errors', () => {
+    const r = new ProgressReader();
+    r.line('#3 [builder 2/2] RUN false');
+    r.line('#3 ERROR: process "/bin/sh -c false" did not complete successfully: exit code: 1');
+    expect(r.steps()[0]).toMatchObject({ status: 'error', error: 'process "/bin/sh -c false" did not complete successfully: exit code: 1' });
+  });
+});
+
+describe('outcome readers', () => {
+  it('knows a missing tag from the registry answer', () => {
+    expect(isMissingImage(['Error response from daemon: manifest for 127.0.0.1:5000/x:latest not found: manifest unknown: manifest unknown'])).toBe(true);
+    expect(isMissingImage(['Error response from daemon: Get "https://r/v2/": dial tcp: connection refused'])).toBe(false);
+  });
+  it('reads the digest from docker push', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    expect(pushedDigest(['abc: Pushed', `latest: digest: ${digest} size: 528`])).toBe(digest);
+    expect(pushedDigest(['nothing'])).toBeUndefined();
+  });
+  it('finds the reason and the Dockerfile line of a failed build', () => {
+    expect(
+      buildFailure([
+        '#9 ERROR: process "/bin/sh -c go build" did not complete successfully: exit code: 1',
+        '------',
+        'Dockerfile:9',
+        '--------------------',
+        'error: failed to solve: process "/bin/sh -c go build" did not complete successfully: exit code: 1'
+      ])
+    ).toEqual({ message: 'error: failed to solve: process "/bin/sh -c go build" did not complete successfully: exit code: 1', line: 9 });
+  });
+});

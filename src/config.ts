@@ -1,0 +1,159 @@
+// Every input is read and checked here, before any command runs. Pure but for reading the Dockerfile.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readDockerfile, hasStage, type DockerfileFacts } from './dockerfile.js';
+import {
+  InputError,
+  parseBoolean,
+  parseChoice,
+  parseKeyValues,
+  parseList,
+  type InputReader
+} from './inputs.js';
+import { isValidTag, parseRepository, splitTaggedRef, type Repository } from './reference.js';
+
+export const CACHE_STRATEGIES = ['auto', 'pull', 'buildx'] as const;
+export type CacheStrategy = (typeof CACHE_STRATEGIES)[number];
+
+export interface Secret {
+  id: string;
+  value: string;
+}
+
+export interface Login {
+  registry: string;
+  username: string;
+  password: string;
+}
+
+export interface Config {
+  image: Repository;
+  /** Absolute path of the build context. */
+  context: string;
+  /** Absolute path of the Dockerfile. */
+  file: string;
+  dockerfile: DockerfileFacts;
+  builderTarget: string;
+  /** Extra tags as full references (a bare tag is put on `image`). */
+  extraTags: string[];
+  push: boolean;
+  pullPrevious: boolean;
+  buildArgs: string[];
+  labels: string[];
+  secrets: Secret[];
+  network?: string;
+  noCache: boolean;
+  cacheStrategy: CacheStrategy;
+  login?: Login;
+  /** The commit being built: tags the image and labels it. */
+  commit: string;
+  /** URL of the repository, for the org.opencontainers.image.source label. */
+  source?: string;
+}
+
+export interface ConfigEnvironment {
+  env: Record<string, string | undefined>;
+  /** Where relative paths start: GITHUB_WORKSPACE on a runner. */
+  workspace: string;
+}
+
+const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+const COMMIT = /^[0-9a-f]{7,64}$/;
+
+export function readConfig(input: InputReader, { env, workspace }: ConfigEnvironment): Config {
+  const imageRaw = input('image').trim();
+  if (imageRaw === '') throw new InputError('image', 'is required: the repository to push, without tag, e.g. ghcr.io/acme/api');
+  if (/[:@]/.test(imageRaw.slice(imageRaw.indexOf('/') + 1)) && parseRepository(imageRaw) === undefined) {
+    throw new InputError('image', `'${imageRaw}' has a tag or digest; give the repository only (the action chooses the tags)`);
+  }
+  const image = parseRepository(imageRaw);
+  if (!image) {
+    throw new InputError('image', `'${imageRaw}' is not a valid repository name (lower case, e.g. ghcr.io/acme/api)`);
+  }
+
+  const context = path.resolve(workspace, input('context').trim() || '.');
+  if (!isDirectory(context)) throw new InputError('context', `'${context}' is not a directory`);
+  const file = path.resolve(context, input('file').trim() || 'Dockerfile');
+  if (!isFile(file)) throw new InputError('file', `'${file}' does not exist or is not a file`);
+  const dockerfile = readDockerfile(fs.readFileSync(file, 'utf8'));
+
+  const builderTarget = input('builder-target').trim() || 'builder';
+  if (!hasStage(dockerfile, builderTarget)) {
+    const named = dockerfile.stages.filter(s => s.name !== String(s.index)).map(s => s.name);
+    throw new InputError(
+      'builder-target',
+      `the Dockerfile ${file} defines no stage '${builderTarget}' (named stages: ${named.join(', ') || 'none'})`
+    );
+  }
+
+  const extraTags = parseList(input('tags')).map(tag => fullTag(image.name, tag));
+
+  const commit = (env.GITHUB_SHA ?? '').trim();
+  if (!COMMIT.test(commit)) {
+    throw new InputError(
+      'GITHUB_SHA',
+      commit === ''
+        ? 'is not set: the action tags the image with the commit, so it runs inside a workflow (or set GITHUB_SHA)'
+        : `'${commit}' is not a commit SHA`
+    );
+  }
+
+  const secrets = parseKeyValues('secrets', input('secrets'), { secret: true }).map(({ key, value }) => {
+    if (!SECRET_ID.test(key)) throw new InputError('secrets', `secret id '${key}' may only have letters, digits, '.', '_' and '-'`);
+    return { id: key, value };
+  });
+
+  const username = input('registry-username').trim();
+  const password = input('registry-password');
+  if ((username === '') !== (password === '')) {
+    throw new InputError(
+      username === '' ? 'registry-username' : 'registry-password',
+      'registry-username and registry-password go together: give both, or neither to use an earlier docker login'
+    );
+  }
+
+  const network = input('network').trim();
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  return {
+    image,
+    context,
+    file,
+    dockerfile,
+    builderTarget: builderTarget.toLowerCase(),
+    extraTags,
+    push: parseBoolean('push', input('push'), true),
+    pullPrevious: parseBoolean('pull-previous', input('pull-previous'), false),
+    buildArgs: parseKeyValues('build-args', input('build-args')).map(({ key, value }) => `${key}=${value}`),
+    labels: parseKeyValues('labels', input('labels')).map(({ key, value }) => `${key}=${value}`),
+    secrets,
+    network: network === '' ? undefined : network,
+    noCache: parseBoolean('no-cache', input('no-cache'), false),
+    cacheStrategy: parseChoice('cache-strategy', input('cache-strategy'), CACHE_STRATEGIES, 'auto'),
+    login: username === '' ? undefined : { registry: image.registry, username, password },
+    commit,
+    source: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined
+  };
+}
+
+/** A bare tag goes on the image; a full reference must be a valid repository with a valid tag. */
+function fullTag(image: string, item: string): string {
+  const tagged = splitTaggedRef(item);
+  if (tagged && item.includes('/')) {
+    if (!parseRepository(tagged.repository) || !isValidTag(tagged.tag)) {
+      throw new InputError('tags', `'${item}' is not a valid image reference (repository:tag)`);
+    }
+    return item;
+  }
+  if (!isValidTag(item)) {
+    throw new InputError('tags', `'${item}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')`);
+  }
+  return `${image}:${item}`;
+}
+
+function isDirectory(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function isFile(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+}

@@ -1,0 +1,71 @@
+// What the action needs to know of a Dockerfile, read with a real parser (dockerfile-ast).
+import { DockerfileParser } from 'dockerfile-ast';
+
+export interface Stage {
+  /** The stage's name as BuildKit knows it (lower case), or its index when it has no name. */
+  name: string;
+  index: number;
+  baseImage: string;
+}
+
+export interface CacheMount {
+  stage: string;
+  id: string;
+  target: string;
+  sharing?: string;
+  uid?: string;
+  gid?: string;
+}
+
+export interface DockerfileFacts {
+  stages: Stage[];
+  cacheMounts: CacheMount[];
+}
+
+export function readDockerfile(content: string): DockerfileFacts {
+  const dockerfile = DockerfileParser.parse(content);
+  const stages: Stage[] = [];
+  const cacheMounts: CacheMount[] = [];
+  dockerfile.getFROMs().forEach((from, index) => {
+    stages.push({
+      name: from.getBuildStage()?.toLowerCase() ?? String(index),
+      index,
+      baseImage: from.getImage() ?? ''
+    });
+  });
+  for (const instruction of dockerfile.getInstructions()) {
+    if (instruction.getKeyword() !== 'RUN') continue;
+    const stage = stageAt(stages, dockerfile.getFROMs().map(f => f.getRange().start.line), instruction.getRange().start.line);
+    for (const flag of (instruction as unknown as FlagHolder).getFlags()) {
+      if (flag.getName() !== 'mount') continue;
+      const options = Object.fromEntries(flag.getOptions().map(o => [o.getName(), o.getValue() ?? '']));
+      if (options.type !== 'cache' || !options.target) continue;
+      cacheMounts.push({
+        stage,
+        // BuildKit uses the target as the id when none is given.
+        id: options.id || options.target,
+        target: options.target,
+        sharing: options.sharing,
+        uid: options.uid,
+        gid: options.gid
+      });
+    }
+  }
+  return { stages, cacheMounts };
+}
+
+interface FlagHolder {
+  getFlags(): Array<{ getName(): string; getOptions(): Array<{ getName(): string; getValue(): string | null }> }>;
+}
+
+function stageAt(stages: Stage[], fromLines: number[], line: number): string {
+  let current = stages[0]?.name ?? '0';
+  fromLines.forEach((fromLine, i) => {
+    if (fromLine <= line) current = stages[i].name;
+  });
+  return current;
+}
+
+export function hasStage(facts: DockerfileFacts, name: string): boolean {
+  return facts.stages.some(stage => stage.name === name.toLowerCase());
+}

@@ -1,0 +1,138 @@
+// The pull path: the seed recipe under BuildKit, with inline cache on a builder tag and on latest.
+import * as path from 'node:path';
+import type { Config } from '../config.js';
+import type { Facts } from '../facts.js';
+import type { Plan, Refs, SecretFile, Step } from './types.js';
+
+const BUILD_ENV = { DOCKER_BUILDKIT: '1' };
+
+export function refsFor(config: Config): Refs {
+  const image = config.image.name;
+  const builder = `${image}:${config.builderTarget}`;
+  const latest = `${image}:latest`;
+  const commit = `${image}:${config.commit}`;
+  const finalTags = unique([commit, latest, ...config.extraTags]);
+  return { builder, latest, commit, finalTags, pushed: unique([builder, ...finalTags]) };
+}
+
+export function planPull(config: Config, facts: Facts): Plan {
+  const refs = refsFor(config);
+  const notes: string[] = [];
+  const steps: Step[] = [];
+  const secretFiles: SecretFile[] = config.secrets.map(secret => ({
+    secretId: secret.id,
+    path: path.join(facts.tempDir, `secret-${secret.id}`)
+  }));
+
+  if (config.login) {
+    steps.push({
+      id: 'login',
+      phase: 'login',
+      title: `Log in to ${config.login.registry}`,
+      argv: ['docker', 'login', config.login.registry, '--username', config.login.username, '--password-stdin'],
+      stdin: 'registry-password',
+      onFailure: 'stop',
+      hint: 'check registry-username and registry-password'
+    });
+  }
+
+  const useCache = !config.noCache;
+  if (!useCache) notes.push('no-cache: every step is built again and the caches are written afresh');
+  if (useCache && config.pullPrevious) {
+    for (const ref of [refs.builder, refs.latest]) {
+      steps.push({
+        id: `pull-${ref === refs.builder ? 'builder' : 'latest'}`,
+        phase: 'pull',
+        title: `Pull ${ref}`,
+        argv: ['docker', 'pull', ref],
+        onFailure: 'warn',
+        missingIsNormal: true
+      });
+    }
+  }
+
+  const cacheFrom = (...from: string[]) => (useCache ? from.flatMap(ref => ['--cache-from', ref]) : ['--no-cache']);
+  steps.push({
+    id: 'build-builder',
+    phase: 'build-builder',
+    title: `Build stage ${config.builderTarget}`,
+    argv: [
+      ...buildCommand(config, secretFiles),
+      '--target',
+      config.builderTarget,
+      ...cacheFrom(refs.builder),
+      '--tag',
+      refs.builder,
+      '--iidfile',
+      path.join(facts.tempDir, 'builder.iid'),
+      config.context
+    ],
+    env: BUILD_ENV,
+    onFailure: 'stop',
+    build: { iidfile: path.join(facts.tempDir, 'builder.iid'), stage: config.builderTarget }
+  });
+
+  steps.push({
+    id: 'build-final',
+    phase: 'build-final',
+    title: 'Build the image',
+    argv: [
+      ...buildCommand(config, secretFiles),
+      ...cacheFrom(refs.builder, refs.latest),
+      ...ociLabels(config, facts).flatMap(label => ['--label', label]),
+      ...refs.finalTags.flatMap(tag => ['--tag', tag]),
+      '--iidfile',
+      path.join(facts.tempDir, 'final.iid'),
+      config.context
+    ],
+    env: BUILD_ENV,
+    onFailure: 'stop',
+    build: { iidfile: path.join(facts.tempDir, 'final.iid'), stage: '' }
+  });
+
+  if (config.push) {
+    for (const ref of refs.pushed) {
+      steps.push({
+        id: `push-${ref.slice(ref.lastIndexOf(':') + 1)}`,
+        phase: 'push',
+        title: `Push ${ref}`,
+        argv: ['docker', 'push', ref],
+        onFailure: 'stop',
+        pushRef: ref,
+        hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`
+      });
+    }
+  } else {
+    notes.push('push: false, nothing is pushed');
+  }
+  return { strategy: 'pull', refs, steps, secretFiles, notes };
+}
+
+/** `docker build` with everything both builds share; the inline cache goes into every image. */
+function buildCommand(config: Config, secretFiles: SecretFile[]): string[] {
+  return [
+    'docker',
+    'build',
+    '--progress=plain',
+    '--file',
+    config.file,
+    '--build-arg',
+    'BUILDKIT_INLINE_CACHE=1',
+    ...config.buildArgs.flatMap(arg => ['--build-arg', arg]),
+    ...secretFiles.flatMap(file => ['--secret', `id=${file.secretId},src=${file.path}`]),
+    ...(config.network ? ['--network', config.network] : [])
+  ];
+}
+
+function ociLabels(config: Config, facts: Facts): string[] {
+  return [
+    `org.opencontainers.image.revision=${config.commit}`,
+    `org.opencontainers.image.created=${facts.now}`,
+    ...(config.source ? [`org.opencontainers.image.source=${config.source}`] : []),
+    ...config.labels
+  ];
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,56 @@
+// The plan: what the runner executes, in order. Built by pure functions from Config and Facts.
+
+export type Phase = 'login' | 'pull' | 'build-builder' | 'build-final' | 'push';
+export type Strategy = 'pull' | 'buildx';
+
+/**
+ * What a failed step means:
+ * - `stop`: the job fails (a build or a push).
+ * - `warn`: a cache that misbehaves; warn and go on, the build can succeed without it.
+ */
+export type OnFailure = 'stop' | 'warn';
+
+export interface Step {
+  id: string;
+  phase: Phase;
+  title: string;
+  /** argv[0] is the program. Never holds a secret: those go by stdin or files. */
+  argv: string[];
+  env?: Record<string, string>;
+  /** Text for the step's standard input, named so the plan holds no secret itself. */
+  stdin?: 'registry-password';
+  onFailure: OnFailure;
+  /** For pulls of previous tags: a tag that does not exist yet is normal (first build). */
+  missingIsNormal?: boolean;
+  /** For builds: parse BuildKit's plain progress, and read the image id from this file. */
+  build?: { iidfile: string; stage: string };
+  /** For pushes: the reference pushed, whose digest the registry reports. */
+  pushRef?: string;
+  /** What the user should check when the step fails. */
+  hint?: string;
+}
+
+/** Files the runner writes (mode 0600) before the steps and removes after: BuildKit secrets. */
+export interface SecretFile {
+  path: string;
+  secretId: string;
+}
+
+export interface Refs {
+  builder: string;
+  latest: string;
+  commit: string;
+  /** Every tag of the final image: commit, latest, then the extra tags. */
+  finalTags: string[];
+  /** What is pushed, in order: the builder tag first, so the next run has it. */
+  pushed: string[];
+}
+
+export interface Plan {
+  strategy: Strategy;
+  refs: Refs;
+  steps: Step[];
+  secretFiles: SecretFile[];
+  /** Why the plan is as it is, for the log and the summary. */
+  notes: string[];
+}

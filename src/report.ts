@@ -1,0 +1,119 @@
+// What the run tells the user: outputs, the job summary, annotations.
+import * as core from '@actions/core';
+import type { Config } from './config.js';
+import type { Phase, Plan } from './plan/types.js';
+import { stageFullyCached, type Vertex } from './run/progress.js';
+import type { RunResult, StepOutcome } from './run/steps.js';
+
+export interface Report {
+  strategy: string;
+  digest?: string;
+  imageId?: string;
+  pushedTags: string[];
+  builderCacheHit: boolean;
+  phases: Array<{ phase: Phase; seconds: number; result: string }>;
+  builds: Array<{ title: string; steps: Vertex[] }>;
+  notes: string[];
+}
+
+/** Pure: the report of a finished (or stopped) run. */
+export function buildReport(config: Config, plan: Plan, result: RunResult): Report {
+  const byId = (id: string) => result.outcomes.find(o => o.step.id === id);
+  const builder = byId('build-builder');
+  const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit);
+  const phases: Report['phases'] = [];
+  for (const outcome of result.outcomes) {
+    let entry = phases.find(p => p.phase === outcome.step.phase);
+    if (!entry) phases.push((entry = { phase: outcome.step.phase, seconds: 0, result: '' }));
+    entry.seconds += outcome.durationMs / 1000;
+    entry.result = worse(entry.result, describe(outcome));
+  }
+  return {
+    strategy: plan.strategy,
+    digest: commitPush?.digest,
+    imageId: byId('build-final')?.imageId,
+    pushedTags: result.outcomes.filter(o => o.step.pushRef && o.status === 'ok').map(o => o.step.pushRef as string),
+    builderCacheHit: builder?.status === 'ok' && stageFullyCached(builder.vertices ?? [], config.builderTarget),
+    phases,
+    builds: result.outcomes
+      .filter(o => o.step.build && o.vertices)
+      .map(o => ({ title: o.step.title, steps: o.vertices as Vertex[] })),
+    notes: plan.notes
+  };
+}
+
+function describe(outcome: StepOutcome): string {
+  const steps = outcome.vertices?.filter(v => !v.instruction?.startsWith('FROM '));
+  if (outcome.status === 'ok' && steps?.length) {
+    return `${steps.filter(v => v.status === 'cached').length} of ${steps.length} steps cached`;
+  }
+  return { ok: 'ok', missing: 'not found (first build)', warned: 'failed, went on', failed: 'failed', skipped: 'skipped' }[
+    outcome.status
+  ];
+}
+
+const SEVERITY = ['', 'ok', 'not found (first build)', 'skipped', 'failed, went on', 'failed'];
+function worse(a: string, b: string): string {
+  if (a === '') return b;
+  return SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a;
+}
+
+export function setOutputs(report: Report): void {
+  core.setOutput('digest', report.digest ?? '');
+  core.setOutput('image-id', report.imageId ?? '');
+  core.setOutput('tags', report.pushedTags.join('\n'));
+  core.setOutput('strategy', report.strategy);
+  core.setOutput('builder-cache-hit', String(report.builderCacheHit));
+}
+
+export async function writeSummary(config: Config, report: Report, failure?: string): Promise<void> {
+  const summary = core.summary.addHeading('Cached Image Build', 2);
+  if (failure) summary.addRaw(`**Failed:** ${escape(failure)}`, true);
+  summary.addTable([
+    [
+      { data: 'Image', header: true },
+      { data: 'Strategy', header: true },
+      { data: 'Builder stage cached', header: true },
+      { data: 'Digest', header: true }
+    ],
+    [
+      code(config.image.name),
+      report.strategy,
+      report.builderCacheHit ? 'yes, every step' : 'no',
+      report.digest ? code(report.digest) : 'not pushed'
+    ]
+  ]);
+  summary.addHeading('Phases', 3).addTable([
+    [
+      { data: 'Phase', header: true },
+      { data: 'Time', header: true },
+      { data: 'Result', header: true }
+    ],
+    ...report.phases.map(p => [p.phase, `${p.seconds.toFixed(1)} s`, p.result])
+  ]);
+  for (const build of report.builds) {
+    summary.addHeading(build.title, 3).addTable([
+      [
+        { data: 'Step', header: true },
+        { data: 'Cache', header: true },
+        { data: 'Time', header: true }
+      ],
+      ...build.steps.map(v => [
+        code(v.name),
+        v.status === 'cached' ? 'CACHED' : v.status === 'done' ? 'built' : v.status,
+        v.seconds === undefined ? '' : `${v.seconds.toFixed(1)} s`
+      ])
+    ]);
+  }
+  if (report.pushedTags.length) summary.addHeading('Pushed', 3).addList(report.pushedTags.map(code));
+  if (report.notes.length) summary.addHeading('Notes', 3).addList(report.notes.map(escape));
+  await summary.write();
+}
+
+function code(text: string): string {
+  return `<code>${escape(text)}</code>`;
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;');
+}

@@ -1,0 +1,69 @@
+// BuildKit's `--progress=plain` output, read line by line into the steps (vertices) it reports.
+
+export interface Vertex {
+  /** BuildKit's vertex number in this build (#N). */
+  id: number;
+  name: string;
+  /** For Dockerfile steps (`[stage i/n] INSTRUCTION`): the stage, the position and the instruction. */
+  stage?: string;
+  position?: string;
+  instruction?: string;
+  status: 'running' | 'cached' | 'done' | 'error' | 'canceled';
+  seconds?: number;
+  error?: string;
+}
+
+const LINE = /^#(\d+) (.*)$/;
+const DONE = /^DONE (\d+(?:\.\d+)?)s$/;
+const STEP = /^\[([^\s\]]+) (\d+\/\d+)\] (.*)$/;
+
+export class ProgressReader {
+  private readonly vertices = new Map<number, Vertex>();
+
+  /** Feed one line of output; lines that are not progress are ignored. */
+  line(text: string): void {
+    const match = LINE.exec(text.trimEnd());
+    if (!match) return;
+    const id = Number(match[1]);
+    const rest = match[2];
+    const vertex = this.vertices.get(id);
+    if (!vertex) {
+      this.vertices.set(id, newVertex(id, rest));
+      return;
+    }
+    if (rest === 'CACHED') vertex.status = 'cached';
+    else if (rest === 'CANCELED') vertex.status = 'canceled';
+    else if (rest.startsWith('ERROR')) {
+      vertex.status = 'error';
+      vertex.error = rest.replace(/^ERROR:?\s*/, '');
+    } else {
+      const done = DONE.exec(rest);
+      if (done) {
+        vertex.status = 'done';
+        vertex.seconds = Number(done[1]);
+      }
+    }
+  }
+
+  all(): Vertex[] {
+    return [...this.vertices.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** The Dockerfile steps (not BuildKit's internal work), in the order BuildKit numbered them. */
+  steps(): Vertex[] {
+    return this.all().filter(v => v.stage !== undefined && v.stage !== 'internal');
+  }
+}
+
+function newVertex(id: number, name: string): Vertex {
+  const step = STEP.exec(name);
+  return step
+    ? { id, name, stage: step[1], position: step[2], instruction: step[3], status: 'running' }
+    : { id, name, status: 'running' };
+}
+
+/** True when every step of the stage that runs something (not its FROM) came from the cache. */
+export function stageFullyCached(steps: Vertex[], stage: string): boolean {
+  const own = steps.filter(v => v.stage === stage && !v.instruction?.startsWith('FROM '));
+  return own.length > 0 && own.every(v => v.status === 'cached');
+}

@@ -1,0 +1,20 @@
+// What the main step leaves for the post step, in one typed place.
+import * as core from '@actions/core';
+
+export interface PostState {
+  /** Registry the main step logged in to, to log out of. */
+  loggedInRegistry?: string;
+  /** Folder of this run's private files (secrets, iidfiles), to remove. */
+  tempDir?: string;
+}
+
+const KEY = 'cached-image-build';
+
+export function savePostState(state: PostState): void {
+  core.saveState(KEY, JSON.stringify(state));
+}
+
+export function loadPostState(): PostState | undefined {
+  const raw = core.getState(KEY);
+  return raw ? (JSON.parse(raw) as PostState) : undefined;
+}
