@@ -1,0 +1,106 @@
+// The pull path against the real engine and registry: cold, then fresh runners (all local state
+// wiped) with no change and with a one-line Go change, push: false, and bad inputs.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction, type ActionRun } from './support/action-runner.js';
+import { buildSteps, stepStatus } from './support/log.js';
+import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
+import { copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
+
+const image = `${REGISTRY}/e2e/hello-${Date.now().toString(36)}`;
+const times: Array<[string, number]> = [];
+let workspace = '';
+
+async function build(label: string, sha: string, extra: Record<string, string> = {}): Promise<ActionRun> {
+  const run = await runAction({ workspace, sha, inputs: { image, network: 'host', tags: 'e2e', ...extra } });
+  times.push([label, run.main.durationMs]);
+  if (run.main.exitCode !== 0) throw new Error(`${label}: the action failed:\n${run.main.log.slice(-4000)}`);
+  expect(run.post.exitCode).toBe(0);
+  return run;
+}
+
+const BUILDER = 'Build stage builder';
+const FINAL = 'Build the image';
+
+beforeAll(() => {
+  stackUp();
+  workspace = copyFixture('hello-svc');
+}, 900_000);
+
+afterAll(() => {
+  console.log(`pull path times (whole main step, ${image}):\n${times.map(([l, ms]) => `  ${l}: ${(ms / 1000).toFixed(1)} s`).join('\n')}`);
+});
+
+describe('pull path on a real engine and registry', { timeout: 600_000 }, () => {
+  it('cold: pushes the commit, latest, builder and extra tags; the digest output is what the registry serves', async () => {
+    wipeRunner();
+    const sha = fakeSha(1);
+    const run = await build('cold', sha);
+    expect(run.outputs.strategy).toBe('pull');
+    expect(run.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(run.outputs.digest).toBe(await manifestDigest(image, sha));
+    expect(await listTags(image)).toEqual(['builder', 'e2e', 'latest', sha].sort());
+    expect(run.outputs.tags.split('\n').sort()).toEqual(
+      [`${image}:builder`, `${image}:${sha}`, `${image}:latest`, `${image}:e2e`].sort()
+    );
+    expect(run.outputs['builder-cache-hit']).toBe('false');
+    expect(stepStatus(buildSteps(run.main.log, BUILDER), /^RUN go build/)).toBe('done');
+    expect(run.summary).toContain('Phases');
+    expect(run.summary).toContain(run.outputs.digest);
+  });
+
+  it('fresh runner, no change: every builder step CACHED from the registry', async () => {
+    wipeRunner();
+    const run = await build('fresh runner, no change', fakeSha(2));
+    expect(run.outputs['builder-cache-hit']).toBe('true');
+    const builder = buildSteps(run.main.log, BUILDER);
+    expect(builder.filter(v => !v.instruction?.startsWith('FROM')).map(v => v.status)).toEqual(
+      expect.arrayContaining(['cached'])
+    );
+    expect(builder.filter(v => !v.instruction?.startsWith('FROM')).every(v => v.status === 'cached')).toBe(true);
+    expect(stepStatus(buildSteps(run.main.log, FINAL), /^COPY --from=builder/)).toBe('cached');
+    expect(run.summary).toContain('CACHED');
+    expect(await manifestDigest(image, fakeSha(2))).toBe(run.outputs.digest);
+  });
+
+  it('fresh runner, pull-previous: true, no change: also every builder step CACHED (measured beside the above)', async () => {
+    wipeRunner();
+    const run = await build('fresh runner, no change, pull-previous', fakeSha(3), { 'pull-previous': 'true' });
+    expect(run.main.log).toContain(`::group::Pull ${image}:builder`);
+    expect(run.outputs['builder-cache-hit']).toBe('true');
+  });
+
+  it('fresh runner, one-line Go change: module download CACHED, compile step runs', async () => {
+    wipeRunner();
+    const file = path.join(workspace, 'internal/greeting/greeting.go');
+    fs.appendFileSync(file, '\nvar buildMarker = "one-line change"\n');
+    const run = await build('fresh runner, one-line change', fakeSha(4));
+    const builder = buildSteps(run.main.log, BUILDER);
+    expect(stepStatus(builder, /^RUN go mod download/)).toBe('cached');
+    expect(stepStatus(builder, /^COPY go.mod go.sum/)).toBe('cached');
+    expect(stepStatus(builder, /^RUN go build/)).toBe('done');
+    expect(run.outputs['builder-cache-hit']).toBe('false');
+  });
+
+  it('push: false pushes nothing', async () => {
+    const before = await listTags(image);
+    const latest = await manifestDigest(image, 'latest');
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar anotherMarker = 2\n');
+    const run = await build('push: false', fakeSha(5), { push: 'false' });
+    expect(run.outputs.digest).toBe('');
+    expect(run.outputs.tags).toBe('');
+    expect(run.outputs['image-id']).toMatch(/^sha256:/);
+    expect(await listTags(image)).toEqual(before);
+    expect(await manifestDigest(image, 'latest')).toBe(latest);
+  });
+
+  it('a Dockerfile error fails the step with the reason, annotated at its line', async () => {
+    const broken = copyFixture('hello-svc');
+    fs.appendFileSync(path.join(broken, 'Dockerfile'), '\nRUN exit 3\n');
+    const run = await runAction({ workspace: broken, sha: fakeSha(6), inputs: { image, network: 'host' } });
+    expect(run.main.exitCode).toBe(1);
+    expect(run.main.log).toMatch(/::error file=.*Dockerfile,line=\d+::.*exit code: 3/);
+    expect(run.summary).toContain('Failed');
+  });
+});

@@ -1,0 +1,104 @@
+// Runs the bundled action (dist/index.js) as a GitHub runner does: INPUT_* variables, the file
+// commands (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY), then the post step with STATE_*.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+export const DIST = path.join(ROOT, 'dist/index.js');
+
+export interface StepRun {
+  exitCode: number;
+  log: string;
+  durationMs: number;
+}
+
+export interface ActionRun {
+  main: StepRun;
+  post: StepRun;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+export interface ActionRequest {
+  inputs: Record<string, string>;
+  workspace: string;
+  sha: string;
+  env?: Record<string, string>;
+}
+
+export async function runAction({ inputs, workspace, sha, env = {} }: ActionRequest): Promise<ActionRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-runner-'));
+  const files = {
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    GITHUB_STATE: path.join(dir, 'state'),
+    GITHUB_STEP_SUMMARY: path.join(dir, 'summary')
+  };
+  for (const file of Object.values(files)) fs.writeFileSync(file, '');
+  const runnerTemp = path.join(dir, 'temp');
+  fs.mkdirSync(runnerTemp);
+  const base: Record<string, string> = {
+    ...stringEnv(process.env),
+    ...files,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_SHA: sha,
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_REPOSITORY: 'acme/hello-svc',
+    GITHUB_SERVER_URL: 'https://github.example',
+    RUNNER_TEMP: runnerTemp,
+    ...env
+  };
+  for (const [name, value] of Object.entries(inputs)) base[`INPUT_${name.toUpperCase().replace(/ /g, '_')}`] = value;
+
+  const main = await runNode(base, workspace);
+  const state = parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8'));
+  const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
+  const post = await runNode({ ...base, ...stateEnv }, workspace);
+  const run = {
+    main,
+    post,
+    outputs: parseFileCommands(fs.readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+    summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
+  };
+  fs.rmSync(dir, { recursive: true, force: true });
+  return run;
+}
+
+function runNode(env: Record<string, string>, cwd: string): Promise<StepRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', code => resolve({ exitCode: code ?? -1, log, durationMs: Date.now() - started }));
+  });
+}
+
+/** The `name<<DELIMITER … DELIMITER` format that @actions/core writes to GITHUB_OUTPUT and GITHUB_STATE. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^<=]+)<<(.+)$/.exec(lines[i]);
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2], i + 1);
+      result[heredoc[1]] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (lines[i].includes('=')) {
+      result[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1);
+    }
+  }
+  return result;
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    // Inputs of an outer action run must not leak into the one under test.
+    if (value !== undefined && !key.startsWith('INPUT_') && !key.startsWith('STATE_')) out[key] = value;
+  }
+  return out;
+}
