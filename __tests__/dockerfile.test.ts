@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasStage, readDockerfile } from '../src/dockerfile.js';
+import { hasStage, lineOfStep, readDockerfile } from '../src/dockerfile.js';
 
 const DOCKERFILE = `ARG BASE=127.0.0.1:5000
 FROM \${BASE}/base/go:1.26 AS Builder
@@ -25,5 +25,22 @@ describe('readDockerfile', () => {
       { stage: 'builder', id: 'gomod', target: '/go/pkg/mod', sharing: undefined, uid: undefined, gid: undefined },
       { stage: 'builder', id: '/root/.cache/go-build', target: '/root/.cache/go-build', sharing: 'locked', uid: '0', gid: undefined }
     ]);
+  });
+});
+
+describe('lineOfStep', () => {
+  const facts = readDockerfile(DOCKERFILE);
+  it('finds the line of a step as BuildKit prints it, continuations joined', () => {
+    expect(
+      lineOfStep(
+        facts,
+        'builder',
+        'RUN --mount=type=cache,id=gomod,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build,sharing=locked,uid=0 go build ./...'
+      )
+    ).toBe(4);
+  });
+  it('knows an unnamed stage by BuildKit\'s stage-N name', () => {
+    expect(lineOfStep(facts, 'stage-1', 'COPY --from=builder /out /out')).toBe(10);
+    expect(lineOfStep(facts, 'stage-1', 'RUN nothing')).toBeUndefined();
   });
 });

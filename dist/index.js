@@ -38677,6 +38677,7 @@ function readDockerfile(content) {
     const dockerfile = main.DockerfileParser.parse(content);
     const stages = [];
     const cacheMounts = [];
+    const instructions = [];
     dockerfile.getFROMs().forEach((from, index) => {
         stages.push({
             name: from.getBuildStage()?.toLowerCase() ?? String(index),
@@ -38684,10 +38685,12 @@ function readDockerfile(content) {
             baseImage: from.getImage() ?? ''
         });
     });
+    const fromLines = dockerfile.getFROMs().map(f => f.getRange().start.line);
     for (const instruction of dockerfile.getInstructions()) {
+        const stage = stageAt(stages, fromLines, instruction.getRange().start.line);
+        instructions.push({ stage, line: instruction.getRange().start.line + 1, text: squash(instruction.toString()) });
         if (instruction.getKeyword() !== 'RUN')
             continue;
-        const stage = stageAt(stages, dockerfile.getFROMs().map(f => f.getRange().start.line), instruction.getRange().start.line);
         for (const flag of instruction.getFlags()) {
             if (flag.getName() !== 'mount')
                 continue;
@@ -38705,7 +38708,7 @@ function readDockerfile(content) {
             });
         }
     }
-    return { stages, cacheMounts };
+    return { stages, cacheMounts, instructions };
 }
 function stageAt(stages, fromLines, line) {
     let current = stages[0]?.name ?? '0';
@@ -38717,6 +38720,15 @@ function stageAt(stages, fromLines, line) {
 }
 function hasStage(facts, name) {
     return facts.stages.some(stage => stage.name === name.toLowerCase());
+}
+/** The Dockerfile line of a step BuildKit reported as `[stage i/n] INSTRUCTION`. */
+function lineOfStep(facts, stage, instruction) {
+    const text = squash(instruction);
+    const inStage = facts.instructions.filter(i => i.stage === stage || (/^stage-\d+$/.test(stage) && i.stage === stage.slice(6)));
+    return inStage.find(i => i.text === text)?.line;
+}
+function squash(text) {
+    return text.replace(/\s+/g, ' ').trim();
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -39359,6 +39371,7 @@ var state = __nccwpck_require__(2462);
 
 
 
+
 async function run() {
     try {
         const config = readConfig(name => core/* getInput */.V4(name), {
@@ -39383,7 +39396,8 @@ async function run() {
         setOutputs(report);
         await writeSummary(config, report, result.failed?.message);
         if (result.failed) {
-            const { message, line, step } = result.failed;
+            const { message, step } = result.failed;
+            const line = result.failed.line ?? failedStepLine(config, result.failed.vertices);
             if (step.build && line !== undefined)
                 core/* error */.z3(message ?? 'build failed', { file: config.file, startLine: line });
             core/* setFailed */.C1(message ?? `${step.title} failed`);
@@ -39392,6 +39406,11 @@ async function run() {
     catch (error) {
         core/* setFailed */.C1(error instanceof Error ? error.message : String(error));
     }
+}
+/** Older clients do not print `Dockerfile:N`: find the failed step's line from its instruction. */
+function failedStepLine(config, vertices = []) {
+    const failed = vertices.find(v => v.status === 'error' && v.stage && v.instruction);
+    return failed ? lineOfStep(config.dockerfile, failed.stage, failed.instruction) : undefined;
 }
 
 

@@ -17,15 +17,25 @@ export interface CacheMount {
   gid?: string;
 }
 
+/** An instruction, as BuildKit prints it in its progress (continuations joined). */
+export interface InstructionLine {
+  stage: string;
+  /** 1-based, as annotations count. */
+  line: number;
+  text: string;
+}
+
 export interface DockerfileFacts {
   stages: Stage[];
   cacheMounts: CacheMount[];
+  instructions: InstructionLine[];
 }
 
 export function readDockerfile(content: string): DockerfileFacts {
   const dockerfile = DockerfileParser.parse(content);
   const stages: Stage[] = [];
   const cacheMounts: CacheMount[] = [];
+  const instructions: InstructionLine[] = [];
   dockerfile.getFROMs().forEach((from, index) => {
     stages.push({
       name: from.getBuildStage()?.toLowerCase() ?? String(index),
@@ -33,9 +43,11 @@ export function readDockerfile(content: string): DockerfileFacts {
       baseImage: from.getImage() ?? ''
     });
   });
+  const fromLines = dockerfile.getFROMs().map(f => f.getRange().start.line);
   for (const instruction of dockerfile.getInstructions()) {
+    const stage = stageAt(stages, fromLines, instruction.getRange().start.line);
+    instructions.push({ stage, line: instruction.getRange().start.line + 1, text: squash(instruction.toString()) });
     if (instruction.getKeyword() !== 'RUN') continue;
-    const stage = stageAt(stages, dockerfile.getFROMs().map(f => f.getRange().start.line), instruction.getRange().start.line);
     for (const flag of (instruction as unknown as FlagHolder).getFlags()) {
       if (flag.getName() !== 'mount') continue;
       const options = Object.fromEntries(flag.getOptions().map(o => [o.getName(), o.getValue() ?? '']));
@@ -51,7 +63,7 @@ export function readDockerfile(content: string): DockerfileFacts {
       });
     }
   }
-  return { stages, cacheMounts };
+  return { stages, cacheMounts, instructions };
 }
 
 interface FlagHolder {
@@ -68,4 +80,15 @@ function stageAt(stages: Stage[], fromLines: number[], line: number): string {
 
 export function hasStage(facts: DockerfileFacts, name: string): boolean {
   return facts.stages.some(stage => stage.name === name.toLowerCase());
+}
+
+/** The Dockerfile line of a step BuildKit reported as `[stage i/n] INSTRUCTION`. */
+export function lineOfStep(facts: DockerfileFacts, stage: string, instruction: string): number | undefined {
+  const text = squash(instruction);
+  const inStage = facts.instructions.filter(i => i.stage === stage || (/^stage-\d+$/.test(stage) && i.stage === stage.slice(6)));
+  return inStage.find(i => i.text === text)?.line;
+}
+
+function squash(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

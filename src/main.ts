@@ -1,9 +1,11 @@
 // The main step: inputs → config → facts → plan → run → report.
 import * as core from '@actions/core';
-import { readConfig } from './config.js';
+import { readConfig, type Config } from './config.js';
+import { lineOfStep } from './dockerfile.js';
 import { probeFacts } from './facts.js';
 import { choosePlan } from './plan/choose.js';
 import { buildReport, setOutputs, writeSummary } from './report.js';
+import type { Vertex } from './run/progress.js';
 import { runPlan } from './run/steps.js';
 import { savePostState } from './state.js';
 
@@ -31,11 +33,18 @@ export async function run(): Promise<void> {
     setOutputs(report);
     await writeSummary(config, report, result.failed?.message);
     if (result.failed) {
-      const { message, line, step } = result.failed;
+      const { message, step } = result.failed;
+      const line = result.failed.line ?? failedStepLine(config, result.failed.vertices);
       if (step.build && line !== undefined) core.error(message ?? 'build failed', { file: config.file, startLine: line });
       core.setFailed(message ?? `${step.title} failed`);
     }
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Older clients do not print `Dockerfile:N`: find the failed step's line from its instruction. */
+function failedStepLine(config: Config, vertices: Vertex[] = []): number | undefined {
+  const failed = vertices.find(v => v.status === 'error' && v.stage && v.instruction);
+  return failed ? lineOfStep(config.dockerfile, failed.stage as string, failed.instruction as string) : undefined;
 }

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAction } from './support/action-runner.js';
+import { runAction } from '../support/action-runner.js';
 import { copyFixture, fakeSha } from './support/stack.js';
 
 const workspace = copyFixture('hello-svc');

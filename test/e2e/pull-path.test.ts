@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAction, type ActionRun } from './support/action-runner.js';
+import { runAction, type ActionRun } from '../support/action-runner.js';
 import { buildSteps, stepStatus } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
 import { copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
