@@ -6,7 +6,14 @@ import { planPull } from '../src/plan/pull.js';
 import { SHA, environment, inputs, makeWorkspace } from './support/workspace.js';
 
 const ws = makeWorkspace();
-const facts: Facts = { dockerClient: '20.10.24', dockerServer: '20.10.24', tempDir: '/tmp/run', now: '2026-11-22T00:00:00.000Z' };
+const facts: Facts = {
+  dockerClient: '20.10.24',
+  dockerServer: '20.10.24',
+  tempDir: '/tmp/run',
+  now: '2026-11-22T00:00:00.000Z',
+  runner: { os: 'Linux', arch: 'X64' },
+  goDirs: { mod: '/home/runner/go/pkg/mod', build: '/home/runner/.cache/go-build' }
+};
 const config = (values: Record<string, string> = {}) =>
   readConfig(inputs({ image: '127.0.0.1:5000/acme/api', ...values }), environment(ws));
 const argvOf = (plan: ReturnType<typeof planPull>, id: string) => plan.steps.find(s => s.id === id)?.argv ?? [];
@@ -65,7 +72,7 @@ describe('planPull', () => {
     expect(all).not.toContain('tok-abcdef');
     expect(plan.steps[0]).toMatchObject({ id: 'login', stdin: 'registry-password', argv: ['docker', 'login', '127.0.0.1:5000', '--username', 'bot', '--password-stdin'] });
     expect(argvOf(plan, 'build-final')).toEqual(expect.arrayContaining(['--secret', 'id=token,src=/tmp/run/secret-token']));
-    expect(plan.secretFiles).toEqual([{ secretId: 'token', path: '/tmp/run/secret-token' }]);
+    expect(plan.files).toEqual([{ secretId: 'token', path: '/tmp/run/secret-token' }]);
   });
 
   it('passes build args, labels and network through', () => {

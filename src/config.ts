@@ -11,6 +11,7 @@ import {
   type InputReader
 } from './inputs.js';
 import { isValidTag, parseRepository, splitTaggedRef, type Repository } from './reference.js';
+import type { GoCacheKind, GoMountSetting } from './cache/go-cache.js';
 
 export const CACHE_STRATEGIES = ['auto', 'pull', 'buildx'] as const;
 export type CacheStrategy = (typeof CACHE_STRATEGIES)[number];
@@ -33,6 +34,7 @@ export interface Config {
   /** Absolute path of the Dockerfile. */
   file: string;
   dockerfile: DockerfileFacts;
+  /** The stage that compiles; empty in prebuild mode when the Dockerfile only packages binaries. */
   builderTarget: string;
   /** Extra tags as full references (a bare tag is put on `image`). */
   extraTags: string[];
@@ -49,6 +51,18 @@ export interface Config {
   commit: string;
   /** URL of the repository, for the org.opencontainers.image.source label. */
   source?: string;
+  goCache: GoCacheConfig;
+}
+
+export interface GoCacheConfig {
+  enabled: boolean;
+  /** Why the Go caches are not used, when they are not. */
+  skipped?: string;
+  /** Glob patterns (relative to the context) of the files whose hash keys the cache. */
+  dependencyPaths: string[];
+  mounts: GoMountSetting;
+  /** Prebuild mode: `go build` these packages on the runner into `output` (inside the context). */
+  prebuild?: { packages: string[]; output: string };
 }
 
 export interface ConfigEnvironment {
@@ -77,8 +91,10 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
   if (!isFile(file)) throw new InputError('file', `'${file}' does not exist or is not a file`);
   const dockerfile = readDockerfile(fs.readFileSync(file, 'utf8'));
 
-  const builderTarget = input('builder-target').trim() || 'builder';
-  if (!hasStage(dockerfile, builderTarget)) {
+  const builderTargetRaw = input('builder-target').trim();
+  const builderTarget = builderTargetRaw || 'builder';
+  const prebuildWithoutBuilder = input('prebuild').trim() !== '' && builderTargetRaw === '' && !hasStage(dockerfile, builderTarget);
+  if (!prebuildWithoutBuilder && !hasStage(dockerfile, builderTarget)) {
     const named = dockerfile.stages.filter(s => s.name !== String(s.index)).map(s => s.name);
     throw new InputError(
       'builder-target',
@@ -112,6 +128,7 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
     );
   }
 
+  const goCache = readGoCacheConfig(input, context);
   const network = input('network').trim();
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
@@ -119,7 +136,7 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
     context,
     file,
     dockerfile,
-    builderTarget: builderTarget.toLowerCase(),
+    builderTarget: prebuildWithoutBuilder ? '' : builderTarget.toLowerCase(),
     extraTags,
     push: parseBoolean('push', input('push'), true),
     pullPrevious: parseBoolean('pull-previous', input('pull-previous'), false),
@@ -131,7 +148,39 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
     cacheStrategy: parseChoice('cache-strategy', input('cache-strategy'), CACHE_STRATEGIES, 'auto'),
     login: username === '' ? undefined : { registry: image.registry, username, password },
     commit,
-    source: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined
+    source: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined,
+    goCache
+  };
+}
+
+const KINDS: Record<string, GoCacheKind> = { mod: 'mod', gomodcache: 'mod', build: 'build', gocache: 'build' };
+
+function readGoCacheConfig(input: InputReader, context: string): GoCacheConfig {
+  const enabled = parseBoolean('go-cache', input('go-cache'), true);
+  const dependencyPaths = parseList(input('go-cache-dependency-path') || '**/go.sum');
+  const mountsRaw = input('go-cache-mounts').trim() || 'auto';
+  let mounts: GoMountSetting;
+  if (mountsRaw === 'auto' || mountsRaw === 'off') mounts = mountsRaw;
+  else {
+    mounts = parseKeyValues('go-cache-mounts', mountsRaw).map(({ key, value }) => {
+      const kind = KINDS[value.trim().toLowerCase()];
+      if (!kind) throw new InputError('go-cache-mounts', `'${key}=${value}': the cache must be mod (GOMODCACHE) or build (GOCACHE)`);
+      return { id: key, kind };
+    });
+  }
+  const packages = parseList(input('prebuild'));
+  const outputRaw = input('prebuild-output').trim() || '.prebuilt';
+  const output = path.resolve(context, outputRaw);
+  if (packages.length && !output.startsWith(`${context}${path.sep}`)) {
+    throw new InputError('prebuild-output', `'${outputRaw}' must be a folder inside the context (${context}), where the Dockerfile can COPY from`);
+  }
+  const hasGoMod = isFile(path.join(context, 'go.mod'));
+  return {
+    enabled: enabled && hasGoMod,
+    skipped: !enabled ? 'go-cache: false' : hasGoMod ? undefined : `the context ${context} has no go.mod`,
+    dependencyPaths,
+    mounts,
+    prebuild: packages.length ? { packages, output } : undefined
   };
 }
 

@@ -26,6 +26,8 @@ export interface InstructionLine {
 }
 
 export interface DockerfileFacts {
+  /** ARGs before the first FROM, with their defaults: they may name base images. */
+  globalArgs: Record<string, string>;
   stages: Stage[];
   cacheMounts: CacheMount[];
   instructions: InstructionLine[];
@@ -63,7 +65,12 @@ export function readDockerfile(content: string): DockerfileFacts {
       });
     }
   }
-  return { stages, cacheMounts, instructions };
+  const globalArgs: Record<string, string> = {};
+  for (const arg of dockerfile.getInitialARGs()) {
+    const property = arg.getProperty();
+    if (property?.getName()) globalArgs[property.getName()] = property.getValue() ?? '';
+  }
+  return { globalArgs, stages, cacheMounts, instructions };
 }
 
 interface FlagHolder {

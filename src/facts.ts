@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as exec from '@actions/exec';
 import * as semver from 'semver';
+import type { GoDirs } from './cache/go-cache.js';
 
 export interface Facts {
   dockerClient: string;
@@ -14,6 +15,12 @@ export interface Facts {
   tempDir: string;
   /** When the build started, for the org.opencontainers.image.created label. */
   now: string;
+  /** The runner's platform, as the Actions cache keys name it. */
+  runner: { os: string; arch: string };
+  /** Where the Go caches live on the runner (go env when Go is there, Go's defaults otherwise). */
+  goDirs: GoDirs;
+  /** Go on the runner, when there is one. */
+  go?: { version: string; arch: string };
 }
 
 /** The facts that decide whether `docker build` can reach BuildKit at all. */
@@ -37,7 +44,30 @@ export async function probeFacts(): Promise<Facts> {
   const base = process.env.RUNNER_TEMP || os.tmpdir();
   fs.mkdirSync(base, { recursive: true });
   const tempDir = fs.mkdtempSync(path.join(base, 'cached-image-build-'));
-  return { dockerClient, dockerServer, buildx, tempDir, now: new Date().toISOString() };
+  const goEnv = await probeGo();
+  const home = os.homedir();
+  const goDirs = {
+    mod: goEnv?.GOMODCACHE || process.env.GOMODCACHE || path.join(home, 'go', 'pkg', 'mod'),
+    build: goEnv?.GOCACHE || process.env.GOCACHE || path.join(home, '.cache', 'go-build')
+  };
+  return {
+    dockerClient,
+    dockerServer,
+    buildx,
+    tempDir,
+    now: new Date().toISOString(),
+    runner: { os: process.env.RUNNER_OS || os.type(), arch: process.env.RUNNER_ARCH || os.arch() },
+    goDirs,
+    go: goEnv ? { version: goEnv.GOVERSION, arch: goEnv.GOARCH } : undefined
+  };
+}
+
+async function probeGo(): Promise<Record<'GOMODCACHE' | 'GOCACHE' | 'GOVERSION' | 'GOARCH', string> | undefined> {
+  const result = await exec
+    .getExecOutput('go', ['env', '-json', 'GOMODCACHE', 'GOCACHE', 'GOVERSION', 'GOARCH'], { silent: true, ignoreReturnCode: true })
+    .catch(() => undefined);
+  if (!result || result.exitCode !== 0) return undefined;
+  return JSON.parse(result.stdout) as Record<'GOMODCACHE' | 'GOCACHE' | 'GOVERSION' | 'GOARCH', string>;
 }
 
 async function output(args: string[]): Promise<exec.ExecOutput> {

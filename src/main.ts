@@ -1,13 +1,15 @@
-// The main step: inputs → config → facts → plan → run → report.
+// The main step: inputs → config → facts → Go caches → plan → run → report.
 import * as core from '@actions/core';
+import { restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
 import { readConfig, type Config } from './config.js';
 import { lineOfStep } from './dockerfile.js';
 import { probeFacts } from './facts.js';
 import { choosePlan } from './plan/choose.js';
+import type { Plan } from './plan/types.js';
 import { buildReport, setOutputs, writeSummary } from './report.js';
 import type { Vertex } from './run/progress.js';
-import { runPlan } from './run/steps.js';
-import { savePostState } from './state.js';
+import { runPlan, type RunResult } from './run/steps.js';
+import { savePostState, type PostState } from './state.js';
 
 export async function run(): Promise<void> {
   try {
@@ -20,16 +22,25 @@ export async function run(): Promise<void> {
 
     const facts = await core.group('Probe the environment', async () => {
       const found = await probeFacts();
-      core.info(`docker ${found.dockerClient} (engine ${found.dockerServer}), buildx ${found.buildx ?? 'not installed'}`);
+      core.info(`docker ${found.dockerClient} (engine ${found.dockerServer}), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`);
       return found;
     });
-    savePostState({ tempDir: facts.tempDir, loggedInRegistry: config.login?.registry });
+    const state: PostState = { tempDir: facts.tempDir, loggedInRegistry: config.login?.registry };
+    savePostState(state);
 
-    const plan = choosePlan(config, facts);
+    const goCache = await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));
+    const plan = choosePlan(
+      config,
+      facts,
+      goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage }
+    );
     for (const note of plan.notes) core.info(note);
     const result = await runPlan(plan, config);
 
-    const report = buildReport(config, plan, result);
+    if (goCache && !result.failed && shouldSave(goCache, plan, result)) {
+      savePostState({ ...state, goCacheSave: { key: goCache.key, paths: goCache.paths } });
+    }
+    const report = buildReport(config, plan, result, goCache);
     setOutputs(report);
     await writeSummary(config, report, result.failed?.message);
     if (result.failed) {
@@ -41,6 +52,14 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Save only what this build refreshed, and never over an exact hit (the entry is already there). */
+function shouldSave(goCache: GoCacheRestore, plan: Plan, result: RunResult): boolean {
+  if (goCache.hit === 'exact') return false;
+  const refreshed = result.outcomes.filter(o => o.step.phase === 'extract' || o.step.phase === 'prebuild');
+  const expected = plan.steps.filter(s => s.phase === 'extract' || s.phase === 'prebuild').length;
+  return expected > 0 && refreshed.length === expected && refreshed.every(o => o.status === 'ok');
 }
 
 /** Older clients do not print `Dockerfile:N`: find the failed step's line from its instruction. */

@@ -1,5 +1,6 @@
 // What the run tells the user: outputs, the job summary, annotations.
 import * as core from '@actions/core';
+import type { GoCacheRestore } from './cache/restore.js';
 import type { Config } from './config.js';
 import type { Phase, Plan } from './plan/types.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
@@ -13,11 +14,12 @@ export interface Report {
   builderCacheHit: boolean;
   phases: Array<{ phase: Phase; seconds: number; result: string }>;
   builds: Array<{ title: string; steps: Vertex[] }>;
+  goCache?: GoCacheRestore;
   notes: string[];
 }
 
 /** Pure: the report of a finished (or stopped) run. */
-export function buildReport(config: Config, plan: Plan, result: RunResult): Report {
+export function buildReport(config: Config, plan: Plan, result: RunResult, goCache?: GoCacheRestore): Report {
   const byId = (id: string) => result.outcomes.find(o => o.step.id === id);
   const builder = byId('build-builder');
   const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit);
@@ -38,7 +40,8 @@ export function buildReport(config: Config, plan: Plan, result: RunResult): Repo
     builds: result.outcomes
       .filter(o => o.step.build && o.vertices)
       .map(o => ({ title: o.step.title, steps: o.vertices as Vertex[] })),
-    notes: plan.notes
+    goCache,
+    notes: [...plan.notes, ...(goCache?.note ? [goCache.note] : [])]
   };
 }
 
@@ -64,6 +67,7 @@ export function setOutputs(report: Report): void {
   core.setOutput('tags', report.pushedTags.join('\n'));
   core.setOutput('strategy', report.strategy);
   core.setOutput('builder-cache-hit', String(report.builderCacheHit));
+  core.setOutput('go-cache-hit', report.goCache?.hit ?? 'miss');
 }
 
 export async function writeSummary(config: Config, report: Report, failure?: string): Promise<void> {
@@ -83,6 +87,25 @@ export async function writeSummary(config: Config, report: Report, failure?: str
       report.digest ? code(report.digest) : 'not pushed'
     ]
   ]);
+  if (report.goCache) {
+    const go = report.goCache;
+    summary.addHeading('Go caches', 3).addTable([
+      [
+        { data: 'Restored', header: true },
+        { data: 'Key', header: true },
+        { data: 'Size', header: true },
+        { data: 'Time', header: true },
+        { data: 'Used by', header: true }
+      ],
+      [
+        go.hit === 'partial' ? `partial (${code(go.matchedKey ?? '')})` : go.hit,
+        code(go.key),
+        `${(go.bytes / 1e6).toFixed(1)} MB`,
+        `${go.seconds.toFixed(1)} s`,
+        [...go.mounts.map(m => `cache mount ${code(m.mount.id)}`), ...(config.goCache.prebuild ? ['go build on the runner'] : [])].join(', ')
+      ]
+    ]);
+  }
   summary.addHeading('Phases', 3).addTable([
     [
       { data: 'Phase', header: true },

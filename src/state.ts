@@ -1,11 +1,14 @@
 // What the main step leaves for the post step, in one typed place.
 import * as core from '@actions/core';
+import type { GoCacheSave } from './cache/save.js';
 
 export interface PostState {
   /** Registry the main step logged in to, to log out of. */
   loggedInRegistry?: string;
-  /** Folder of this run's private files (secrets, iidfiles), to remove. */
+  /** Folder of this run's private files (secrets, iidfiles, generated Dockerfiles), to remove. */
   tempDir?: string;
+  /** The Go caches to save: set only when the build refreshed them and the key was not an exact hit. */
+  goCacheSave?: GoCacheSave;
 }
 
 const KEY = 'cached-image-build';

@@ -2,27 +2,29 @@
 import * as path from 'node:path';
 import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
-import type { Plan, Refs, SecretFile, Step } from './types.js';
+import { planGoSteps, type GoCacheState } from './go.js';
+import type { Plan, PlanFile, Refs, Step } from './types.js';
 
 const BUILD_ENV = { DOCKER_BUILDKIT: '1' };
 
 export function refsFor(config: Config): Refs {
   const image = config.image.name;
-  const builder = `${image}:${config.builderTarget}`;
+  const builder = config.builderTarget ? `${image}:${config.builderTarget}` : undefined;
   const latest = `${image}:latest`;
   const commit = `${image}:${config.commit}`;
   const finalTags = unique([commit, latest, ...config.extraTags]);
-  return { builder, latest, commit, finalTags, pushed: unique([builder, ...finalTags]) };
+  return { builder, latest, commit, finalTags, pushed: unique([...(builder ? [builder] : []), ...finalTags]) };
 }
 
-export function planPull(config: Config, facts: Facts): Plan {
+export function planPull(config: Config, facts: Facts, go?: GoCacheState): Plan {
   const refs = refsFor(config);
   const notes: string[] = [];
   const steps: Step[] = [];
-  const secretFiles: SecretFile[] = config.secrets.map(secret => ({
+  const secretFiles: PlanFile[] = config.secrets.map(secret => ({
     secretId: secret.id,
     path: path.join(facts.tempDir, `secret-${secret.id}`)
   }));
+  const goSteps = planGoSteps(config, facts, go);
 
   if (config.login) {
     steps.push({
@@ -39,7 +41,7 @@ export function planPull(config: Config, facts: Facts): Plan {
   const useCache = !config.noCache;
   if (!useCache) notes.push('no-cache: every step is built again and the caches are written afresh');
   if (useCache && config.pullPrevious) {
-    for (const ref of [refs.builder, refs.latest]) {
+    for (const ref of [refs.builder, refs.latest].filter((r): r is string => r !== undefined)) {
       steps.push({
         id: `pull-${ref === refs.builder ? 'builder' : 'latest'}`,
         phase: 'pull',
@@ -51,8 +53,10 @@ export function planPull(config: Config, facts: Facts): Plan {
     }
   }
 
-  const cacheFrom = (...from: string[]) => (useCache ? from.flatMap(ref => ['--cache-from', ref]) : ['--no-cache']);
-  steps.push({
+  steps.push(...goSteps.before);
+  const cacheFrom = (...from: Array<string | undefined>) =>
+    useCache ? from.flatMap(ref => (ref ? ['--cache-from', ref] : [])) : ['--no-cache'];
+  if (refs.builder) steps.push({
     id: 'build-builder',
     phase: 'build-builder',
     title: `Build stage ${config.builderTarget}`,
@@ -105,11 +109,12 @@ export function planPull(config: Config, facts: Facts): Plan {
   } else {
     notes.push('push: false, nothing is pushed');
   }
-  return { strategy: 'pull', refs, steps, secretFiles, notes };
+  steps.push(...goSteps.after);
+  return { strategy: 'pull', refs, steps, files: [...secretFiles, ...goSteps.files], notes };
 }
 
 /** `docker build` with everything both builds share; the inline cache goes into every image. */
-function buildCommand(config: Config, secretFiles: SecretFile[]): string[] {
+function buildCommand(config: Config, secretFiles: PlanFile[]): string[] {
   return [
     'docker',
     'build',
@@ -119,7 +124,7 @@ function buildCommand(config: Config, secretFiles: SecretFile[]): string[] {
     '--build-arg',
     'BUILDKIT_INLINE_CACHE=1',
     ...config.buildArgs.flatMap(arg => ['--build-arg', arg]),
-    ...secretFiles.flatMap(file => ['--secret', `id=${file.secretId},src=${file.path}`]),
+    ...secretFiles.flatMap(file => ['--secret', `id=${file.secretId as string},src=${file.path}`]),
     ...(config.network ? ['--network', config.network] : [])
   ];
 }

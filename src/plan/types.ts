@@ -1,6 +1,6 @@
 // The plan: what the runner executes, in order. Built by pure functions from Config and Facts.
 
-export type Phase = 'login' | 'pull' | 'build-builder' | 'build-final' | 'push';
+export type Phase = 'login' | 'pull' | 'prebuild' | 'inject' | 'build-builder' | 'build-final' | 'push' | 'extract';
 export type Strategy = 'pull' | 'buildx';
 
 /**
@@ -17,27 +17,35 @@ export interface Step {
   /** argv[0] is the program. Never holds a secret: those go by stdin or files. */
   argv: string[];
   env?: Record<string, string>;
+  cwd?: string;
   /** Text for the step's standard input, named so the plan holds no secret itself. */
   stdin?: 'registry-password';
   onFailure: OnFailure;
   /** For pulls of previous tags: a tag that does not exist yet is normal (first build). */
   missingIsNormal?: boolean;
   /** For builds: parse BuildKit's plain progress, and read the image id from this file. */
-  build?: { iidfile: string; stage: string };
+  build?: { iidfile?: string; stage: string };
+  /** For extractions: the folder BuildKit exported the cache mount to, and the runner folder it replaces. */
+  extract?: { from: string; to: string };
   /** For pushes: the reference pushed, whose digest the registry reports. */
   pushRef?: string;
   /** What the user should check when the step fails. */
   hint?: string;
 }
 
-/** Files the runner writes (mode 0600) before the steps and removes after: BuildKit secrets. */
-export interface SecretFile {
+/**
+ * Files the runner writes (mode 0600) before the steps: generated Dockerfiles (`content`) and
+ * BuildKit secrets (`secretId`: the value comes from the config, and the file is removed after).
+ */
+export interface PlanFile {
   path: string;
-  secretId: string;
+  content?: string;
+  secretId?: string;
 }
 
 export interface Refs {
-  builder: string;
+  /** The builder stage's tag; none in prebuild mode without a builder stage. */
+  builder?: string;
   latest: string;
   commit: string;
   /** Every tag of the final image: commit, latest, then the extra tags. */
@@ -50,7 +58,7 @@ export interface Plan {
   strategy: Strategy;
   refs: Refs;
   steps: Step[];
-  secretFiles: SecretFile[];
+  files: PlanFile[];
   /** Why the plan is as it is, for the log and the summary. */
   notes: string[];
 }

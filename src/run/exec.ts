@@ -11,6 +11,7 @@ export interface ExecResult {
 export interface ExecRequest {
   argv: string[];
   env?: Record<string, string>;
+  cwd?: string;
   stdin?: string;
   /** Called with every line of stdout and stderr, as it comes. */
   onLine?: (line: string) => void;
@@ -19,7 +20,7 @@ export interface ExecRequest {
 
 const TAIL_LINES = 40;
 
-export async function execStreaming({ argv, env, stdin, onLine, silent }: ExecRequest): Promise<ExecResult> {
+export async function execStreaming({ argv, env, cwd, stdin, onLine, silent }: ExecRequest): Promise<ExecResult> {
   const tail: string[] = [];
   const take = (line: string): void => {
     tail.push(line);
@@ -30,6 +31,7 @@ export async function execStreaming({ argv, env, stdin, onLine, silent }: ExecRe
   const exitCode = await exec
     .exec(argv[0], argv.slice(1), {
       env: env ? mergedEnv(env) : undefined,
+      cwd,
       input: stdin === undefined ? undefined : Buffer.from(stdin),
       ignoreReturnCode: true,
       silent,

@@ -1,5 +1,6 @@
 // Runs a plan's steps in order, timing each, and reads what each one reported.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Config } from '../config.js';
 import type { Plan, Step } from '../plan/types.js';
@@ -31,8 +32,9 @@ export interface RunResult {
 
 export async function runPlan(plan: Plan, config: Config): Promise<RunResult> {
   const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
-  for (const file of plan.secretFiles) {
-    fs.writeFileSync(file.path, secrets.get(file.secretId) ?? '', { mode: 0o600 });
+  for (const file of plan.files) {
+    fs.mkdirSync(path.dirname(file.path), { recursive: true });
+    fs.writeFileSync(file.path, file.secretId ? (secrets.get(file.secretId) ?? '') : (file.content ?? ''), { mode: 0o600 });
   }
   const outcomes: StepOutcome[] = [];
   try {
@@ -48,7 +50,7 @@ export async function runPlan(plan: Plan, config: Config): Promise<RunResult> {
     }
     return { outcomes };
   } finally {
-    for (const file of plan.secretFiles) fs.rmSync(file.path, { force: true });
+    for (const file of plan.files) if (file.secretId) fs.rmSync(file.path, { force: true });
   }
 }
 
@@ -57,17 +59,19 @@ async function runStep(step: Step, config: Config): Promise<StepOutcome> {
   const result = await execStreaming({
     argv: step.argv,
     env: step.env,
+    cwd: step.cwd,
     stdin: step.stdin === 'registry-password' ? config.login?.password : undefined,
     onLine: progress ? line => progress.line(line) : undefined
   });
   const base = { step, durationMs: result.durationMs };
 
   if (result.exitCode === 0) {
+    if (step.extract) replaceFolder(step.extract.from, step.extract.to);
     return {
       ...base,
       status: 'ok',
       vertices: progress?.steps(),
-      imageId: step.build ? readIid(step.build.iidfile) : undefined,
+      imageId: step.build?.iidfile ? readIid(step.build.iidfile) : undefined,
       digest: step.pushRef ? pushedDigest(result.tail) : undefined
     };
   }
@@ -94,4 +98,29 @@ function readIid(file: string): string | undefined {
 
 function lastLine(lines: string[]): string {
   return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
+}
+
+/** Put what BuildKit exported where the runner keeps that cache (module caches are read-only). */
+function replaceFolder(from: string, to: string): void {
+  makeWritable(to);
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  try {
+    fs.renameSync(from, to);
+  } catch {
+    fs.cpSync(from, to, { recursive: true, preserveTimestamps: true });
+    makeWritable(from);
+    fs.rmSync(from, { recursive: true, force: true });
+  }
+}
+
+function makeWritable(dir: string): void {
+  let entries: fs.Dirent[];
+  try {
+    fs.chmodSync(dir, 0o755);
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) if (entry.isDirectory()) makeWritable(path.join(dir, entry.name));
 }

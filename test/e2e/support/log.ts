@@ -20,3 +20,21 @@ export function buildSteps(log: string, title: string): Vertex[] {
 export function stepStatus(steps: Vertex[], instruction: RegExp): string | undefined {
   return steps.find(v => instruction.test(v.instruction ?? ''))?.status;
 }
+
+/** What a step printed (BuildKit's `#N 0.123 text` lines, timestamps dropped) inside a group. */
+export function stepOutput(log: string, title: string, instruction: RegExp): string[] {
+  const lines = groupLines(log, title);
+  const header = lines.map(line => /^#(\d+) \[[^\]]+\] (.*)$/.exec(line)).find(m => m && instruction.test(m[2]));
+  if (!header) return [];
+  const prefix = `#${header[1]} `;
+  return lines
+    .filter(line => line.startsWith(prefix))
+    .map(line => line.slice(prefix.length))
+    .filter(text => /^\d+\.\d+ /.test(text))
+    .map(text => text.replace(/^\d+\.\d+ /, ''));
+}
+
+/** Go import paths among lines, as `go build -v` prints the packages it compiles. */
+export function compiledPackages(lines: string[]): string[] {
+  return lines.map(line => line.trim()).filter(line => /^[a-z0-9][a-z0-9._~\-/]*$/i.test(line) && !line.includes(' '));
+}

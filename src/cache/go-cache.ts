@@ -1,0 +1,83 @@
+// The Go caches: which Dockerfile cache mounts hold them, their key, what to do with them. Pure.
+import type { CacheMount, DockerfileFacts } from '../dockerfile.js';
+
+/** Which of the two Go caches a directory or a cache mount holds. */
+export type GoCacheKind = 'mod' | 'build';
+export type GoCacheHit = 'exact' | 'partial' | 'miss';
+
+export interface GoDirs {
+  /** GOMODCACHE on the runner. */
+  mod: string;
+  /** GOCACHE on the runner. */
+  build: string;
+}
+
+export interface GoMount {
+  mount: CacheMount;
+  kind: GoCacheKind;
+}
+
+/** `ID=mod` / `ID=build` lines, or `auto` (by target), or `off`. */
+export type GoMountSetting = 'auto' | 'off' | Array<{ id: string; kind: GoCacheKind }>;
+
+/**
+ * The cache mounts that hold a Go cache. `auto` knows them by where they are mounted: GOMODCACHE
+ * ends in pkg/mod, GOCACHE is a go-build folder (the defaults of the official golang images).
+ */
+export function goMounts(dockerfile: DockerfileFacts, setting: GoMountSetting): GoMount[] {
+  if (setting === 'off') return [];
+  const seen = new Set<string>();
+  const found: GoMount[] = [];
+  for (const mount of dockerfile.cacheMounts) {
+    if (seen.has(mount.id)) continue;
+    const kind = setting === 'auto' ? kindByTarget(mount.target) : setting.find(m => m.id === mount.id)?.kind;
+    if (!kind) continue;
+    seen.add(mount.id);
+    found.push({ mount, kind });
+  }
+  return found;
+}
+
+function kindByTarget(target: string): GoCacheKind | undefined {
+  const t = target.replace(/\/+$/, '');
+  if (/(^|\/)pkg\/mod$/.test(t)) return 'mod';
+  if (/(^|\/)go-build$/.test(t) || /(^|\/)gocache$/i.test(t)) return 'build';
+  return undefined;
+}
+
+export interface GoCacheKey {
+  key: string;
+  restoreKeys: string[];
+}
+
+/**
+ * One entry holds both caches, keyed on what decides their content: the platform, the Go version
+ * of the build and the dependency files. After a go.sum change the newest entry of the same Go
+ * version is restored (partial), and the build adds only what changed.
+ */
+export function goCacheKey(parts: { os: string; arch: string; goVersion: string; depsHash: string }): GoCacheKey {
+  const prefix = `cached-image-build-go-${parts.os}-${parts.arch}-${parts.goVersion}-`;
+  return { key: `${prefix}${parts.depsHash}`, restoreKeys: [prefix] };
+}
+
+/** `1.26`, `1.26.3-bookworm`, `go1.26` → `go1.26` / `go1.26.3`; anything else is not a Go version. */
+export function goVersionOfTag(tag: string | undefined): string | undefined {
+  const match = /^(?:go)?(\d+\.\d+(?:\.\d+)?)/.exec(tag ?? '');
+  return match ? `go${match[1]}` : undefined;
+}
+
+/** The `go` line of a go.mod: the least Go version the module builds with. */
+export function goVersionOfGoMod(goMod: string): string | undefined {
+  const match = /^go\s+(\d+\.\d+(?:\.\d+)?)\s*$/m.exec(goMod);
+  return match ? `go${match[1]}` : undefined;
+}
+
+/** Expand `$VAR` and `${VAR}` with the Dockerfile's global ARG defaults overridden by build args. */
+export function expandArgs(text: string, args: Record<string, string>): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a: string, b: string) => args[a ?? b] ?? '');
+}
+
+export function classifyHit(key: string, matched: string | undefined): GoCacheHit {
+  if (matched === undefined) return 'miss';
+  return matched === key ? 'exact' : 'partial';
+}

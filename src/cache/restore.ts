@@ -1,0 +1,74 @@
+// Restore the Go caches through the Actions cache, before the build. A cache that misbehaves
+// never fails the build: warn and go on without it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as cache from '@actions/cache';
+import * as core from '@actions/core';
+import * as glob from '@actions/glob';
+import type { Config } from '../config.js';
+import type { Facts } from '../facts.js';
+import { expandArgs, goCacheKey, goMounts, goVersionOfGoMod, goVersionOfTag, classifyHit, type GoCacheHit, type GoMount } from './go-cache.js';
+import { folderSize } from './size.js';
+
+export interface GoCacheRestore {
+  key: string;
+  restoreKeys: string[];
+  hit: GoCacheHit;
+  matchedKey?: string;
+  paths: string[];
+  bytes: number;
+  seconds: number;
+  mounts: GoMount[];
+  baseImage: string;
+  /** Why nothing was restored or used, when so. */
+  note?: string;
+}
+
+/** Where the caches are used: the Dockerfile's cache mounts, or go build on the runner. */
+export function goCacheUsers(config: Config): { mounts: GoMount[]; baseImage: string } {
+  const mounts = goMounts(config.dockerfile, config.goCache.mounts);
+  const stage = config.dockerfile.stages.find(s => s.name === mounts[0]?.mount.stage);
+  const args = { ...config.dockerfile.globalArgs, ...Object.fromEntries(config.buildArgs.map(a => a.split(/=(.*)/s).slice(0, 2))) };
+  return { mounts, baseImage: stage ? expandArgs(stage.baseImage, args) : '' };
+}
+
+export async function restoreGoCaches(config: Config, facts: Facts): Promise<GoCacheRestore | undefined> {
+  const { mounts, baseImage } = goCacheUsers(config);
+  if (!config.goCache.enabled) {
+    core.info(`Go caches not used: ${config.goCache.skipped}`);
+    return undefined;
+  }
+  if (mounts.length === 0 && !config.goCache.prebuild) {
+    core.info('Go caches not used: the Dockerfile has no Go cache mounts (RUN --mount=type=cache,target=…/pkg/mod or …/go-build) and prebuild is off');
+    return undefined;
+  }
+  const goVersion =
+    (config.goCache.prebuild ? facts.go?.version : goVersionOfTag(baseImage.split(':').pop())) ??
+    goVersionOfGoMod(readIfExists(path.join(config.context, 'go.mod'))) ??
+    'go';
+  const patterns = config.goCache.dependencyPaths.map(p => path.join(config.context, p)).join('\n');
+  const depsHash = (await glob.hashFiles(patterns, config.context)) || 'no-dependency-files';
+  const { key, restoreKeys } = goCacheKey({ ...facts.runner, goVersion, depsHash });
+  const paths = [facts.goDirs.mod, facts.goDirs.build];
+  const started = Date.now();
+  let matchedKey: string | undefined;
+  let note: string | undefined;
+  try {
+    if (!cache.isFeatureAvailable()) note = 'the Actions cache service is not available here';
+    else matchedKey = await cache.restoreCache(paths, key, restoreKeys);
+  } catch (error) {
+    note = `restoring the Go caches failed, going on without them: ${(error as Error).message}`;
+    core.warning(note);
+  }
+  const hit = classifyHit(key, matchedKey);
+  const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(folderSize))).reduce((a, b) => a + b, 0);
+  return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note };
+}
+
+function readIfExists(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

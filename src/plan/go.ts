@@ -1,0 +1,110 @@
+// The steps that bring the Go caches to the build: prebuild on the runner, or the Dockerfile's
+// cache mounts filled before the build and read back after it. Pure.
+import * as path from 'node:path';
+import type { Config } from '../config.js';
+import type { Facts } from '../facts.js';
+import type { GoCacheHit, GoDirs, GoMount } from '../cache/go-cache.js';
+import type { PlanFile, Step } from './types.js';
+
+/** What the restore found, and where the Go caches meet the build. */
+export interface GoCacheState {
+  hit: GoCacheHit;
+  dirs: GoDirs;
+  mounts: GoMount[];
+  /** The base image of the stage with the mounts (ARGs expanded): it has the shell and cp we need. */
+  baseImage: string;
+}
+
+export interface GoSteps {
+  before: Step[];
+  after: Step[];
+  files: PlanFile[];
+}
+
+export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | undefined): GoSteps {
+  const steps: GoSteps = { before: [], after: [], files: [] };
+  const prebuild = config.goCache.prebuild;
+  if (prebuild) {
+    if (!facts.go) throw new Error("Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)");
+    steps.before.push({
+      id: 'prebuild',
+      phase: 'prebuild',
+      title: `go build ${prebuild.packages.join(' ')} on the runner`,
+      argv: ['go', 'build', '-v', '-trimpath', '-o', `${prebuild.output}${path.sep}`, ...prebuild.packages],
+      env: {
+        CGO_ENABLED: '0',
+        GOOS: 'linux',
+        GOARCH: facts.go.arch,
+        ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {})
+      },
+      cwd: config.context,
+      onFailure: 'stop'
+    });
+  }
+  if (!go || go.mounts.length === 0) return steps;
+
+  // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
+  const nonce = facts.now.replace(/[^0-9]/g, '');
+  const network = ['--network', 'none'];
+  for (const { mount, kind } of go.mounts) {
+    const options = mountOptions(mount);
+    const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
+    const name = `${kind}-${steps.files.length}`;
+    if (go.hit !== 'miss') {
+      const file = path.join(facts.tempDir, `inject-${name}.Dockerfile`);
+      steps.files.push({
+        path: file,
+        content: [
+          `FROM ${go.baseImage}`,
+          `RUN ${options} --mount=type=bind,target=/cib-in \\`,
+          `    cp -a /cib-in/. ${mount.target}/ && echo injected ${nonce}`,
+          ''
+        ].join('\n')
+      });
+      steps.before.push({
+        id: `inject-${name}`,
+        phase: 'inject',
+        title: `Fill cache mount ${mount.id} from ${dir}`,
+        argv: ['docker', 'build', '--progress=plain', ...network, '--file', file, dir],
+        env: { DOCKER_BUILDKIT: '1' },
+        onFailure: 'warn'
+      });
+    }
+    if (go.hit !== 'exact') {
+      const file = path.join(facts.tempDir, `extract-${name}.Dockerfile`);
+      const out = path.join(facts.tempDir, `extracted-${name}`);
+      const empty = path.join(facts.tempDir, 'empty-context');
+      steps.files.push({ path: path.join(empty, '.keep'), content: '' });
+      steps.files.push({
+        path: file,
+        content: [
+          `FROM ${go.baseImage} AS read`,
+          `RUN ${options} \\`,
+          `    mkdir -p /cib-out && cp -a ${mount.target}/. /cib-out/ && echo extracted ${nonce}`,
+          'FROM scratch',
+          'COPY --from=read /cib-out/ /',
+          ''
+        ].join('\n')
+      });
+      steps.after.push({
+        id: `extract-${name}`,
+        phase: 'extract',
+        title: `Read cache mount ${mount.id} back into ${dir}`,
+        argv: ['docker', 'build', '--progress=plain', ...network, '--file', file, '--output', `type=local,dest=${out}`, empty],
+        env: { DOCKER_BUILDKIT: '1' },
+        onFailure: 'warn',
+        extract: { from: out, to: dir }
+      });
+    }
+  }
+  return steps;
+}
+
+/** The mount exactly as the Dockerfile has it, so BuildKit hands out the same cache. */
+function mountOptions(mount: GoMount['mount']): string {
+  const parts = [`type=cache`, `id=${mount.id}`, `target=${mount.target}`];
+  if (mount.sharing) parts.push(`sharing=${mount.sharing}`);
+  if (mount.uid) parts.push(`uid=${mount.uid}`);
+  if (mount.gid) parts.push(`gid=${mount.gid}`);
+  return `--mount=${parts.join(',')}`;
+}

@@ -1,0 +1,155 @@
+// The Go caches follow the build from runner to runner: restored through the Actions cache (the
+// local service, speaking the protocol the real @actions/cache speaks), injected into the
+// Dockerfile's cache mounts or used by go build on the runner, saved in the post step.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction, type ActionRun } from '../support/action-runner.js';
+import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
+import { compiledPackages, groupLines, stepOutput } from './support/log.js';
+import { REGISTRY } from './support/registry.js';
+import { copyFixture, fakeSha, moduleProxyStats, resetModuleProxy, stackUp, wipeRunner } from './support/stack.js';
+
+let server: CacheServer;
+let runnerHome = '';
+const times: Array<[string, number]> = [];
+
+/** The runner's Go folders: stable paths (the cache version hashes them), emptied for a fresh runner. */
+function goDirs(): Record<string, string> {
+  return { GOMODCACHE: path.join(runnerHome, 'go/pkg/mod'), GOCACHE: path.join(runnerHome, '.cache/go-build') };
+}
+
+function freshRunner(): void {
+  wipeRunner();
+  for (const dir of Object.values(goDirs())) {
+    if (fs.existsSync(dir)) {
+      fs.chmodSync(dir, 0o755);
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+    }
+  }
+}
+
+async function build(label: string, workspace: string, sha: string, inputs: Record<string, string>): Promise<ActionRun> {
+  const run = await runAction({
+    workspace,
+    sha,
+    inputs: { network: 'host', ...inputs },
+    env: {
+      ...server.env('v2'),
+      GITHUB_SERVER_URL: 'https://github.com',
+      RUNNER_OS: 'Linux',
+      RUNNER_ARCH: 'X64',
+      NO_PROXY: '127.0.0.1,localhost',
+      GOPROXY: process.env.STACK_GOPROXY as string,
+      GOSUMDB: 'off',
+      GOFLAGS: '-mod=readonly',
+      ...goDirs()
+    }
+  });
+  times.push([label, run.main.durationMs + run.post.durationMs]);
+  if (run.main.exitCode !== 0) throw new Error(`${label}: the action failed:\n${run.main.log.slice(-5000)}`);
+  expect(run.post.exitCode).toBe(0);
+  return run;
+}
+
+beforeAll(async () => {
+  stackUp();
+  runnerHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-runner-home-'));
+  server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-cache-')), host: '127.0.0.1' });
+}, 900_000);
+
+afterAll(async () => {
+  await server?.close();
+  console.log(`go cache times (main + post):\n${times.map(([l, ms]) => `  ${l}: ${(ms / 1000).toFixed(1)} s`).join('\n')}`);
+});
+
+const BUILDER = 'Build stage builder';
+const COMPILE = /^RUN .*go build/;
+const OWN = ['example.com/hello-svc/internal/greeting', 'example.com/hello-svc/cmd/hello-svc'];
+
+describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => {
+  const image = `${REGISTRY}/e2e/gomounts-${Date.now().toString(36)}`;
+  const inputs = { image, file: 'Dockerfile.cachemount' };
+  let workspace = '';
+  let coldPackages: string[] = [];
+
+  it('cold: miss, everything compiled and downloaded, caches read back and saved', async () => {
+    workspace = copyFixture('hello-svc');
+    freshRunner();
+    await resetModuleProxy();
+    const run = await build('mounts: cold', workspace, fakeSha(101), inputs);
+    expect(run.outputs['go-cache-hit']).toBe('miss');
+    coldPackages = compiledPackages(stepOutput(run.main.log, BUILDER, COMPILE));
+    expect(coldPackages.length).toBeGreaterThan(30);
+    expect((await moduleProxyStats()).total).toBeGreaterThan(0);
+    expect(run.main.log).toContain('::group::Read cache mount gomod back into');
+    expect(run.main.log).toContain('::group::Read cache mount gobuild back into');
+    expect(run.post.log).toMatch(/Go caches saved under cached-image-build-go-Linux-X64-go1\.26-[0-9a-f]{64}/);
+    expect(server.stats().entries).toBe(1);
+  });
+
+  it('fresh runner, one-line change: exact hit, only the changed packages compile, no module download, no save', async () => {
+    freshRunner();
+    await resetModuleProxy();
+    const uploadsBefore = server.stats().bytesUploaded;
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
+    const run = await build('mounts: fresh runner, one-line change', workspace, fakeSha(102), inputs);
+    expect(run.outputs['go-cache-hit']).toBe('exact');
+    expect(run.main.log).toContain('::group::Fill cache mount gomod from');
+    expect(run.main.log).toContain('::group::Fill cache mount gobuild from');
+    const compiled = compiledPackages(stepOutput(run.main.log, BUILDER, COMPILE));
+    expect(compiled.sort()).toEqual([...OWN].sort());
+    expect((await moduleProxyStats()).total).toBe(0);
+    // An exact hit: nothing to read back, nothing saved.
+    expect(run.main.log).not.toContain('::group::Read cache mount');
+    expect(run.post.log).not.toContain('Go caches saved');
+    expect(server.stats().bytesUploaded).toBe(uploadsBefore);
+    expect(run.summary).toContain('Go caches');
+  });
+
+  it('the cache service down: a warning, and the build succeeds without the caches', async () => {
+    freshRunner();
+    server.setFault('refuse');
+    try {
+      fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar secondMarker = 2\n');
+      const run = await build('mounts: cache service down', workspace, fakeSha(103), inputs);
+      expect(run.outputs['go-cache-hit']).toBe('miss');
+      expect(run.main.log).toMatch(/::warning::.*(cache|Cache)/);
+      expect(run.outputs.digest).toMatch(/^sha256:/);
+    } finally {
+      server.setFault('none');
+    }
+  });
+});
+
+describe('Go caches in prebuild mode (go build on the runner)', { timeout: 600_000 }, () => {
+  const image = `${REGISTRY}/e2e/goprebuild-${Date.now().toString(36)}`;
+  const inputs = { image, file: 'Dockerfile.prebuilt', prebuild: './cmd/hello-svc' };
+  let workspace = '';
+  const PREBUILD = 'go build ./cmd/hello-svc on the runner';
+
+  it('cold: builds on the runner, packages the binary, saves the caches', async () => {
+    workspace = copyFixture('hello-svc');
+    freshRunner();
+    await resetModuleProxy();
+    const run = await build('prebuild: cold', workspace, fakeSha(201), inputs);
+    expect(compiledPackages(groupLines(run.main.log, PREBUILD)).length).toBeGreaterThan(30);
+    expect((await moduleProxyStats()).total).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(workspace, '.prebuilt/hello-svc'))).toBe(true);
+    expect(run.post.log).toContain('Go caches saved under');
+    expect(run.outputs.digest).toMatch(/^sha256:/);
+  });
+
+  it('fresh runner, one-line change: exact hit, only the changed packages compile, no module download', async () => {
+    freshRunner();
+    fs.rmSync(path.join(workspace, '.prebuilt'), { recursive: true, force: true });
+    await resetModuleProxy();
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
+    const run = await build('prebuild: fresh runner, one-line change', workspace, fakeSha(202), inputs);
+    expect(run.outputs['go-cache-hit']).toBe('exact');
+    expect(compiledPackages(groupLines(run.main.log, PREBUILD)).sort()).toEqual([...OWN].sort());
+    expect((await moduleProxyStats()).total).toBe(0);
+    expect(run.post.log).not.toContain('Go caches saved');
+  });
+});
