@@ -45262,40 +45262,69 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 6230:
+/***/ 9148:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cy: () => (/* binding */ readdir),
+/* harmony export */   Ip: () => (/* binding */ folderSize),
+/* harmony export */   Uz: () => (/* binding */ treeSize),
+/* harmony export */   dM: () => (/* binding */ removeTree),
+/* harmony export */   fu: () => (/* binding */ replaceTree)
+/* harmony export */ });
+/* unused harmony export makeWritable */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+// Folder helpers for the caches: sizes, and removing or replacing trees that Go made read-only.
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  I: () => (/* binding */ folderSize)
-});
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/cache/size.ts
-// Size of a folder on disk, walked without following links.
-
-
-async function folderSize(dir) {
-    let total = 0;
-    let entries;
-    try {
-        entries = await promises_namespaceObject.readdir(dir, { withFileTypes: true });
-    }
-    catch {
-        return 0;
-    }
-    for (const entry of entries) {
-        const full = external_node_path_.join(dir, entry.name);
-        if (entry.isDirectory())
-            total += await folderSize(full);
-        else if (entry.isFile())
-            total += (await promises_namespaceObject.lstat(full)).size;
+/** Files and bytes below a folder, links not followed; a missing folder is empty. */
+async function treeSize(dir) {
+    const total = { files: 0, bytes: 0 };
+    for (const entry of await readdir(dir)) {
+        const full = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, entry.name);
+        if (entry.isDirectory()) {
+            const inner = await treeSize(full);
+            total.files += inner.files;
+            total.bytes += inner.bytes;
+        }
+        else if (entry.isFile()) {
+            total.files++;
+            total.bytes += (await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat(full)).size;
+        }
     }
     return total;
+}
+async function folderSize(dir) {
+    return (await treeSize(dir)).bytes;
+}
+/** The module cache's folders are read-only: make a tree's folders writable so it can be removed. */
+async function makeWritable(dir) {
+    await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.chmod(dir, 0o755).catch(() => undefined);
+    for (const entry of await readdir(dir))
+        if (entry.isDirectory())
+            await makeWritable(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, entry.name));
+}
+async function removeTree(dir) {
+    await makeWritable(dir);
+    await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm(dir, { recursive: true, force: true });
+}
+/** Put the tree at `from` where `to` was (a rename when both are on one file system). */
+async function replaceTree(from, to) {
+    await removeTree(to);
+    await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(to), { recursive: true });
+    try {
+        await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename(from, to);
+    }
+    catch {
+        await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.cp(from, to, { recursive: true, preserveTimestamps: true });
+        await removeTree(from);
+    }
+}
+async function readdir(dir) {
+    return node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir(dir, { withFileTypes: true }).catch(() => []);
 }
 
 
@@ -45306,7 +45335,7 @@ async function folderSize(dir) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4395);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8153);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7692);
 // One bundle serves both steps of the action: the post step finds the mark the main step left.
 
@@ -45326,7 +45355,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4395:
+/***/ 8153:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45337,14 +45366,160 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 326 modules
-var cache = __nccwpck_require__(100);
 // EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
 var glob = __nccwpck_require__(2377);
+// EXTERNAL MODULE: ./src/files.ts
+var files = __nccwpck_require__(9148);
+;// CONCATENATED MODULE: ./src/cache/trim.ts
+// Keep the saved Go caches to what this build used, so they stay flat over many go.sum changes.
+// GOMODCACHE: the module versions the go.sum files list. GOCACHE: the entries Go marked as used:
+// Go sets an entry's mtime to now when it uses one whose mtime is over an hour old, so entries are
+// aged two hours before the build, and those still at that age after it were not used.
+
+
+
+/** Go's module path escaping for the file system: an upper-case letter becomes '!' + lower case. */
+function escapeModulePath(p) {
+    return p.replace(/[A-Z]/g, c => `!${c.toLowerCase()}`);
+}
+/** `escaped-path@escaped-version` of every module version the go.sum files list. */
+function modulesInGoSums(goSums) {
+    const keep = new Set();
+    for (const text of goSums) {
+        for (const line of text.split('\n')) {
+            const [module, version] = line.trim().split(/\s+/);
+            if (!module || !version)
+                continue;
+            keep.add(`${escapeModulePath(module)}@${escapeModulePath(version.replace(/\/go\.mod$/, ''))}`);
+        }
+    }
+    return keep;
+}
+/** Remove the module versions (extracted folders and download files) that `keep` does not list. */
+async function pruneModuleCache(root, keep) {
+    const pruned = { files: 0, bytes: 0 };
+    const walk = async (dir, rel) => {
+        for (const entry of await (0,files/* readdir */.Cy)(dir)) {
+            const full = external_node_path_.join(dir, entry.name);
+            const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+            if (!entry.isDirectory())
+                continue;
+            if (relPath === 'cache') {
+                await pruneDownloads(external_node_path_.join(full, 'download'), '', keep, pruned);
+            }
+            else if (entry.name.includes('@')) {
+                if (!keep.has(relPath))
+                    await remove(full, pruned);
+            }
+            else {
+                await walk(full, relPath);
+            }
+        }
+    };
+    await walk(root, '');
+    return pruned;
+}
+async function pruneDownloads(dir, rel, keep, pruned) {
+    for (const entry of await (0,files/* readdir */.Cy)(dir)) {
+        const full = external_node_path_.join(dir, entry.name);
+        if (!entry.isDirectory())
+            continue;
+        if (entry.name === '@v') {
+            for (const file of await (0,files/* readdir */.Cy)(full)) {
+                const version = /^(.*)\.(zip|ziphash|mod|info|lock|partial)$/.exec(file.name)?.[1];
+                if (version !== undefined && !keep.has(`${rel}@${version}`))
+                    await remove(external_node_path_.join(full, file.name), pruned);
+            }
+        }
+        else if (!(rel === '' && entry.name === 'sumdb')) {
+            await pruneDownloads(full, rel ? `${rel}/${entry.name}` : entry.name, keep, pruned);
+        }
+    }
+}
+const ENTRY_DIR = /^[0-9a-f]{2}$/;
+/** Set every GOCACHE entry's times to `when`. */
+async function ageBuildCache(root, when) {
+    let count = 0;
+    await forEachEntry(root, async (file) => {
+        await promises_.utimes(file, when, when);
+        count++;
+    });
+    return count;
+}
+/** Remove GOCACHE entries whose mtime is still before `usedAfter`: Go did not use them. */
+async function pruneBuildCache(root, usedAfter) {
+    const pruned = { files: 0, bytes: 0 };
+    await forEachEntry(root, async (file) => {
+        const stat = await promises_.stat(file);
+        if (stat.mtimeMs < usedAfter.getTime())
+            await remove(file, pruned, stat.size);
+    });
+    return pruned;
+}
+async function forEachEntry(root, fn) {
+    for (const sub of await (0,files/* readdir */.Cy)(root)) {
+        if (!sub.isDirectory() || !ENTRY_DIR.test(sub.name))
+            continue;
+        for (const file of await (0,files/* readdir */.Cy)(external_node_path_.join(root, sub.name))) {
+            if (file.isFile())
+                await fn(external_node_path_.join(root, sub.name, file.name));
+        }
+    }
+}
+async function remove(target, pruned, size) {
+    const stat = await promises_.lstat(target);
+    if (stat.isDirectory()) {
+        const inner = await (0,files/* treeSize */.Uz)(target);
+        pruned.files += inner.files;
+        pruned.bytes += inner.bytes;
+        await (0,files/* removeTree */.dM)(target);
+        return;
+    }
+    pruned.files++;
+    pruned.bytes += size ?? stat.size;
+    // Module cache files are read-only; their folder must be writable to unlink them.
+    await promises_.chmod(external_node_path_.dirname(target), 0o755).catch(() => undefined);
+    await promises_.rm(target, { force: true });
+}
+
+;// CONCATENATED MODULE: ./src/cache/keep-used.ts
+// Around the build: mark the restored GOCACHE entries old, then keep only what the build used.
+
+
+
+
+
+/** Older than Go's one-hour marking interval, so the build marks each entry it uses. */
+const AGE_MS = 2 * 60 * 60 * 1000;
+async function ageRestoredBuildCache(dirs) {
+    const agedTo = new Date(Date.now() - AGE_MS);
+    const count = await ageBuildCache(dirs.build, agedTo);
+    core/* info */.pq(`Marked ${count} restored GOCACHE files as unused; the build marks those it uses`);
+    return agedTo;
+}
+/** Before the save: drop module versions no go.sum lists, and GOCACHE entries the build did not use. */
+async function keepOnlyUsed(dirs, context, dependencyPaths, agedTo) {
+    const globber = await glob/* create */.v(dependencyPaths.map(p => external_node_path_.join(context, p)).join('\n'));
+    const goSums = (await globber.glob()).filter(file => external_node_path_.basename(file) === 'go.sum');
+    const keep = modulesInGoSums(await Promise.all(goSums.map(file => promises_.readFile(file, 'utf8'))));
+    const modules = goSums.length ? await pruneModuleCache(dirs.mod, keep) : { files: 0, bytes: 0 };
+    // Entries were aged only after a partial restore; after a miss everything in GOCACHE is this build's.
+    const build = agedTo ? await pruneBuildCache(dirs.build, new Date(agedTo.getTime() + AGE_MS / 4)) : { files: 0, bytes: 0 };
+    core/* info */.pq(`Kept what the build used: removed ${modules.files} module files (${mb(modules.bytes)}) and ${build.files} GOCACHE files (${mb(build.bytes)})`);
+    return { modules, build };
+}
+function mb(bytes) {
+    return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 326 modules
+var cache = __nccwpck_require__(100);
 ;// CONCATENATED MODULE: ./src/cache/go-cache.ts
 /**
  * The cache mounts that hold a Go cache. `auto` knows them by where they are mounted: GOMODCACHE
@@ -45403,8 +45578,6 @@ function classifyHit(key, matched) {
     return matched === key ? 'exact' : 'partial';
 }
 
-// EXTERNAL MODULE: ./src/cache/size.ts + 1 modules
-var size = __nccwpck_require__(6230);
 ;// CONCATENATED MODULE: ./src/cache/restore.ts
 // Restore the Go caches through the Actions cache, before the build. A cache that misbehaves
 // never fails the build: warn and go on without it.
@@ -45453,7 +45626,7 @@ async function restoreGoCaches(config, facts) {
         core/* warning */.$e(note);
     }
     const hit = classifyHit(key, matchedKey);
-    const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(size/* folderSize */.I))).reduce((a, b) => a + b, 0);
+    const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(files/* folderSize */.Ip))).reduce((a, b) => a + b, 0);
     return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note };
 }
 function readIfExists(file) {
@@ -45849,10 +46022,10 @@ function planGoSteps(config, facts, go) {
     // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
     const nonce = facts.now.replace(/[^0-9]/g, '');
     const network = ['--network', 'none'];
-    for (const { mount, kind } of go.mounts) {
+    for (const [index, { mount, kind }] of go.mounts.entries()) {
         const options = mountOptions(mount);
         const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
-        const name = `${kind}-${steps.files.length}`;
+        const name = `${kind}-${index}`;
         if (go.hit !== 'miss') {
             const file = external_node_path_.join(facts.tempDir, `inject-${name}.Dockerfile`);
             steps.files.push({
@@ -46276,6 +46449,7 @@ function buildFailure(lines) {
 
 
 
+
 async function runPlan(plan, config) {
     const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
     for (const file of plan.files) {
@@ -46314,7 +46488,7 @@ async function runStep(step, config) {
     const base = { step, durationMs: result.durationMs };
     if (result.exitCode === 0) {
         if (step.extract)
-            replaceFolder(step.extract.from, step.extract.to);
+            await (0,files/* replaceTree */.fu)(step.extract.from, step.extract.to);
         return {
             ...base,
             status: 'ok',
@@ -46346,38 +46520,12 @@ function readIid(file) {
 function lastLine(lines) {
     return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
 }
-/** Put what BuildKit exported where the runner keeps that cache (module caches are read-only). */
-function replaceFolder(from, to) {
-    makeWritable(to);
-    external_node_fs_.rmSync(to, { recursive: true, force: true });
-    external_node_fs_.mkdirSync(external_node_path_.dirname(to), { recursive: true });
-    try {
-        external_node_fs_.renameSync(from, to);
-    }
-    catch {
-        external_node_fs_.cpSync(from, to, { recursive: true, preserveTimestamps: true });
-        makeWritable(from);
-        external_node_fs_.rmSync(from, { recursive: true, force: true });
-    }
-}
-function makeWritable(dir) {
-    let entries;
-    try {
-        external_node_fs_.chmodSync(dir, 0o755);
-        entries = external_node_fs_.readdirSync(dir, { withFileTypes: true });
-    }
-    catch {
-        return;
-    }
-    for (const entry of entries)
-        if (entry.isDirectory())
-            makeWritable(external_node_path_.join(dir, entry.name));
-}
 
 // EXTERNAL MODULE: ./src/state.ts
 var src_state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The main step: inputs → config → facts → Go caches → plan → run → report.
+
 
 
 
@@ -46405,11 +46553,14 @@ async function run() {
         const state = { tempDir: facts.tempDir, loggedInRegistry: config.login?.registry };
         (0,src_state/* savePostState */.L)(state);
         const goCache = await core/* group */.Os('Restore the Go caches', () => restoreGoCaches(config, facts));
+        // After a partial hit the save holds old and new: age the restored entries to see which are used.
+        const agedTo = goCache?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
         const plan = choosePlan(config, facts, goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage });
         for (const note of plan.notes)
             core/* info */.pq(note);
         const result = await runPlan(plan, config);
         if (goCache && !result.failed && shouldSave(goCache, plan, result)) {
+            await core/* group */.Os('Keep what the build used of the Go caches', () => keepOnlyUsed(facts.goDirs, config.context, config.goCache.dependencyPaths, agedTo));
             (0,src_state/* savePostState */.L)({ ...state, goCacheSave: { key: goCache.key, paths: goCache.paths } });
         }
         const report = buildReport(config, plan, result, goCache);
@@ -46459,8 +46610,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 326 modules
 var cache = __nccwpck_require__(100);
-// EXTERNAL MODULE: ./src/cache/size.ts + 1 modules
-var size = __nccwpck_require__(6230);
+// EXTERNAL MODULE: ./src/files.ts
+var files = __nccwpck_require__(9148);
 ;// CONCATENATED MODULE: ./src/cache/save.ts
 // Save the Go caches in the post step: only when the key was not an exact hit, and only what the
 // build refreshed. Every failure is a warning (or a note, for a key another job saved first).
@@ -46472,7 +46623,7 @@ async function saveGoCaches({ key, paths }) {
     const started = Date.now();
     for (const dir of paths)
         external_node_fs_.mkdirSync(dir, { recursive: true });
-    const bytes = (await Promise.all(paths.map(size/* folderSize */.I))).reduce((a, b) => a + b, 0);
+    const bytes = (await Promise.all(paths.map(files/* folderSize */.Ip))).reduce((a, b) => a + b, 0);
     const done = (saved, note) => ({ key, saved, bytes, seconds: (Date.now() - started) / 1000, note });
     try {
         const id = await cache/* saveCache */.Io(paths, key);
@@ -46713,6 +46864,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 
@@ -107009,6 +107167,18 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@actions/cache","version":"6.
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

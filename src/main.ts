@@ -1,5 +1,6 @@
 // The main step: inputs → config → facts → Go caches → plan → run → report.
 import * as core from '@actions/core';
+import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
 import { restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
 import { readConfig, type Config } from './config.js';
 import { lineOfStep } from './dockerfile.js';
@@ -29,6 +30,8 @@ export async function run(): Promise<void> {
     savePostState(state);
 
     const goCache = await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));
+    // After a partial hit the save holds old and new: age the restored entries to see which are used.
+    const agedTo = goCache?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
     const plan = choosePlan(
       config,
       facts,
@@ -38,6 +41,9 @@ export async function run(): Promise<void> {
     const result = await runPlan(plan, config);
 
     if (goCache && !result.failed && shouldSave(goCache, plan, result)) {
+      await core.group('Keep what the build used of the Go caches', () =>
+        keepOnlyUsed(facts.goDirs, config.context, config.goCache.dependencyPaths, agedTo)
+      );
       savePostState({ ...state, goCacheSave: { key: goCache.key, paths: goCache.paths } });
     }
     const report = buildReport(config, plan, result, goCache);

@@ -8,7 +8,7 @@ import * as glob from '@actions/glob';
 import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
 import { expandArgs, goCacheKey, goMounts, goVersionOfGoMod, goVersionOfTag, classifyHit, type GoCacheHit, type GoMount } from './go-cache.js';
-import { folderSize } from './size.js';
+import { folderSize } from '../files.js';
 
 export interface GoCacheRestore {
   key: string;

@@ -3,7 +3,7 @@
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import * as fs from 'node:fs';
-import { folderSize } from './size.js';
+import { folderSize } from '../files.js';
 
 export interface GoCacheSave {
   key: string;

@@ -46,10 +46,10 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
   // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
   const nonce = facts.now.replace(/[^0-9]/g, '');
   const network = ['--network', 'none'];
-  for (const { mount, kind } of go.mounts) {
+  for (const [index, { mount, kind }] of go.mounts.entries()) {
     const options = mountOptions(mount);
     const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
-    const name = `${kind}-${steps.files.length}`;
+    const name = `${kind}-${index}`;
     if (go.hit !== 'miss') {
       const file = path.join(facts.tempDir, `inject-${name}.Dockerfile`);
       steps.files.push({

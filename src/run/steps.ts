@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Config } from '../config.js';
+import { replaceTree } from '../files.js';
 import type { Plan, Step } from '../plan/types.js';
 import { execStreaming } from './exec.js';
 import { buildFailure, isMissingImage, pushedDigest } from './outcome.js';
@@ -66,7 +67,7 @@ async function runStep(step: Step, config: Config): Promise<StepOutcome> {
   const base = { step, durationMs: result.durationMs };
 
   if (result.exitCode === 0) {
-    if (step.extract) replaceFolder(step.extract.from, step.extract.to);
+    if (step.extract) await replaceTree(step.extract.from, step.extract.to);
     return {
       ...base,
       status: 'ok',
@@ -98,29 +99,4 @@ function readIid(file: string): string | undefined {
 
 function lastLine(lines: string[]): string {
   return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
-}
-
-/** Put what BuildKit exported where the runner keeps that cache (module caches are read-only). */
-function replaceFolder(from: string, to: string): void {
-  makeWritable(to);
-  fs.rmSync(to, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(to), { recursive: true });
-  try {
-    fs.renameSync(from, to);
-  } catch {
-    fs.cpSync(from, to, { recursive: true, preserveTimestamps: true });
-    makeWritable(from);
-    fs.rmSync(from, { recursive: true, force: true });
-  }
-}
-
-function makeWritable(dir: string): void {
-  let entries: fs.Dirent[];
-  try {
-    fs.chmodSync(dir, 0o755);
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) if (entry.isDirectory()) makeWritable(path.join(dir, entry.name));
 }

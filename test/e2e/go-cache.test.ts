@@ -1,6 +1,7 @@
 // The Go caches follow the build from runner to runner: restored through the Actions cache (the
 // local service, speaking the protocol the real @actions/cache speaks), injected into the
 // Dockerfile's cache mounts or used by go build on the runner, saved in the post step.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -120,6 +121,72 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     } finally {
       server.setFault('none');
     }
+  });
+});
+
+describe('the saved Go caches stay flat over go.sum changes', { timeout: 600_000 }, () => {
+  const image = `${REGISTRY}/e2e/goflat-${Date.now().toString(36)}`;
+  const inputs = { image, file: 'Dockerfile.cachemount' };
+  const sizes: number[] = [];
+  let workspace = '';
+
+  async function savedSize(run: ActionRun): Promise<number> {
+    const key = /Go caches saved under (\S+):/.exec(run.post.log)?.[1];
+    expect(key, 'the post step saved the caches').toBeDefined();
+    const entry = server.entries().find(e => e.key === key);
+    expect(entry).toBeDefined();
+    return entry!.size;
+  }
+
+  function tidy(): void {
+    execFileSync('go', ['mod', 'tidy'], {
+      cwd: workspace,
+      env: { ...process.env, GOPROXY: process.env.STACK_GOPROXY, GOFLAGS: '-mod=mod', GOSUMDB: 'off', GOMODCACHE: path.join(runnerHome, 'tidy-modcache') }
+    });
+  }
+
+  it('go.sum changes restore the newest entry (partial) and save only what the build used', async () => {
+    workspace = copyFixture('hello-svc');
+    const original = Object.fromEntries(['go.mod', 'go.sum', 'internal/greeting/greeting.go', 'internal/greeting/greeting_test.go'].map(f => [f, fs.readFileSync(path.join(workspace, f), 'utf8')]));
+
+    freshRunner();
+    const cold = await build('flat: cold', workspace, fakeSha(301), inputs);
+    expect(cold.outputs['go-cache-hit']).toBe('miss');
+    const coldCompiled = compiledPackages(stepOutput(cold.main.log, BUILDER, COMPILE));
+    sizes.push(await savedSize(cold));
+
+    // Drop a dependency: go.sum changes, the old entry is restored as a partial hit.
+    const greeting = path.join(workspace, 'internal/greeting/greeting.go');
+    fs.writeFileSync(greeting, original['internal/greeting/greeting.go'].replace('\t"github.com/google/uuid"\n', '').replace('uuid.NewString()', 'now.UTC().Format(time.RFC3339Nano)'));
+    fs.rmSync(path.join(workspace, 'internal/greeting/greeting_test.go'));
+    tidy();
+    expect(fs.readFileSync(path.join(workspace, 'go.sum'), 'utf8')).not.toContain('github.com/google/uuid');
+    freshRunner();
+    const dropped = await build('flat: go.sum without uuid', workspace, fakeSha(302), inputs);
+    expect(dropped.outputs['go-cache-hit']).toBe('partial');
+    const removed = /removed (\d+) module files .* and (\d+) GOCACHE files/.exec(dropped.main.log);
+    // Go marked what it used; the rest of the restored GOCACHE (the old greeting package, uuid) goes.
+    expect(Number(removed?.[1])).toBeGreaterThan(0);
+    expect(Number(removed?.[2])).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(goDirs().GOMODCACHE, 'github.com/google/uuid@v1.6.0'))).toBe(false);
+    sizes.push(await savedSize(dropped));
+
+    // Back to the original code with one more go.sum line: another key, uuid comes back.
+    for (const [file, text] of Object.entries(original)) fs.writeFileSync(path.join(workspace, file), text);
+    fs.appendFileSync(path.join(workspace, 'go.sum'), `example.com/unused v1.0.0/go.mod h1:${'A'.repeat(43)}=\n`);
+    freshRunner();
+    const back = await build('flat: uuid back', workspace, fakeSha(303), inputs);
+    expect(back.outputs['go-cache-hit']).toBe('partial');
+    // What the previous build used was kept: only uuid, what it needs and our own packages compile.
+    const compiled = compiledPackages(stepOutput(back.main.log, BUILDER, COMPILE));
+    expect(compiled).toContain('github.com/google/uuid');
+    expect(compiled.length).toBeLessThan(coldCompiled.length / 3);
+    sizes.push(await savedSize(back));
+
+    console.log(`saved Go cache archive sizes over the runs: ${sizes.map(b => `${(b / 1e6).toFixed(2)} MB`).join(', ')}`);
+    // Without keeping only what was used, each partial save would hold the old entry and more.
+    expect(sizes[1]).toBeLessThan(sizes[0]);
+    expect(sizes[2]).toBeLessThanOrEqual(sizes[0] * 1.02);
   });
 });
 

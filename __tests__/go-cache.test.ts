@@ -1,0 +1,94 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyHit, expandArgs, goCacheKey, goMounts, goVersionOfGoMod, goVersionOfTag } from '../src/cache/go-cache.js';
+import { ageBuildCache, escapeModulePath, modulesInGoSums, pruneBuildCache, pruneModuleCache } from '../src/cache/trim.js';
+import { readDockerfile } from '../src/dockerfile.js';
+
+const DOCKERFILE = `ARG BASE=127.0.0.1:5000
+FROM \${BASE}/base/go:1.26 AS builder
+RUN --mount=type=cache,id=gomod,target=/go/pkg/mod go mod download
+RUN --mount=type=cache,id=gomod,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,id=apt,target=/var/cache/apt go build ./...
+`;
+
+describe('goMounts', () => {
+  const facts = readDockerfile(DOCKERFILE);
+  it('finds GOMODCACHE and GOCACHE mounts by their targets, once each, and leaves others alone', () => {
+    expect(goMounts(facts, 'auto').map(m => [m.mount.id, m.kind])).toEqual([
+      ['gomod', 'mod'],
+      ['/root/.cache/go-build', 'build']
+    ]);
+  });
+  it('takes an explicit mapping, or none', () => {
+    expect(goMounts(facts, [{ id: 'apt', kind: 'build' }]).map(m => m.mount.id)).toEqual(['apt']);
+    expect(goMounts(facts, 'off')).toEqual([]);
+  });
+});
+
+describe('keys', () => {
+  it('keys on platform, Go version and the dependency hash, restoring the newest of the same Go', () => {
+    expect(goCacheKey({ os: 'Linux', arch: 'X64', goVersion: 'go1.26', depsHash: 'abc' })).toEqual({
+      key: 'cached-image-build-go-Linux-X64-go1.26-abc',
+      restoreKeys: ['cached-image-build-go-Linux-X64-go1.26-']
+    });
+  });
+  it('reads Go versions from image tags and go.mod', () => {
+    expect(goVersionOfTag('1.26.3-bookworm')).toBe('go1.26.3');
+    expect(goVersionOfTag('1.26')).toBe('go1.26');
+    expect(goVersionOfTag('latest')).toBeUndefined();
+    expect(goVersionOfGoMod('module x\n\ngo 1.25.1\n')).toBe('go1.25.1');
+  });
+  it('expands ARGs in a base image the way the Dockerfile would', () => {
+    expect(expandArgs('${BASE}/base/go:$TAG', { BASE: 'r:5000', TAG: '1.26' })).toBe('r:5000/base/go:1.26');
+  });
+  it('classifies hits', () => {
+    expect(classifyHit('k', 'k')).toBe('exact');
+    expect(classifyHit('k', 'k-old')).toBe('partial');
+    expect(classifyHit('k', undefined)).toBe('miss');
+  });
+});
+
+describe('keeping what the build used', () => {
+  it('escapes module paths as Go does', () => {
+    expect(escapeModulePath('github.com/BurntSushi/toml')).toBe('github.com/!burnt!sushi/toml');
+    expect([...modulesInGoSums(['github.com/A/b v1.0.0 h1:x=\ngithub.com/A/b v1.0.0/go.mod h1:y=\n'])]).toEqual(['github.com/!a/b@v1.0.0']);
+  });
+
+  it('prunes module versions no go.sum lists, extracted and downloaded, read-only or not', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-mod-'));
+    const write = (rel: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), 'x');
+    };
+    for (const v of ['v1.0.0', 'v0.9.0']) {
+      write(`github.com/a/b@${v}/b.go`);
+      write(`cache/download/github.com/a/b/@v/${v}.zip`);
+      write(`cache/download/github.com/a/b/@v/${v}.mod`);
+    }
+    write('cache/download/github.com/a/b/@v/list');
+    write('cache/download/sumdb/sum.golang.org/latest');
+    fs.chmodSync(path.join(root, 'github.com/a/b@v0.9.0'), 0o555);
+    const pruned = await pruneModuleCache(root, modulesInGoSums(['github.com/a/b v1.0.0 h1:x=']));
+    expect(pruned.files).toBe(3);
+    expect(fs.existsSync(path.join(root, 'github.com/a/b@v1.0.0/b.go'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'github.com/a/b@v0.9.0'))).toBe(false);
+    expect(fs.readdirSync(path.join(root, 'cache/download/github.com/a/b/@v')).sort()).toEqual(['list', 'v1.0.0.mod', 'v1.0.0.zip']);
+    expect(fs.existsSync(path.join(root, 'cache/download/sumdb/sum.golang.org/latest'))).toBe(true);
+  });
+
+  it('prunes GOCACHE entries that stayed at the age they were given', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-gocache-'));
+    fs.mkdirSync(path.join(root, 'ab'));
+    for (const f of ['ab/1-a', 'ab/1-d', 'ab/2-a']) fs.writeFileSync(path.join(root, f), 'x');
+    fs.writeFileSync(path.join(root, 'README'), 'not an entry');
+    const aged = new Date(Date.now() - 2 * 3600_000);
+    expect(await ageBuildCache(root, aged)).toBe(3);
+    // The build "uses" entry 1, as Go marks it: mtime now.
+    for (const f of ['ab/1-a', 'ab/1-d']) fs.utimesSync(path.join(root, f), new Date(), new Date());
+    const pruned = await pruneBuildCache(root, new Date(aged.getTime() + 1800_000));
+    expect(pruned.files).toBe(1);
+    expect(fs.readdirSync(path.join(root, 'ab')).sort()).toEqual(['1-a', '1-d']);
+    expect(fs.existsSync(path.join(root, 'README'))).toBe(true);
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { goMounts } from '../src/cache/go-cache.js';
+import { readConfig } from '../src/config.js';
+import { readDockerfile } from '../src/dockerfile.js';
+import type { Facts } from '../src/facts.js';
+import { planPull } from '../src/plan/pull.js';
+import { environment, inputs, makeWorkspace } from './support/workspace.js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const DOCKERFILE = `FROM 127.0.0.1:5000/base/go:1.26 AS builder
+RUN --mount=type=cache,id=gomod,target=/go/pkg/mod,sharing=locked go mod download
+RUN --mount=type=cache,id=gobuild,target=/root/.cache/go-build,uid=1000 go build ./...
+FROM 127.0.0.1:5000/base/runtime:latest
+`;
+const facts: Facts = {
+  dockerClient: '20.10.24',
+  dockerServer: '20.10.24',
+  tempDir: '/tmp/run',
+  now: '2026-11-22T00:00:00.000Z',
+  runner: { os: 'Linux', arch: 'X64' },
+  goDirs: { mod: '/home/runner/go/pkg/mod', build: '/home/runner/.cache/go-build' },
+  go: { version: 'go1.26.8', arch: 'amd64' }
+};
+const ws = makeWorkspace(DOCKERFILE);
+fs.writeFileSync(path.join(ws, 'go.mod'), 'module x\n\ngo 1.26\n');
+const config = (values: Record<string, string> = {}) => readConfig(inputs({ image: '127.0.0.1:5000/acme/api', ...values }), environment(ws));
+const mounts = goMounts(readDockerfile(DOCKERFILE), 'auto');
+const state = (hit: 'exact' | 'partial' | 'miss') => ({ hit, dirs: facts.goDirs, mounts, baseImage: '127.0.0.1:5000/base/go:1.26' });
+
+describe('Go cache mounts in the plan', () => {
+  it('fills the mounts before the builds and, after a partial hit, reads them back after the push', () => {
+    const plan = planPull(config(), facts, state('partial'));
+    expect(plan.steps.map(s => s.id)).toEqual([
+      'inject-mod-0',
+      'inject-build-1',
+      'build-builder',
+      'build-final',
+      'push-builder',
+      expect.stringMatching(/^push-/),
+      'push-latest',
+      'extract-mod-0',
+      'extract-build-1'
+    ]);
+  });
+  it('gives the helper builds the mount exactly as the Dockerfile has it, and a nonce', () => {
+    const plan = planPull(config(), facts, state('partial'));
+    const inject = plan.files.find(f => f.path.endsWith('inject-build-1.Dockerfile'))?.content ?? '';
+    expect(inject).toContain('FROM 127.0.0.1:5000/base/go:1.26');
+    expect(inject).toContain('--mount=type=cache,id=gobuild,target=/root/.cache/go-build,uid=1000 --mount=type=bind,target=/cib-in');
+    expect(inject).toContain('20261122000000000');
+    const step = plan.steps.find(s => s.id === 'inject-build-1');
+    expect(step?.argv.at(-1)).toBe('/home/runner/.cache/go-build');
+    expect(step?.onFailure).toBe('warn');
+    const extract = plan.steps.find(s => s.id === 'extract-mod-0');
+    expect(extract?.extract).toEqual({ from: '/tmp/run/extracted-mod-0', to: '/home/runner/go/pkg/mod' });
+    expect(extract?.argv).toEqual(expect.arrayContaining(['--output', 'type=local,dest=/tmp/run/extracted-mod-0']));
+  });
+  it('injects nothing after a miss and reads nothing back after an exact hit', () => {
+    expect(planPull(config(), facts, state('miss')).steps.some(s => s.phase === 'inject')).toBe(false);
+    expect(planPull(config(), facts, state('exact')).steps.some(s => s.phase === 'extract')).toBe(false);
+  });
+});
+
+describe('prebuild mode', () => {
+  it('runs one go build on the runner with the caches, for linux, before the builds', () => {
+    const plan = planPull(config({ prebuild: './cmd/...', 'prebuild-output': 'bin' }), facts, state('exact'));
+    const step = plan.steps[0];
+    expect(step).toMatchObject({ id: 'prebuild', cwd: ws, argv: ['go', 'build', '-v', '-trimpath', '-o', `${ws}/bin/`, './cmd/...'] });
+    expect(step.env).toMatchObject({ CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64', GOMODCACHE: facts.goDirs.mod });
+  });
+  it('needs Go on the runner, and says so before any work', () => {
+    expect(() => planPull(config({ prebuild: './cmd/...' }), { ...facts, go: undefined })).toThrow(/no go on PATH/);
+  });
+  it('keeps the binaries inside the context', () => {
+    expect(() => config({ prebuild: './cmd/...', 'prebuild-output': '../out' })).toThrow(/Input 'prebuild-output'/);
+  });
+});

@@ -1,0 +1,56 @@
+// Folder helpers for the caches: sizes, and removing or replacing trees that Go made read-only.
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+
+export interface TreeSize {
+  files: number;
+  bytes: number;
+}
+
+/** Files and bytes below a folder, links not followed; a missing folder is empty. */
+export async function treeSize(dir: string): Promise<TreeSize> {
+  const total: TreeSize = { files: 0, bytes: 0 };
+  for (const entry of await readdir(dir)) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const inner = await treeSize(full);
+      total.files += inner.files;
+      total.bytes += inner.bytes;
+    } else if (entry.isFile()) {
+      total.files++;
+      total.bytes += (await fs.lstat(full)).size;
+    }
+  }
+  return total;
+}
+
+export async function folderSize(dir: string): Promise<number> {
+  return (await treeSize(dir)).bytes;
+}
+
+/** The module cache's folders are read-only: make a tree's folders writable so it can be removed. */
+export async function makeWritable(dir: string): Promise<void> {
+  await fs.chmod(dir, 0o755).catch(() => undefined);
+  for (const entry of await readdir(dir)) if (entry.isDirectory()) await makeWritable(path.join(dir, entry.name));
+}
+
+export async function removeTree(dir: string): Promise<void> {
+  await makeWritable(dir);
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
+/** Put the tree at `from` where `to` was (a rename when both are on one file system). */
+export async function replaceTree(from: string, to: string): Promise<void> {
+  await removeTree(to);
+  await fs.mkdir(path.dirname(to), { recursive: true });
+  try {
+    await fs.rename(from, to);
+  } catch {
+    await fs.cp(from, to, { recursive: true, preserveTimestamps: true });
+    await removeTree(from);
+  }
+}
+
+export async function readdir(dir: string): Promise<import('node:fs').Dirent[]> {
+  return fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+}
