@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { goMounts } from '../src/cache/go-cache.js';
 import { readConfig } from '../src/config.js';
 import { readDockerfile } from '../src/dockerfile.js';
-import type { Facts } from '../src/facts.js';
 import { planPull } from '../src/plan/pull.js';
-import { environment, inputs, makeWorkspace } from './support/workspace.js';
+import { FACTS, environment, inputs, makeWorkspace } from './support/workspace.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -13,15 +12,7 @@ RUN --mount=type=cache,id=gomod,target=/go/pkg/mod,sharing=locked go mod downloa
 RUN --mount=type=cache,id=gobuild,target=/root/.cache/go-build,uid=1000 go build ./...
 FROM 127.0.0.1:5000/base/runtime:latest
 `;
-const facts: Facts = {
-  dockerClient: '20.10.24',
-  dockerServer: '20.10.24',
-  tempDir: '/tmp/run',
-  now: '2026-11-22T00:00:00.000Z',
-  runner: { os: 'Linux', arch: 'X64' },
-  goDirs: { mod: '/home/runner/go/pkg/mod', build: '/home/runner/.cache/go-build' },
-  go: { version: 'go1.26.8', arch: 'amd64' }
-};
+const facts = FACTS;
 const ws = makeWorkspace(DOCKERFILE);
 fs.writeFileSync(path.join(ws, 'go.mod'), 'module x\n\ngo 1.26\n');
 const config = (values: Record<string, string> = {}) => readConfig(inputs({ image: '127.0.0.1:5000/acme/api', ...values }), environment(ws));

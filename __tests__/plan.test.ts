@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
-import type { Facts } from '../src/facts.js';
 import { choosePlan } from '../src/plan/choose.js';
 import { planPull } from '../src/plan/pull.js';
-import { SHA, environment, inputs, makeWorkspace } from './support/workspace.js';
+import { FACTS, SHA, environment, inputs, makeWorkspace } from './support/workspace.js';
 
 const ws = makeWorkspace();
-const facts: Facts = {
-  dockerClient: '20.10.24',
-  dockerServer: '20.10.24',
-  tempDir: '/tmp/run',
-  now: '2026-11-22T00:00:00.000Z',
-  runner: { os: 'Linux', arch: 'X64' },
-  goDirs: { mod: '/home/runner/go/pkg/mod', build: '/home/runner/.cache/go-build' }
-};
+const facts = FACTS;
 const config = (values: Record<string, string> = {}) =>
   readConfig(inputs({ image: '127.0.0.1:5000/acme/api', ...values }), environment(ws));
 const argvOf = (plan: ReturnType<typeof planPull>, id: string) => plan.steps.find(s => s.id === id)?.argv ?? [];
@@ -87,8 +79,8 @@ describe('choosePlan', () => {
   it('takes the pull path for auto', () => {
     expect(choosePlan(config(), facts).strategy).toBe('pull');
   });
-  it('says buildx is not supported yet', () => {
-    expect(() => choosePlan(config({ 'cache-strategy': 'buildx' }), facts)).toThrow(/'buildx' is not supported yet/);
+  it('refuses cache-strategy buildx without the buildx plugin, saying what to install', () => {
+    expect(() => choosePlan(config({ 'cache-strategy': 'buildx' }), facts)).toThrow(/buildx plugin is not installed/);
   });
   it('refuses a docker CLI that cannot run BuildKit, saying what to install', () => {
     expect(() => choosePlan(config(), { ...facts, dockerClient: '28.2.2' })).toThrow(/no buildx plugin/);
