@@ -2,6 +2,7 @@
 // local service, speaking the protocol the real @actions/cache speaks), injected into the
 // Dockerfile's cache mounts or used by go build on the runner, saved in the post step.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,6 +36,7 @@ async function build(label: string, workspace: string, sha: string, inputs: Reco
   const run = await runAction({
     workspace,
     sha,
+    measureMemory: true,
     inputs: { network: 'host', ...inputs },
     env: {
       ...server.env(protocol),
@@ -246,5 +248,32 @@ describe('Go caches in prebuild mode (go build on the runner), through the v1 (G
     expect(compiledPackages(groupLines(run.main.log, PREBUILD)).sort()).toEqual([...OWN].sort());
     expect((await moduleProxyStats()).total).toBe(0);
     expect(run.post.log).not.toContain('Go caches saved');
+  });
+});
+
+describe('the action streams: its Node process stays small however large the caches are', { timeout: 600_000 }, () => {
+  withOwnCacheService();
+  const MB = 1024 * 1024;
+  const image = `${REGISTRY}/e2e/gomemory-${Date.now().toString(36)}`;
+  const inputs = { image, file: 'Dockerfile.prebuilt', prebuild: './cmd/hello-svc' };
+
+  it('saves and restores a 300 MB GOCACHE under 200 MB resident', async () => {
+    const workspace = copyFixture('hello-svc');
+    freshRunner();
+    // Incompressible entries, as Go names them, in the runner's GOCACHE before a cold build.
+    for (let i = 0; i < 300; i++) {
+      const dir = path.join(goDirs().GOCACHE, (i % 256).toString(16).padStart(2, '0'));
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${randomBytes(32).toString('hex')}-d`), randomBytes(MB));
+    }
+    const saved = await build('memory: save 300 MB', workspace, fakeSha(401), inputs);
+    const savedMb = Number(/Go caches saved under \S+: ([\d.]+) MB/.exec(saved.post.log)?.[1]);
+    expect(savedMb).toBeGreaterThan(300);
+    freshRunner();
+    const restored = await build('memory: restore 300 MB', workspace, fakeSha(402), inputs);
+    expect(restored.outputs['go-cache-hit']).toBe('exact');
+    const peaks = [saved.main, saved.post, restored.main, restored.post].map(s => s.maxRssMb ?? Infinity);
+    console.log(`peak RSS of the action (MB): save main ${peaks[0].toFixed(0)}, save post ${peaks[1].toFixed(0)}, restore main ${peaks[2].toFixed(0)}, restore post ${peaks[3].toFixed(0)}`);
+    for (const peak of peaks) expect(peak).toBeLessThan(200);
   });
 });

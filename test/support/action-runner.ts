@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DIST = path.join(ROOT, 'dist/index.js');
@@ -12,6 +13,8 @@ export interface StepRun {
   exitCode: number;
   log: string;
   durationMs: number;
+  /** Peak resident memory of the step's Node process itself (children not counted), when measured. */
+  maxRssMb?: number;
 }
 
 export interface ActionRun {
@@ -26,9 +29,11 @@ export interface ActionRequest {
   workspace: string;
   sha: string;
   env?: Record<string, string>;
+  /** Measure the peak resident memory of each step's Node process. */
+  measureMemory?: boolean;
 }
 
-export async function runAction({ inputs, workspace, sha, env = {} }: ActionRequest): Promise<ActionRun> {
+export async function runAction({ inputs, workspace, sha, env = {}, measureMemory = false }: ActionRequest): Promise<ActionRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-runner-'));
   const files = {
     GITHUB_OUTPUT: path.join(dir, 'output'),
@@ -51,10 +56,10 @@ export async function runAction({ inputs, workspace, sha, env = {} }: ActionRequ
   };
   for (const [name, value] of Object.entries(inputs)) base[`INPUT_${name.toUpperCase().replace(/ /g, '_')}`] = value;
 
-  const main = await runNode(base, workspace);
+  const main = await runNode(base, workspace, measureMemory);
   const state = parseFileCommands(fs.readFileSync(files.GITHUB_STATE, 'utf8'));
   const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-  const post = await runNode({ ...base, ...stateEnv }, workspace);
+  const post = await runNode({ ...base, ...stateEnv }, workspace, measureMemory);
   const run = {
     main,
     post,
@@ -65,15 +70,22 @@ export async function runAction({ inputs, workspace, sha, env = {} }: ActionRequ
   return run;
 }
 
-function runNode(env: Record<string, string>, cwd: string): Promise<StepRun> {
+const RSS_MARK = 'cib-max-rss-kb=';
+const RSS_PROBE = pathToFileURL(path.join(ROOT, 'test/support/rss-probe.mjs')).href;
+
+function runNode(env: Record<string, string>, cwd: string, measureMemory: boolean): Promise<StepRun> {
   const started = Date.now();
+  const args = measureMemory ? ['--import', RSS_PROBE, DIST] : [DIST];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DIST], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.on('error', reject);
-    child.on('close', code => resolve({ exitCode: code ?? -1, log, durationMs: Date.now() - started }));
+    child.on('close', code => {
+      const rss = new RegExp(`${RSS_MARK}(\\d+)`).exec(log);
+      resolve({ exitCode: code ?? -1, log, durationMs: Date.now() - started, maxRssMb: rss ? Number(rss[1]) / 1024 : undefined });
+    });
   });
 }
 
