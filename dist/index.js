@@ -45335,7 +45335,7 @@ async function readdir(dir) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8153);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7369);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7692);
 // One bundle serves both steps of the action: the post step finds the mark the main step left.
 
@@ -45355,7 +45355,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8153:
+/***/ 7369:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45809,6 +45809,8 @@ function splitTaggedRef(ref) {
 const CACHE_STRATEGIES = ['auto', 'pull', 'buildx'];
 const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
 const COMMIT = /^[0-9a-f]{7,64}$/;
+const BUILDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const ENDPOINT = /^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/;
 function readConfig(input, { env, workspace }) {
     const imageRaw = input('image').trim();
     if (imageRaw === '')
@@ -45852,6 +45854,21 @@ function readConfig(input, { env, workspace }) {
         throw new InputError(username === '' ? 'registry-username' : 'registry-password', 'registry-username and registry-password go together: give both, or neither to use an earlier docker login');
     }
     const goCache = readGoCacheConfig(input, context);
+    const builder = input('builder').trim();
+    if (builder !== '' && !BUILDER_NAME.test(builder)) {
+        throw new InputError('builder', `'${builder}' is not a buildx builder name (letters, digits, '.', '_', '-')`);
+    }
+    const buildkitEndpoint = input('buildkit-endpoint').trim();
+    if (buildkitEndpoint !== '' && !ENDPOINT.test(buildkitEndpoint)) {
+        throw new InputError('buildkit-endpoint', `'${buildkitEndpoint}' is not a BuildKit address: use tcp://HOST:PORT, unix:///PATH, docker-container://NAME or kube-pod://NAME`);
+    }
+    if (builder !== '' && buildkitEndpoint !== '') {
+        throw new InputError('buildkit-endpoint', 'give builder or buildkit-endpoint, not both: the action creates its own builder for an endpoint');
+    }
+    const cacheStrategy = parseChoice('cache-strategy', input('cache-strategy'), CACHE_STRATEGIES, 'auto');
+    if (cacheStrategy === 'pull' && (builder !== '' || buildkitEndpoint !== '')) {
+        throw new InputError(builder !== '' ? 'builder' : 'buildkit-endpoint', 'the pull path builds with docker build on the engine and uses no buildx builder; set cache-strategy to auto or buildx');
+    }
     const network = input('network').trim();
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return {
@@ -45868,7 +45885,9 @@ function readConfig(input, { env, workspace }) {
         secrets,
         network: network === '' ? undefined : network,
         noCache: parseBoolean('no-cache', input('no-cache'), false),
-        cacheStrategy: parseChoice('cache-strategy', input('cache-strategy'), CACHE_STRATEGIES, 'auto'),
+        cacheStrategy,
+        builder: builder === '' ? undefined : builder,
+        buildkitEndpoint: buildkitEndpoint === '' ? undefined : buildkitEndpoint,
         login: username === '' ? undefined : { registry: image.registry, username, password },
         commit,
         source: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined,
@@ -45940,6 +45959,67 @@ var semver = __nccwpck_require__(2088);
 
 
 
+/** Drivers whose BuildKit exports cache to a registry; the docker driver (dockerd's own BuildKit) cannot. */
+const CACHE_EXPORTING_DRIVERS = ['docker-container', 'remote', 'kubernetes'];
+/** Why the builder cannot serve the buildx path (registry cache export), or undefined when it can. */
+function builderProblem(facts) {
+    if (!facts.buildx)
+        return 'the buildx plugin is not installed (docker/setup-buildx-action installs it)';
+    const builder = facts.builder;
+    if (!builder)
+        return 'no buildx builder was probed';
+    if (builder.problem)
+        return builder.problem;
+    if (!builder.driver || !CACHE_EXPORTING_DRIVERS.includes(builder.driver)) {
+        return `builder ${builder.name} uses the ${builder.driver ?? 'unknown'} driver, which cannot export cache to a registry (use docker/setup-buildx-action, builder or buildkit-endpoint)`;
+    }
+    return undefined;
+}
+/** `docker buildx inspect` output: the builder's name and driver, and its first node's endpoint and status. */
+function parseBuildxInspect(text) {
+    const field = (key) => new RegExp(`^${key}:[ \t]*(.*)$`, 'm').exec(text)?.[1]?.trim() || undefined;
+    return {
+        name: field('Name'),
+        driver: field('Driver'),
+        endpoint: field('Endpoint'),
+        status: field('Status'),
+        buildkit: field('BuildKit version') ?? field('Buildkit')
+    };
+}
+/**
+ * The builder of the buildx path: the one named by `builder`, a remote builder created for
+ * `buildkit-endpoint`, or the current one. Bootstrapped, so a builder that does not answer says so
+ * here, before planning. Nothing to do for `cache-strategy: pull` or without buildx.
+ */
+async function prepareBuilder(config, facts) {
+    if (config.cacheStrategy === 'pull' || !facts.buildx)
+        return undefined;
+    let name = config.builder;
+    let created = false;
+    if (config.buildkitEndpoint) {
+        name = `cached-image-build-${process.pid}-${Date.now().toString(36)}`;
+        const create = await output(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint]);
+        if (create.exitCode !== 0) {
+            return { name, endpoint: config.buildkitEndpoint, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${lastLine(create)}` };
+        }
+        created = true;
+    }
+    const inspect = await output(['buildx', 'inspect', '--bootstrap', ...(name ? [name] : [])]);
+    const found = parseBuildxInspect(inspect.stdout);
+    const builder = { ...found, name: name ?? found.name ?? 'default', created };
+    if (inspect.exitCode !== 0) {
+        const where = config.buildkitEndpoint ? ` at ${config.buildkitEndpoint}` : '';
+        builder.problem = `builder ${builder.name}${where} does not answer: ${lastLine(inspect)}`;
+    }
+    else if (builder.status && builder.status !== 'running') {
+        builder.problem = `builder ${builder.name} is ${builder.status}`;
+    }
+    return builder;
+}
+function lastLine(result) {
+    const lines = `${result.stdout}\n${result.stderr}`.split('\n').map(l => l.trim()).filter(Boolean);
+    return lines.at(-1)?.replace(/^ERROR:\s*/, '') ?? `exit ${result.exitCode}`;
+}
 /** The facts that decide whether `docker build` can reach BuildKit at all. */
 function buildkitProblem(facts) {
     const client = semver.coerce(facts.dockerClient);
@@ -45996,7 +46076,8 @@ async function output(args) {
 // The steps that bring the Go caches to the build: prebuild on the runner, or the Dockerfile's
 // cache mounts filled before the build and read back after it. Pure.
 
-function planGoSteps(config, facts, go) {
+const DOCKER_BUILD = { argv: ['docker', 'build'], env: { DOCKER_BUILDKIT: '1' } };
+function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
     const steps = { before: [], after: [], files: [] };
     const prebuild = config.goCache.prebuild;
     if (prebuild) {
@@ -46041,8 +46122,8 @@ function planGoSteps(config, facts, go) {
                 id: `inject-${name}`,
                 phase: 'inject',
                 title: `Fill cache mount ${mount.id} from ${dir}`,
-                argv: ['docker', 'build', '--progress=plain', ...network, '--file', file, dir],
-                env: { DOCKER_BUILDKIT: '1' },
+                argv: [...build.argv, '--progress=plain', ...network, '--file', file, dir],
+                env: build.env,
                 onFailure: 'warn'
             });
         }
@@ -46066,8 +46147,8 @@ function planGoSteps(config, facts, go) {
                 id: `extract-${name}`,
                 phase: 'extract',
                 title: `Read cache mount ${mount.id} back into ${dir}`,
-                argv: ['docker', 'build', '--progress=plain', ...network, '--file', file, '--output', `type=local,dest=${out}`, empty],
-                env: { DOCKER_BUILDKIT: '1' },
+                argv: [...build.argv, '--progress=plain', ...network, '--file', file, '--output', `type=local,dest=${out}`, empty],
+                env: build.env,
                 onFailure: 'warn',
                 extract: { from: out, to: dir }
             });
@@ -46109,17 +46190,7 @@ function planPull(config, facts, go) {
         path: external_node_path_.join(facts.tempDir, `secret-${secret.id}`)
     }));
     const goSteps = planGoSteps(config, facts, go);
-    if (config.login) {
-        steps.push({
-            id: 'login',
-            phase: 'login',
-            title: `Log in to ${config.login.registry}`,
-            argv: ['docker', 'login', config.login.registry, '--username', config.login.username, '--password-stdin'],
-            stdin: 'registry-password',
-            onFailure: 'stop',
-            hint: 'check registry-username and registry-password'
-        });
-    }
+    steps.push(...loginSteps(config));
     const useCache = !config.noCache;
     if (!useCache)
         notes.push('no-cache: every step is built again and the caches are written afresh');
@@ -46193,6 +46264,22 @@ function planPull(config, facts, go) {
     steps.push(...goSteps.after);
     return { strategy: 'pull', refs, steps, files: [...secretFiles, ...goSteps.files], notes };
 }
+/** `docker login` by stdin, when the config has credentials. */
+function loginSteps(config) {
+    if (!config.login)
+        return [];
+    return [
+        {
+            id: 'login',
+            phase: 'login',
+            title: `Log in to ${config.login.registry}`,
+            argv: ['docker', 'login', config.login.registry, '--username', config.login.username, '--password-stdin'],
+            stdin: 'registry-password',
+            onFailure: 'stop',
+            hint: 'check registry-username and registry-password'
+        }
+    ];
+}
 /** `docker build` with everything both builds share; the inline cache goes into every image. */
 function buildCommand(config, secretFiles) {
     return [
@@ -46220,20 +46307,167 @@ function unique(items) {
     return [...new Set(items)];
 }
 
+;// CONCATENATED MODULE: ./src/plan/buildx.ts
+// The buildx path: `docker buildx build` on a builder that exports cache to the registry, with a
+// cache ref per target (the builder stage and the image), then the image pushed by BuildKit. Pure.
+
+
+
+/**
+ * Registry cache export options: every stage's layers (mode=max), as an OCI image manifest that
+ * ECR and other strict registries accept, and a refused export never fails the build.
+ */
+const CACHE_EXPORT_OPTIONS = 'mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true';
+function buildxRefs(config) {
+    const base = refsFor(config);
+    const image = config.image.name;
+    return {
+        ...base,
+        // The builder stage goes to its cache ref only: no builder tag on the buildx path.
+        builder: undefined,
+        pushed: base.finalTags,
+        cache: {
+            builder: config.builderTarget ? `${image}:buildcache-${config.builderTarget}` : undefined,
+            final: `${image}:buildcache`
+        }
+    };
+}
+function planBuildx(config, facts, go) {
+    const builder = facts.builder;
+    if (!builder)
+        throw new Error('the buildx path needs a builder, and none was found');
+    const refs = buildxRefs(config);
+    const cache = refs.cache;
+    const notes = [
+        `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache ${[cache.builder, cache.final].filter(Boolean).join(' and ')}`
+    ];
+    const command = { argv: ['docker', 'buildx', 'build', '--builder', builder.name] };
+    const secretFiles = config.secrets.map(secret => ({
+        secretId: secret.id,
+        path: external_node_path_.join(facts.tempDir, `secret-${secret.id}`)
+    }));
+    const goSteps = planGoSteps(config, facts, go, command);
+    const fallback = config.cacheStrategy === 'auto' ? { fallback: true } : {};
+    const useCache = !config.noCache;
+    // Like the pull path, which pushes no builder tag: a build that pushes nothing writes no cache.
+    const writeCache = config.push;
+    if (!useCache)
+        notes.push('no-cache: every step is built again and the caches are written afresh');
+    if (!config.push)
+        notes.push('push: false, nothing is pushed and no cache is exported');
+    const cacheFrom = (...from) => useCache ? from.flatMap(ref => (ref ? ['--cache-from', `type=registry,ref=${ref}`] : [])) : ['--no-cache'];
+    const cacheTo = (ref) => (writeCache ? ['--cache-to', `type=registry,ref=${ref},${CACHE_EXPORT_OPTIONS}`] : []);
+    const readFrom = (...from) => (useCache ? from.filter((r) => r !== undefined) : []);
+    const steps = [...loginSteps(config), ...goSteps.before];
+    if (cache.builder) {
+        const metadataFile = external_node_path_.join(facts.tempDir, 'builder.metadata.json');
+        steps.push({
+            id: 'build-builder',
+            phase: 'build-builder',
+            title: `Build stage ${config.builderTarget}`,
+            argv: [
+                ...buildx_buildCommand(command, config, secretFiles),
+                '--target',
+                config.builderTarget,
+                ...cacheFrom(cache.builder),
+                ...cacheTo(cache.builder),
+                '--metadata-file',
+                metadataFile,
+                config.context
+            ],
+            onFailure: 'stop',
+            ...fallback,
+            build: {
+                metadataFile,
+                stage: config.builderTarget,
+                cacheFrom: readFrom(cache.builder),
+                cacheTo: writeCache ? cache.builder : undefined
+            }
+        });
+    }
+    const metadataFile = external_node_path_.join(facts.tempDir, 'final.metadata.json');
+    steps.push({
+        id: 'build-final',
+        phase: 'build-final',
+        title: 'Build the image',
+        argv: [
+            ...buildx_buildCommand(command, config, secretFiles),
+            ...cacheFrom(cache.builder, cache.final),
+            ...cacheTo(cache.final),
+            ...ociLabels(config, facts).flatMap(label => ['--label', label]),
+            ...refs.finalTags.flatMap(tag => ['--tag', tag]),
+            // An image in the builder (pushed or not), so the metadata file has its id and digest.
+            '--output',
+            `type=image,push=${config.push}`,
+            '--metadata-file',
+            metadataFile,
+            config.context
+        ],
+        onFailure: 'stop',
+        ...fallback,
+        build: { metadataFile, stage: '', cacheFrom: readFrom(cache.builder, cache.final), cacheTo: writeCache ? cache.final : undefined },
+        ...(config.push
+            ? {
+                pushRef: refs.commit,
+                pushedRefs: refs.finalTags,
+                hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`
+            }
+            : {})
+    });
+    steps.push(...goSteps.after);
+    return { strategy: 'buildx', refs, steps, files: [...secretFiles, ...goSteps.files], notes };
+}
+/**
+ * `docker buildx build` with everything both builds share. Provenance is off so a tag names one
+ * image manifest, and the digest output is what the registry serves for it. RUN steps on the host
+ * network need the network.host entitlement on a BuildKit daemon.
+ */
+function buildx_buildCommand(command, config, secretFiles) {
+    return [
+        ...command.argv,
+        '--progress=plain',
+        '--provenance=false',
+        '--file',
+        config.file,
+        ...config.buildArgs.flatMap(arg => ['--build-arg', arg]),
+        ...secretFiles.flatMap(file => ['--secret', `id=${file.secretId},src=${file.path}`]),
+        ...(config.network ? ['--network', config.network] : []),
+        ...(config.network === 'host' ? ['--allow', 'network.host'] : [])
+    ];
+}
+
 ;// CONCATENATED MODULE: ./src/plan/choose.ts
+
 
 
 function choosePlan(config, facts, go) {
     const problem = buildkitProblem(facts);
     if (problem)
         throw new Error(`BuildKit is not available: ${problem}`);
+    if (config.cacheStrategy === 'pull')
+        return planPull(config, facts, go);
+    const builderTrouble = builderProblem(facts);
     if (config.cacheStrategy === 'buildx') {
-        throw new Error("Input 'cache-strategy': 'buildx' is not supported yet; use 'pull' or 'auto'");
+        if (builderTrouble)
+            throw new Error(`cache-strategy buildx: ${builderTrouble}; or use cache-strategy auto (falls back to the pull path) or pull`);
+        return withReason(planBuildx(config, facts, go), `cache-strategy buildx on builder ${facts.builder?.name}`);
     }
-    const plan = planPull(config, facts, go);
-    if (config.cacheStrategy === 'auto')
-        plan.notes.unshift('cache-strategy auto: the pull path (inline cache on the builder and latest tags)');
-    return plan;
+    if (builderTrouble) {
+        // A builder the user named that cannot serve is a fallback worth a warning; the docker driver of
+        // an engine without setup-buildx is the ordinary case for the pull path.
+        const asked = config.builder !== undefined || config.buildkitEndpoint !== undefined;
+        const plan = withReason(planPull(config, facts, go), `cache-strategy auto: the pull path (inline cache), because ${builderTrouble}`);
+        return asked ? { ...plan, fellBack: true } : plan;
+    }
+    return withReason(planBuildx(config, facts, go), `cache-strategy auto: the buildx path, because builder ${facts.builder?.name} (${facts.builder?.driver} driver) exports cache to the registry`);
+}
+/** The pull path after the buildx path failed for a builder or cache reason (`reason`). */
+function fallbackPlan(config, facts, go, reason) {
+    const plan = withReason(planPull(config, facts, go), `cache-strategy auto: fell back from buildx to the pull path, because ${reason}`);
+    return { ...plan, fellBack: true };
+}
+function withReason(plan, reason) {
+    return { ...plan, reason, notes: [reason, ...plan.notes] };
 }
 
 ;// CONCATENATED MODULE: ./src/run/progress.ts
@@ -46266,7 +46500,10 @@ class ProgressReader {
         else {
             const done = DONE.exec(rest);
             if (done) {
-                vertex.status = 'done';
+                // A step answered from a registry cache is reported CACHED, then again while its layers are
+                // pulled (DONE): it stays cached, and the time is the pull's.
+                if (vertex.status !== 'cached')
+                    vertex.status = 'done';
                 vertex.seconds = Number(done[1]);
             }
         }
@@ -46308,11 +46545,30 @@ function buildReport(config, plan, result, goCache) {
         entry.seconds += outcome.durationMs / 1000;
         entry.result = worse(entry.result, describe(outcome));
     }
+    const cache = result.outcomes
+        .filter(o => o.step.build?.cacheFrom?.length || o.step.build?.cacheTo)
+        .map(o => {
+        const own = (o.vertices ?? []).filter(v => !v.instruction?.startsWith('FROM '));
+        return {
+            title: o.step.title,
+            from: o.step.build?.cacheFrom ?? [],
+            to: o.step.build?.cacheTo,
+            manifest: o.cacheExport?.manifest,
+            error: o.cacheExport?.error,
+            cachedSteps: own.filter(v => v.status === 'cached').length,
+            steps: own.length
+        };
+    });
     return {
         strategy: plan.strategy,
+        strategyReason: plan.reason,
+        fellBack: plan.fellBack,
+        cache,
         digest: commitPush?.digest,
         imageId: byId('build-final')?.imageId,
-        pushedTags: result.outcomes.filter(o => o.step.pushRef && o.status === 'ok').map(o => o.step.pushRef),
+        pushedTags: result.outcomes
+            .filter(o => o.step.pushRef && o.status === 'ok')
+            .flatMap(o => o.step.pushedRefs ?? [o.step.pushRef]),
         builderCacheHit: builder?.status === 'ok' && stageFullyCached(builder.vertices ?? [], config.builderTarget),
         phases,
         builds: result.outcomes
@@ -46340,6 +46596,8 @@ function setOutputs(report) {
     core/* setOutput */.uH('image-id', report.imageId ?? '');
     core/* setOutput */.uH('tags', report.pushedTags.join('\n'));
     core/* setOutput */.uH('strategy', report.strategy);
+    core/* setOutput */.uH('strategy-reason', report.strategyReason ?? '');
+    core/* setOutput */.uH('cache-refs', report.cache.filter(c => c.manifest && c.to).map(c => c.to).join('\n'));
     core/* setOutput */.uH('builder-cache-hit', String(report.builderCacheHit));
     core/* setOutput */.uH('go-cache-hit', report.goCache?.hit ?? 'miss');
 }
@@ -46347,6 +46605,8 @@ async function writeSummary(config, report, failure) {
     const summary = core/* summary */.z.addHeading('Cached Image Build', 2);
     if (failure)
         summary.addRaw(`**Failed:** ${report_escape(failure)}`, true);
+    if (report.fellBack && report.strategyReason)
+        summary.addRaw(`**Fell back:** ${report_escape(report.strategyReason)}`, true);
     summary.addTable([
         [
             { data: 'Image', header: true },
@@ -46402,6 +46662,22 @@ async function writeSummary(config, report, failure) {
             ])
         ]);
     }
+    if (report.cache.length) {
+        summary.addHeading('Registry cache', 3).addTable([
+            [
+                { data: 'Build', header: true },
+                { data: 'Read from', header: true },
+                { data: 'Steps from the cache', header: true },
+                { data: 'Written to', header: true }
+            ],
+            ...report.cache.map(c => [
+                c.title,
+                c.from.map(code).join('<br>') || 'nothing (no-cache)',
+                `${c.cachedSteps} of ${c.steps}`,
+                c.to ? `${code(c.to)} ${c.manifest ? `(${code(c.manifest.slice(0, 19))})` : `refused: ${report_escape(c.error ?? '')}`}` : 'not written'
+            ])
+        ]);
+    }
     if (report.pushedTags.length)
         summary.addHeading('Pushed', 3).addList(report.pushedTags.map(code));
     if (report.notes.length)
@@ -46439,6 +46715,40 @@ function buildFailure(lines) {
         'the build failed';
     const where = lines.map(line => /^Dockerfile[^:\s]*:(\d+)$/.exec(line.trim())).find(Boolean);
     return { message: reason.trim(), line: where ? Number(where[1]) : undefined };
+}
+/**
+ * Failures of the builder or of the cache, not of the Dockerfile: the builder does not answer, its
+ * driver cannot export cache, the registry refuses the cache manifest. The pull path can build then.
+ */
+const BUILDER_TROUBLE = [
+    /context deadline exceeded/i,
+    /connection refused|connection reset|failed to dial|dial (unix|tcp)|no such host|transport is closing|error reading from server/i,
+    /no builder .* found|failed to find instance|failed to find driver|is not running|builder .* is stopped/i,
+    /cache export is not supported|cache export feature is currently not supported/i,
+    // e.g. --allow network.host on a builder started without that entitlement
+    /entitlement .* is not allowed|not allowed by build daemon configuration/i,
+    /error writing manifest blob|failed to export cache|exporting cache/i
+];
+/** Why a failed build is the builder's or the cache's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
+function builderFailure(message, failedDockerfileStep) {
+    if (failedDockerfileStep)
+        return undefined;
+    return BUILDER_TROUBLE.some(pattern => pattern.test(message)) ? message : undefined;
+}
+function readBuildMetadata(json) {
+    const data = JSON.parse(json);
+    const text = (key) => (typeof data[key] === 'string' ? data[key] : undefined);
+    let cacheManifest;
+    const cache = text('cache.manifest');
+    if (cache) {
+        try {
+            cacheManifest = JSON.parse(cache).digest ?? cache;
+        }
+        catch {
+            cacheManifest = cache;
+        }
+    }
+    return { imageId: text('containerimage.config.digest'), digest: text('containerimage.digest'), cacheManifest };
 }
 
 ;// CONCATENATED MODULE: ./src/run/steps.ts
@@ -46489,25 +46799,55 @@ async function runStep(step, config) {
     if (result.exitCode === 0) {
         if (step.extract)
             await (0,files/* replaceTree */.fu)(step.extract.from, step.extract.to);
-        return {
+        const metadata = step.build?.metadataFile ? readMetadata(step.build.metadataFile) : undefined;
+        const cacheExport = step.build?.cacheTo ? cacheExportOf(step.build.cacheTo, metadata, progress?.all() ?? []) : undefined;
+        const ok = {
             ...base,
             status: 'ok',
             vertices: progress?.steps(),
-            imageId: step.build?.iidfile ? readIid(step.build.iidfile) : undefined,
-            digest: step.pushRef ? pushedDigest(result.tail) : undefined
+            imageId: step.build?.iidfile ? readIid(step.build.iidfile) : metadata?.imageId,
+            digest: step.pushRef ? (metadata?.digest ?? pushedDigest(result.tail)) : undefined,
+            cacheExport
         };
+        if (cacheExport?.error) {
+            // ignore-error=true kept the build going; the next run will find no cache at this ref.
+            const message = `the registry refused the cache export to ${cacheExport.ref}: ${cacheExport.error}`;
+            if (step.fallback)
+                return { ...ok, status: 'failed', message, fallbackReason: message };
+            core/* warning */.$e(`${step.title}: ${message}; the image is built, but the next run finds no cache there`);
+        }
+        return ok;
     }
     if (step.missingIsNormal && isMissingImage(result.tail)) {
         core/* info */.pq(`${step.title}: not in the registry yet (normal on a first build); going on without it`);
         return { ...base, status: 'missing', message: 'not in the registry yet' };
     }
-    const reason = step.build ? buildFailure(result.tail) : { message: lastLine(result.tail) };
+    const reason = step.build ? buildFailure(result.tail) : { message: steps_lastLine(result.tail) };
     if (step.onFailure === 'warn') {
         core/* warning */.$e(`${step.title} failed, going on without it: ${reason.message}`);
         return { ...base, status: 'warned', message: reason.message };
     }
     const message = `${step.title} failed (exit ${result.exitCode}): ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
-    return { ...base, status: 'failed', message, vertices: progress?.steps(), line: 'line' in reason ? reason.line : undefined };
+    const vertices = progress?.steps();
+    const fallbackReason = step.fallback
+        ? builderFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'))
+        : undefined;
+    return { ...base, status: 'failed', message, vertices, line: 'line' in reason ? reason.line : undefined, fallbackReason };
+}
+function readMetadata(file) {
+    try {
+        return readBuildMetadata(external_node_fs_.readFileSync(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The cache manifest buildx wrote, or the error BuildKit reported on its `exporting cache` step. */
+function cacheExportOf(ref, metadata, vertices) {
+    if (metadata?.cacheManifest)
+        return { ref, manifest: metadata.cacheManifest };
+    const failed = vertices.find(v => /^exporting cache/.test(v.name) && v.status === 'error');
+    return { ref, error: failed?.error || 'no cache manifest was written' };
 }
 function readIid(file) {
     try {
@@ -46517,7 +46857,7 @@ function readIid(file) {
         return undefined;
     }
 }
-function lastLine(lines) {
+function steps_lastLine(lines) {
     return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
 }
 
@@ -46552,13 +46892,29 @@ async function run() {
         });
         const state = { tempDir: facts.tempDir, loggedInRegistry: config.login?.registry };
         (0,src_state/* savePostState */.L)(state);
+        facts.builder = await core/* group */.Os('Probe the buildx builder', () => prepareBuilder(config, facts));
+        if (facts.builder?.created) {
+            state.createdBuilder = facts.builder.name;
+            (0,src_state/* savePostState */.L)(state);
+        }
+        if (facts.builder)
+            core/* info */.pq(`builder ${facts.builder.name}: driver ${facts.builder.driver ?? '?'}, ${facts.builder.problem ?? facts.builder.status ?? '?'}`);
         const goCache = await core/* group */.Os('Restore the Go caches', () => restoreGoCaches(config, facts));
         // After a partial hit the save holds old and new: age the restored entries to see which are used.
         const agedTo = goCache?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
-        const plan = choosePlan(config, facts, goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage });
+        const goState = goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage };
+        let plan = choosePlan(config, facts, goState);
         for (const note of plan.notes)
             core/* info */.pq(note);
-        const result = await runPlan(plan, config);
+        if (plan.fellBack && plan.reason)
+            core/* warning */.$e(plan.reason);
+        let result = await runPlan(plan, config);
+        // auto: a builder or cache failure of the buildx path (never a Dockerfile's) → the pull path.
+        if (result.failed?.fallbackReason) {
+            plan = fallbackPlan(config, facts, goState, result.failed.fallbackReason);
+            core/* warning */.$e(plan.reason);
+            result = await runPlan(plan, config);
+        }
         if (goCache && !result.failed && shouldSave(goCache, plan, result)) {
             await core/* group */.Os('Keep what the build used of the Go caches', () => keepOnlyUsed(facts.goDirs, config.context, config.goCache.dependencyPaths, agedTo));
             (0,src_state/* savePostState */.L)({ ...state, goCacheSave: { key: goCache.key, paths: goCache.paths } });
@@ -46673,6 +47029,11 @@ async function runPost() {
         const result = await (0,exec/* execStreaming */.c)({ argv: ['docker', 'logout', state.loggedInRegistry] });
         if (result.exitCode !== 0)
             core/* warning */.$e(`docker logout ${state.loggedInRegistry} failed: ${result.tail.join(' ')}`);
+    }
+    if (state.createdBuilder) {
+        const result = await (0,exec/* execStreaming */.c)({ argv: ['docker', 'buildx', 'rm', state.createdBuilder] });
+        if (result.exitCode !== 0)
+            core/* warning */.$e(`docker buildx rm ${state.createdBuilder} failed: ${result.tail.join(' ')}`);
     }
     if (state.tempDir)
         external_node_fs_.rmSync(state.tempDir, { recursive: true, force: true });

@@ -46,6 +46,10 @@ export interface Config {
   network?: string;
   noCache: boolean;
   cacheStrategy: CacheStrategy;
+  /** An existing buildx builder to use on the buildx path (empty: the current one). */
+  builder?: string;
+  /** A BuildKit endpoint (tcp://, unix://, …): the action creates a remote builder for it. */
+  buildkitEndpoint?: string;
   login?: Login;
   /** The commit being built: tags the image and labels it. */
   commit: string;
@@ -73,6 +77,8 @@ export interface ConfigEnvironment {
 
 const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
 const COMMIT = /^[0-9a-f]{7,64}$/;
+const BUILDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const ENDPOINT = /^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/;
 
 export function readConfig(input: InputReader, { env, workspace }: ConfigEnvironment): Config {
   const imageRaw = input('image').trim();
@@ -129,6 +135,27 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
   }
 
   const goCache = readGoCacheConfig(input, context);
+  const builder = input('builder').trim();
+  if (builder !== '' && !BUILDER_NAME.test(builder)) {
+    throw new InputError('builder', `'${builder}' is not a buildx builder name (letters, digits, '.', '_', '-')`);
+  }
+  const buildkitEndpoint = input('buildkit-endpoint').trim();
+  if (buildkitEndpoint !== '' && !ENDPOINT.test(buildkitEndpoint)) {
+    throw new InputError(
+      'buildkit-endpoint',
+      `'${buildkitEndpoint}' is not a BuildKit address: use tcp://HOST:PORT, unix:///PATH, docker-container://NAME or kube-pod://NAME`
+    );
+  }
+  if (builder !== '' && buildkitEndpoint !== '') {
+    throw new InputError('buildkit-endpoint', 'give builder or buildkit-endpoint, not both: the action creates its own builder for an endpoint');
+  }
+  const cacheStrategy = parseChoice('cache-strategy', input('cache-strategy'), CACHE_STRATEGIES, 'auto');
+  if (cacheStrategy === 'pull' && (builder !== '' || buildkitEndpoint !== '')) {
+    throw new InputError(
+      builder !== '' ? 'builder' : 'buildkit-endpoint',
+      'the pull path builds with docker build on the engine and uses no buildx builder; set cache-strategy to auto or buildx'
+    );
+  }
   const network = input('network').trim();
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
@@ -145,7 +172,9 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
     secrets,
     network: network === '' ? undefined : network,
     noCache: parseBoolean('no-cache', input('no-cache'), false),
-    cacheStrategy: parseChoice('cache-strategy', input('cache-strategy'), CACHE_STRATEGIES, 'auto'),
+    cacheStrategy,
+    builder: builder === '' ? undefined : builder,
+    buildkitEndpoint: buildkitEndpoint === '' ? undefined : buildkitEndpoint,
     login: username === '' ? undefined : { registry: image.registry, username, password },
     commit,
     source: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined,

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as exec from '@actions/exec';
 import * as semver from 'semver';
 import type { GoDirs } from './cache/go-cache.js';
+import type { Config } from './config.js';
 
 export interface Facts {
   dockerClient: string;
@@ -21,6 +22,83 @@ export interface Facts {
   goDirs: GoDirs;
   /** Go on the runner, when there is one. */
   go?: { version: string; arch: string };
+  /** The buildx builder for the buildx path, as `docker buildx inspect --bootstrap` found it. */
+  builder?: BuilderFacts;
+}
+
+export interface BuilderFacts {
+  /** The name to pass to `--builder`. */
+  name: string;
+  driver?: string;
+  /** The node's status: running, inactive, … */
+  status?: string;
+  endpoint?: string;
+  buildkit?: string;
+  /** Why the builder cannot be used, when so (it does not answer, it does not exist). */
+  problem?: string;
+  /** The action created it for `buildkit-endpoint`; the post step removes it. */
+  created?: boolean;
+}
+
+/** Drivers whose BuildKit exports cache to a registry; the docker driver (dockerd's own BuildKit) cannot. */
+const CACHE_EXPORTING_DRIVERS = ['docker-container', 'remote', 'kubernetes'];
+
+/** Why the builder cannot serve the buildx path (registry cache export), or undefined when it can. */
+export function builderProblem(facts: Pick<Facts, 'buildx' | 'builder'>): string | undefined {
+  if (!facts.buildx) return 'the buildx plugin is not installed (docker/setup-buildx-action installs it)';
+  const builder = facts.builder;
+  if (!builder) return 'no buildx builder was probed';
+  if (builder.problem) return builder.problem;
+  if (!builder.driver || !CACHE_EXPORTING_DRIVERS.includes(builder.driver)) {
+    return `builder ${builder.name} uses the ${builder.driver ?? 'unknown'} driver, which cannot export cache to a registry (use docker/setup-buildx-action, builder or buildkit-endpoint)`;
+  }
+  return undefined;
+}
+
+/** `docker buildx inspect` output: the builder's name and driver, and its first node's endpoint and status. */
+export function parseBuildxInspect(text: string): Pick<BuilderFacts, 'driver' | 'status' | 'endpoint' | 'buildkit'> & { name?: string } {
+  const field = (key: string) => new RegExp(`^${key}:[ \t]*(.*)$`, 'm').exec(text)?.[1]?.trim() || undefined;
+  return {
+    name: field('Name'),
+    driver: field('Driver'),
+    endpoint: field('Endpoint'),
+    status: field('Status'),
+    buildkit: field('BuildKit version') ?? field('Buildkit')
+  };
+}
+
+/**
+ * The builder of the buildx path: the one named by `builder`, a remote builder created for
+ * `buildkit-endpoint`, or the current one. Bootstrapped, so a builder that does not answer says so
+ * here, before planning. Nothing to do for `cache-strategy: pull` or without buildx.
+ */
+export async function prepareBuilder(config: Config, facts: Pick<Facts, 'buildx'>): Promise<BuilderFacts | undefined> {
+  if (config.cacheStrategy === 'pull' || !facts.buildx) return undefined;
+  let name = config.builder;
+  let created = false;
+  if (config.buildkitEndpoint) {
+    name = `cached-image-build-${process.pid}-${Date.now().toString(36)}`;
+    const create = await output(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint]);
+    if (create.exitCode !== 0) {
+      return { name, endpoint: config.buildkitEndpoint, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${lastLine(create)}` };
+    }
+    created = true;
+  }
+  const inspect = await output(['buildx', 'inspect', '--bootstrap', ...(name ? [name] : [])]);
+  const found = parseBuildxInspect(inspect.stdout);
+  const builder: BuilderFacts = { ...found, name: name ?? found.name ?? 'default', created };
+  if (inspect.exitCode !== 0) {
+    const where = config.buildkitEndpoint ? ` at ${config.buildkitEndpoint}` : '';
+    builder.problem = `builder ${builder.name}${where} does not answer: ${lastLine(inspect)}`;
+  } else if (builder.status && builder.status !== 'running') {
+    builder.problem = `builder ${builder.name} is ${builder.status}`;
+  }
+  return builder;
+}
+
+function lastLine(result: exec.ExecOutput): string {
+  const lines = `${result.stdout}\n${result.stderr}`.split('\n').map(l => l.trim()).filter(Boolean);
+  return lines.at(-1)?.replace(/^ERROR:\s*/, '') ?? `exit ${result.exitCode}`;
 }
 
 /** The facts that decide whether `docker build` can reach BuildKit at all. */

@@ -4,8 +4,8 @@ import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
 import { restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
 import { readConfig, type Config } from './config.js';
 import { lineOfStep } from './dockerfile.js';
-import { probeFacts } from './facts.js';
-import { choosePlan } from './plan/choose.js';
+import { prepareBuilder, probeFacts } from './facts.js';
+import { choosePlan, fallbackPlan } from './plan/choose.js';
 import type { Plan } from './plan/types.js';
 import { buildReport, setOutputs, writeSummary } from './report.js';
 import type { Vertex } from './run/progress.js';
@@ -28,17 +28,27 @@ export async function run(): Promise<void> {
     });
     const state: PostState = { tempDir: facts.tempDir, loggedInRegistry: config.login?.registry };
     savePostState(state);
+    facts.builder = await core.group('Probe the buildx builder', () => prepareBuilder(config, facts));
+    if (facts.builder?.created) {
+      state.createdBuilder = facts.builder.name;
+      savePostState(state);
+    }
+    if (facts.builder) core.info(`builder ${facts.builder.name}: driver ${facts.builder.driver ?? '?'}, ${facts.builder.problem ?? facts.builder.status ?? '?'}`);
 
     const goCache = await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));
     // After a partial hit the save holds old and new: age the restored entries to see which are used.
     const agedTo = goCache?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
-    const plan = choosePlan(
-      config,
-      facts,
-      goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage }
-    );
+    const goState = goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage };
+    let plan = choosePlan(config, facts, goState);
     for (const note of plan.notes) core.info(note);
-    const result = await runPlan(plan, config);
+    if (plan.fellBack && plan.reason) core.warning(plan.reason);
+    let result = await runPlan(plan, config);
+    // auto: a builder or cache failure of the buildx path (never a Dockerfile's) → the pull path.
+    if (result.failed?.fallbackReason) {
+      plan = fallbackPlan(config, facts, goState, result.failed.fallbackReason);
+      core.warning(plan.reason as string);
+      result = await runPlan(plan, config);
+    }
 
     if (goCache && !result.failed && shouldSave(goCache, plan, result)) {
       await core.group('Keep what the build used of the Go caches', () =>

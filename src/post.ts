@@ -25,5 +25,9 @@ export async function runPost(): Promise<void> {
     const result = await execStreaming({ argv: ['docker', 'logout', state.loggedInRegistry] });
     if (result.exitCode !== 0) core.warning(`docker logout ${state.loggedInRegistry} failed: ${result.tail.join(' ')}`);
   }
+  if (state.createdBuilder) {
+    const result = await execStreaming({ argv: ['docker', 'buildx', 'rm', state.createdBuilder] });
+    if (result.exitCode !== 0) core.warning(`docker buildx rm ${state.createdBuilder} failed: ${result.tail.join(' ')}`);
+  }
   if (state.tempDir) fs.rmSync(state.tempDir, { recursive: true, force: true });
 }

@@ -8,6 +8,11 @@ import type { RunResult, StepOutcome } from './run/steps.js';
 
 export interface Report {
   strategy: string;
+  /** Why that strategy: what auto found, or why it fell back. */
+  strategyReason?: string;
+  fellBack?: boolean;
+  /** Buildx path: per build, the registry cache refs read and the one written (or why not). */
+  cache: Array<{ title: string; from: string[]; to?: string; manifest?: string; error?: string; cachedSteps: number; steps: number }>;
   digest?: string;
   imageId?: string;
   pushedTags: string[];
@@ -30,11 +35,30 @@ export function buildReport(config: Config, plan: Plan, result: RunResult, goCac
     entry.seconds += outcome.durationMs / 1000;
     entry.result = worse(entry.result, describe(outcome));
   }
+  const cache: Report['cache'] = result.outcomes
+    .filter(o => o.step.build?.cacheFrom?.length || o.step.build?.cacheTo)
+    .map(o => {
+      const own = (o.vertices ?? []).filter(v => !v.instruction?.startsWith('FROM '));
+      return {
+        title: o.step.title,
+        from: o.step.build?.cacheFrom ?? [],
+        to: o.step.build?.cacheTo,
+        manifest: o.cacheExport?.manifest,
+        error: o.cacheExport?.error,
+        cachedSteps: own.filter(v => v.status === 'cached').length,
+        steps: own.length
+      };
+    });
   return {
     strategy: plan.strategy,
+    strategyReason: plan.reason,
+    fellBack: plan.fellBack,
+    cache,
     digest: commitPush?.digest,
     imageId: byId('build-final')?.imageId,
-    pushedTags: result.outcomes.filter(o => o.step.pushRef && o.status === 'ok').map(o => o.step.pushRef as string),
+    pushedTags: result.outcomes
+      .filter(o => o.step.pushRef && o.status === 'ok')
+      .flatMap(o => o.step.pushedRefs ?? [o.step.pushRef as string]),
     builderCacheHit: builder?.status === 'ok' && stageFullyCached(builder.vertices ?? [], config.builderTarget),
     phases,
     builds: result.outcomes
@@ -66,6 +90,8 @@ export function setOutputs(report: Report): void {
   core.setOutput('image-id', report.imageId ?? '');
   core.setOutput('tags', report.pushedTags.join('\n'));
   core.setOutput('strategy', report.strategy);
+  core.setOutput('strategy-reason', report.strategyReason ?? '');
+  core.setOutput('cache-refs', report.cache.filter(c => c.manifest && c.to).map(c => c.to).join('\n'));
   core.setOutput('builder-cache-hit', String(report.builderCacheHit));
   core.setOutput('go-cache-hit', report.goCache?.hit ?? 'miss');
 }
@@ -73,6 +99,7 @@ export function setOutputs(report: Report): void {
 export async function writeSummary(config: Config, report: Report, failure?: string): Promise<void> {
   const summary = core.summary.addHeading('Cached Image Build', 2);
   if (failure) summary.addRaw(`**Failed:** ${escape(failure)}`, true);
+  if (report.fellBack && report.strategyReason) summary.addRaw(`**Fell back:** ${escape(report.strategyReason)}`, true);
   summary.addTable([
     [
       { data: 'Image', header: true },
@@ -125,6 +152,22 @@ export async function writeSummary(config: Config, report: Report, failure?: str
         code(v.name),
         v.status === 'cached' ? 'CACHED' : v.status === 'done' ? 'built' : v.status,
         v.seconds === undefined ? '' : `${v.seconds.toFixed(1)} s`
+      ])
+    ]);
+  }
+  if (report.cache.length) {
+    summary.addHeading('Registry cache', 3).addTable([
+      [
+        { data: 'Build', header: true },
+        { data: 'Read from', header: true },
+        { data: 'Steps from the cache', header: true },
+        { data: 'Written to', header: true }
+      ],
+      ...report.cache.map(c => [
+        c.title,
+        c.from.map(code).join('<br>') || 'nothing (no-cache)',
+        `${c.cachedSteps} of ${c.steps}`,
+        c.to ? `${code(c.to)} ${c.manifest ? `(${code(c.manifest.slice(0, 19))})` : `refused: ${escape(c.error ?? '')}`}` : 'not written'
       ])
     ]);
   }

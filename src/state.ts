@@ -7,6 +7,8 @@ export interface PostState {
   loggedInRegistry?: string;
   /** Folder of this run's private files (secrets, iidfiles, generated Dockerfiles), to remove. */
   tempDir?: string;
+  /** The buildx builder the main step created for buildkit-endpoint, to remove. */
+  createdBuilder?: string;
   /** The Go caches to save: set only when the build refreshed them and the key was not an exact hit. */
   goCacheSave?: GoCacheSave;
 }

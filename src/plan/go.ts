@@ -21,7 +21,18 @@ export interface GoSteps {
   files: PlanFile[];
 }
 
-export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | undefined): GoSteps {
+/**
+ * The command that runs a build on the same BuildKit as the real build (cache mounts live in the
+ * builder): dockerd's own for the pull path, `docker buildx build --builder X` for the buildx path.
+ */
+export interface BuildCommand {
+  argv: string[];
+  env?: Record<string, string>;
+}
+
+export const DOCKER_BUILD: BuildCommand = { argv: ['docker', 'build'], env: { DOCKER_BUILDKIT: '1' } };
+
+export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | undefined, build: BuildCommand = DOCKER_BUILD): GoSteps {
   const steps: GoSteps = { before: [], after: [], files: [] };
   const prebuild = config.goCache.prebuild;
   if (prebuild) {
@@ -65,8 +76,8 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
         id: `inject-${name}`,
         phase: 'inject',
         title: `Fill cache mount ${mount.id} from ${dir}`,
-        argv: ['docker', 'build', '--progress=plain', ...network, '--file', file, dir],
-        env: { DOCKER_BUILDKIT: '1' },
+        argv: [...build.argv, '--progress=plain', ...network, '--file', file, dir],
+        env: build.env,
         onFailure: 'warn'
       });
     }
@@ -90,8 +101,8 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
         id: `extract-${name}`,
         phase: 'extract',
         title: `Read cache mount ${mount.id} back into ${dir}`,
-        argv: ['docker', 'build', '--progress=plain', ...network, '--file', file, '--output', `type=local,dest=${out}`, empty],
-        env: { DOCKER_BUILDKIT: '1' },
+        argv: [...build.argv, '--progress=plain', ...network, '--file', file, '--output', `type=local,dest=${out}`, empty],
+        env: build.env,
         onFailure: 'warn',
         extract: { from: out, to: dir }
       });

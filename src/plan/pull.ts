@@ -26,17 +26,7 @@ export function planPull(config: Config, facts: Facts, go?: GoCacheState): Plan 
   }));
   const goSteps = planGoSteps(config, facts, go);
 
-  if (config.login) {
-    steps.push({
-      id: 'login',
-      phase: 'login',
-      title: `Log in to ${config.login.registry}`,
-      argv: ['docker', 'login', config.login.registry, '--username', config.login.username, '--password-stdin'],
-      stdin: 'registry-password',
-      onFailure: 'stop',
-      hint: 'check registry-username and registry-password'
-    });
-  }
+  steps.push(...loginSteps(config));
 
   const useCache = !config.noCache;
   if (!useCache) notes.push('no-cache: every step is built again and the caches are written afresh');
@@ -113,6 +103,22 @@ export function planPull(config: Config, facts: Facts, go?: GoCacheState): Plan 
   return { strategy: 'pull', refs, steps, files: [...secretFiles, ...goSteps.files], notes };
 }
 
+/** `docker login` by stdin, when the config has credentials. */
+export function loginSteps(config: Config): Step[] {
+  if (!config.login) return [];
+  return [
+    {
+      id: 'login',
+      phase: 'login',
+      title: `Log in to ${config.login.registry}`,
+      argv: ['docker', 'login', config.login.registry, '--username', config.login.username, '--password-stdin'],
+      stdin: 'registry-password',
+      onFailure: 'stop',
+      hint: 'check registry-username and registry-password'
+    }
+  ];
+}
+
 /** `docker build` with everything both builds share; the inline cache goes into every image. */
 function buildCommand(config: Config, secretFiles: PlanFile[]): string[] {
   return [
@@ -129,7 +135,7 @@ function buildCommand(config: Config, secretFiles: PlanFile[]): string[] {
   ];
 }
 
-function ociLabels(config: Config, facts: Facts): string[] {
+export function ociLabels(config: Config, facts: Facts): string[] {
   return [
     `org.opencontainers.image.revision=${config.commit}`,
     `org.opencontainers.image.created=${facts.now}`,
@@ -138,6 +144,6 @@ function ociLabels(config: Config, facts: Facts): string[] {
   ];
 }
 
-function unique(items: string[]): string[] {
+export function unique(items: string[]): string[] {
   return [...new Set(items)];
 }

@@ -23,12 +23,23 @@ export interface Step {
   onFailure: OnFailure;
   /** For pulls of previous tags: a tag that does not exist yet is normal (first build). */
   missingIsNormal?: boolean;
-  /** For builds: parse BuildKit's plain progress, and read the image id from this file. */
-  build?: { iidfile?: string; stage: string };
+  /**
+   * For builds: parse BuildKit's plain progress, and read the image id from `iidfile`, or the image id,
+   * the pushed digest and the cache manifest from buildx's `metadataFile`. `cacheFrom`/`cacheTo` are the
+   * registry cache refs the build reads and writes (buildx path).
+   */
+  build?: { iidfile?: string; metadataFile?: string; stage: string; cacheFrom?: string[]; cacheTo?: string };
+  /**
+   * Under `cache-strategy: auto`: a failure of this step for a builder or cache reason (not the
+   * Dockerfile's) switches the run to the other strategy; so does a refused cache export.
+   */
+  fallback?: boolean;
   /** For extractions: the folder BuildKit exported the cache mount to, and the runner folder it replaces. */
   extract?: { from: string; to: string };
   /** For pushes: the reference pushed, whose digest the registry reports. */
   pushRef?: string;
+  /** Every reference the step pushes, when it pushes more than `pushRef` (buildx --push of all tags). */
+  pushedRefs?: string[];
   /** What the user should check when the step fails. */
   hint?: string;
 }
@@ -52,6 +63,8 @@ export interface Refs {
   finalTags: string[];
   /** What is pushed, in order: the builder tag first, so the next run has it. */
   pushed: string[];
+  /** Buildx path: the registry cache refs, one per target (one shared ref overwrites itself). */
+  cache?: { builder?: string; final: string };
 }
 
 export interface Plan {
@@ -61,4 +74,8 @@ export interface Plan {
   files: PlanFile[];
   /** Why the plan is as it is, for the log and the summary. */
   notes: string[];
+  /** Why this strategy was used: what auto found, or why it fell back (the `strategy-reason` output). */
+  reason?: string;
+  /** Set when auto fell back to this strategy from the other: a warning, not just a note. */
+  fellBack?: boolean;
 }

@@ -23,3 +23,45 @@ export function buildFailure(lines: string[]): { message: string; line?: number 
   const where = lines.map(line => /^Dockerfile[^:\s]*:(\d+)$/.exec(line.trim())).find(Boolean);
   return { message: reason.trim(), line: where ? Number(where[1]) : undefined };
 }
+
+/**
+ * Failures of the builder or of the cache, not of the Dockerfile: the builder does not answer, its
+ * driver cannot export cache, the registry refuses the cache manifest. The pull path can build then.
+ */
+const BUILDER_TROUBLE = [
+  /context deadline exceeded/i,
+  /connection refused|connection reset|failed to dial|dial (unix|tcp)|no such host|transport is closing|error reading from server/i,
+  /no builder .* found|failed to find instance|failed to find driver|is not running|builder .* is stopped/i,
+  /cache export is not supported|cache export feature is currently not supported/i,
+  // e.g. --allow network.host on a builder started without that entitlement
+  /entitlement .* is not allowed|not allowed by build daemon configuration/i,
+  /error writing manifest blob|failed to export cache|exporting cache/i
+];
+
+/** Why a failed build is the builder's or the cache's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
+export function builderFailure(message: string, failedDockerfileStep: boolean): string | undefined {
+  if (failedDockerfileStep) return undefined;
+  return BUILDER_TROUBLE.some(pattern => pattern.test(message)) ? message : undefined;
+}
+
+/** What buildx's `--metadata-file` holds for a build (the keys the action reads). */
+export interface BuildMetadata {
+  imageId?: string;
+  digest?: string;
+  cacheManifest?: string;
+}
+
+export function readBuildMetadata(json: string): BuildMetadata {
+  const data = JSON.parse(json) as Record<string, unknown>;
+  const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+  let cacheManifest: string | undefined;
+  const cache = text('cache.manifest');
+  if (cache) {
+    try {
+      cacheManifest = (JSON.parse(cache) as { digest?: string }).digest ?? cache;
+    } catch {
+      cacheManifest = cache;
+    }
+  }
+  return { imageId: text('containerimage.config.digest'), digest: text('containerimage.digest'), cacheManifest };
+}

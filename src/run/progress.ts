@@ -39,7 +39,9 @@ export class ProgressReader {
     } else {
       const done = DONE.exec(rest);
       if (done) {
-        vertex.status = 'done';
+        // A step answered from a registry cache is reported CACHED, then again while its layers are
+        // pulled (DONE): it stays cached, and the time is the pull's.
+        if (vertex.status !== 'cached') vertex.status = 'done';
         vertex.seconds = Number(done[1]);
       }
     }

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { replaceTree } from '../files.js';
 import type { Plan, Step } from '../plan/types.js';
 import { execStreaming } from './exec.js';
-import { buildFailure, isMissingImage, pushedDigest } from './outcome.js';
+import { buildFailure, builderFailure, isMissingImage, pushedDigest, readBuildMetadata, type BuildMetadata } from './outcome.js';
 import { ProgressReader, type Vertex } from './progress.js';
 
 export type StepStatus = 'ok' | 'missing' | 'warned' | 'failed' | 'skipped';
@@ -23,6 +23,10 @@ export interface StepOutcome {
   digest?: string;
   /** Failed builds: the Dockerfile line BuildKit named. */
   line?: number;
+  /** Builds that export registry cache: the cache manifest written, or why the export failed. */
+  cacheExport?: { ref: string; manifest?: string; error?: string };
+  /** Under auto: the builder or cache reason this step failed for; the other strategy can build. */
+  fallbackReason?: string;
 }
 
 export interface RunResult {
@@ -68,13 +72,23 @@ async function runStep(step: Step, config: Config): Promise<StepOutcome> {
 
   if (result.exitCode === 0) {
     if (step.extract) await replaceTree(step.extract.from, step.extract.to);
-    return {
+    const metadata = step.build?.metadataFile ? readMetadata(step.build.metadataFile) : undefined;
+    const cacheExport = step.build?.cacheTo ? cacheExportOf(step.build.cacheTo, metadata, progress?.all() ?? []) : undefined;
+    const ok: StepOutcome = {
       ...base,
       status: 'ok',
       vertices: progress?.steps(),
-      imageId: step.build?.iidfile ? readIid(step.build.iidfile) : undefined,
-      digest: step.pushRef ? pushedDigest(result.tail) : undefined
+      imageId: step.build?.iidfile ? readIid(step.build.iidfile) : metadata?.imageId,
+      digest: step.pushRef ? (metadata?.digest ?? pushedDigest(result.tail)) : undefined,
+      cacheExport
     };
+    if (cacheExport?.error) {
+      // ignore-error=true kept the build going; the next run will find no cache at this ref.
+      const message = `the registry refused the cache export to ${cacheExport.ref}: ${cacheExport.error}`;
+      if (step.fallback) return { ...ok, status: 'failed', message, fallbackReason: message };
+      core.warning(`${step.title}: ${message}; the image is built, but the next run finds no cache there`);
+    }
+    return ok;
   }
   if (step.missingIsNormal && isMissingImage(result.tail)) {
     core.info(`${step.title}: not in the registry yet (normal on a first build); going on without it`);
@@ -86,7 +100,26 @@ async function runStep(step: Step, config: Config): Promise<StepOutcome> {
     return { ...base, status: 'warned', message: reason.message };
   }
   const message = `${step.title} failed (exit ${result.exitCode}): ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
-  return { ...base, status: 'failed', message, vertices: progress?.steps(), line: 'line' in reason ? reason.line : undefined };
+  const vertices = progress?.steps();
+  const fallbackReason = step.fallback
+    ? builderFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'))
+    : undefined;
+  return { ...base, status: 'failed', message, vertices, line: 'line' in reason ? reason.line : undefined, fallbackReason };
+}
+
+function readMetadata(file: string): BuildMetadata | undefined {
+  try {
+    return readBuildMetadata(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cache manifest buildx wrote, or the error BuildKit reported on its `exporting cache` step. */
+function cacheExportOf(ref: string, metadata: BuildMetadata | undefined, vertices: Vertex[]): StepOutcome['cacheExport'] {
+  if (metadata?.cacheManifest) return { ref, manifest: metadata.cacheManifest };
+  const failed = vertices.find(v => /^exporting cache/.test(v.name) && v.status === 'error');
+  return { ref, error: failed?.error || 'no cache manifest was written' };
 }
 
 function readIid(file: string): string | undefined {

@@ -1,0 +1,239 @@
+// The buildx path against the real stack: a standalone buildkitd on loopback (buildx's remote
+// driver), the loopback registry holding the cache manifests, and the engine for the pull path.
+// Cold, then fresh runners (the builder's cache and every local image wiped) with no change and with
+// a one-line Go change; a registry that refuses the cache export; auto falling back to the pull path;
+// the remote builder the action creates for buildkit-endpoint. The pull path runs beside it, for times.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction, type ActionRun } from '../support/action-runner.js';
+import { buildSteps, groupLines, stepStatus } from './support/log.js';
+import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
+import { buildkitdUp, createRemoteBuilder, pruneBuilder, removeBuilder, sh } from './support/buildkit.js';
+import { startRefusingRegistry } from './support/refusing-registry.js';
+import { copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
+
+const id = Date.now().toString(36);
+const buildxImage = `${REGISTRY}/e2e/buildx-${id}`;
+const pullImage = `${REGISTRY}/e2e/buildx-pull-${id}`;
+const builderName = `cib-e2e-${id}`;
+let endpoint = '';
+const times: Record<string, Record<string, number>> = { buildx: {}, pull: {} };
+
+const BUILDER = 'Build stage builder';
+const FINAL = 'Build the image';
+
+/** A fresh runner: no local images or build cache, and a builder whose cache is empty. */
+function freshRunner(): void {
+  wipeRunner();
+  pruneBuilder(builderName);
+}
+
+async function build(workspace: string, sha: string, inputs: Record<string, string>): Promise<ActionRun> {
+  return runAction({ workspace, sha, inputs: { network: 'host', 'go-cache': 'false', ...inputs } });
+}
+
+function ok(label: string, run: ActionRun): ActionRun {
+  if (run.main.exitCode !== 0) throw new Error(`${label}: the action failed:\n${run.main.log.slice(-5000)}`);
+  expect(run.post.exitCode).toBe(0);
+  return run;
+}
+
+function nonFrom(run: ActionRun, title: string) {
+  return buildSteps(run.main.log, title).filter(v => !v.instruction?.startsWith('FROM '));
+}
+
+/** The manifest at repo:tag, as the registry serves it. */
+async function manifest(image: string, tag: string): Promise<{ mediaType?: string; config?: { mediaType?: string }; layers?: unknown[] } | undefined> {
+  const repo = image.slice(image.indexOf('/') + 1);
+  const response = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${tag}`, {
+    headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' }
+  });
+  return response.ok ? ((await response.json()) as { mediaType?: string }) : undefined;
+}
+
+function builders(): string {
+  return sh('docker', ['buildx', 'ls']);
+}
+
+beforeAll(() => {
+  stackUp();
+  // Idempotent: skipped in seconds when the pinned binaries are there and the daemon answers.
+  endpoint = buildkitdUp();
+  createRemoteBuilder(builderName, endpoint);
+}, 1_800_000);
+
+afterAll(() => {
+  removeBuilder(builderName);
+  const rows = ['cold', 'fresh runner, no change', 'fresh runner, one-line change'].map(
+    label =>
+      `  ${label.padEnd(32)} buildx ${((times.buildx[label] ?? NaN) / 1000).toFixed(1).padStart(6)} s   pull ${((times.pull[label] ?? NaN) / 1000).toFixed(1).padStart(6)} s`
+  );
+  console.log(`buildx path (remote builder on loopback buildkitd) beside the pull path, whole main step, same run:\n${rows.join('\n')}`);
+});
+
+describe('buildx path: registry cache on a remote builder', { timeout: 900_000 }, () => {
+  let workspace = '';
+  beforeAll(() => {
+    workspace = copyFixture('hello-svc');
+  });
+
+  it('cold: pushes the image, writes cache manifests at both refs; the digest output is what the registry serves', async () => {
+    freshRunner();
+    const sha = fakeSha(0x101);
+    const run = ok('buildx cold', await build(workspace, sha, { image: buildxImage, builder: builderName, 'cache-strategy': 'buildx', tags: 'e2e' }));
+    times.buildx.cold = run.main.durationMs;
+    expect(run.outputs.strategy).toBe('buildx');
+    expect(run.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(run.outputs.digest).toBe(await manifestDigest(buildxImage, sha));
+    expect(run.outputs['image-id']).toMatch(/^sha256:/);
+    expect(await listTags(buildxImage)).toEqual(['buildcache', 'buildcache-builder', 'e2e', 'latest', sha].sort());
+    expect(run.outputs.tags.split('\n').sort()).toEqual([`${buildxImage}:${sha}`, `${buildxImage}:latest`, `${buildxImage}:e2e`].sort());
+    expect(run.outputs['cache-refs'].split('\n')).toEqual([`${buildxImage}:buildcache-builder`, `${buildxImage}:buildcache`]);
+    for (const tag of ['buildcache-builder', 'buildcache']) {
+      const cache = await manifest(buildxImage, tag);
+      // image-manifest=true, oci-mediatypes=true: an OCI image manifest whose config is BuildKit's cache config.
+      expect(cache?.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
+      expect(cache?.config?.mediaType).toBe('application/vnd.buildkit.cacheconfig.v0');
+      expect(cache?.layers?.length).toBeGreaterThan(0);
+    }
+    expect(run.main.log).toContain('--provenance=false');
+    expect(stepStatus(buildSteps(run.main.log, BUILDER), /^RUN go build/)).toBe('done');
+    expect(run.outputs['builder-cache-hit']).toBe('false');
+    expect(run.summary).toContain('Registry cache');
+    expect(run.summary).toContain(`${buildxImage}:buildcache-builder`);
+  });
+
+  it('fresh runner (builder cache and local images wiped), no change: every step CACHED from the registry', async () => {
+    freshRunner();
+    const sha = fakeSha(0x102);
+    const run = ok('buildx fresh', await build(workspace, sha, { image: buildxImage, builder: builderName, 'cache-strategy': 'buildx' }));
+    times.buildx['fresh runner, no change'] = run.main.durationMs;
+    const builder = nonFrom(run, BUILDER);
+    const final = nonFrom(run, FINAL);
+    expect(builder.length).toBeGreaterThan(3);
+    expect(builder.map(v => [v.instruction, v.status]).filter(([, s]) => s !== 'cached')).toEqual([]);
+    expect(final.map(v => [v.instruction, v.status]).filter(([, s]) => s !== 'cached')).toEqual([]);
+    expect(run.outputs['builder-cache-hit']).toBe('true');
+    expect(run.main.log).toContain(`importing cache manifest from ${buildxImage}:buildcache-builder`);
+    expect(await manifestDigest(buildxImage, sha)).toBe(run.outputs.digest);
+    expect(run.summary).toMatch(/Build stage builder<\/td><td>.*buildcache-builder.*<\/td><td>(\d+) of \1<\/td>/);
+  });
+
+  // Seen once in four runs here: `go mod download` reported built, not CACHED, after a fresh runner
+  // (the whole builder stage rebuilt). Not understood yet; the failure message carries BuildKit's
+  // progress for the next time, and one retry keeps a rare flake from hiding the rest of the suite.
+  it('fresh runner, one-line Go change: dependency steps CACHED, the compile runs', { retry: 1 }, async () => {
+    freshRunner();
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildxMarker = "one-line change"\n');
+    const run = ok('buildx one-line', await build(workspace, fakeSha(0x103), { image: buildxImage, builder: builderName, 'cache-strategy': 'buildx' }));
+    times.buildx['fresh runner, one-line change'] = run.main.durationMs;
+    const builder = buildSteps(run.main.log, BUILDER);
+    expect(stepStatus(builder, /^COPY go.mod go.sum/)).toBe('cached');
+    const progress = groupLines(run.main.log, BUILDER).join('\n');
+    expect(stepStatus(builder, /^RUN go mod download/), progress).toBe('cached');
+    expect(stepStatus(builder, /^RUN go build/)).toBe('done');
+    expect(run.outputs['builder-cache-hit']).toBe('false');
+  });
+
+  it('a Dockerfile error under auto fails the step and is never retried on the pull path', async () => {
+    const broken = copyFixture('hello-svc');
+    fs.appendFileSync(path.join(broken, 'Dockerfile'), '\nRUN exit 3\n');
+    const run = await build(broken, fakeSha(0x104), { image: buildxImage, builder: builderName });
+    expect(run.main.exitCode).toBe(1);
+    expect(run.outputs.strategy).toBe('buildx');
+    expect(run.main.log).not.toContain('fell back');
+    expect(run.main.log).toMatch(/::error file=.*Dockerfile,line=\d+::.*exit code: 3/);
+  });
+});
+
+describe('buildx path: builders the action creates, and falling back', { timeout: 900_000 }, () => {
+  it('buildkit-endpoint: the action creates a remote builder for it, builds on it, and removes it in the post step', async () => {
+    const workspace = copyFixture('hello-svc');
+    const image = `${REGISTRY}/e2e/buildx-endpoint-${id}`;
+    const run = ok('endpoint', await build(workspace, fakeSha(0x201), { image, 'buildkit-endpoint': endpoint }));
+    expect(run.outputs.strategy).toBe('buildx');
+    expect(run.outputs['strategy-reason']).toMatch(/auto: the buildx path.*remote driver/);
+    const created = /builder (cached-image-build-[0-9]+-[0-9a-z]+): driver remote/.exec(run.main.log)?.[1];
+    expect(created).toBeDefined();
+    expect(run.main.log).toContain(`--builder ${created}`);
+    expect(builders()).not.toContain(created);
+    expect(await listTags(image)).toEqual(expect.arrayContaining(['buildcache', 'buildcache-builder']));
+    expect(run.outputs.digest).toBe(await manifestDigest(image, fakeSha(0x201)));
+  });
+
+  it('auto with an unreachable buildkit-endpoint: the pull path builds; the warning, summary and outputs say why', async () => {
+    const workspace = copyFixture('hello-svc');
+    const image = `${REGISTRY}/e2e/buildx-unreachable-${id}`;
+    const run = ok('unreachable', await build(workspace, fakeSha(0x202), { image, 'buildkit-endpoint': 'tcp://127.0.0.1:9' }));
+    expect(run.outputs.strategy).toBe('pull');
+    expect(run.outputs['strategy-reason']).toMatch(/pull path.*127\.0\.0\.1:9 does not answer/);
+    expect(run.main.log).toMatch(/::warning::cache-strategy auto: the pull path .*does not answer/);
+    expect(run.summary).toContain('Fell back');
+    expect(run.summary).toContain('does not answer');
+    expect(await listTags(image)).toEqual(['builder', 'latest', fakeSha(0x202)].sort());
+    expect(builders()).not.toContain('cached-image-build-');
+  });
+
+  it('a registry that refuses the cache export: with buildx the image is still built and pushed, and the summary says so', async () => {
+    const refusing = await startRefusingRegistry(REGISTRY, /^buildcache/);
+    try {
+      const workspace = copyFixture('hello-svc');
+      const name = `e2e/buildx-refused-${id}`;
+      const sha = fakeSha(0x203);
+      const run = ok(
+        'refused',
+        await build(workspace, sha, { image: `${refusing.address}/${name}`, builder: builderName, 'cache-strategy': 'buildx' })
+      );
+      expect(refusing.refused.length).toBe(2);
+      expect(run.outputs.strategy).toBe('buildx');
+      expect(run.main.log).toMatch(/::warning::.*the registry refused the cache export to .*:buildcache-builder: .*denied/);
+      expect(run.summary).toContain('refused: error writing manifest blob');
+      expect(run.outputs['cache-refs']).toBe('');
+      // Same storage behind the proxy: the registry holds the image and no cache.
+      expect(await listTags(`${REGISTRY}/${name}`)).toEqual(['latest', sha].sort());
+      expect(await manifestDigest(`${REGISTRY}/${name}`, sha)).toBe(run.outputs.digest);
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('auto and a registry that refuses the cache export: falls back to the pull path, whose inline cache it accepts', async () => {
+    const refusing = await startRefusingRegistry(REGISTRY, /^buildcache/);
+    try {
+      const workspace = copyFixture('hello-svc');
+      const name = `e2e/buildx-refused-auto-${id}`;
+      const sha = fakeSha(0x204);
+      const run = ok('refused auto', await build(workspace, sha, { image: `${refusing.address}/${name}`, builder: builderName }));
+      expect(run.outputs.strategy).toBe('pull');
+      expect(run.outputs['strategy-reason']).toMatch(/fell back from buildx to the pull path, because the registry refused the cache export/);
+      expect(run.main.log).toMatch(/::warning::cache-strategy auto: fell back from buildx/);
+      expect(run.summary).toContain('Fell back');
+      expect(await listTags(`${REGISTRY}/${name}`)).toEqual(['builder', 'latest', sha].sort());
+      expect(await manifestDigest(`${REGISTRY}/${name}`, sha)).toBe(run.outputs.digest);
+    } finally {
+      await refusing.close();
+    }
+  });
+});
+
+describe('the pull path in the same run, for the times', { timeout: 900_000 }, () => {
+  let workspace = '';
+  beforeAll(() => {
+    workspace = copyFixture('hello-svc');
+  });
+  const steps: Array<[string, number]> = [
+    ['cold', 0x301],
+    ['fresh runner, no change', 0x302],
+    ['fresh runner, one-line change', 0x303]
+  ];
+  for (const [label, n] of steps) {
+    it(`pull path, ${label}`, async () => {
+      wipeRunner();
+      if (label.includes('one-line')) fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar pullMarker = "one-line change"\n');
+      const run = ok(`pull ${label}`, await build(workspace, fakeSha(n), { image: pullImage, 'cache-strategy': 'pull' }));
+      times.pull[label] = run.main.durationMs;
+      expect(run.outputs.strategy).toBe('pull');
+    });
+  }
+});

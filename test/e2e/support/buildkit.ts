@@ -1,0 +1,33 @@
+// A standalone buildkitd on loopback and a buildx `remote` builder on it: a builder that can
+// export cache to the registry, as docker/setup-buildx-action's would on a runner.
+import { execFileSync } from 'node:child_process';
+import { ROOT } from './stack.js';
+
+export function sh(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+/** Installs the pinned tools and starts buildkitd (both idempotent); returns its address. */
+export function buildkitdUp(): string {
+  sh('bash', ['scripts/install-tools.sh', 'buildx', 'buildkit']);
+  sh('bash', ['scripts/buildkitd.sh', 'up']);
+  return sh('bash', ['scripts/buildkitd.sh', 'addr']).trim();
+}
+
+export function createRemoteBuilder(name: string, endpoint: string): void {
+  sh('docker', ['buildx', 'create', '--name', name, '--driver', 'remote', endpoint]);
+  sh('docker', ['buildx', 'inspect', '--bootstrap', name]);
+}
+
+export function removeBuilder(name: string): void {
+  try {
+    sh('docker', ['buildx', 'rm', name]);
+  } catch {
+    // already gone
+  }
+}
+
+/** The builder's own cache, as a fresh runner's builder would have it: empty. */
+export function pruneBuilder(name: string): void {
+  sh('docker', ['buildx', 'prune', '--builder', name, '-af']);
+}
