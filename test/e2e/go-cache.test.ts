@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRun } from '../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
+import { buildkitdUp, createRemoteBuilder, pruneBuilder, removeBuilder } from './support/buildkit.js';
 import { buildSteps, compiledPackages, groupLines, stepOutput } from './support/log.js';
 import { REGISTRY } from './support/registry.js';
 import { copyFixture, fakeSha, moduleProxyStats, resetModuleProxy, stackUp, wipeRunner } from './support/stack.js';
@@ -149,6 +150,44 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     } finally {
       server.setFault('none');
     }
+  });
+});
+
+describe('Go caches through the cache mounts of a buildx builder (remote BuildKit)', { timeout: 1_800_000 }, () => {
+  withOwnCacheService();
+  const image = `${REGISTRY}/e2e/gobuildx-${Date.now().toString(36)}`;
+  const builder = `cib-gocache-${Date.now().toString(36)}`;
+  const inputs = { image, file: 'Dockerfile.cachemount', 'cache-strategy': 'buildx', builder };
+  let workspace = '';
+
+  beforeAll(() => createRemoteBuilder(builder, buildkitdUp()), 1_800_000);
+  afterAll(() => removeBuilder(builder));
+
+  function freshBuildxRunner(): void {
+    freshRunner();
+    pruneBuilder(builder);
+  }
+
+  it('cold on the buildx path: miss, the mounts are read back from the builder and saved', async () => {
+    workspace = copyFixture('hello-svc');
+    freshBuildxRunner();
+    const run = await build('buildx mounts: cold', workspace, fakeSha(501), inputs);
+    expect(run.outputs.strategy).toBe('buildx');
+    expect(run.outputs['go-cache-hit']).toBe('miss');
+    expect(run.main.log).toContain('::group::Read cache mount gobuild back into');
+    expect(run.post.log).toContain('Go caches saved under');
+  });
+
+  it('fresh runner and builder, one-line change: the mounts are filled on the builder, only the changed packages compile', async () => {
+    freshBuildxRunner();
+    await resetModuleProxy();
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
+    const run = await build('buildx mounts: fresh runner, one-line change', workspace, fakeSha(502), inputs);
+    expect(run.outputs.strategy).toBe('buildx');
+    expect(run.outputs['go-cache-hit']).toBe('exact');
+    expect(run.main.log).toContain('::group::Fill cache mount gobuild from');
+    expect(compiledPackages(stepOutput(run.main.log, BUILDER, COMPILE)).sort()).toEqual([...OWN].sort());
+    expect((await moduleProxyStats()).total).toBe(0);
   });
 });
 
