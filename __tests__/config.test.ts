@@ -60,6 +60,17 @@ describe('readConfig', () => {
     expect(() => config(values)).toThrow(message);
   });
 
+  it('takes the commit from the commit input over GITHUB_SHA', () => {
+    expect(config({ commit: 'abcdef0123456789abcdef0123456789abcdef01' }).commit).toBe('abcdef0123456789abcdef0123456789abcdef01');
+    expect(() => config({ commit: 'main' })).toThrow(/Input 'commit': 'main' is not a commit SHA/);
+  });
+
+  it('reads go-cache as true, false or read-only', () => {
+    expect(config({}).goCache).toMatchObject({ save: true });
+    expect(config({ 'go-cache': 'read-only' }).goCache).toMatchObject({ save: false });
+    expect(() => config({ 'go-cache': 'sometimes' })).toThrow(/Input 'go-cache': 'sometimes' is not one of true, false, read-only/);
+  });
+
   it('refuses to run without a commit, outside a workflow', () => {
     expect(() => readConfig(inputs({ image: 'ghcr.io/acme/api' }), { workspace: ws, env: {} })).toThrow(
       /GITHUB_SHA.*is not set/

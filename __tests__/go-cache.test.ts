@@ -46,6 +46,8 @@ describe('keys', () => {
     expect(classifyHit('k', 'k')).toBe('exact');
     expect(classifyHit('k', 'k-old')).toBe('partial');
     expect(classifyHit('k', undefined)).toBe('miss');
+    // act's cache server hands keys back in lower case.
+    expect(classifyHit('go-Linux-X64-abc', 'go-linux-x64-abc')).toBe('exact');
   });
 });
 

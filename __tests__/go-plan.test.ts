@@ -47,6 +47,11 @@ describe('Go cache mounts in the plan', () => {
     expect(extract?.extract).toEqual({ from: '/tmp/run/extracted-mod-0', to: '/home/runner/go/pkg/mod' });
     expect(extract?.argv).toEqual(expect.arrayContaining(['--output', 'type=local,dest=/tmp/run/extracted-mod-0']));
   });
+  it('reads nothing back in read-only mode (nothing will be saved)', () => {
+    const plan = planPull(config({ 'go-cache': 'read-only' }), facts, state('partial'));
+    expect(plan.steps.some(s => s.phase === 'inject')).toBe(true);
+    expect(plan.steps.some(s => s.phase === 'extract')).toBe(false);
+  });
   it('injects nothing after a miss and reads nothing back after an exact hit', () => {
     expect(planPull(config(), facts, state('miss')).steps.some(s => s.phase === 'inject')).toBe(false);
     expect(planPull(config(), facts, state('exact')).steps.some(s => s.phase === 'extract')).toBe(false);

@@ -45572,10 +45572,11 @@ function goVersionOfGoMod(goMod) {
 function expandArgs(text, args) {
     return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a, b) => args[a ?? b] ?? '');
 }
+/** Cache services may store keys in lower case (act's does); @actions/cache compares without case too. */
 function classifyHit(key, matched) {
     if (matched === undefined)
         return 'miss';
-    return matched === key ? 'exact' : 'partial';
+    return matched.toLowerCase() === key.toLowerCase() ? 'exact' : 'partial';
 }
 
 ;// CONCATENATED MODULE: ./src/cache/restore.ts
@@ -45837,10 +45838,11 @@ function readConfig(input, { env, workspace }) {
         throw new InputError('builder-target', `the Dockerfile ${file} defines no stage '${builderTarget}' (named stages: ${named.join(', ') || 'none'})`);
     }
     const extraTags = parseList(input('tags')).map(tag => fullTag(image.name, tag));
-    const commit = (env.GITHUB_SHA ?? '').trim();
+    const commitInput = input('commit').trim();
+    const commit = commitInput || (env.GITHUB_SHA ?? '').trim();
     if (!COMMIT.test(commit)) {
-        throw new InputError('GITHUB_SHA', commit === ''
-            ? 'is not set: the action tags the image with the commit, so it runs inside a workflow (or set GITHUB_SHA)'
+        throw new InputError(commitInput ? 'commit' : 'GITHUB_SHA', commit === ''
+            ? 'is not set: the action tags the image with the commit, so it runs inside a workflow (or set GITHUB_SHA, or the commit input)'
             : `'${commit}' is not a commit SHA`);
     }
     const secrets = parseKeyValues('secrets', input('secrets'), { secret: true }).map(({ key, value }) => {
@@ -45896,7 +45898,8 @@ function readConfig(input, { env, workspace }) {
 }
 const KINDS = { mod: 'mod', gomodcache: 'mod', build: 'build', gocache: 'build' };
 function readGoCacheConfig(input, context) {
-    const enabled = parseBoolean('go-cache', input('go-cache'), true);
+    const mode = parseChoice('go-cache', input('go-cache').trim().toLowerCase(), ['true', 'false', 'read-only'], 'true');
+    const enabled = mode !== 'false';
     const dependencyPaths = parseList(input('go-cache-dependency-path') || '**/go.sum');
     const mountsRaw = input('go-cache-mounts').trim() || 'auto';
     let mounts;
@@ -45919,6 +45922,7 @@ function readGoCacheConfig(input, context) {
     const hasGoMod = isFile(external_node_path_.join(context, 'go.mod'));
     return {
         enabled: enabled && hasGoMod,
+        save: mode === 'true',
         skipped: !enabled ? 'go-cache: false' : hasGoMod ? undefined : `the context ${context} has no go.mod`,
         dependencyPaths,
         mounts,
@@ -46127,7 +46131,7 @@ function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
                 onFailure: 'warn'
             });
         }
-        if (go.hit !== 'exact') {
+        if (go.hit !== 'exact' && config.goCache.save) {
             const file = external_node_path_.join(facts.tempDir, `extract-${name}.Dockerfile`);
             const out = external_node_path_.join(facts.tempDir, `extracted-${name}`);
             const empty = external_node_path_.join(facts.tempDir, 'empty-context');
@@ -46875,6 +46879,7 @@ var src_state = __nccwpck_require__(2462);
 
 
 
+
 async function run() {
     try {
         const config = readConfig(name => core/* getInput */.V4(name), {
@@ -46915,7 +46920,7 @@ async function run() {
             core/* warning */.$e(plan.reason);
             result = await runPlan(plan, config);
         }
-        if (goCache && !result.failed && shouldSave(goCache, plan, result)) {
+        if (goCache && !result.failed && shouldSave(config, goCache, plan, result)) {
             await core/* group */.Os('Keep what the build used of the Go caches', () => keepOnlyUsed(facts.goDirs, config.context, config.goCache.dependencyPaths, agedTo));
             (0,src_state/* savePostState */.L)({ ...state, goCacheSave: { key: goCache.key, paths: goCache.paths } });
         }
@@ -46935,9 +46940,15 @@ async function run() {
     }
 }
 /** Save only what this build refreshed, and never over an exact hit (the entry is already there). */
-function shouldSave(goCache, plan, result) {
-    if (goCache.hit === 'exact')
+function shouldSave(config, goCache, plan, result) {
+    if (goCache.hit === 'exact' || !config.goCache.save)
         return false;
+    // A builder stage answered whole from the layer cache used no Go cache: its save would be empty.
+    const builder = result.outcomes.find(o => o.step.id === 'build-builder');
+    if (!config.goCache.prebuild && builder && stageFullyCached(builder.vertices ?? [], config.builderTarget)) {
+        core/* info */.pq('Go caches not saved: the builder stage came whole from the layer cache, so the build used none of them');
+        return false;
+    }
     const refreshed = result.outcomes.filter(o => o.step.phase === 'extract' || o.step.phase === 'prebuild');
     const expected = plan.steps.filter(s => s.phase === 'extract' || s.phase === 'prebuild').length;
     return expected > 0 && refreshed.length === expected && refreshed.every(o => o.status === 'ok');

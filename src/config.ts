@@ -60,6 +60,8 @@ export interface Config {
 
 export interface GoCacheConfig {
   enabled: boolean;
+  /** false with `go-cache: read-only`: restore and use, never save (pull requests from forks). */
+  save: boolean;
   /** Why the Go caches are not used, when they are not. */
   skipped?: string;
   /** Glob patterns (relative to the context) of the files whose hash keys the cache. */
@@ -110,12 +112,13 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
 
   const extraTags = parseList(input('tags')).map(tag => fullTag(image.name, tag));
 
-  const commit = (env.GITHUB_SHA ?? '').trim();
+  const commitInput = input('commit').trim();
+  const commit = commitInput || (env.GITHUB_SHA ?? '').trim();
   if (!COMMIT.test(commit)) {
     throw new InputError(
-      'GITHUB_SHA',
+      commitInput ? 'commit' : 'GITHUB_SHA',
       commit === ''
-        ? 'is not set: the action tags the image with the commit, so it runs inside a workflow (or set GITHUB_SHA)'
+        ? 'is not set: the action tags the image with the commit, so it runs inside a workflow (or set GITHUB_SHA, or the commit input)'
         : `'${commit}' is not a commit SHA`
     );
   }
@@ -185,7 +188,8 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
 const KINDS: Record<string, GoCacheKind> = { mod: 'mod', gomodcache: 'mod', build: 'build', gocache: 'build' };
 
 function readGoCacheConfig(input: InputReader, context: string): GoCacheConfig {
-  const enabled = parseBoolean('go-cache', input('go-cache'), true);
+  const mode = parseChoice('go-cache', input('go-cache').trim().toLowerCase(), ['true', 'false', 'read-only'] as const, 'true');
+  const enabled = mode !== 'false';
   const dependencyPaths = parseList(input('go-cache-dependency-path') || '**/go.sum');
   const mountsRaw = input('go-cache-mounts').trim() || 'auto';
   let mounts: GoMountSetting;
@@ -206,6 +210,7 @@ function readGoCacheConfig(input: InputReader, context: string): GoCacheConfig {
   const hasGoMod = isFile(path.join(context, 'go.mod'));
   return {
     enabled: enabled && hasGoMod,
+    save: mode === 'true',
     skipped: !enabled ? 'go-cache: false' : hasGoMod ? undefined : `the context ${context} has no go.mod`,
     dependencyPaths,
     mounts,

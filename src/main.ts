@@ -8,7 +8,7 @@ import { prepareBuilder, probeFacts } from './facts.js';
 import { choosePlan, fallbackPlan } from './plan/choose.js';
 import type { Plan } from './plan/types.js';
 import { buildReport, setOutputs, writeSummary } from './report.js';
-import type { Vertex } from './run/progress.js';
+import { stageFullyCached, type Vertex } from './run/progress.js';
 import { runPlan, type RunResult } from './run/steps.js';
 import { savePostState, type PostState } from './state.js';
 
@@ -50,7 +50,7 @@ export async function run(): Promise<void> {
       result = await runPlan(plan, config);
     }
 
-    if (goCache && !result.failed && shouldSave(goCache, plan, result)) {
+    if (goCache && !result.failed && shouldSave(config, goCache, plan, result)) {
       await core.group('Keep what the build used of the Go caches', () =>
         keepOnlyUsed(facts.goDirs, config.context, config.goCache.dependencyPaths, agedTo)
       );
@@ -71,8 +71,14 @@ export async function run(): Promise<void> {
 }
 
 /** Save only what this build refreshed, and never over an exact hit (the entry is already there). */
-function shouldSave(goCache: GoCacheRestore, plan: Plan, result: RunResult): boolean {
-  if (goCache.hit === 'exact') return false;
+function shouldSave(config: Config, goCache: GoCacheRestore, plan: Plan, result: RunResult): boolean {
+  if (goCache.hit === 'exact' || !config.goCache.save) return false;
+  // A builder stage answered whole from the layer cache used no Go cache: its save would be empty.
+  const builder = result.outcomes.find(o => o.step.id === 'build-builder');
+  if (!config.goCache.prebuild && builder && stageFullyCached(builder.vertices ?? [], config.builderTarget)) {
+    core.info('Go caches not saved: the builder stage came whole from the layer cache, so the build used none of them');
+    return false;
+  }
   const refreshed = result.outcomes.filter(o => o.step.phase === 'extract' || o.step.phase === 'prebuild');
   const expected = plan.steps.filter(s => s.phase === 'extract' || s.phase === 'prebuild').length;
   return expected > 0 && refreshed.length === expected && refreshed.every(o => o.status === 'ok');

@@ -77,7 +77,8 @@ export function expandArgs(text: string, args: Record<string, string>): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a: string, b: string) => args[a ?? b] ?? '');
 }
 
+/** Cache services may store keys in lower case (act's does); @actions/cache compares without case too. */
 export function classifyHit(key: string, matched: string | undefined): GoCacheHit {
   if (matched === undefined) return 'miss';
-  return matched === key ? 'exact' : 'partial';
+  return matched.toLowerCase() === key.toLowerCase() ? 'exact' : 'partial';
 }

@@ -81,7 +81,7 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
         onFailure: 'warn'
       });
     }
-    if (go.hit !== 'exact') {
+    if (go.hit !== 'exact' && config.goCache.save) {
       const file = path.join(facts.tempDir, `extract-${name}.Dockerfile`);
       const out = path.join(facts.tempDir, `extracted-${name}`);
       const empty = path.join(facts.tempDir, 'empty-context');
