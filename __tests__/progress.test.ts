@@ -53,6 +53,34 @@ describe('ProgressReader', () => {
     expect(stageFullyCached(cached, 'builder')).toBe(true);
     expect(stageFullyCached(cached, 'other')).toBe(false);
   });
+  it('knows a step answered by a registry cache from its layer pulls, with or without a CACHED line', () => {
+    const r = new ProgressReader();
+    for (const line of [
+      '#9 [builder 4/6] RUN go mod download',
+      `#9 sha256:${'4b'.repeat(32)} 67.43MB / 67.43MB 0.2s done`,
+      `#9 extracting sha256:${'4b'.repeat(32)} 2.1s done`,
+      '#9 DONE 2.3s',
+      '#9 [builder 4/6] RUN go mod download',
+      `#9 extracting sha256:${'bf'.repeat(32)} done`,
+      '#9 DONE 2.3s',
+      '#10 [builder 5/6] COPY . .',
+      '#10 DONE 0.2s',
+      '#11 [builder 6/6] RUN go build ./...',
+      '#11 0.512 example.com/x',
+      '#11 DONE 28.3s',
+      '#5 [builder 1/6] FROM r/go@sha256:aa',
+      `#5 sha256:${'aa'.repeat(32)} 1MB / 1MB done`,
+      '#5 DONE 1.0s'
+    ])
+      r.line(line);
+    expect(r.steps().map(v => [v.position, v.status])).toEqual([
+      ['1/6', 'done'],
+      ['4/6', 'cached'],
+      ['5/6', 'done'],
+      ['6/6', 'done']
+    ]);
+  });
+
   it('records errors', () => {
     const r = new ProgressReader();
     r.line('#3 [builder 2/2] RUN false');

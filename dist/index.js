@@ -46479,8 +46479,13 @@ function withReason(plan, reason) {
 const LINE = /^#(\d+) (.*)$/;
 const DONE = /^DONE (\d+(?:\.\d+)?)s$/;
 const STEP = /^\[([^\s\]]+) (\d+\/\d+)\] (.*)$/;
+/** A layer download or extraction: how BuildKit shows a step's result coming from a registry cache. */
+const LAYER = /^(?:extracting )?sha256:[0-9a-f]{64}\b/;
 class ProgressReader {
     vertices = new Map();
+    /** Steps (not FROM) whose output was only their layers being fetched: answered by a remote cache. */
+    fetchedOnly = new Set();
+    ran = new Set();
     /** Feed one line of output; lines that are not progress are ignored. */
     line(text) {
         const match = LINE.exec(text.trimEnd());
@@ -46493,6 +46498,14 @@ class ProgressReader {
             this.vertices.set(id, newVertex(id, rest));
             return;
         }
+        if (LAYER.test(rest)) {
+            if (vertex.instruction && !vertex.instruction.startsWith('FROM '))
+                this.fetchedOnly.add(id);
+        }
+        else if (/^\d+\.\d+ /.test(rest)) {
+            // A timestamped log line: the step's command ran here.
+            this.ran.add(id);
+        }
         if (rest === 'CACHED')
             vertex.status = 'cached';
         else if (rest === 'CANCELED')
@@ -46504,10 +46517,10 @@ class ProgressReader {
         else {
             const done = DONE.exec(rest);
             if (done) {
-                // A step answered from a registry cache is reported CACHED, then again while its layers are
-                // pulled (DONE): it stays cached, and the time is the pull's.
-                if (vertex.status !== 'cached')
-                    vertex.status = 'done';
+                // A step answered from a registry cache is reported CACHED and then DONE while its layers are
+                // pulled, or only with the pull and DONE: either way it stays cached, and the time is the pull's.
+                const fromCache = vertex.status === 'cached' || (this.fetchedOnly.has(id) && !this.ran.has(id));
+                vertex.status = fromCache ? 'cached' : 'done';
                 vertex.seconds = Number(done[1]);
             }
         }

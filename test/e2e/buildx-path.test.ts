@@ -120,12 +120,11 @@ describe('buildx path: registry cache on a remote builder', { timeout: 900_000 }
     expect(run.summary).toMatch(/Build stage builder<\/td><td>.*buildcache-builder.*<\/td><td>(\d+) of \1<\/td>/);
   });
 
-  // Seen once in four runs here: `go mod download` reported built, not CACHED, after a fresh runner
-  // (the whole builder stage rebuilt). Not understood yet; the failure message carries BuildKit's
-  // progress for the next time, and one retry keeps a rare flake from hiding the rest of the suite.
-  it('fresh runner, one-line Go change: dependency steps CACHED, the compile runs', { retry: 1 }, async () => {
+  // BuildKit sometimes reports a step its registry cache answered with only the layer pulls and DONE,
+  // no CACHED line: the progress reader counts those as cached. The message carries the progress.
+  it('fresh runner, one-line Go change: dependency steps CACHED, the compile runs', async () => {
     freshRunner();
-    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildxMarker = "one-line change"\n');
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), `\nvar buildxMarker${Date.now()} = "one-line change"\n`);
     const run = ok('buildx one-line', await build(workspace, fakeSha(0x103), { image: buildxImage, builder: builderName, 'cache-strategy': 'buildx' }));
     times.buildx['fresh runner, one-line change'] = run.main.durationMs;
     const builder = buildSteps(run.main.log, BUILDER);
