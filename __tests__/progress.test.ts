@@ -64,6 +64,8 @@ describe('ProgressReader', () => {
       `#9 extracting sha256:${'bf'.repeat(32)} done`,
       '#9 DONE 2.3s',
       '#10 [builder 5/6] COPY . .',
+      // dockerd 20.10's BuildKit prints each step's digest: not a layer pull.
+      `#10 sha256:${'f8'.repeat(32)}`,
       '#10 DONE 0.2s',
       '#11 [builder 6/6] RUN go build ./...',
       '#11 0.512 example.com/x',

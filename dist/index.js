@@ -46479,8 +46479,11 @@ function withReason(plan, reason) {
 const LINE = /^#(\d+) (.*)$/;
 const DONE = /^DONE (\d+(?:\.\d+)?)s$/;
 const STEP = /^\[([^\s\]]+) (\d+\/\d+)\] (.*)$/;
-/** A layer download or extraction: how BuildKit shows a step's result coming from a registry cache. */
-const LAYER = /^(?:extracting )?sha256:[0-9a-f]{64}\b/;
+/**
+ * A layer download (`sha256:… 67MB / 67MB`) or extraction: how BuildKit shows a step's result coming
+ * from a registry cache. Not the bare `sha256:…` line older BuildKit prints under every step (its digest).
+ */
+const LAYER = /^(?:extracting sha256:[0-9a-f]{64}|sha256:[0-9a-f]{64} \S+ \/ \S+)/;
 class ProgressReader {
     vertices = new Map();
     /** Steps (not FROM) whose output was only their layers being fetched: answered by a remote cache. */
