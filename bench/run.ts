@@ -1,0 +1,280 @@
+// npm run bench [-- --reps N --recipes a,b --scenarios a,b --fixture NAME --out DIR]
+//
+// Runs each recipe through the scenarios on the real stack, N repetitions, and writes
+// results.json, results.md (the tables) and chart.svg to --out (default bench/results).
+// Honours DOCKER_HOST: point it at an engine of your own, since the benchmark wipes the engine
+// it uses before every fresh-runner scenario.
+import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT, copyFixture } from '../test/e2e/support/stack.js';
+import { startCacheServer, type CacheServer } from '../test/support/cache-server/server.js';
+import { Log } from './lib/exec.js';
+import { removeTree, startMachine, wipeEngine, type Machine } from './lib/machine.js';
+import { markdown, SCENARIOS, svgChart, type ReportMeta, type Sample, type ScenarioId } from './lib/report.js';
+import { RECIPES } from './recipes/index.js';
+import type { Fixture, JobContext, Recipe } from './recipes/types.js';
+
+const FIXTURES: Record<string, Fixture> = {
+  'bench-svc': { name: 'bench-svc', binary: 'bench-svc', changeFile: 'internal/api/api.go' },
+  'hello-svc': { name: 'hello-svc', binary: 'hello-svc', changeFile: 'internal/greeting/greeting.go' }
+};
+
+export interface BenchOptions {
+  reps: number;
+  recipes: Recipe[];
+  scenarios: ScenarioId[];
+  fixture: Fixture;
+  out: string;
+  logs: string;
+  registryPort: number;
+  command: string;
+  /** keep the other recipes' samples already in --out (a recipe re-run replaces its own) */
+  merge: boolean;
+  /** only write results.md and chart.svg again from --out's results.json */
+  render: boolean;
+}
+
+function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      reps: { type: 'string', default: '3' },
+      recipes: { type: 'string', default: RECIPES.map(r => r.id).join(',') },
+      scenarios: { type: 'string', default: SCENARIOS.map(s => s.id).join(',') },
+      fixture: { type: 'string', default: 'bench-svc' },
+      out: { type: 'string', default: path.join(ROOT, 'bench/results') },
+      logs: { type: 'string' },
+      'registry-port': { type: 'string', default: '0' },
+      merge: { type: 'boolean', default: false },
+      render: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false }
+    }
+  });
+  if (values.help) {
+    console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter(l => l.startsWith('//')).map(l => l.slice(3)).join('\n'));
+    console.log(`\nrecipes: ${RECIPES.map(r => r.id).join(', ')}\nscenarios: ${SCENARIOS.map(s => s.id).join(', ')}\nfixtures: ${Object.keys(FIXTURES).join(', ')}`);
+    process.exit(0);
+  }
+  const pick = <T extends { id: string }>(list: readonly T[], wanted: string, what: string): T[] =>
+    wanted.split(',').map(id => {
+      const found = list.find(item => item.id === id.trim());
+      if (!found) throw new Error(`--${what}: unknown '${id}' (valid: ${list.map(i => i.id).join(', ')})`);
+      return found;
+    });
+  const reps = Number(values.reps);
+  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: a whole number ≥ 1, not '${values.reps}'`);
+  const fixture = FIXTURES[values.fixture];
+  if (!fixture) throw new Error(`--fixture: unknown '${values.fixture}' (valid: ${Object.keys(FIXTURES).join(', ')})`);
+  const recipes = pick(RECIPES, values.recipes, 'recipes');
+  // Scenarios keep their natural order whatever the command line says.
+  const scenarios = SCENARIOS.filter(sc => pick(SCENARIOS, values.scenarios, 'scenarios').includes(sc)).map(sc => sc.id);
+  return {
+    reps,
+    recipes: RECIPES.filter(r => recipes.includes(r)),
+    scenarios,
+    fixture,
+    out: path.resolve(values.out),
+    logs: path.resolve(values.logs ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cib-bench-logs-'))),
+    registryPort: Number(values['registry-port']),
+    merge: values.merge,
+    render: values.render,
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`
+  };
+}
+
+/** One repetition of one recipe: its own repository, cache service, runner home and checkout. */
+class Chain {
+  readonly image: string;
+  readonly runnerHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-bench-home-'));
+  readonly cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-bench-cache-'));
+  workspace = '';
+  cache?: CacheServer;
+  changes = 0;
+
+  constructor(
+    readonly machine: Machine,
+    readonly recipe: Recipe,
+    readonly options: BenchOptions,
+    readonly rep: number
+  ) {
+    const id = `${Date.now().toString(36)}${crypto.randomBytes(2).toString('hex')}`;
+    this.image = `${machine.registry.address}/bench/${recipe.id}-${id}`;
+  }
+
+  /** Make the machine what the scenario says; nothing here is timed. */
+  async prepare(scenario: ScenarioId): Promise<void> {
+    const fresh = scenario !== 'warm-change';
+    if (scenario === 'cold') {
+      this.workspace = copyFixture(this.options.fixture.name);
+      this.cache = await startCacheServer({ dir: this.cacheDir, host: '127.0.0.1' });
+    }
+    if (fresh) {
+      wipeEngine();
+      if (this.recipe.needsBuildx) this.machine.builder?.fresh();
+      removeTree(this.runnerHome);
+      fs.mkdirSync(this.runnerHome, { recursive: true });
+      removeTree(path.join(this.workspace, '.prebuilt'));
+    }
+    if (scenario === 'fresh-change' || scenario === 'warm-change') {
+      this.changes++;
+      fs.appendFileSync(path.join(this.workspace, this.options.fixture.changeFile), `\nvar benchChange${this.changes} = ${this.changes}\n`);
+    }
+  }
+
+  async run(scenario: ScenarioId): Promise<Sample> {
+    await this.prepare(scenario);
+    const cache = this.cache as CacheServer;
+    const log = new Log(path.join(this.options.logs, `${this.recipe.id}-rep${this.rep}-${scenario}.log`));
+    const ctx: JobContext = {
+      fixture: this.options.fixture,
+      workspace: this.workspace,
+      image: this.image,
+      registry: this.machine.registry.address,
+      goproxy: this.machine.goproxy,
+      sha: crypto.randomBytes(20).toString('hex'),
+      runnerHome: this.runnerHome,
+      cache,
+      builder: this.machine.builder?.name,
+      log,
+      env: process.env
+    };
+    const traffic = this.machine.registry.counts();
+    const cacheBefore = cache.stats();
+    const started = performance.now();
+    let error: string | undefined;
+    try {
+      await this.recipe.job(ctx);
+    } catch (e) {
+      error = (e as Error).message;
+      log.write(`# FAILED: ${error}`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const after = this.machine.registry.counts();
+    const cacheAfter = cache.stats();
+    return {
+      recipe: this.recipe.id,
+      scenario,
+      rep: this.rep,
+      ok: error === undefined,
+      error,
+      seconds,
+      pulled: after.pulled - traffic.pulled,
+      pushed: after.pushed - traffic.pushed,
+      cacheRestored: cacheAfter.bytesDownloaded - cacheBefore.bytesDownloaded,
+      cacheSaved: cacheAfter.bytesUploaded - cacheBefore.bytesUploaded
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.cache?.close();
+    removeTree(this.runnerHome);
+    removeTree(this.cacheDir);
+    if (this.workspace) removeTree(this.workspace);
+  }
+}
+
+function describeMachine(): string {
+  const cpu = os.cpus();
+  const version = (argv: string[]) => {
+    try {
+      return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')[0];
+    } catch {
+      return '?';
+    }
+  };
+  return [
+    `${cpu[0]?.model.trim() ?? 'cpu'}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
+    `Docker engine ${version(['docker', 'version', '--format', '{{.Server.Version}}'])}`,
+    version(['docker', 'buildx', 'version']).replace(/^github.com\/docker\//, ''),
+    version(['go', 'version']).replace(/^go version /, ''),
+    `Node ${process.version}`
+  ].join(', ');
+}
+
+/** results.md and chart.svg from a results.json, as a run writes them. */
+export function render(out: string): void {
+  const { meta, recipes, samples } = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as { meta: ReportMeta; recipes: Array<{ id: string; title: string }>; samples: Sample[] };
+  fs.writeFileSync(path.join(out, 'results.md'), markdown(samples, recipes, meta));
+  fs.writeFileSync(path.join(out, 'chart.svg'), svgChart(samples, recipes, meta));
+}
+
+export async function bench(options: BenchOptions): Promise<Sample[]> {
+  if (options.render) {
+    render(options.out);
+    return [];
+  }
+  fs.mkdirSync(options.out, { recursive: true });
+  fs.mkdirSync(options.logs, { recursive: true });
+  if (!fs.existsSync(path.join(ROOT, 'dist/index.js'))) throw new Error('dist/index.js is missing: npm run build');
+  const needsBuildx = options.recipes.some(r => r.needsBuildx);
+  const machine = await startMachine({ registryPort: options.registryPort, buildx: needsBuildx });
+  const meta: ReportMeta = {
+    command: options.command,
+    machine: describeMachine(),
+    fixture: options.fixture.name,
+    reps: options.reps,
+    date: new Date().toISOString().slice(0, 10)
+  };
+  console.log(`[bench] engine ${process.env.DOCKER_HOST ?? '(default)'}, registry via ${machine.registry.address}, modules via ${machine.goproxy}, logs in ${options.logs}`);
+  const samples: Sample[] = [];
+  let included = options.recipes;
+  const previous = path.join(options.out, 'results.json');
+  if (options.merge && fs.existsSync(previous)) {
+    const old = JSON.parse(fs.readFileSync(previous, 'utf8')) as { meta: ReportMeta; recipes: Array<{ id: string }>; samples: Sample[] };
+    samples.push(...old.samples.filter(s => !options.recipes.some(r => r.id === s.recipe)));
+    included = RECIPES.filter(r => options.recipes.includes(r) || old.recipes.some(o => o.id === r.id));
+    meta.command = `${old.meta.command}; then ${options.command} --merge`.replace(' --merge --merge', ' --merge');
+  }
+  const write = () => {
+    const rows = included.map(r => ({ id: r.id, title: r.title }));
+    fs.writeFileSync(path.join(options.out, 'results.json'), `${JSON.stringify({ meta, recipes: included.map(r => ({ id: r.id, title: r.title, how: r.how })), samples }, null, 2)}\n`);
+    fs.writeFileSync(path.join(options.out, 'results.md'), markdown(samples, rows, meta));
+    fs.writeFileSync(path.join(options.out, 'chart.svg'), svgChart(samples, rows, meta));
+  };
+  // A fresh-runner scenario needs what a cold run leaves behind; run cold unrecorded if not asked for.
+  const order: ScenarioId[] = options.scenarios[0] === 'cold' ? options.scenarios : ['cold', ...options.scenarios];
+  try {
+    for (let rep = 1; rep <= options.reps; rep++) {
+      for (const recipe of options.recipes) {
+        const chain = new Chain(machine, recipe, options, rep);
+        try {
+          let broken: string | undefined;
+          for (const scenario of order) {
+            if (broken) {
+              if (options.scenarios.includes(scenario)) samples.push({ recipe: recipe.id, scenario, rep, ok: false, error: `not run: ${broken}`, seconds: NaN, pulled: NaN, pushed: NaN, cacheRestored: NaN, cacheSaved: NaN });
+              continue;
+            }
+            const sample = await chain.run(scenario);
+            const recorded = options.scenarios.includes(scenario);
+            if (recorded) samples.push(sample);
+            console.log(
+              `[bench] rep ${rep}/${options.reps} ${recipe.id} ${scenario}: ${sample.ok ? `${sample.seconds.toFixed(1)} s` : `FAILED (${sample.error?.split('\n')[0]})`}` +
+                `, registry ↓${(sample.pulled / 1e6).toFixed(1)} MB ↑${(sample.pushed / 1e6).toFixed(1)} MB, cache ↓${(sample.cacheRestored / 1e6).toFixed(1)} MB ↑${(sample.cacheSaved / 1e6).toFixed(1)} MB${recorded ? '' : ' (setup, not recorded)'}`
+            );
+            if (recorded) write();
+            // The rest of the chain builds on this run: stop it when it failed.
+            if (!sample.ok) broken = `the ${scenario} run before it failed`;
+          }
+        } finally {
+          await chain.close();
+        }
+      }
+    }
+  } finally {
+    await machine.close();
+  }
+  write();
+  console.log(`[bench] wrote ${path.join(options.out, 'results.md')}, results.json and chart.svg`);
+  return samples;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  bench(parseOptions(process.argv.slice(2))).catch(error => {
+    console.error(`[bench] ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  });
+}
