@@ -67,7 +67,7 @@ export const cacheDance: Recipe = {
       ...MOUNTS.map(m => `RUN --mount=type=cache,id=${m.id},target=${m.target} mkdir -p /var/dance-cache/${m.dir} && cp -p -R ${m.target}/. /var/dance-cache/${m.dir} || true`)
     ], ['--tag', image]);
     const container = `cache-container-${ctx.sha.slice(0, 12)}`;
-    await exec(ctx.log, ['docker', 'create', '--name', container, image], { env: ctx.env });
+    await exec(ctx.log, ['docker', 'create', '--name', container, image, 'sh'], { env: ctx.env });
     const out = path.join(ctx.runnerHome, 'cache-dance-out');
     fs.rmSync(out, { recursive: true, force: true });
     fs.mkdirSync(out, { recursive: true });
