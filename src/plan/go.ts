@@ -97,12 +97,21 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
           ''
         ].join('\n')
       });
+      // The tar exporter, not type=local: the local exporter stalls on a large module cache.
+      const tar = `${out}.tar`;
       steps.after.push({
         id: `extract-${name}`,
         phase: 'extract',
         title: `Read cache mount ${mount.id} back into ${dir}`,
-        argv: [...build.argv, '--progress=plain', ...network, '--file', file, '--output', `type=local,dest=${out}`, empty],
+        argv: [...build.argv, '--progress=plain', ...network, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
         env: build.env,
+        onFailure: 'warn'
+      });
+      steps.after.push({
+        id: `unpack-${name}`,
+        phase: 'extract',
+        title: `Unpack cache mount ${mount.id} into ${dir}`,
+        argv: ['sh', '-c', 'mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
         onFailure: 'warn',
         extract: { from: out, to: dir }
       });
