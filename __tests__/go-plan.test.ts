@@ -25,8 +25,9 @@ describe('Go cache mounts in the plan', () => {
     expect(plan.steps.map(s => s.id)).toEqual([
       'inject-mod-0',
       'inject-build-1',
-      'build-builder',
       'build-final',
+      'check-builder',
+      'build-builder',
       'push-builder',
       expect.stringMatching(/^push-/),
       'push-latest',

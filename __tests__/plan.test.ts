@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
 import { choosePlan } from '../src/plan/choose.js';
-import { planPull } from '../src/plan/pull.js';
+import { loginSteps, planPull } from '../src/plan/pull.js';
+import type { Step } from '../src/plan/types.js';
+import type { Vertex } from '../src/run/progress.js';
+import { holds, stageSteps, type StepOutcome } from '../src/run/steps.js';
 import { FACTS, SHA, environment, inputs, makeWorkspace } from './support/workspace.js';
 
 const ws = makeWorkspace();
@@ -12,9 +15,9 @@ const argvOf = (plan: ReturnType<typeof planPull>, id: string) => plan.steps.fin
 const IMAGE = '127.0.0.1:5000/acme/api';
 
 describe('planPull', () => {
-  it('builds the builder stage with its own inline cache, then the image from both, then pushes builder first', () => {
+  it('builds the image from both inline caches, then the builder stage with its own, then pushes builder first', () => {
     const plan = planPull(config({ tags: 'v1' }), facts);
-    expect(plan.steps.map(s => s.id)).toEqual(['build-builder', 'build-final', 'push-builder', `push-${SHA}`, 'push-latest', 'push-v1']);
+    expect(plan.steps.map(s => s.id)).toEqual(['build-final', 'check-builder', 'build-builder', 'push-builder', `push-${SHA}`, 'push-latest', 'push-v1']);
     const builder = argvOf(plan, 'build-builder');
     expect(builder).toEqual(expect.arrayContaining(['--target', 'builder', '--cache-from', `${IMAGE}:builder`, '--tag', `${IMAGE}:builder`]));
     expect(builder.join(' ')).toContain('--build-arg BUILDKIT_INLINE_CACHE=1');
@@ -51,6 +54,8 @@ describe('planPull', () => {
     expect(all).not.toContain('--cache-from');
     expect(argvOf(plan, 'build-builder')).toContain('--no-cache');
     expect(plan.steps.some(s => s.phase === 'pull')).toBe(false);
+    // Nothing can be answered from a cache: the builder stage is always built and pushed.
+    expect(plan.steps.some(s => s.id === 'check-builder')).toBe(false);
     expect(all).toContain('BUILDKIT_INLINE_CACHE=1');
   });
 
@@ -62,7 +67,9 @@ describe('planPull', () => {
     const all = plan.steps.map(s => s.argv.join(' ')).join('\n');
     expect(all).not.toContain('pw-123456');
     expect(all).not.toContain('tok-abcdef');
-    expect(plan.steps[0]).toMatchObject({ id: 'login', stdin: 'registry-password', argv: ['docker', 'login', '127.0.0.1:5000', '--username', 'bot', '--password-stdin'] });
+    const login = loginSteps(config({ 'registry-username': 'bot', 'registry-password': 'pw-123456' }));
+    expect(login).toEqual([expect.objectContaining({ id: 'login', stdin: 'registry-password', argv: ['docker', 'login', '127.0.0.1:5000', '--username', 'bot', '--password-stdin'] })]);
+    expect(login[0].argv.join(' ')).not.toContain('pw-123456');
     expect(argvOf(plan, 'build-final')).toEqual(expect.arrayContaining(['--secret', 'id=token,src=/tmp/run/secret-token']));
     expect(plan.files).toEqual([{ secretId: 'token', path: '/tmp/run/secret-token' }]);
   });
@@ -72,6 +79,49 @@ describe('planPull', () => {
     expect(final).toContain('--build-arg A=1,2');
     expect(final).toContain('--label team=core');
     expect(final).toContain('--network host');
+  });
+});
+
+describe('planPull: the builder stage only when it changed', () => {
+  const plan = planPull(config(), facts);
+  const byId = (id: string) => plan.steps.find(s => s.id === id) as Step;
+  const built = (stage: string, status: Vertex['status']): StepOutcome => ({
+    step: byId('build-final'),
+    status: 'ok',
+    durationMs: 1,
+    vertices: [
+      { id: 1, name: `[${stage} 1/3] FROM base`, stage, position: '1/3', instruction: 'FROM base', status: 'done' },
+      { id: 2, name: `[${stage} 2/3] RUN go mod download`, stage, position: '2/3', instruction: 'RUN go mod download', status: 'cached' },
+      { id: 3, name: `[${stage} 3/3] RUN go build`, stage, position: '3/3', instruction: 'RUN go build', status }
+    ]
+  });
+  const looked = (status: StepOutcome['status']): StepOutcome => ({ step: byId('check-builder'), status, durationMs: 1 });
+  const runs = (id: string, outcomes: StepOutcome[]) => { const when = byId(id).when; return !when || holds(when.condition, outcomes); };
+
+  it('looks the builder tag up only when the image build answered the whole stage from the cache', () => {
+    expect(byId('check-builder').argv).toEqual(['docker', 'manifest', 'inspect', '--insecure', `${IMAGE}:builder`]);
+    expect(runs('check-builder', [built('builder', 'cached')])).toBe(true);
+    expect(runs('check-builder', [built('builder', 'done')])).toBe(false);
+    expect(runs('check-builder', [built('other', 'cached')])).toBe(false);
+  });
+  it('builds and pushes the builder tag unless the registry has it and the stage is unchanged', () => {
+    for (const id of ['build-builder', 'push-builder']) {
+      expect(runs(id, [built('builder', 'done')])).toBe(true);
+      expect(runs(id, [built('builder', 'cached'), looked('missing')])).toBe(true);
+      expect(runs(id, [built('builder', 'cached'), looked('warned')])).toBe(true);
+      expect(runs(id, [built('builder', 'cached'), looked('ok')])).toBe(false);
+    }
+    expect(runs('push-latest', [built('builder', 'cached'), looked('ok')])).toBe(true);
+  });
+  it('reads a stage from the first build that reached it, not from one the cache answered after', () => {
+    const later: StepOutcome = { ...built('builder', 'cached'), step: byId('build-builder') };
+    expect(stageSteps([built('builder', 'done'), later], 'builder')?.map(v => v.status)).toEqual(['done', 'cached', 'done']);
+    expect(stageSteps([later], 'builder')?.every(v => v.status !== 'running')).toBe(true);
+    expect(stageSteps([later], 'runtime')).toBeUndefined();
+  });
+  it('looks up a registry that is not on loopback over TLS', () => {
+    const remote = planPull(readConfig(inputs({ image: 'ghcr.io/acme/api' }), environment(ws)), facts);
+    expect(remote.steps.find(s => s.id === 'check-builder')?.argv).toEqual(['docker', 'manifest', 'inspect', 'ghcr.io/acme/api:builder']);
   });
 });
 

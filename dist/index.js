@@ -1,6 +1,376 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 4158:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+/**
+ * @license
+ * Copyright 2020 Balena Ltd.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *    http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ *
+ * ------------------------------------------------------------------------
+ *
+ * Copyright 2018 Zeit, Inc.
+ * Licensed under the MIT License. See file LICENSE.md for a full copy.
+ *
+ * ------------------------------------------------------------------------
+ */
+
+/**
+ * This module implements the [dockerignore
+ * spec](https://docs.docker.com/engine/reference/builder/#dockerignore-file),
+ * closely following Docker's (Moby) Golang implementation:
+ * https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go
+ * https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go
+ * https://github.com/moby/moby/blob/v19.03.8/pkg/archive/archive.go#L825
+ *
+ * Something the spec is not clear about, but we discovered by reading source code
+ * and testing against the "docker build" command, is the handling of backslashes and
+ * forward slashes as path separators and escape characters in the .dockerignore file
+ * across platforms including Windows, Linux and macOS:
+ *
+ * * On Linux and macOS, only forward slashes can be used as path separators in the
+ *   .dockerignore file, and the backslash works as an escape character.
+ * * On Windows, both forward slashes and backslashes are allowed as path separators
+ *   in the .dockerignore file, and the backslash is not used as an escape character.
+ *
+ * This is consistent with how Windows works generally: both forward slashes and
+ * backslashes are accepted as path separators by the cmd.exe Command Prompt or
+ * PowerShell, and by library functions like the Golang filepath.Clean or the
+ * Node.js path.normalize.
+ *
+ * Similarly, path strings provided to the IgnoreBase.ignores() and IgnoreBase.filter()
+ * methods can use either forward slashes or backslashes as path separators on Windows,
+ * but only forward slashes are accepted as path separators on Linux and macOS.
+ */
+
+const path = __nccwpck_require__(6928);
+
+const factory = options => new IgnoreBase(options); // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L538-L539
+// Fixes typescript module import
+
+
+factory.default = factory;
+module.exports = factory;
+
+function make_array(subject) {
+  return Array.isArray(subject) ? subject : [subject];
+}
+
+const REGEX_TRAILING_SLASH = /(?<=.)\/$/;
+const REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
+const REGEX_TRAILING_PATH_SEP = path.sep === '\\' ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
+const KEY_IGNORE = typeof Symbol !== 'undefined' ? Symbol.for('dockerignore') : 'dockerignore'; // An implementation of Go's filepath.Clean
+// https://golang.org/pkg/path/filepath/#Clean
+// https://github.com/golang/go/blob/master/src/path/filepath/path.go
+// Note that, like Go, on Windows this function converts forward slashes
+// to backslashes.
+
+function cleanPath(file) {
+  return path.normalize(file).replace(REGEX_TRAILING_PATH_SEP, '');
+} // Javascript port of Golang's filepath.ToSlash
+// https://golang.org/pkg/path/filepath/#ToSlash
+// https://github.com/golang/go/blob/master/src/path/filepath/path.go
+// Convert any OS-specific path separator to '/'. Backslash is converted
+// to forward slash on Windows, but not on Linux/macOS.
+// Note that both forward slashes and backslashes are valid path separators on
+// Windows. As a result, code such as `pattern.split(path.sep).join('/')` fails
+// on Windows when forward slashes are used as path separators.
+
+
+function toSlash(file) {
+  if (path.sep === '/') {
+    return file;
+  }
+
+  return file.replace(/\\/g, '/');
+} // Javascript port of Golang's filepath.FromSlash
+// https://github.com/golang/go/blob/master/src/path/filepath/path.go
+
+
+function fromSlash(file) {
+  if (path.sep === '/') {
+    return file;
+  }
+
+  return file.replace(/\//g, path.sep);
+}
+
+class IgnoreBase {
+  constructor({
+    // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L372
+    ignorecase = true
+  } = {}) {
+    this._rules = [];
+    this._ignorecase = ignorecase;
+    this[KEY_IGNORE] = true;
+
+    this._initCache();
+  }
+
+  _initCache() {
+    this._cache = {};
+  } // @param {Array.<string>|string|Ignore} pattern
+
+
+  add(pattern) {
+    this._added = false;
+
+    if (typeof pattern === 'string') {
+      pattern = pattern.split(/\r?\n/g);
+    }
+
+    make_array(pattern).forEach(this._addPattern, this); // Some rules have just added to the ignore,
+    // making the behavior changed.
+
+    if (this._added) {
+      this._initCache();
+    }
+
+    return this;
+  } // legacy
+
+
+  addPattern(pattern) {
+    return this.add(pattern);
+  }
+
+  _addPattern(pattern) {
+    // https://github.com/kaelzhang/node-ignore/issues/32
+    if (pattern && pattern[KEY_IGNORE]) {
+      this._rules = this._rules.concat(pattern._rules);
+      this._added = true;
+      return;
+    }
+
+    if (this._checkPattern(pattern)) {
+      const rule = this._createRule(pattern.trim());
+
+      if (rule !== null) {
+        this._added = true;
+
+        this._rules.push(rule);
+      }
+    }
+  }
+
+  _checkPattern(pattern) {
+    // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L34-L40
+    return pattern && typeof pattern === 'string' && pattern.indexOf('#') !== 0 && pattern.trim() !== "";
+  }
+
+  filter(paths) {
+    return make_array(paths).filter(path => this._filter(path));
+  }
+
+  createFilter() {
+    return path => this._filter(path);
+  }
+
+  ignores(path) {
+    return !this._filter(path);
+  } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
+  // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
+
+
+  _createRule(pattern) {
+    const origin = pattern;
+    let negative = false; // > An optional prefix "!" which negates the pattern;
+    // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L43-L46
+
+    if (pattern[0] === '!') {
+      negative = true;
+      pattern = pattern.substring(1).trim();
+    } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L47-L53
+
+
+    if (pattern.length > 0) {
+      pattern = cleanPath(pattern);
+      pattern = toSlash(pattern);
+
+      if (pattern.length > 1 && pattern[0] === '/') {
+        pattern = pattern.slice(1);
+      }
+    } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L54-L55
+
+
+    if (negative) {
+      pattern = '!' + pattern;
+    } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L30
+
+
+    pattern = pattern.trim();
+
+    if (pattern === "") {
+      return null;
+    } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L34
+    // convert forward slashes to backslashes on Windows
+
+
+    pattern = cleanPath(pattern); // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L36-L42
+
+    if (pattern[0] === '!') {
+      if (pattern.length === 1) {
+        return null;
+      }
+
+      negative = true;
+      pattern = pattern.substring(1);
+    } else {
+      negative = false;
+    }
+
+    return {
+      origin,
+      pattern,
+      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
+      dirs: pattern.split(path.sep),
+      negative
+    };
+  } // @returns `Boolean` true if the `path` is NOT ignored
+
+
+  _filter(path) {
+    if (!path) {
+      return false;
+    }
+
+    if (path in this._cache) {
+      return this._cache[path];
+    }
+
+    return this._cache[path] = this._test(path);
+  } // @returns {Boolean} true if a file is NOT ignored
+  // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
+
+
+  _test(file) {
+    file = fromSlash(file); // equivalent to golang filepath.Dir() https://golang.org/src/path/filepath/path.go
+
+    const parentPath = cleanPath(path.dirname(file));
+    const parentPathDirs = parentPath.split(path.sep);
+    let matched = false;
+
+    this._rules.forEach(rule => {
+      let match = this._match(file, rule); // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L80
+
+
+      if (!match && parentPath !== ".") {
+        // Check to see if the pattern matches one of our parent dirs.
+        if (rule.dirs.includes('**')) {
+          // Ah shucks! We have to test every possible parent path that has 
+          // a number of dirs _n_ where 
+          // `rule.dirs.filter(doubleStar).length <= _n_ <= parentPathDirs.length`
+          // since the ** can imply any number of directories including 0
+          for (let i = rule.dirs.filter(x => x !== '**').length; i <= parentPathDirs.length; i++) {
+            match = match || this._match(parentPathDirs.slice(0, i).join(path.sep), rule);
+          }
+        } else if (rule.dirs.length <= parentPathDirs.length) {
+          // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L83
+          match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path.sep), rule);
+        }
+      }
+
+      if (match) {
+        matched = !rule.negative;
+      }
+    });
+
+    return !matched;
+  } // @returns {Boolean} true if a file is matched by a rule
+
+
+  _match(file, rule) {
+    return this._compile(rule).regexp.test(file);
+  } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L139
+
+
+  _compile(rule) {
+    if (rule.regexp) {
+      return rule;
+    }
+
+    let regStr = '^'; // Go through the pattern and convert it to a regexp.
+
+    let escapedSlash = path.sep === '\\' ? '\\\\' : path.sep;
+
+    for (let i = 0; i < rule.pattern.length; i++) {
+      const ch = rule.pattern[i];
+
+      if (ch === '*') {
+        if (rule.pattern[i + 1] === '*') {
+          // is some flavor of "**"
+          i++; // Treat **/ as ** so eat the "/"
+
+          if (rule.pattern[i + 1] === path.sep) {
+            i++;
+          }
+
+          if (rule.pattern[i + 1] === undefined) {
+            // is "**EOF" - to align with .gitignore just accept all
+            regStr += ".*";
+          } else {
+            // is "**"
+            // Note that this allows for any # of /'s (even 0) because
+            // the .* will eat everything, even /'s
+            regStr += `(.*${escapedSlash})?`;
+          }
+        } else {
+          // is "*" so map it to anything but "/"
+          regStr += `[^${escapedSlash}]*`;
+        }
+      } else if (ch === '?') {
+        // "?" is any char except "/"
+        regStr += `[^${escapedSlash}]`;
+      } else if (ch === '.' || ch === '$') {
+        // Escape some regexp special chars that have no meaning
+        // in golang's filepath.Match
+        regStr += `\\${ch}`;
+      } else if (ch === '\\') {
+        // escape next char. Note that a trailing \ in the pattern
+        // will be left alone (but need to escape it)
+        if (path.sep === '\\') {
+          // On windows map "\" to "\\", meaning an escaped backslash,
+          // and then just continue because filepath.Match on
+          // Windows doesn't allow escaping at all
+          regStr += escapedSlash;
+          continue;
+        }
+
+        if (rule.pattern[i + 1] !== undefined) {
+          regStr += '\\' + rule.pattern[i + 1];
+          i++;
+        } else {
+          regStr += '\\';
+        }
+      } else {
+        regStr += ch;
+      }
+    }
+
+    regStr += "$";
+    rule.regexp = new RegExp(regStr, this._ignorecase ? 'i' : '');
+    return rule;
+  }
+
+}
+
+
+/***/ }),
+
 /***/ 7889:
 /***/ (function(__unused_webpack_module, exports) {
 
@@ -45335,7 +45705,7 @@ async function readdir(dir) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7369);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3515);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7692);
 // One bundle serves both steps of the action: the post step finds the mark the main step left.
 
@@ -45355,7 +45725,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7369:
+/***/ 3515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45637,6 +46007,135 @@ function readIfExists(file) {
     catch {
         return '';
     }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
+var exec = __nccwpck_require__(7187);
+// EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
+var ignore = __nccwpck_require__(4158);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
+;// CONCATENATED MODULE: ./src/build-inputs.ts
+// What the build is made of, hashed: the files BuildKit would receive as the context (by the
+// .dockerignore rules), the Dockerfile, the build arguments and the target. The hash goes into a label
+// of the image; when the registry's latest carries the same hash, every step will come from the layer
+// cache, and restoring and injecting the Go caches would be work for nothing.
+
+
+
+
+
+
+// A CommonJS module whose typings say `export default`: take the function whichever way it arrives.
+const build_inputs_ignore = ((ignore_default())["default"] ?? (ignore_default()));
+const INPUTS_LABEL = 'io.github.cached-image-build.inputs';
+/** Bump when what a hash covers changes, so an old image never matches a new meaning. */
+const SCHEME = 'v1';
+/** The hash of the build's inputs; `exclude` holds context-relative paths left out (prebuild's output). */
+async function hashBuildInputs(config, exclude = []) {
+    const ignored = contextIgnore(config);
+    const excluded = new Set(exclude.map(p => toPosix(p).replace(/\/+$/, '')));
+    const files = (await contextFiles(config.context, ignored)).filter(f => !isUnder(f, excluded));
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    hash.update(`${SCHEME}\0file ${toPosix(external_node_path_.relative(config.context, config.file))}\0builder ${config.builderTarget}\0`);
+    hash.update(`dockerfile\0${external_node_fs_.readFileSync(config.file)}\0`);
+    for (const arg of [...config.buildArgs].sort())
+        hash.update(`arg\0${arg}\0`);
+    for (const file of files) {
+        const full = external_node_path_.join(config.context, file);
+        const stat = external_node_fs_.lstatSync(full);
+        if (stat.isSymbolicLink())
+            hash.update(`link\0${file}\0${external_node_fs_.readlinkSync(full)}\0`);
+        else
+            hash.update(`file\0${file}\0${stat.mode & 0o111 ? 'x' : '-'}\0${await fileHash(full)}\0`);
+    }
+    return { hash: hash.digest('hex'), files: files.length };
+}
+/** The hash label of the image at `ref` in the registry, or why it could not be read. */
+async function previousInputs(ref) {
+    const result = await exec/* getExecOutput */.H('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Image.Config.Labels}}', ref], {
+        silent: true,
+        ignoreReturnCode: true
+    })
+        .catch((error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
+    if (result.exitCode !== 0)
+        return { problem: lastLine(result.stderr) || `exit ${result.exitCode}` };
+    try {
+        const labels = (JSON.parse(result.stdout || 'null') ?? {});
+        return labels[INPUTS_LABEL] ? { hash: labels[INPUTS_LABEL] } : { problem: `${ref} has no ${INPUTS_LABEL} label` };
+    }
+    catch {
+        return { problem: `unreadable labels: ${result.stdout.slice(0, 200)}` };
+    }
+}
+/** BuildKit's rules: `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`. */
+function contextIgnore(config) {
+    const own = `${config.file}.dockerignore`;
+    const file = external_node_fs_.existsSync(own) ? own : external_node_path_.join(config.context, '.dockerignore');
+    const patterns = external_node_fs_.existsSync(file) ? external_node_fs_.readFileSync(file, 'utf8').split(/\r?\n/) : [];
+    const rules = build_inputs_ignore().add(patterns);
+    return { ignores: relative => rules.ignores(relative), reincludes: patterns.some(p => p.trim().startsWith('!')) };
+}
+/** Every file of the context BuildKit would send, sorted, as POSIX paths relative to it. */
+async function contextFiles(root, ignored) {
+    const found = [];
+    const walk = async (dir) => {
+        const entries = await external_node_fs_.promises.readdir(external_node_path_.join(root, dir), { withFileTypes: true });
+        for (const entry of entries) {
+            const relative = dir ? `${dir}/${entry.name}` : entry.name;
+            if (entry.isDirectory()) {
+                if (ignored.reincludes || !ignored.ignores(relative))
+                    await walk(relative);
+            }
+            else if (!ignored.ignores(relative))
+                found.push(relative);
+        }
+    };
+    await walk('');
+    return found.sort();
+}
+async function fileHash(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(file), hash);
+    return hash.digest('hex');
+}
+function isUnder(file, folders) {
+    for (const folder of folders)
+        if (file === folder || file.startsWith(`${folder}/`))
+            return true;
+    return false;
+}
+function toPosix(p) {
+    return p.split(external_node_path_.sep).join('/');
+}
+function lastLine(text) {
+    return text.trim().split('\n').pop()?.trim() ?? '';
+}
+/**
+ * The hash is labelled on every image. Only the cache-mount mode compares it with latest's: its Go
+ * caches are restored and copied into BuildKit before the build, which is wasted when every step comes
+ * from the layer cache. (Prebuild needs its go build whatever happens: the binary is in the context.)
+ */
+async function checkInputs(config, mountsInUse, latest, buildx) {
+    const started = Date.now();
+    const prebuilt = config.goCache.prebuild ? [external_node_path_.relative(config.context, config.goCache.prebuild.output)] : [];
+    const { hash, files } = await hashBuildInputs(config, prebuilt);
+    const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
+    const skip = (why) => ({ hash, unchanged: false, note: `${found}; not compared with ${latest}: ${why}` });
+    if (!config.goCache.enabled || config.goCache.prebuild || !mountsInUse)
+        return skip('no Go cache mounts to fill');
+    if (config.noCache)
+        return skip('no-cache');
+    if (!buildx)
+        return skip('reading its labels needs the buildx plugin');
+    const previous = await previousInputs(latest);
+    if (previous.hash === hash) {
+        return { hash, unchanged: true, note: `${latest} was built from the same ${found}: every step comes from the layer cache, so the Go caches are not restored` };
+    }
+    return skip(previous.hash ? `it was built from other inputs (${previous.hash.slice(0, 12)})` : (previous.problem ?? 'unknown'));
 }
 
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
@@ -45952,8 +46451,6 @@ function isFile(p) {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var exec = __nccwpck_require__(7187);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 ;// CONCATENATED MODULE: ./src/facts.ts
@@ -46004,7 +46501,7 @@ async function prepareBuilder(config, facts) {
         name = `cached-image-build-${process.pid}-${Date.now().toString(36)}`;
         const create = await output(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint]);
         if (create.exitCode !== 0) {
-            return { name, endpoint: config.buildkitEndpoint, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${lastLine(create)}` };
+            return { name, endpoint: config.buildkitEndpoint, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${facts_lastLine(create)}` };
         }
         created = true;
     }
@@ -46013,14 +46510,14 @@ async function prepareBuilder(config, facts) {
     const builder = { ...found, name: name ?? found.name ?? 'default', created };
     if (inspect.exitCode !== 0) {
         const where = config.buildkitEndpoint ? ` at ${config.buildkitEndpoint}` : '';
-        builder.problem = `builder ${builder.name}${where} does not answer: ${lastLine(inspect)}`;
+        builder.problem = `builder ${builder.name}${where} does not answer: ${facts_lastLine(inspect)}`;
     }
     else if (builder.status && builder.status !== 'running') {
         builder.problem = `builder ${builder.name} is ${builder.status}`;
     }
     return builder;
 }
-function lastLine(result) {
+function facts_lastLine(result) {
     const lines = `${result.stdout}\n${result.stderr}`.split('\n').map(l => l.trim()).filter(Boolean);
     return lines.at(-1)?.replace(/^ERROR:\s*/, '') ?? `exit ${result.exitCode}`;
 }
@@ -46185,6 +46682,7 @@ function mountOptions(mount) {
 // The pull path: the seed recipe under BuildKit, with inline cache on a builder tag and on latest.
 
 
+
 const BUILD_ENV = { DOCKER_BUILDKIT: '1' };
 function refsFor(config) {
     const image = config.image.name;
@@ -46203,7 +46701,6 @@ function planPull(config, facts, go) {
         path: external_node_path_.join(facts.tempDir, `secret-${secret.id}`)
     }));
     const goSteps = planGoSteps(config, facts, go);
-    steps.push(...loginSteps(config));
     const useCache = !config.noCache;
     if (!useCache)
         notes.push('no-cache: every step is built again and the caches are written afresh');
@@ -46221,26 +46718,9 @@ function planPull(config, facts, go) {
     }
     steps.push(...goSteps.before);
     const cacheFrom = (...from) => useCache ? from.flatMap(ref => (ref ? ['--cache-from', ref] : [])) : ['--no-cache'];
-    if (refs.builder)
-        steps.push({
-            id: 'build-builder',
-            phase: 'build-builder',
-            title: `Build stage ${config.builderTarget}`,
-            argv: [
-                ...buildCommand(config, secretFiles),
-                '--target',
-                config.builderTarget,
-                ...cacheFrom(refs.builder),
-                '--tag',
-                refs.builder,
-                '--iidfile',
-                external_node_path_.join(facts.tempDir, 'builder.iid'),
-                config.context
-            ],
-            env: BUILD_ENV,
-            onFailure: 'stop',
-            build: { iidfile: external_node_path_.join(facts.tempDir, 'builder.iid'), stage: config.builderTarget }
-        });
+    // The image first: it builds the builder stage too. Only when that stage changed (or its tag is not
+    // in the registry) is the stage exported as an image of its own, from the cache the first build left,
+    // and pushed. Unchanged, its layers are never fetched into the engine's store.
     steps.push({
         id: 'build-final',
         phase: 'build-final',
@@ -46258,6 +46738,46 @@ function planPull(config, facts, go) {
         onFailure: 'stop',
         build: { iidfile: external_node_path_.join(facts.tempDir, 'final.iid'), stage: '' }
     });
+    const builderUnchanged = { succeeded: 'check-builder' };
+    const whenBuilderChanged = {
+        condition: { not: builderUnchanged },
+        otherwise: `the ${config.builderTarget} stage came whole from the cache and ${refs.builder} is in the registry already`
+    };
+    if (refs.builder) {
+        if (useCache)
+            steps.push({
+                id: 'check-builder',
+                phase: 'lookup',
+                title: `Look up ${refs.builder} in the registry`,
+                argv: ['docker', 'manifest', 'inspect', ...(isLoopback(config.image.registry) ? ['--insecure'] : []), refs.builder],
+                onFailure: 'warn',
+                missingIsNormal: true,
+                when: {
+                    condition: { stageCached: { step: 'build-final', stage: config.builderTarget } },
+                    otherwise: `the ${config.builderTarget} stage changed`
+                }
+            });
+        steps.push({
+            id: 'build-builder',
+            phase: 'build-builder',
+            title: `Build stage ${config.builderTarget}`,
+            argv: [
+                ...buildCommand(config, secretFiles),
+                '--target',
+                config.builderTarget,
+                ...cacheFrom(refs.builder),
+                '--tag',
+                refs.builder,
+                '--iidfile',
+                external_node_path_.join(facts.tempDir, 'builder.iid'),
+                config.context
+            ],
+            env: BUILD_ENV,
+            onFailure: 'stop',
+            build: { iidfile: external_node_path_.join(facts.tempDir, 'builder.iid'), stage: config.builderTarget },
+            when: whenBuilderChanged
+        });
+    }
     if (config.push) {
         for (const ref of refs.pushed) {
             steps.push({
@@ -46267,7 +46787,8 @@ function planPull(config, facts, go) {
                 argv: ['docker', 'push', ref],
                 onFailure: 'stop',
                 pushRef: ref,
-                hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`
+                hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`,
+                ...(ref === refs.builder ? { when: whenBuilderChanged } : {})
             });
         }
     }
@@ -46313,16 +46834,22 @@ function ociLabels(config, facts) {
         `org.opencontainers.image.revision=${config.commit}`,
         `org.opencontainers.image.created=${facts.now}`,
         ...(config.source ? [`org.opencontainers.image.source=${config.source}`] : []),
+        ...(facts.inputsHash ? [`${INPUTS_LABEL}=${facts.inputsHash}`] : []),
         ...config.labels
     ];
+}
+/** Registries the engine trusts over plain HTTP by default (127.0.0.0/8, localhost); the CLI must be told. */
+function isLoopback(registry) {
+    const host = registry.replace(/:\d+$/, '');
+    return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
 }
 function unique(items) {
     return [...new Set(items)];
 }
 
 ;// CONCATENATED MODULE: ./src/plan/buildx.ts
-// The buildx path: `docker buildx build` on a builder that exports cache to the registry, with a
-// cache ref per target (the builder stage and the image), then the image pushed by BuildKit. Pure.
+// The buildx path: one `docker buildx build` on a builder that exports cache to the registry: every
+// stage's layers (mode=max) to one cache ref, and the image pushed by BuildKit. Pure.
 
 
 
@@ -46336,13 +46863,10 @@ function buildxRefs(config) {
     const image = config.image.name;
     return {
         ...base,
-        // The builder stage goes to its cache ref only: no builder tag on the buildx path.
+        // mode=max exports the builder stage's layers with the image's: no builder tag, no second build.
         builder: undefined,
         pushed: base.finalTags,
-        cache: {
-            builder: config.builderTarget ? `${image}:buildcache-${config.builderTarget}` : undefined,
-            final: `${image}:buildcache`
-        }
+        cache: { final: `${image}:buildcache` }
     };
 }
 function planBuildx(config, facts, go) {
@@ -46352,7 +46876,7 @@ function planBuildx(config, facts, go) {
     const refs = buildxRefs(config);
     const cache = refs.cache;
     const notes = [
-        `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache ${[cache.builder, cache.final].filter(Boolean).join(' and ')}`
+        `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache ${cache.final}`
     ];
     const command = { argv: ['docker', 'buildx', 'build', '--builder', builder.name] };
     const secretFiles = config.secrets.map(secret => ({
@@ -46368,36 +46892,10 @@ function planBuildx(config, facts, go) {
         notes.push('no-cache: every step is built again and the caches are written afresh');
     if (!config.push)
         notes.push('push: false, nothing is pushed and no cache is exported');
-    const cacheFrom = (...from) => useCache ? from.flatMap(ref => (ref ? ['--cache-from', `type=registry,ref=${ref}`] : [])) : ['--no-cache'];
+    const cacheFrom = (...from) => (useCache ? from.flatMap(ref => ['--cache-from', `type=registry,ref=${ref}`]) : ['--no-cache']);
     const cacheTo = (ref) => (writeCache ? ['--cache-to', `type=registry,ref=${ref},${CACHE_EXPORT_OPTIONS}`] : []);
-    const readFrom = (...from) => (useCache ? from.filter((r) => r !== undefined) : []);
-    const steps = [...loginSteps(config), ...goSteps.before];
-    if (cache.builder) {
-        const metadataFile = external_node_path_.join(facts.tempDir, 'builder.metadata.json');
-        steps.push({
-            id: 'build-builder',
-            phase: 'build-builder',
-            title: `Build stage ${config.builderTarget}`,
-            argv: [
-                ...buildx_buildCommand(command, config, secretFiles),
-                '--target',
-                config.builderTarget,
-                ...cacheFrom(cache.builder),
-                ...cacheTo(cache.builder),
-                '--metadata-file',
-                metadataFile,
-                config.context
-            ],
-            onFailure: 'stop',
-            ...fallback,
-            build: {
-                metadataFile,
-                stage: config.builderTarget,
-                cacheFrom: readFrom(cache.builder),
-                cacheTo: writeCache ? cache.builder : undefined
-            }
-        });
-    }
+    const readFrom = (...from) => (useCache ? from : []);
+    const steps = [...goSteps.before];
     const metadataFile = external_node_path_.join(facts.tempDir, 'final.metadata.json');
     steps.push({
         id: 'build-final',
@@ -46405,7 +46903,7 @@ function planBuildx(config, facts, go) {
         title: 'Build the image',
         argv: [
             ...buildx_buildCommand(command, config, secretFiles),
-            ...cacheFrom(cache.builder, cache.final),
+            ...cacheFrom(cache.final),
             ...cacheTo(cache.final),
             ...ociLabels(config, facts).flatMap(label => ['--label', label]),
             ...refs.finalTags.flatMap(tag => ['--tag', tag]),
@@ -46418,7 +46916,7 @@ function planBuildx(config, facts, go) {
         ],
         onFailure: 'stop',
         ...fallback,
-        build: { metadataFile, stage: '', cacheFrom: readFrom(cache.builder, cache.final), cacheTo: writeCache ? cache.final : undefined },
+        build: { metadataFile, stage: '', cacheFrom: readFrom(cache.final), cacheTo: writeCache ? cache.final : undefined },
         ...(config.push
             ? {
                 pushRef: refs.commit,
@@ -46557,14 +47055,215 @@ function stageFullyCached(steps, stage) {
     return own.length > 0 && own.every(v => v.status === 'cached');
 }
 
+// EXTERNAL MODULE: ./src/run/exec.ts
+var run_exec = __nccwpck_require__(8660);
+;// CONCATENATED MODULE: ./src/run/outcome.ts
+// Reading what a finished command means from its output. Pure.
+/** Registries say "manifest unknown" or "not found" for a tag that does not exist (yet). */
+function isMissingImage(lines) {
+    return lines.some(line => /manifest unknown|not found|does not exist|no such manifest/i.test(line));
+}
+/** `docker push` ends with `TAG: digest: sha256:… size: N`: the digest the registry stored. */
+function pushedDigest(lines) {
+    for (const line of [...lines].reverse()) {
+        const match = /digest: (sha256:[0-9a-f]{64})/.exec(line);
+        if (match)
+            return match[1];
+    }
+    return undefined;
+}
+/** The line that says why a build failed, and where in the Dockerfile when BuildKit says so. */
+function buildFailure(lines) {
+    const reason = [...lines].reverse().find(line => /failed to solve|^ERROR|^error:/i.test(line.trim())) ??
+        [...lines].reverse().find(line => line.trim() !== '') ??
+        'the build failed';
+    const where = lines.map(line => /^Dockerfile[^:\s]*:(\d+)$/.exec(line.trim())).find(Boolean);
+    return { message: reason.trim(), line: where ? Number(where[1]) : undefined };
+}
+/**
+ * Failures of the builder or of the cache, not of the Dockerfile: the builder does not answer, its
+ * driver cannot export cache, the registry refuses the cache manifest. The pull path can build then.
+ */
+const BUILDER_TROUBLE = [
+    /context deadline exceeded/i,
+    /connection refused|connection reset|failed to dial|dial (unix|tcp)|no such host|transport is closing|error reading from server/i,
+    /no builder .* found|failed to find instance|failed to find driver|is not running|builder .* is stopped/i,
+    /cache export is not supported|cache export feature is currently not supported/i,
+    // e.g. --allow network.host on a builder started without that entitlement
+    /entitlement .* is not allowed|not allowed by build daemon configuration/i,
+    /error writing manifest blob|failed to export cache|exporting cache/i
+];
+/** Why a failed build is the builder's or the cache's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
+function builderFailure(message, failedDockerfileStep) {
+    if (failedDockerfileStep)
+        return undefined;
+    return BUILDER_TROUBLE.some(pattern => pattern.test(message)) ? message : undefined;
+}
+function readBuildMetadata(json) {
+    const data = JSON.parse(json);
+    const text = (key) => (typeof data[key] === 'string' ? data[key] : undefined);
+    let cacheManifest;
+    const cache = text('cache.manifest');
+    if (cache) {
+        try {
+            cacheManifest = JSON.parse(cache).digest ?? cache;
+        }
+        catch {
+            cacheManifest = cache;
+        }
+    }
+    return { imageId: text('containerimage.config.digest'), digest: text('containerimage.digest'), cacheManifest };
+}
+
+;// CONCATENATED MODULE: ./src/run/steps.ts
+// Runs a plan's steps in order, timing each, and reads what each one reported.
+
+
+
+
+
+
+
+async function runPlan(plan, config) {
+    return runSteps(plan.steps, plan.files, config);
+}
+/** Writes the files, runs the steps in order (a failed `stop` step skips the rest), removes the secrets. */
+async function runSteps(steps, files, config) {
+    const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
+    for (const file of files) {
+        external_node_fs_.mkdirSync(external_node_path_.dirname(file.path), { recursive: true });
+        external_node_fs_.writeFileSync(file.path, file.secretId ? (secrets.get(file.secretId) ?? '') : (file.content ?? ''), { mode: 0o600 });
+    }
+    const outcomes = [];
+    try {
+        for (const step of steps) {
+            if (step.when && !holds(step.when.condition, outcomes)) {
+                core/* info */.pq(`${step.title}: skipped, ${step.when.otherwise}`);
+                outcomes.push({ step, status: 'skipped', durationMs: 0, message: step.when.otherwise });
+                continue;
+            }
+            const outcome = await core/* group */.Os(step.title, () => runStep(step, config));
+            outcomes.push(outcome);
+            if (outcome.status === 'failed') {
+                for (const rest of steps.slice(steps.indexOf(step) + 1)) {
+                    outcomes.push({ step: rest, status: 'skipped', durationMs: 0 });
+                }
+                return { outcomes, failed: outcome };
+            }
+        }
+        return { outcomes };
+    }
+    finally {
+        for (const file of files)
+            if (file.secretId)
+                external_node_fs_.rmSync(file.path, { force: true });
+    }
+}
+/** Whether a step's condition holds, from the outcomes of the steps before it. */
+function holds(condition, outcomes) {
+    if ('not' in condition)
+        return !holds(condition.not, outcomes);
+    if ('succeeded' in condition)
+        return outcomes.some(o => o.step.id === condition.succeeded && o.status === 'ok');
+    const { step, stage } = condition.stageCached;
+    const build = outcomes.find(o => o.step.id === step && o.status === 'ok');
+    return build !== undefined && stageFullyCached(build.vertices ?? [], stage);
+}
+/**
+ * The steps BuildKit reported for a stage, from the first build that reached it: a later build of the
+ * same stage is answered by the cache the first one left, and says nothing about the run.
+ */
+function stageSteps(outcomes, stage) {
+    for (const outcome of outcomes) {
+        const own = outcome.status === 'ok' ? (outcome.vertices ?? []).filter(v => v.stage === stage) : [];
+        if (own.length > 0)
+            return own;
+    }
+    return undefined;
+}
+async function runStep(step, config) {
+    const progress = step.build ? new ProgressReader() : undefined;
+    const result = await (0,run_exec/* execStreaming */.c)({
+        argv: step.argv,
+        env: step.env,
+        cwd: step.cwd,
+        stdin: step.stdin === 'registry-password' ? config.login?.password : undefined,
+        onLine: progress ? line => progress.line(line) : undefined
+    });
+    const base = { step, durationMs: result.durationMs };
+    if (result.exitCode === 0) {
+        if (step.extract)
+            await (0,files/* replaceTree */.fu)(step.extract.from, step.extract.to);
+        const metadata = step.build?.metadataFile ? readMetadata(step.build.metadataFile) : undefined;
+        const cacheExport = step.build?.cacheTo ? cacheExportOf(step.build.cacheTo, metadata, progress?.all() ?? []) : undefined;
+        const ok = {
+            ...base,
+            status: 'ok',
+            vertices: progress?.steps(),
+            imageId: step.build?.iidfile ? readIid(step.build.iidfile) : metadata?.imageId,
+            digest: step.pushRef ? (metadata?.digest ?? pushedDigest(result.tail)) : undefined,
+            cacheExport
+        };
+        if (cacheExport?.error) {
+            // ignore-error=true kept the build going; the next run will find no cache at this ref.
+            const message = `the registry refused the cache export to ${cacheExport.ref}: ${cacheExport.error}`;
+            if (step.fallback)
+                return { ...ok, status: 'failed', message, fallbackReason: message };
+            core/* warning */.$e(`${step.title}: ${message}; the image is built, but the next run finds no cache there`);
+        }
+        return ok;
+    }
+    if (step.missingIsNormal && isMissingImage(result.tail)) {
+        core/* info */.pq(`${step.title}: not in the registry yet (normal on a first build); going on without it`);
+        return { ...base, status: 'missing', message: 'not in the registry yet' };
+    }
+    const reason = step.build ? buildFailure(result.tail) : { message: steps_lastLine(result.tail) };
+    if (step.onFailure === 'warn') {
+        core/* warning */.$e(`${step.title} failed, going on without it: ${reason.message}`);
+        return { ...base, status: 'warned', message: reason.message };
+    }
+    const message = `${step.title} failed (exit ${result.exitCode}): ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
+    const vertices = progress?.steps();
+    const fallbackReason = step.fallback
+        ? builderFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'))
+        : undefined;
+    return { ...base, status: 'failed', message, vertices, line: 'line' in reason ? reason.line : undefined, fallbackReason };
+}
+function readMetadata(file) {
+    try {
+        return readBuildMetadata(external_node_fs_.readFileSync(file, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The cache manifest buildx wrote, or the error BuildKit reported on its `exporting cache` step. */
+function cacheExportOf(ref, metadata, vertices) {
+    if (metadata?.cacheManifest)
+        return { ref, manifest: metadata.cacheManifest };
+    const failed = vertices.find(v => /^exporting cache/.test(v.name) && v.status === 'error');
+    return { ref, error: failed?.error || 'no cache manifest was written' };
+}
+function readIid(file) {
+    try {
+        return external_node_fs_.readFileSync(file, 'utf8').trim() || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function steps_lastLine(lines) {
+    return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
+}
+
 ;// CONCATENATED MODULE: ./src/report.ts
 // What the run tells the user: outputs, the job summary, annotations.
 
 
+
 /** Pure: the report of a finished (or stopped) run. */
-function buildReport(config, plan, result, goCache) {
+function buildReport(config, plan, result, goCache, goCacheUnneeded) {
     const byId = (id) => result.outcomes.find(o => o.step.id === id);
-    const builder = byId('build-builder');
     const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit);
     const phases = [];
     for (const outcome of result.outcomes) {
@@ -46598,13 +47297,14 @@ function buildReport(config, plan, result, goCache) {
         pushedTags: result.outcomes
             .filter(o => o.step.pushRef && o.status === 'ok')
             .flatMap(o => o.step.pushedRefs ?? [o.step.pushRef]),
-        builderCacheHit: builder?.status === 'ok' && stageFullyCached(builder.vertices ?? [], config.builderTarget),
+        builderCacheHit: stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget),
         phases,
         builds: result.outcomes
             .filter(o => o.step.build && o.vertices)
             .map(o => ({ title: o.step.title, steps: o.vertices })),
         goCache,
-        notes: [...plan.notes, ...(goCache?.note ? [goCache.note] : [])]
+        goCacheUnneeded,
+        notes: [...plan.notes, ...(goCache?.note ? [goCache.note] : []), ...(goCacheUnneeded ? [goCacheUnneeded] : [])]
     };
 }
 function describe(outcome) {
@@ -46628,7 +47328,7 @@ function setOutputs(report) {
     core/* setOutput */.uH('strategy-reason', report.strategyReason ?? '');
     core/* setOutput */.uH('cache-refs', report.cache.filter(c => c.manifest && c.to).map(c => c.to).join('\n'));
     core/* setOutput */.uH('builder-cache-hit', String(report.builderCacheHit));
-    core/* setOutput */.uH('go-cache-hit', report.goCache?.hit ?? 'miss');
+    core/* setOutput */.uH('go-cache-hit', report.goCacheUnneeded ? 'unneeded' : (report.goCache?.hit ?? 'miss'));
 }
 async function writeSummary(config, report, failure) {
     const summary = core/* summary */.z.addHeading('Cached Image Build', 2);
@@ -46720,180 +47420,12 @@ function report_escape(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '&#124;');
 }
 
-// EXTERNAL MODULE: ./src/run/exec.ts
-var run_exec = __nccwpck_require__(8660);
-;// CONCATENATED MODULE: ./src/run/outcome.ts
-// Reading what a finished command means from its output. Pure.
-/** Registries say "manifest unknown" or "not found" for a tag that does not exist (yet). */
-function isMissingImage(lines) {
-    return lines.some(line => /manifest unknown|not found|does not exist|no such manifest/i.test(line));
-}
-/** `docker push` ends with `TAG: digest: sha256:… size: N`: the digest the registry stored. */
-function pushedDigest(lines) {
-    for (const line of [...lines].reverse()) {
-        const match = /digest: (sha256:[0-9a-f]{64})/.exec(line);
-        if (match)
-            return match[1];
-    }
-    return undefined;
-}
-/** The line that says why a build failed, and where in the Dockerfile when BuildKit says so. */
-function buildFailure(lines) {
-    const reason = [...lines].reverse().find(line => /failed to solve|^ERROR|^error:/i.test(line.trim())) ??
-        [...lines].reverse().find(line => line.trim() !== '') ??
-        'the build failed';
-    const where = lines.map(line => /^Dockerfile[^:\s]*:(\d+)$/.exec(line.trim())).find(Boolean);
-    return { message: reason.trim(), line: where ? Number(where[1]) : undefined };
-}
-/**
- * Failures of the builder or of the cache, not of the Dockerfile: the builder does not answer, its
- * driver cannot export cache, the registry refuses the cache manifest. The pull path can build then.
- */
-const BUILDER_TROUBLE = [
-    /context deadline exceeded/i,
-    /connection refused|connection reset|failed to dial|dial (unix|tcp)|no such host|transport is closing|error reading from server/i,
-    /no builder .* found|failed to find instance|failed to find driver|is not running|builder .* is stopped/i,
-    /cache export is not supported|cache export feature is currently not supported/i,
-    // e.g. --allow network.host on a builder started without that entitlement
-    /entitlement .* is not allowed|not allowed by build daemon configuration/i,
-    /error writing manifest blob|failed to export cache|exporting cache/i
-];
-/** Why a failed build is the builder's or the cache's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
-function builderFailure(message, failedDockerfileStep) {
-    if (failedDockerfileStep)
-        return undefined;
-    return BUILDER_TROUBLE.some(pattern => pattern.test(message)) ? message : undefined;
-}
-function readBuildMetadata(json) {
-    const data = JSON.parse(json);
-    const text = (key) => (typeof data[key] === 'string' ? data[key] : undefined);
-    let cacheManifest;
-    const cache = text('cache.manifest');
-    if (cache) {
-        try {
-            cacheManifest = JSON.parse(cache).digest ?? cache;
-        }
-        catch {
-            cacheManifest = cache;
-        }
-    }
-    return { imageId: text('containerimage.config.digest'), digest: text('containerimage.digest'), cacheManifest };
-}
-
-;// CONCATENATED MODULE: ./src/run/steps.ts
-// Runs a plan's steps in order, timing each, and reads what each one reported.
-
-
-
-
-
-
-
-async function runPlan(plan, config) {
-    const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
-    for (const file of plan.files) {
-        external_node_fs_.mkdirSync(external_node_path_.dirname(file.path), { recursive: true });
-        external_node_fs_.writeFileSync(file.path, file.secretId ? (secrets.get(file.secretId) ?? '') : (file.content ?? ''), { mode: 0o600 });
-    }
-    const outcomes = [];
-    try {
-        for (const step of plan.steps) {
-            const outcome = await core/* group */.Os(step.title, () => runStep(step, config));
-            outcomes.push(outcome);
-            if (outcome.status === 'failed') {
-                for (const rest of plan.steps.slice(plan.steps.indexOf(step) + 1)) {
-                    outcomes.push({ step: rest, status: 'skipped', durationMs: 0 });
-                }
-                return { outcomes, failed: outcome };
-            }
-        }
-        return { outcomes };
-    }
-    finally {
-        for (const file of plan.files)
-            if (file.secretId)
-                external_node_fs_.rmSync(file.path, { force: true });
-    }
-}
-async function runStep(step, config) {
-    const progress = step.build ? new ProgressReader() : undefined;
-    const result = await (0,run_exec/* execStreaming */.c)({
-        argv: step.argv,
-        env: step.env,
-        cwd: step.cwd,
-        stdin: step.stdin === 'registry-password' ? config.login?.password : undefined,
-        onLine: progress ? line => progress.line(line) : undefined
-    });
-    const base = { step, durationMs: result.durationMs };
-    if (result.exitCode === 0) {
-        if (step.extract)
-            await (0,files/* replaceTree */.fu)(step.extract.from, step.extract.to);
-        const metadata = step.build?.metadataFile ? readMetadata(step.build.metadataFile) : undefined;
-        const cacheExport = step.build?.cacheTo ? cacheExportOf(step.build.cacheTo, metadata, progress?.all() ?? []) : undefined;
-        const ok = {
-            ...base,
-            status: 'ok',
-            vertices: progress?.steps(),
-            imageId: step.build?.iidfile ? readIid(step.build.iidfile) : metadata?.imageId,
-            digest: step.pushRef ? (metadata?.digest ?? pushedDigest(result.tail)) : undefined,
-            cacheExport
-        };
-        if (cacheExport?.error) {
-            // ignore-error=true kept the build going; the next run will find no cache at this ref.
-            const message = `the registry refused the cache export to ${cacheExport.ref}: ${cacheExport.error}`;
-            if (step.fallback)
-                return { ...ok, status: 'failed', message, fallbackReason: message };
-            core/* warning */.$e(`${step.title}: ${message}; the image is built, but the next run finds no cache there`);
-        }
-        return ok;
-    }
-    if (step.missingIsNormal && isMissingImage(result.tail)) {
-        core/* info */.pq(`${step.title}: not in the registry yet (normal on a first build); going on without it`);
-        return { ...base, status: 'missing', message: 'not in the registry yet' };
-    }
-    const reason = step.build ? buildFailure(result.tail) : { message: steps_lastLine(result.tail) };
-    if (step.onFailure === 'warn') {
-        core/* warning */.$e(`${step.title} failed, going on without it: ${reason.message}`);
-        return { ...base, status: 'warned', message: reason.message };
-    }
-    const message = `${step.title} failed (exit ${result.exitCode}): ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
-    const vertices = progress?.steps();
-    const fallbackReason = step.fallback
-        ? builderFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'))
-        : undefined;
-    return { ...base, status: 'failed', message, vertices, line: 'line' in reason ? reason.line : undefined, fallbackReason };
-}
-function readMetadata(file) {
-    try {
-        return readBuildMetadata(external_node_fs_.readFileSync(file, 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The cache manifest buildx wrote, or the error BuildKit reported on its `exporting cache` step. */
-function cacheExportOf(ref, metadata, vertices) {
-    if (metadata?.cacheManifest)
-        return { ref, manifest: metadata.cacheManifest };
-    const failed = vertices.find(v => /^exporting cache/.test(v.name) && v.status === 'error');
-    return { ref, error: failed?.error || 'no cache manifest was written' };
-}
-function readIid(file) {
-    try {
-        return external_node_fs_.readFileSync(file, 'utf8').trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function steps_lastLine(lines) {
-    return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
-}
-
 // EXTERNAL MODULE: ./src/state.ts
 var src_state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The main step: inputs → config → facts → Go caches → plan → run → report.
+
+
 
 
 
@@ -46929,7 +47461,22 @@ async function run() {
         }
         if (facts.builder)
             core/* info */.pq(`builder ${facts.builder.name}: driver ${facts.builder.driver ?? '?'}, ${facts.builder.problem ?? facts.builder.status ?? '?'}`);
-        const goCache = await core/* group */.Os('Restore the Go caches', () => restoreGoCaches(config, facts));
+        // Log in before anything reads the registry (the inputs label below, then the builds).
+        const login = await runSteps(loginSteps(config), [], config);
+        if (login.failed) {
+            core/* setFailed */.C1(login.failed.message ?? 'docker login failed');
+            return;
+        }
+        const refs = refsFor(config);
+        const inputs = await core/* group */.Os('Compare the build inputs with the registry', async () => {
+            const checked = await checkInputs(config, goCacheUsers(config).mounts.length > 0, refs.latest, facts.buildx !== undefined).catch((error) => ({ unchanged: false, note: `inputs not compared: ${error.message}`, hash: undefined }));
+            core/* info */.pq(checked.note);
+            return checked;
+        });
+        facts.inputsHash = inputs.hash;
+        const goCache = inputs.unchanged
+            ? undefined
+            : await core/* group */.Os('Restore the Go caches', () => restoreGoCaches(config, facts));
         // After a partial hit the save holds old and new: age the restored entries to see which are used.
         const agedTo = goCache?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
         const goState = goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage };
@@ -46939,17 +47486,21 @@ async function run() {
         if (plan.fellBack && plan.reason)
             core/* warning */.$e(plan.reason);
         let result = await runPlan(plan, config);
+        result = { ...result, outcomes: [...login.outcomes, ...result.outcomes] };
         // auto: a builder or cache failure of the buildx path (never a Dockerfile's) → the pull path.
         if (result.failed?.fallbackReason) {
             plan = fallbackPlan(config, facts, goState, result.failed.fallbackReason);
             core/* warning */.$e(plan.reason);
             result = await runPlan(plan, config);
         }
+        if (inputs.unchanged && !result.failed && !stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget)) {
+            core/* warning */.$e(`The inputs matched ${refs.latest}, so the Go caches were not restored, but the ${config.builderTarget} stage was not answered whole from the layer cache (its base image may have moved, or the cache tags were overwritten): it compiled without them`);
+        }
         if (goCache && !result.failed && shouldSave(config, goCache, plan, result)) {
             await core/* group */.Os('Keep what the build used of the Go caches', () => keepOnlyUsed(facts.goDirs, config.context, config.goCache.dependencyPaths, agedTo));
             (0,src_state/* savePostState */.L)({ ...state, goCacheSave: { key: goCache.key, paths: goCache.paths } });
         }
-        const report = buildReport(config, plan, result, goCache);
+        const report = buildReport(config, plan, result, goCache, inputs.unchanged ? inputs.note : undefined);
         setOutputs(report);
         await writeSummary(config, report, result.failed?.message);
         if (result.failed) {
@@ -46969,8 +47520,8 @@ function shouldSave(config, goCache, plan, result) {
     if (goCache.hit === 'exact' || !config.goCache.save)
         return false;
     // A builder stage answered whole from the layer cache used no Go cache: its save would be empty.
-    const builder = result.outcomes.find(o => o.step.id === 'build-builder');
-    if (!config.goCache.prebuild && builder && stageFullyCached(builder.vertices ?? [], config.builderTarget)) {
+    const builder = stageSteps(result.outcomes, config.builderTarget);
+    if (!config.goCache.prebuild && builder && stageFullyCached(builder, config.builderTarget)) {
         core/* info */.pq('Go caches not saved: the builder stage came whole from the layer cache, so the build used none of them');
         return false;
     }

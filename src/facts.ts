@@ -24,6 +24,8 @@ export interface Facts {
   go?: { version: string; arch: string };
   /** The buildx builder for the buildx path, as `docker buildx inspect --bootstrap` found it. */
   builder?: BuilderFacts;
+  /** The hash of the build's inputs (context, Dockerfile, build args), labelled on the image when known. */
+  inputsHash?: string;
 }
 
 export interface BuilderFacts {

@@ -1,7 +1,8 @@
 // The main step: inputs → config → facts → Go caches → plan → run → report.
 import * as core from '@actions/core';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
-import { restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
+import { goCacheUsers, restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
+import { checkInputs } from './build-inputs.js';
 import { readConfig, type Config } from './config.js';
 import { lineOfStep } from './dockerfile.js';
 import { prepareBuilder, probeFacts } from './facts.js';
@@ -9,7 +10,8 @@ import { choosePlan, fallbackPlan } from './plan/choose.js';
 import type { Plan } from './plan/types.js';
 import { buildReport, setOutputs, writeSummary } from './report.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
-import { runPlan, type RunResult } from './run/steps.js';
+import { runPlan, runSteps, stageSteps, type RunResult } from './run/steps.js';
+import { loginSteps, refsFor } from './plan/pull.js';
 import { savePostState, type PostState } from './state.js';
 
 export async function run(): Promise<void> {
@@ -35,7 +37,25 @@ export async function run(): Promise<void> {
     }
     if (facts.builder) core.info(`builder ${facts.builder.name}: driver ${facts.builder.driver ?? '?'}, ${facts.builder.problem ?? facts.builder.status ?? '?'}`);
 
-    const goCache = await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));
+    // Log in before anything reads the registry (the inputs label below, then the builds).
+    const login = await runSteps(loginSteps(config), [], config);
+    if (login.failed) {
+      core.setFailed(login.failed.message ?? 'docker login failed');
+      return;
+    }
+    const refs = refsFor(config);
+    const inputs = await core.group('Compare the build inputs with the registry', async () => {
+      const checked = await checkInputs(config, goCacheUsers(config).mounts.length > 0, refs.latest, facts.buildx !== undefined).catch(
+        (error: Error) => ({ unchanged: false, note: `inputs not compared: ${error.message}`, hash: undefined })
+      );
+      core.info(checked.note);
+      return checked;
+    });
+    facts.inputsHash = inputs.hash;
+
+    const goCache = inputs.unchanged
+      ? undefined
+      : await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));
     // After a partial hit the save holds old and new: age the restored entries to see which are used.
     const agedTo = goCache?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
     const goState = goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage };
@@ -43,11 +63,17 @@ export async function run(): Promise<void> {
     for (const note of plan.notes) core.info(note);
     if (plan.fellBack && plan.reason) core.warning(plan.reason);
     let result = await runPlan(plan, config);
+    result = { ...result, outcomes: [...login.outcomes, ...result.outcomes] };
     // auto: a builder or cache failure of the buildx path (never a Dockerfile's) → the pull path.
     if (result.failed?.fallbackReason) {
       plan = fallbackPlan(config, facts, goState, result.failed.fallbackReason);
       core.warning(plan.reason as string);
       result = await runPlan(plan, config);
+    }
+    if (inputs.unchanged && !result.failed && !stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget)) {
+      core.warning(
+        `The inputs matched ${refs.latest}, so the Go caches were not restored, but the ${config.builderTarget} stage was not answered whole from the layer cache (its base image may have moved, or the cache tags were overwritten): it compiled without them`
+      );
     }
 
     if (goCache && !result.failed && shouldSave(config, goCache, plan, result)) {
@@ -56,7 +82,7 @@ export async function run(): Promise<void> {
       );
       savePostState({ ...state, goCacheSave: { key: goCache.key, paths: goCache.paths } });
     }
-    const report = buildReport(config, plan, result, goCache);
+    const report = buildReport(config, plan, result, goCache, inputs.unchanged ? inputs.note : undefined);
     setOutputs(report);
     await writeSummary(config, report, result.failed?.message);
     if (result.failed) {
@@ -74,8 +100,8 @@ export async function run(): Promise<void> {
 function shouldSave(config: Config, goCache: GoCacheRestore, plan: Plan, result: RunResult): boolean {
   if (goCache.hit === 'exact' || !config.goCache.save) return false;
   // A builder stage answered whole from the layer cache used no Go cache: its save would be empty.
-  const builder = result.outcomes.find(o => o.step.id === 'build-builder');
-  if (!config.goCache.prebuild && builder && stageFullyCached(builder.vertices ?? [], config.builderTarget)) {
+  const builder = stageSteps(result.outcomes, config.builderTarget);
+  if (!config.goCache.prebuild && builder && stageFullyCached(builder, config.builderTarget)) {
     core.info('Go caches not saved: the builder stage came whole from the layer cache, so the build used none of them');
     return false;
   }

@@ -4,7 +4,7 @@ import type { GoCacheRestore } from './cache/restore.js';
 import type { Config } from './config.js';
 import type { Phase, Plan } from './plan/types.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
-import type { RunResult, StepOutcome } from './run/steps.js';
+import { stageSteps, type RunResult, type StepOutcome } from './run/steps.js';
 
 export interface Report {
   strategy: string;
@@ -20,13 +20,14 @@ export interface Report {
   phases: Array<{ phase: Phase; seconds: number; result: string }>;
   builds: Array<{ title: string; steps: Vertex[] }>;
   goCache?: GoCacheRestore;
+  /** Set when the Go caches were not restored because the registry's latest has the same inputs. */
+  goCacheUnneeded?: string;
   notes: string[];
 }
 
 /** Pure: the report of a finished (or stopped) run. */
-export function buildReport(config: Config, plan: Plan, result: RunResult, goCache?: GoCacheRestore): Report {
+export function buildReport(config: Config, plan: Plan, result: RunResult, goCache?: GoCacheRestore, goCacheUnneeded?: string): Report {
   const byId = (id: string) => result.outcomes.find(o => o.step.id === id);
-  const builder = byId('build-builder');
   const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit);
   const phases: Report['phases'] = [];
   for (const outcome of result.outcomes) {
@@ -59,13 +60,14 @@ export function buildReport(config: Config, plan: Plan, result: RunResult, goCac
     pushedTags: result.outcomes
       .filter(o => o.step.pushRef && o.status === 'ok')
       .flatMap(o => o.step.pushedRefs ?? [o.step.pushRef as string]),
-    builderCacheHit: builder?.status === 'ok' && stageFullyCached(builder.vertices ?? [], config.builderTarget),
+    builderCacheHit: stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget),
     phases,
     builds: result.outcomes
       .filter(o => o.step.build && o.vertices)
       .map(o => ({ title: o.step.title, steps: o.vertices as Vertex[] })),
     goCache,
-    notes: [...plan.notes, ...(goCache?.note ? [goCache.note] : [])]
+    goCacheUnneeded,
+    notes: [...plan.notes, ...(goCache?.note ? [goCache.note] : []), ...(goCacheUnneeded ? [goCacheUnneeded] : [])]
   };
 }
 
@@ -93,7 +95,7 @@ export function setOutputs(report: Report): void {
   core.setOutput('strategy-reason', report.strategyReason ?? '');
   core.setOutput('cache-refs', report.cache.filter(c => c.manifest && c.to).map(c => c.to).join('\n'));
   core.setOutput('builder-cache-hit', String(report.builderCacheHit));
-  core.setOutput('go-cache-hit', report.goCache?.hit ?? 'miss');
+  core.setOutput('go-cache-hit', report.goCacheUnneeded ? 'unneeded' : (report.goCache?.hit ?? 'miss'));
 }
 
 export async function writeSummary(config: Config, report: Report, failure?: string): Promise<void> {

@@ -1,10 +1,10 @@
-// The buildx path: `docker buildx build` on a builder that exports cache to the registry, with a
-// cache ref per target (the builder stage and the image), then the image pushed by BuildKit. Pure.
+// The buildx path: one `docker buildx build` on a builder that exports cache to the registry: every
+// stage's layers (mode=max) to one cache ref, and the image pushed by BuildKit. Pure.
 import * as path from 'node:path';
 import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
 import { planGoSteps, type BuildCommand, type GoCacheState } from './go.js';
-import { loginSteps, ociLabels, refsFor } from './pull.js';
+import { ociLabels, refsFor } from './pull.js';
 import type { Plan, PlanFile, Refs, Step } from './types.js';
 
 /**
@@ -18,13 +18,10 @@ export function buildxRefs(config: Config): Refs {
   const image = config.image.name;
   return {
     ...base,
-    // The builder stage goes to its cache ref only: no builder tag on the buildx path.
+    // mode=max exports the builder stage's layers with the image's: no builder tag, no second build.
     builder: undefined,
     pushed: base.finalTags,
-    cache: {
-      builder: config.builderTarget ? `${image}:buildcache-${config.builderTarget}` : undefined,
-      final: `${image}:buildcache`
-    }
+    cache: { final: `${image}:buildcache` }
   };
 }
 
@@ -34,7 +31,7 @@ export function planBuildx(config: Config, facts: Facts, go?: GoCacheState): Pla
   const refs = buildxRefs(config);
   const cache = refs.cache as NonNullable<Refs['cache']>;
   const notes: string[] = [
-    `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache ${[cache.builder, cache.final].filter(Boolean).join(' and ')}`
+    `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache ${cache.final}`
   ];
   const command: BuildCommand = { argv: ['docker', 'buildx', 'build', '--builder', builder.name] };
   const secretFiles: PlanFile[] = config.secrets.map(secret => ({
@@ -49,39 +46,11 @@ export function planBuildx(config: Config, facts: Facts, go?: GoCacheState): Pla
   const writeCache = config.push;
   if (!useCache) notes.push('no-cache: every step is built again and the caches are written afresh');
   if (!config.push) notes.push('push: false, nothing is pushed and no cache is exported');
-  const cacheFrom = (...from: Array<string | undefined>) =>
-    useCache ? from.flatMap(ref => (ref ? ['--cache-from', `type=registry,ref=${ref}`] : [])) : ['--no-cache'];
+  const cacheFrom = (...from: string[]) => (useCache ? from.flatMap(ref => ['--cache-from', `type=registry,ref=${ref}`]) : ['--no-cache']);
   const cacheTo = (ref: string) => (writeCache ? ['--cache-to', `type=registry,ref=${ref},${CACHE_EXPORT_OPTIONS}`] : []);
-  const readFrom = (...from: Array<string | undefined>) => (useCache ? from.filter((r): r is string => r !== undefined) : []);
+  const readFrom = (...from: string[]) => (useCache ? from : []);
 
-  const steps: Step[] = [...loginSteps(config), ...goSteps.before];
-  if (cache.builder) {
-    const metadataFile = path.join(facts.tempDir, 'builder.metadata.json');
-    steps.push({
-      id: 'build-builder',
-      phase: 'build-builder',
-      title: `Build stage ${config.builderTarget}`,
-      argv: [
-        ...buildCommand(command, config, secretFiles),
-        '--target',
-        config.builderTarget,
-        ...cacheFrom(cache.builder),
-        ...cacheTo(cache.builder),
-        '--metadata-file',
-        metadataFile,
-        config.context
-      ],
-      onFailure: 'stop',
-      ...fallback,
-      build: {
-        metadataFile,
-        stage: config.builderTarget,
-        cacheFrom: readFrom(cache.builder),
-        cacheTo: writeCache ? cache.builder : undefined
-      }
-    });
-  }
-
+  const steps: Step[] = [...goSteps.before];
   const metadataFile = path.join(facts.tempDir, 'final.metadata.json');
   steps.push({
     id: 'build-final',
@@ -89,7 +58,7 @@ export function planBuildx(config: Config, facts: Facts, go?: GoCacheState): Pla
     title: 'Build the image',
     argv: [
       ...buildCommand(command, config, secretFiles),
-      ...cacheFrom(cache.builder, cache.final),
+      ...cacheFrom(cache.final),
       ...cacheTo(cache.final),
       ...ociLabels(config, facts).flatMap(label => ['--label', label]),
       ...refs.finalTags.flatMap(tag => ['--tag', tag]),
@@ -102,7 +71,7 @@ export function planBuildx(config: Config, facts: Facts, go?: GoCacheState): Pla
     ],
     onFailure: 'stop',
     ...fallback,
-    build: { metadataFile, stage: '', cacheFrom: readFrom(cache.builder, cache.final), cacheTo: writeCache ? cache.final : undefined },
+    build: { metadataFile, stage: '', cacheFrom: readFrom(cache.final), cacheTo: writeCache ? cache.final : undefined },
     ...(config.push
       ? {
           pushRef: refs.commit,

@@ -1,9 +1,10 @@
 // The pull path: the seed recipe under BuildKit, with inline cache on a builder tag and on latest.
 import * as path from 'node:path';
+import { INPUTS_LABEL } from '../build-inputs.js';
 import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
 import { planGoSteps, type GoCacheState } from './go.js';
-import type { Plan, PlanFile, Refs, Step } from './types.js';
+import type { Condition, Plan, PlanFile, Refs, Step } from './types.js';
 
 const BUILD_ENV = { DOCKER_BUILDKIT: '1' };
 
@@ -26,8 +27,6 @@ export function planPull(config: Config, facts: Facts, go?: GoCacheState): Plan 
   }));
   const goSteps = planGoSteps(config, facts, go);
 
-  steps.push(...loginSteps(config));
-
   const useCache = !config.noCache;
   if (!useCache) notes.push('no-cache: every step is built again and the caches are written afresh');
   if (useCache && config.pullPrevious) {
@@ -46,26 +45,9 @@ export function planPull(config: Config, facts: Facts, go?: GoCacheState): Plan 
   steps.push(...goSteps.before);
   const cacheFrom = (...from: Array<string | undefined>) =>
     useCache ? from.flatMap(ref => (ref ? ['--cache-from', ref] : [])) : ['--no-cache'];
-  if (refs.builder) steps.push({
-    id: 'build-builder',
-    phase: 'build-builder',
-    title: `Build stage ${config.builderTarget}`,
-    argv: [
-      ...buildCommand(config, secretFiles),
-      '--target',
-      config.builderTarget,
-      ...cacheFrom(refs.builder),
-      '--tag',
-      refs.builder,
-      '--iidfile',
-      path.join(facts.tempDir, 'builder.iid'),
-      config.context
-    ],
-    env: BUILD_ENV,
-    onFailure: 'stop',
-    build: { iidfile: path.join(facts.tempDir, 'builder.iid'), stage: config.builderTarget }
-  });
-
+  // The image first: it builds the builder stage too. Only when that stage changed (or its tag is not
+  // in the registry) is the stage exported as an image of its own, from the cache the first build left,
+  // and pushed. Unchanged, its layers are never fetched into the engine's store.
   steps.push({
     id: 'build-final',
     phase: 'build-final',
@@ -84,6 +66,46 @@ export function planPull(config: Config, facts: Facts, go?: GoCacheState): Plan 
     build: { iidfile: path.join(facts.tempDir, 'final.iid'), stage: '' }
   });
 
+  const builderUnchanged: Condition = { succeeded: 'check-builder' };
+  const whenBuilderChanged = {
+    condition: { not: builderUnchanged },
+    otherwise: `the ${config.builderTarget} stage came whole from the cache and ${refs.builder} is in the registry already`
+  };
+  if (refs.builder) {
+    if (useCache) steps.push({
+      id: 'check-builder',
+      phase: 'lookup',
+      title: `Look up ${refs.builder} in the registry`,
+      argv: ['docker', 'manifest', 'inspect', ...(isLoopback(config.image.registry) ? ['--insecure'] : []), refs.builder],
+      onFailure: 'warn',
+      missingIsNormal: true,
+      when: {
+        condition: { stageCached: { step: 'build-final', stage: config.builderTarget } },
+        otherwise: `the ${config.builderTarget} stage changed`
+      }
+    });
+    steps.push({
+      id: 'build-builder',
+      phase: 'build-builder',
+      title: `Build stage ${config.builderTarget}`,
+      argv: [
+        ...buildCommand(config, secretFiles),
+        '--target',
+        config.builderTarget,
+        ...cacheFrom(refs.builder),
+        '--tag',
+        refs.builder,
+        '--iidfile',
+        path.join(facts.tempDir, 'builder.iid'),
+        config.context
+      ],
+      env: BUILD_ENV,
+      onFailure: 'stop',
+      build: { iidfile: path.join(facts.tempDir, 'builder.iid'), stage: config.builderTarget },
+      when: whenBuilderChanged
+    });
+  }
+
   if (config.push) {
     for (const ref of refs.pushed) {
       steps.push({
@@ -93,7 +115,8 @@ export function planPull(config: Config, facts: Facts, go?: GoCacheState): Plan 
         argv: ['docker', 'push', ref],
         onFailure: 'stop',
         pushRef: ref,
-        hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`
+        hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`,
+        ...(ref === refs.builder ? { when: whenBuilderChanged } : {})
       });
     }
   } else {
@@ -140,8 +163,15 @@ export function ociLabels(config: Config, facts: Facts): string[] {
     `org.opencontainers.image.revision=${config.commit}`,
     `org.opencontainers.image.created=${facts.now}`,
     ...(config.source ? [`org.opencontainers.image.source=${config.source}`] : []),
+    ...(facts.inputsHash ? [`${INPUTS_LABEL}=${facts.inputsHash}`] : []),
     ...config.labels
   ];
+}
+
+/** Registries the engine trusts over plain HTTP by default (127.0.0.0/8, localhost); the CLI must be told. */
+function isLoopback(registry: string): boolean {
+  const host = registry.replace(/:\d+$/, '');
+  return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
 }
 
 export function unique(items: string[]): string[] {

@@ -1,6 +1,6 @@
 // The plan: what the runner executes, in order. Built by pure functions from Config and Facts.
 
-export type Phase = 'login' | 'pull' | 'prebuild' | 'inject' | 'build-builder' | 'build-final' | 'push' | 'extract';
+export type Phase = 'login' | 'pull' | 'prebuild' | 'inject' | 'build-final' | 'lookup' | 'build-builder' | 'push' | 'extract';
 export type Strategy = 'pull' | 'buildx';
 
 /**
@@ -42,7 +42,17 @@ export interface Step {
   pushedRefs?: string[];
   /** What the user should check when the step fails. */
   hint?: string;
+  /** Run the step only when this holds for the steps before it; otherwise it is skipped, and why. */
+  when?: { condition: Condition; otherwise: string };
 }
+
+/** A fact about steps already run, which decides whether a later step runs. */
+export type Condition =
+  /** That build reported every step of the stage (not its FROM) as cached. */
+  | { stageCached: { step: string; stage: string } }
+  /** That step ran and succeeded. */
+  | { succeeded: string }
+  | { not: Condition };
 
 /**
  * Files the runner writes (mode 0600) before the steps: generated Dockerfiles (`content`) and
@@ -63,8 +73,8 @@ export interface Refs {
   finalTags: string[];
   /** What is pushed, in order: the builder tag first, so the next run has it. */
   pushed: string[];
-  /** Buildx path: the registry cache refs, one per target (one shared ref overwrites itself). */
-  cache?: { builder?: string; final: string };
+  /** Buildx path: the registry cache ref (every stage, mode=max). */
+  cache?: { final: string };
 }
 
 export interface Plan {

@@ -4,10 +4,10 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Config } from '../config.js';
 import { replaceTree } from '../files.js';
-import type { Plan, Step } from '../plan/types.js';
+import type { Condition, Plan, PlanFile, Step } from '../plan/types.js';
 import { execStreaming } from './exec.js';
 import { buildFailure, builderFailure, isMissingImage, pushedDigest, readBuildMetadata, type BuildMetadata } from './outcome.js';
-import { ProgressReader, type Vertex } from './progress.js';
+import { ProgressReader, stageFullyCached, type Vertex } from './progress.js';
 
 export type StepStatus = 'ok' | 'missing' | 'warned' | 'failed' | 'skipped';
 
@@ -36,18 +36,28 @@ export interface RunResult {
 }
 
 export async function runPlan(plan: Plan, config: Config): Promise<RunResult> {
+  return runSteps(plan.steps, plan.files, config);
+}
+
+/** Writes the files, runs the steps in order (a failed `stop` step skips the rest), removes the secrets. */
+export async function runSteps(steps: Step[], files: PlanFile[], config: Config): Promise<RunResult> {
   const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
-  for (const file of plan.files) {
+  for (const file of files) {
     fs.mkdirSync(path.dirname(file.path), { recursive: true });
     fs.writeFileSync(file.path, file.secretId ? (secrets.get(file.secretId) ?? '') : (file.content ?? ''), { mode: 0o600 });
   }
   const outcomes: StepOutcome[] = [];
   try {
-    for (const step of plan.steps) {
+    for (const step of steps) {
+      if (step.when && !holds(step.when.condition, outcomes)) {
+        core.info(`${step.title}: skipped, ${step.when.otherwise}`);
+        outcomes.push({ step, status: 'skipped', durationMs: 0, message: step.when.otherwise });
+        continue;
+      }
       const outcome = await core.group(step.title, () => runStep(step, config));
       outcomes.push(outcome);
       if (outcome.status === 'failed') {
-        for (const rest of plan.steps.slice(plan.steps.indexOf(step) + 1)) {
+        for (const rest of steps.slice(steps.indexOf(step) + 1)) {
           outcomes.push({ step: rest, status: 'skipped', durationMs: 0 });
         }
         return { outcomes, failed: outcome };
@@ -55,8 +65,29 @@ export async function runPlan(plan: Plan, config: Config): Promise<RunResult> {
     }
     return { outcomes };
   } finally {
-    for (const file of plan.files) if (file.secretId) fs.rmSync(file.path, { force: true });
+    for (const file of files) if (file.secretId) fs.rmSync(file.path, { force: true });
   }
+}
+
+/** Whether a step's condition holds, from the outcomes of the steps before it. */
+export function holds(condition: Condition, outcomes: StepOutcome[]): boolean {
+  if ('not' in condition) return !holds(condition.not, outcomes);
+  if ('succeeded' in condition) return outcomes.some(o => o.step.id === condition.succeeded && o.status === 'ok');
+  const { step, stage } = condition.stageCached;
+  const build = outcomes.find(o => o.step.id === step && o.status === 'ok');
+  return build !== undefined && stageFullyCached(build.vertices ?? [], stage);
+}
+
+/**
+ * The steps BuildKit reported for a stage, from the first build that reached it: a later build of the
+ * same stage is answered by the cache the first one left, and says nothing about the run.
+ */
+export function stageSteps(outcomes: StepOutcome[], stage: string): Vertex[] | undefined {
+  for (const outcome of outcomes) {
+    const own = outcome.status === 'ok' ? (outcome.vertices ?? []).filter(v => v.stage === stage) : [];
+    if (own.length > 0) return own;
+  }
+  return undefined;
 }
 
 async function runStep(step: Step, config: Config): Promise<StepOutcome> {

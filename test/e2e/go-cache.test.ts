@@ -84,7 +84,8 @@ function compileSeconds(label: string, run: ActionRun): void {
   compileTimes.push([label, buildSteps(run.main.log, BUILDER).find(v => COMPILE.test(v.instruction ?? ''))?.seconds]);
 }
 
-const BUILDER = 'Build stage builder';
+// The image's build runs the builder stage first; the builder tag is exported after it from its cache.
+const BUILDER = 'Build the image';
 const COMPILE = /^RUN .*go build/;
 const OWN = ['example.com/hello-svc/internal/greeting', 'example.com/hello-svc/cmd/hello-svc'];
 
@@ -129,6 +130,35 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     expect(run.post.log).not.toContain('Go caches saved');
     expect(server.stats().bytesUploaded).toBe(uploadsBefore);
     expect(run.summary).toContain('Go caches');
+  });
+
+  it('fresh runner, no change: latest was built from the same inputs, so the Go caches are neither restored nor injected', async () => {
+    freshRunner();
+    await resetModuleProxy();
+    const downloadsBefore = server.stats().bytesDownloaded;
+    const run = await build('mounts: fresh runner, no change', workspace, fakeSha(103), inputs);
+    expect(run.outputs['go-cache-hit']).toBe('unneeded');
+    expect(run.main.log).toMatch(/:latest was built from the same inputs [0-9a-f]{12} \(\d+ files hashed/);
+    expect(run.main.log).not.toContain('::group::Restore the Go caches');
+    expect(run.main.log).not.toContain('::group::Fill cache mount');
+    expect(run.main.log).not.toContain('::group::Read cache mount');
+    expect(server.stats().bytesDownloaded).toBe(downloadsBefore);
+    expect(run.outputs['builder-cache-hit']).toBe('true');
+    const builder = buildSteps(run.main.log, BUILDER).filter(v => v.stage === 'builder' && !v.instruction?.startsWith('FROM'));
+    expect(builder.length).toBeGreaterThan(3);
+    expect(builder.every(v => v.status === 'cached')).toBe(true);
+    expect((await moduleProxyStats()).total).toBe(0);
+    expect(run.post.log).not.toContain('Go caches saved');
+    expect(run.main.log).not.toContain('::warning::');
+  });
+
+  it('a file .dockerignore leaves out changes nothing: the inputs still match', async () => {
+    // .dockerignore of hello-svc leaves out README.md: BuildKit never sees it, and neither does the hash.
+    fs.appendFileSync(path.join(workspace, 'README.md'), '\nignored line\n');
+    freshRunner();
+    const ignored = await build('mounts: fresh runner, ignored file changed', workspace, fakeSha(105), inputs);
+    expect(ignored.outputs['go-cache-hit']).toBe('unneeded');
+    expect(ignored.outputs['builder-cache-hit']).toBe('true');
   });
 
   it('warm machine (nothing wiped), one-line change: the limit a fresh runner is measured against', async () => {

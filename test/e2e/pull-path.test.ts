@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRun } from '../support/action-runner.js';
-import { buildSteps, stepStatus } from './support/log.js';
+import { execFileSync } from 'node:child_process';
+import { buildSteps, groupLines, stageBuildSteps, stepStatus } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
 import { copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
 
@@ -22,6 +23,16 @@ async function build(label: string, sha: string, extra: Record<string, string> =
 
 const BUILDER = 'Build stage builder';
 const FINAL = 'Build the image';
+
+/** Whether the engine holds the image (a fresh runner holds nothing). */
+function inEngine(ref: string): boolean {
+  try {
+    execFileSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 beforeAll(() => {
   stackUp();
@@ -45,16 +56,25 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
       [`${image}:builder`, `${image}:${sha}`, `${image}:latest`, `${image}:e2e`].sort()
     );
     expect(run.outputs['builder-cache-hit']).toBe('false');
-    expect(stepStatus(buildSteps(run.main.log, BUILDER), /^RUN go build/)).toBe('done');
+    expect(stepStatus(stageBuildSteps(run.main.log, 'builder'), /^RUN go build/)).toBe('done');
+    // The builder tag is exported after the image, from the cache the image's build left: nothing runs again.
+    expect(groupLines(run.main.log, BUILDER).length).toBeGreaterThan(0);
+    expect(buildSteps(run.main.log, BUILDER).filter(v => !v.instruction?.startsWith('FROM')).every(v => v.status === 'cached')).toBe(true);
     expect(run.summary).toContain('Phases');
     expect(run.summary).toContain(run.outputs.digest);
   });
 
-  it('fresh runner, no change: every builder step CACHED from the registry', async () => {
+  it('fresh runner, no change: every builder step CACHED from the registry; the builder image is neither fetched nor pushed', async () => {
     wipeRunner();
+    const builderDigest = await manifestDigest(image, 'builder');
     const run = await build('fresh runner, no change', fakeSha(2));
     expect(run.outputs['builder-cache-hit']).toBe('true');
-    const builder = buildSteps(run.main.log, BUILDER);
+    expect(run.main.log).toMatch(/Build stage builder: skipped, the builder stage came whole from the cache and .*:builder is in the registry already/);
+    expect(groupLines(run.main.log, BUILDER)).toEqual([]);
+    expect(inEngine(`${image}:builder`)).toBe(false);
+    expect(await manifestDigest(image, 'builder')).toBe(builderDigest);
+    expect(run.outputs.tags.split('\n')).not.toContain(`${image}:builder`);
+    const builder = stageBuildSteps(run.main.log, 'builder');
     expect(builder.filter(v => !v.instruction?.startsWith('FROM')).map(v => v.status)).toEqual(
       expect.arrayContaining(['cached'])
     );
@@ -75,12 +95,16 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     wipeRunner();
     const file = path.join(workspace, 'internal/greeting/greeting.go');
     fs.appendFileSync(file, '\nvar buildMarker = "one-line change"\n');
+    const builderDigest = await manifestDigest(image, 'builder');
     const run = await build('fresh runner, one-line change', fakeSha(4));
-    const builder = buildSteps(run.main.log, BUILDER);
+    const builder = stageBuildSteps(run.main.log, 'builder');
     expect(stepStatus(builder, /^RUN go mod download/)).toBe('cached');
     expect(stepStatus(builder, /^COPY go.mod go.sum/)).toBe('cached');
     expect(stepStatus(builder, /^RUN go build/)).toBe('done');
     expect(run.outputs['builder-cache-hit']).toBe('false');
+    // The stage changed: its tag is exported and pushed again.
+    expect(await manifestDigest(image, 'builder')).not.toBe(builderDigest);
+    expect(run.outputs.tags.split('\n')).toContain(`${image}:builder`);
   });
 
   it('push: false pushes nothing', async () => {

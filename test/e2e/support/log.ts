@@ -17,6 +17,14 @@ export function buildSteps(log: string, title: string): Vertex[] {
   return reader.steps();
 }
 
+/**
+ * The steps of one stage as the first build that reached it reported them. The pull path builds the
+ * image first (its builder stage included); a later `--target` build only reads the cache it left.
+ */
+export function stageBuildSteps(log: string, stage: string): Vertex[] {
+  return buildSteps(log, 'Build the image').filter(v => v.stage === stage);
+}
+
 export function stepStatus(steps: Vertex[], instruction: RegExp): string | undefined {
   return steps.find(v => instruction.test(v.instruction ?? ''))?.status;
 }

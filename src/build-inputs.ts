@@ -1,0 +1,134 @@
+// What the build is made of, hashed: the files BuildKit would receive as the context (by the
+// .dockerignore rules), the Dockerfile, the build arguments and the target. The hash goes into a label
+// of the image; when the registry's latest carries the same hash, every step will come from the layer
+// cache, and restoring and injecting the Go caches would be work for nothing.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import * as exec from '@actions/exec';
+import dockerignore from '@balena/dockerignore';
+import type { Config } from './config.js';
+
+// A CommonJS module whose typings say `export default`: take the function whichever way it arrives.
+const ignore = ((dockerignore as unknown as { default?: unknown }).default ?? dockerignore) as unknown as typeof dockerignore.default;
+
+export const INPUTS_LABEL = 'io.github.cached-image-build.inputs';
+
+/** Bump when what a hash covers changes, so an old image never matches a new meaning. */
+const SCHEME = 'v1';
+
+/** The hash of the build's inputs; `exclude` holds context-relative paths left out (prebuild's output). */
+export async function hashBuildInputs(config: Config, exclude: string[] = []): Promise<{ hash: string; files: number }> {
+  const ignored = contextIgnore(config);
+  const excluded = new Set(exclude.map(p => toPosix(p).replace(/\/+$/, '')));
+  const files = (await contextFiles(config.context, ignored)).filter(f => !isUnder(f, excluded));
+  const hash = createHash('sha256');
+  hash.update(`${SCHEME}\0file ${toPosix(path.relative(config.context, config.file))}\0builder ${config.builderTarget}\0`);
+  hash.update(`dockerfile\0${fs.readFileSync(config.file)}\0`);
+  for (const arg of [...config.buildArgs].sort()) hash.update(`arg\0${arg}\0`);
+  for (const file of files) {
+    const full = path.join(config.context, file);
+    const stat = fs.lstatSync(full);
+    if (stat.isSymbolicLink()) hash.update(`link\0${file}\0${fs.readlinkSync(full)}\0`);
+    else hash.update(`file\0${file}\0${stat.mode & 0o111 ? 'x' : '-'}\0${await fileHash(full)}\0`);
+  }
+  return { hash: hash.digest('hex'), files: files.length };
+}
+
+/** The hash label of the image at `ref` in the registry, or why it could not be read. */
+export async function previousInputs(ref: string): Promise<{ hash?: string; problem?: string }> {
+  const result = await exec
+    .getExecOutput('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Image.Config.Labels}}', ref], {
+      silent: true,
+      ignoreReturnCode: true
+    })
+    .catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
+  if (result.exitCode !== 0) return { problem: lastLine(result.stderr) || `exit ${result.exitCode}` };
+  try {
+    const labels = (JSON.parse(result.stdout || 'null') ?? {}) as Record<string, string>;
+    return labels[INPUTS_LABEL] ? { hash: labels[INPUTS_LABEL] } : { problem: `${ref} has no ${INPUTS_LABEL} label` };
+  } catch {
+    return { problem: `unreadable labels: ${result.stdout.slice(0, 200)}` };
+  }
+}
+
+/** BuildKit's rules: `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`. */
+function contextIgnore(config: Config): Ignored {
+  const own = `${config.file}.dockerignore`;
+  const file = fs.existsSync(own) ? own : path.join(config.context, '.dockerignore');
+  const patterns = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split(/\r?\n/) : [];
+  const rules = ignore().add(patterns);
+  return { ignores: relative => rules.ignores(relative), reincludes: patterns.some(p => p.trim().startsWith('!')) };
+}
+
+interface Ignored {
+  ignores: (relative: string) => boolean;
+  /** A `!` rule can bring back a file inside an ignored folder, which then must be walked. */
+  reincludes: boolean;
+}
+
+/** Every file of the context BuildKit would send, sorted, as POSIX paths relative to it. */
+async function contextFiles(root: string, ignored: Ignored): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await fs.promises.readdir(path.join(root, dir), { withFileTypes: true });
+    for (const entry of entries) {
+      const relative = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (ignored.reincludes || !ignored.ignores(relative)) await walk(relative);
+      } else if (!ignored.ignores(relative)) found.push(relative);
+    }
+  };
+  await walk('');
+  return found.sort();
+}
+
+async function fileHash(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(fs.createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+function isUnder(file: string, folders: Set<string>): boolean {
+  for (const folder of folders) if (file === folder || file.startsWith(`${folder}/`)) return true;
+  return false;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop()?.trim() ?? '';
+}
+
+export interface InputsCheck {
+  /** The hash of this build's inputs, labelled on the image; none when the Go caches play no part. */
+  hash?: string;
+  /** The registry's latest was built from the same inputs: the Go caches are not needed. */
+  unchanged: boolean;
+  /** What was found, for the log and the summary. */
+  note: string;
+}
+
+/**
+ * The hash is labelled on every image. Only the cache-mount mode compares it with latest's: its Go
+ * caches are restored and copied into BuildKit before the build, which is wasted when every step comes
+ * from the layer cache. (Prebuild needs its go build whatever happens: the binary is in the context.)
+ */
+export async function checkInputs(config: Config, mountsInUse: boolean, latest: string, buildx: boolean): Promise<InputsCheck> {
+  const started = Date.now();
+  const prebuilt = config.goCache.prebuild ? [path.relative(config.context, config.goCache.prebuild.output)] : [];
+  const { hash, files } = await hashBuildInputs(config, prebuilt);
+  const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
+  const skip = (why: string): InputsCheck => ({ hash, unchanged: false, note: `${found}; not compared with ${latest}: ${why}` });
+  if (!config.goCache.enabled || config.goCache.prebuild || !mountsInUse) return skip('no Go cache mounts to fill');
+  if (config.noCache) return skip('no-cache');
+  if (!buildx) return skip('reading its labels needs the buildx plugin');
+  const previous = await previousInputs(latest);
+  if (previous.hash === hash) {
+    return { hash, unchanged: true, note: `${latest} was built from the same ${found}: every step comes from the layer cache, so the Go caches are not restored` };
+  }
+  return skip(previous.hash ? `it was built from other inputs (${previous.hash.slice(0, 12)})` : (previous.problem ?? 'unknown'));
+}
