@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { goMounts } from '../src/cache/go-cache.js';
 import { readConfig } from '../src/config.js';
 import { readDockerfile } from '../src/dockerfile.js';
+import { commonFolder } from '../src/plan/go.js';
 import { planPull } from '../src/plan/pull.js';
 import { FACTS, environment, inputs, makeWorkspace } from './support/workspace.js';
 import * as fs from 'node:fs';
@@ -23,8 +24,7 @@ describe('Go cache mounts in the plan', () => {
   it('fills the mounts before the builds and, after a partial hit, reads them back after the push', () => {
     const plan = planPull(config(), facts, state('partial'));
     expect(plan.steps.map(s => s.id)).toEqual([
-      'inject-mod-0',
-      'inject-build-1',
+      'inject',
       'build-final',
       'check-builder',
       'build-builder',
@@ -39,12 +39,21 @@ describe('Go cache mounts in the plan', () => {
   });
   it('gives the helper builds the mount exactly as the Dockerfile has it, and a nonce', () => {
     const plan = planPull(config(), facts, state('partial'));
-    const inject = plan.files.find(f => f.path.endsWith('inject-build-1.Dockerfile'))?.content ?? '';
-    expect(inject).toContain('FROM 127.0.0.1:5000/base/go:1.26');
-    expect(inject).toContain('--mount=type=cache,id=gobuild,target=/root/.cache/go-build,uid=1000 --mount=type=bind,target=/cib-in');
-    expect(inject).toContain('20261122000000000');
-    const step = plan.steps.find(s => s.id === 'inject-build-1');
-    expect(step?.argv.at(-1)).toBe('/home/runner/.cache/go-build');
+    const inject = plan.files.find(f => f.path.endsWith('inject.Dockerfile'))?.content ?? '';
+    // One build fills both mounts; its context is the folder holding both caches, each bound by its path.
+    expect(inject).toBe(
+      [
+        'FROM 127.0.0.1:5000/base/go:1.26',
+        'RUN --mount=type=cache,id=gomod,target=/go/pkg/mod,sharing=locked --mount=type=bind,source=go/pkg/mod,target=/cib-in-0 \\',
+        '    --mount=type=cache,id=gobuild,target=/root/.cache/go-build,uid=1000 --mount=type=bind,source=.cache/go-build,target=/cib-in-1 \\',
+        '    cp -a /cib-in-0/. /go/pkg/mod/ && cp -a /cib-in-1/. /root/.cache/go-build/ && echo injected 20261122000000000',
+        ''
+      ].join('\n')
+    );
+    const step = plan.steps.find(s => s.id === 'inject');
+    expect(step?.title).toBe('Fill cache mounts gomod, gobuild from the restored Go caches');
+    expect(step?.argv.at(-1)).toBe('/home/runner');
+    expect(step?.argv).toEqual(expect.arrayContaining(['--network', 'none']));
     expect(step?.onFailure).toBe('warn');
     // The tar exporter (the local one stalls on a large module cache), unpacked on the runner.
     const extract = plan.steps.find(s => s.id === 'extract-mod-0');
@@ -61,6 +70,15 @@ describe('Go cache mounts in the plan', () => {
   it('injects nothing after a miss and reads nothing back after an exact hit', () => {
     expect(planPull(config(), facts, state('miss')).steps.some(s => s.phase === 'inject')).toBe(false);
     expect(planPull(config(), facts, state('exact')).steps.some(s => s.phase === 'extract')).toBe(false);
+  });
+});
+
+describe('commonFolder', () => {
+  it('is the deepest folder holding every path', () => {
+    expect(commonFolder(['/home/runner/go/pkg/mod', '/home/runner/.cache/go-build'])).toBe('/home/runner');
+    expect(commonFolder(['/go/pkg/mod', '/root/.cache/go-build'])).toBe('/');
+    expect(commonFolder(['/a/b/c'])).toBe('/a/b/c');
+    expect(commonFolder(['/a/bc', '/a/b'])).toBe('/a');
   });
 });
 

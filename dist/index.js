@@ -46604,30 +46604,12 @@ function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
     // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
     const nonce = facts.now.replace(/[^0-9]/g, '');
     const network = ['--network', 'none'];
+    if (go.hit !== 'miss')
+        steps.before.push(...injectStep(go, facts, build, nonce, steps.files));
     for (const [index, { mount, kind }] of go.mounts.entries()) {
         const options = mountOptions(mount);
         const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
         const name = `${kind}-${index}`;
-        if (go.hit !== 'miss') {
-            const file = external_node_path_.join(facts.tempDir, `inject-${name}.Dockerfile`);
-            steps.files.push({
-                path: file,
-                content: [
-                    `FROM ${go.baseImage}`,
-                    `RUN ${options} --mount=type=bind,target=/cib-in \\`,
-                    `    cp -a /cib-in/. ${mount.target}/ && echo injected ${nonce}`,
-                    ''
-                ].join('\n')
-            });
-            steps.before.push({
-                id: `inject-${name}`,
-                phase: 'inject',
-                title: `Fill cache mount ${mount.id} from ${dir}`,
-                argv: [...build.argv, '--progress=plain', ...network, '--file', file, dir],
-                env: build.env,
-                onFailure: 'warn'
-            });
-        }
         if (go.hit !== 'exact' && config.goCache.save) {
             const file = external_node_path_.join(facts.tempDir, `extract-${name}.Dockerfile`);
             const out = external_node_path_.join(facts.tempDir, `extracted-${name}`);
@@ -46665,6 +46647,43 @@ function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
         }
     }
     return steps;
+}
+/**
+ * One throwaway build fills every mount: its context is the folder that holds both Go caches, and each
+ * is bind-mounted by its path in it. BuildKit sends only the paths a build mounts or copies, so
+ * nothing else of that folder travels.
+ */
+function injectStep(go, facts, build, nonce, files) {
+    const sources = go.mounts.map(({ kind }) => (kind === 'mod' ? go.dirs.mod : go.dirs.build));
+    const context = commonFolder(sources);
+    const file = external_node_path_.join(facts.tempDir, 'inject.Dockerfile');
+    const mounts = go.mounts.map(({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${go_toPosix(external_node_path_.relative(context, sources[i])) || '.'},target=/cib-in-${i}`);
+    const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/`);
+    files.push({
+        path: file,
+        content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo injected ${nonce}`, ''].join('\n')
+    });
+    return [
+        {
+            id: 'inject',
+            phase: 'inject',
+            title: `Fill cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')} from the restored Go caches`,
+            argv: [...build.argv, '--progress=plain', '--network', 'none', '--file', file, context],
+            env: build.env,
+            onFailure: 'warn'
+        }
+    ];
+}
+/** The deepest folder that holds every path. */
+function commonFolder(paths) {
+    const split = paths.map(p => external_node_path_.resolve(p).split(external_node_path_.sep));
+    const common = [];
+    for (let i = 0; split.every(parts => i < parts.length && parts[i] === split[0][i]); i++)
+        common.push(split[0][i]);
+    return common.join(external_node_path_.sep) || external_node_path_.sep;
+}
+function go_toPosix(p) {
+    return p.split(external_node_path_.sep).join('/');
 }
 /** The mount exactly as the Dockerfile has it, so BuildKit hands out the same cache. */
 function mountOptions(mount) {

@@ -57,30 +57,11 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
   // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
   const nonce = facts.now.replace(/[^0-9]/g, '');
   const network = ['--network', 'none'];
+  if (go.hit !== 'miss') steps.before.push(...injectStep(go, facts, build, nonce, steps.files));
   for (const [index, { mount, kind }] of go.mounts.entries()) {
     const options = mountOptions(mount);
     const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
     const name = `${kind}-${index}`;
-    if (go.hit !== 'miss') {
-      const file = path.join(facts.tempDir, `inject-${name}.Dockerfile`);
-      steps.files.push({
-        path: file,
-        content: [
-          `FROM ${go.baseImage}`,
-          `RUN ${options} --mount=type=bind,target=/cib-in \\`,
-          `    cp -a /cib-in/. ${mount.target}/ && echo injected ${nonce}`,
-          ''
-        ].join('\n')
-      });
-      steps.before.push({
-        id: `inject-${name}`,
-        phase: 'inject',
-        title: `Fill cache mount ${mount.id} from ${dir}`,
-        argv: [...build.argv, '--progress=plain', ...network, '--file', file, dir],
-        env: build.env,
-        onFailure: 'warn'
-      });
-    }
     if (go.hit !== 'exact' && config.goCache.save) {
       const file = path.join(facts.tempDir, `extract-${name}.Dockerfile`);
       const out = path.join(facts.tempDir, `extracted-${name}`);
@@ -118,6 +99,45 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
     }
   }
   return steps;
+}
+
+/**
+ * One throwaway build fills every mount: its context is the folder that holds both Go caches, and each
+ * is bind-mounted by its path in it. BuildKit sends only the paths a build mounts or copies, so
+ * nothing else of that folder travels.
+ */
+function injectStep(go: GoCacheState, facts: Facts, build: BuildCommand, nonce: string, files: PlanFile[]): Step[] {
+  const sources = go.mounts.map(({ kind }) => (kind === 'mod' ? go.dirs.mod : go.dirs.build));
+  const context = commonFolder(sources);
+  const file = path.join(facts.tempDir, 'inject.Dockerfile');
+  const mounts = go.mounts.map(({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${toPosix(path.relative(context, sources[i])) || '.'},target=/cib-in-${i}`);
+  const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/`);
+  files.push({
+    path: file,
+    content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo injected ${nonce}`, ''].join('\n')
+  });
+  return [
+    {
+      id: 'inject',
+      phase: 'inject',
+      title: `Fill cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')} from the restored Go caches`,
+      argv: [...build.argv, '--progress=plain', '--network', 'none', '--file', file, context],
+      env: build.env,
+      onFailure: 'warn'
+    }
+  ];
+}
+
+/** The deepest folder that holds every path. */
+export function commonFolder(paths: string[]): string {
+  const split = paths.map(p => path.resolve(p).split(path.sep));
+  const common: string[] = [];
+  for (let i = 0; split.every(parts => i < parts.length && parts[i] === split[0][i]); i++) common.push(split[0][i]);
+  return common.join(path.sep) || path.sep;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
 }
 
 /** The mount exactly as the Dockerfile has it, so BuildKit hands out the same cache. */

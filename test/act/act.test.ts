@@ -164,8 +164,8 @@ const nonFrom = (log: string) => buildSteps(log, BUILDER).filter(v => v.stage ==
 
 beforeAll(() => {
   stackUp();
-  // Builds act from source through the module proxy when missing (skipped when present).
-  execFileSync('bash', [path.join(ROOT, 'scripts/install-tools.sh'), 'act'], { stdio: 'inherit' });
+  // Builds act and buildx from source through the module proxy when missing (skipped when present).
+  execFileSync('bash', [path.join(ROOT, 'scripts/install-tools.sh'), 'act', 'buildx'], { stdio: 'inherit' });
   state = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-act-state-'));
   repo = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-act-repo-'));
   fs.cpSync(path.join(ROOT, 'dist'), path.join(repo, 'dist'), { recursive: true });
@@ -178,6 +178,10 @@ beforeAll(() => {
     fs.copyFileSync(path.join(ROOT, 'test/act/workflows', file), path.join(workflows, file));
   }
   fs.mkdirSync(dirs().DOCKER_CONFIG, { recursive: true });
+  // The runner's docker has the buildx plugin, as GitHub's images have it (the CLI looks in DOCKER_CONFIG).
+  const buildx = path.join(process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker'), 'cli-plugins/docker-buildx');
+  fs.mkdirSync(path.join(dirs().DOCKER_CONFIG, 'cli-plugins'), { recursive: true });
+  fs.symlinkSync(buildx, path.join(dirs().DOCKER_CONFIG, 'cli-plugins/docker-buildx'));
   git('init', '-q', '-b', 'main');
   // github.repository comes from the origin remote: a pull request's head repo is compared with it.
   git('remote', 'add', 'origin', 'https://github.com/acme/hello-svc.git');
