@@ -46715,10 +46715,7 @@ function planPull(config, facts, go) {
     const refs = refsFor(config);
     const notes = [];
     const steps = [];
-    const secretFiles = config.secrets.map(secret => ({
-        secretId: secret.id,
-        path: external_node_path_.join(facts.tempDir, `secret-${secret.id}`)
-    }));
+    const secretFiles = secretFilesFor(config, facts);
     const goSteps = planGoSteps(config, facts, go);
     const useCache = !config.noCache;
     if (!useCache)
@@ -46817,6 +46814,10 @@ function planPull(config, facts, go) {
     steps.push(...goSteps.after);
     return { strategy: 'pull', refs, steps, files: [...secretFiles, ...goSteps.files], notes };
 }
+/** BuildKit secrets go to the build as files (mode 0600, removed after the run), never on a command line. */
+function secretFilesFor(config, facts) {
+    return config.secrets.map(secret => ({ secretId: secret.id, path: external_node_path_.join(facts.tempDir, `secret-${secret.id}`) }));
+}
 /** `docker login` by stdin, when the config has credentials. */
 function loginSteps(config) {
     if (!config.login)
@@ -46898,10 +46899,7 @@ function planBuildx(config, facts, go) {
         `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache ${cache.final}`
     ];
     const command = { argv: ['docker', 'buildx', 'build', '--builder', builder.name] };
-    const secretFiles = config.secrets.map(secret => ({
-        secretId: secret.id,
-        path: external_node_path_.join(facts.tempDir, `secret-${secret.id}`)
-    }));
+    const secretFiles = secretFilesFor(config, facts);
     const goSteps = planGoSteps(config, facts, go, command);
     const fallback = config.cacheStrategy === 'auto' ? { fallback: true } : {};
     const useCache = !config.noCache;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
 import { planGoSteps, type BuildCommand, type GoCacheState } from './go.js';
-import { ociLabels, refsFor } from './pull.js';
+import { ociLabels, refsFor, secretFilesFor } from './pull.js';
 import type { Plan, PlanFile, Refs, Step } from './types.js';
 
 /**
@@ -34,10 +34,7 @@ export function planBuildx(config: Config, facts: Facts, go?: GoCacheState): Pla
     `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache ${cache.final}`
   ];
   const command: BuildCommand = { argv: ['docker', 'buildx', 'build', '--builder', builder.name] };
-  const secretFiles: PlanFile[] = config.secrets.map(secret => ({
-    secretId: secret.id,
-    path: path.join(facts.tempDir, `secret-${secret.id}`)
-  }));
+  const secretFiles = secretFilesFor(config, facts);
   const goSteps = planGoSteps(config, facts, go, command);
   const fallback = config.cacheStrategy === 'auto' ? { fallback: true } : {};
 

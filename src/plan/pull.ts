@@ -21,10 +21,7 @@ export function planPull(config: Config, facts: Facts, go?: GoCacheState): Plan 
   const refs = refsFor(config);
   const notes: string[] = [];
   const steps: Step[] = [];
-  const secretFiles: PlanFile[] = config.secrets.map(secret => ({
-    secretId: secret.id,
-    path: path.join(facts.tempDir, `secret-${secret.id}`)
-  }));
+  const secretFiles = secretFilesFor(config, facts);
   const goSteps = planGoSteps(config, facts, go);
 
   const useCache = !config.noCache;
@@ -124,6 +121,11 @@ export function planPull(config: Config, facts: Facts, go?: GoCacheState): Plan 
   }
   steps.push(...goSteps.after);
   return { strategy: 'pull', refs, steps, files: [...secretFiles, ...goSteps.files], notes };
+}
+
+/** BuildKit secrets go to the build as files (mode 0600, removed after the run), never on a command line. */
+export function secretFilesFor(config: Config, facts: Facts): PlanFile[] {
+  return config.secrets.map(secret => ({ secretId: secret.id, path: path.join(facts.tempDir, `secret-${secret.id}`) }));
 }
 
 /** `docker login` by stdin, when the config has credentials. */
