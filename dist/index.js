@@ -47290,6 +47290,9 @@ function buildReport(config, plan, result, goCache, goCacheUnneeded) {
         entry.seconds += outcome.durationMs / 1000;
         entry.result = worse(entry.result, describe(outcome));
     }
+    // The Go caches' restore runs after the login and before the plan: a phase of the job all the same.
+    if (goCache)
+        phases.splice(phases[0]?.phase === 'login' ? 1 : 0, 0, { phase: 'restore', seconds: goCache.seconds, result: `Go caches: ${goCache.hit}` });
     const cache = result.outcomes
         .filter(o => o.step.build?.cacheFrom?.length || o.step.build?.cacheTo)
         .map(o => {

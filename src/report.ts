@@ -36,6 +36,8 @@ export function buildReport(config: Config, plan: Plan, result: RunResult, goCac
     entry.seconds += outcome.durationMs / 1000;
     entry.result = worse(entry.result, describe(outcome));
   }
+  // The Go caches' restore runs after the login and before the plan: a phase of the job all the same.
+  if (goCache) phases.splice(phases[0]?.phase === 'login' ? 1 : 0, 0, { phase: 'restore', seconds: goCache.seconds, result: `Go caches: ${goCache.hit}` });
   const cache: Report['cache'] = result.outcomes
     .filter(o => o.step.build?.cacheFrom?.length || o.step.build?.cacheTo)
     .map(o => {

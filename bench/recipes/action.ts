@@ -72,6 +72,10 @@ export const actionRecipes: Recipe[] = MODES.map(mode => ({
     ctx.log.write(`# main (exit ${run.main.exitCode}, ${run.main.durationMs} ms)\n${run.main.log}`);
     ctx.log.write(`# post (exit ${run.post.exitCode}, ${run.post.durationMs} ms)\n${run.post.log}`);
     ctx.log.write(`# outputs ${JSON.stringify(run.outputs)}`);
+    // The job summary's phase table, as text: where the time of this job went.
+    const phases = /<h3>Phases<\/h3>\s*<table>([\s\S]*?)<\/table>/.exec(run.summary)?.[1] ?? '';
+    const rows = [...phases.matchAll(/<tr><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map(m => `${m[1]}: ${m[2]} (${m[3]})`);
+    ctx.log.write(`# phases ${rows.join(' | ')}`);
     if (run.main.exitCode !== 0 || run.post.exitCode !== 0) {
       const failed = run.main.exitCode !== 0 ? run.main : run.post;
       const errors = failed.log.split('\n').filter(l => l.startsWith('::error')).join('\n');

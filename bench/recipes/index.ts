@@ -2,8 +2,9 @@
 import { actionRecipes } from './action.js';
 import { buildxRegistry } from './buildx-registry.js';
 import { cacheDance } from './cache-dance.js';
+import { laptop } from './laptop.js';
 import { naive } from './naive.js';
 import { seed } from './seed.js';
 import type { Recipe } from './types.js';
 
-export const RECIPES: Recipe[] = [naive, seed, buildxRegistry, cacheDance, ...actionRecipes];
+export const RECIPES: Recipe[] = [naive, laptop, seed, buildxRegistry, cacheDance, ...actionRecipes];

@@ -1,6 +1,6 @@
 // The plan: what the runner executes, in order. Built by pure functions from Config and Facts.
 
-export type Phase = 'login' | 'pull' | 'prebuild' | 'inject' | 'build-final' | 'lookup' | 'build-builder' | 'push' | 'extract';
+export type Phase = 'restore' | 'login' | 'pull' | 'prebuild' | 'inject' | 'build-final' | 'lookup' | 'build-builder' | 'push' | 'extract';
 export type Strategy = 'pull' | 'buildx';
 
 /**
