@@ -45736,6 +45736,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
+var exec = __nccwpck_require__(7187);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
@@ -46013,8 +46015,6 @@ function readIfExists(file) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var exec = __nccwpck_require__(7187);
 // EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
 var ignore = __nccwpck_require__(4158);
 var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
@@ -47457,6 +47457,7 @@ var src_state = __nccwpck_require__(2462);
 
 
 
+
 async function run() {
     try {
         const config = readConfig(name => core/* getInput */.V4(name), {
@@ -47494,9 +47495,17 @@ async function run() {
             return checked;
         });
         facts.inputsHash = inputs.hash;
+        // The engine pulls the mounts' base image while the Go caches download: the fill and the
+        // compile both need it, and on the pull path a local image is what BuildKit uses.
+        const users = goCacheUsers(config);
+        const prepull = !inputs.unchanged && users.mounts.length > 0 && config.goCache.enabled && !config.goCache.prebuild && !buildsElsewhere(config, facts)
+            ? pullQuietly(users.baseImage)
+            : undefined;
         const goCache = inputs.unchanged
             ? undefined
             : await core/* group */.Os('Restore the Go caches', () => restoreGoCaches(config, facts));
+        if (prepull)
+            core/* info */.pq(await prepull);
         // After a partial hit the save holds old and new: age the restored entries to see which are used.
         const agedTo = goCache?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
         const goState = goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage };
@@ -47534,6 +47543,17 @@ async function run() {
     catch (error) {
         core/* setFailed */.C1(error instanceof Error ? error.message : String(error));
     }
+}
+/** True when the build will run on a buildx builder of its own, where the engine's images are not seen. */
+function buildsElsewhere(config, facts) {
+    return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && builderProblem(facts) === undefined);
+}
+/** `docker pull`, for speed only: a failure is a line in the log, the build pulls on its own. */
+async function pullQuietly(image) {
+    const started = Date.now();
+    const result = await exec/* getExecOutput */.H('docker', ['pull', '--quiet', image], { silent: true, ignoreReturnCode: true }).catch((error) => ({ exitCode: -1, stderr: error.message }));
+    const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    return result.exitCode === 0 ? `Pulled ${image} during the restore (${took})` : `Pulling ${image} ahead did not work (${result.stderr.trim().split('\n').pop()}); the build pulls it`;
 }
 /** Save only what this build refreshed, and never over an exact hit (the entry is already there). */
 function shouldSave(config, goCache, plan, result) {

@@ -1,11 +1,12 @@
 // The main step: inputs → config → facts → Go caches → plan → run → report.
 import * as core from '@actions/core';
+import * as exec from '@actions/exec';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
 import { goCacheUsers, restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
 import { checkInputs } from './build-inputs.js';
 import { readConfig, type Config } from './config.js';
 import { lineOfStep } from './dockerfile.js';
-import { prepareBuilder, probeFacts } from './facts.js';
+import { builderProblem, prepareBuilder, probeFacts, type Facts } from './facts.js';
 import { choosePlan, fallbackPlan } from './plan/choose.js';
 import type { Plan } from './plan/types.js';
 import { buildReport, setOutputs, writeSummary } from './report.js';
@@ -53,9 +54,17 @@ export async function run(): Promise<void> {
     });
     facts.inputsHash = inputs.hash;
 
+    // The engine pulls the mounts' base image while the Go caches download: the fill and the
+    // compile both need it, and on the pull path a local image is what BuildKit uses.
+    const users = goCacheUsers(config);
+    const prepull =
+      !inputs.unchanged && users.mounts.length > 0 && config.goCache.enabled && !config.goCache.prebuild && !buildsElsewhere(config, facts)
+        ? pullQuietly(users.baseImage)
+        : undefined;
     const goCache = inputs.unchanged
       ? undefined
       : await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));
+    if (prepull) core.info(await prepull);
     // After a partial hit the save holds old and new: age the restored entries to see which are used.
     const agedTo = goCache?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
     const goState = goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage };
@@ -94,6 +103,19 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** True when the build will run on a buildx builder of its own, where the engine's images are not seen. */
+function buildsElsewhere(config: Config, facts: Facts): boolean {
+  return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && builderProblem(facts) === undefined);
+}
+
+/** `docker pull`, for speed only: a failure is a line in the log, the build pulls on its own. */
+async function pullQuietly(image: string): Promise<string> {
+  const started = Date.now();
+  const result = await exec.getExecOutput('docker', ['pull', '--quiet', image], { silent: true, ignoreReturnCode: true }).catch((error: Error) => ({ exitCode: -1, stderr: error.message }));
+  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  return result.exitCode === 0 ? `Pulled ${image} during the restore (${took})` : `Pulling ${image} ahead did not work (${result.stderr.trim().split('\n').pop()}); the build pulls it`;
 }
 
 /** Save only what this build refreshed, and never over an exact hit (the entry is already there). */
