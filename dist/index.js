@@ -45639,6 +45639,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 /* harmony export */   Cy: () => (/* binding */ readdir),
 /* harmony export */   Ip: () => (/* binding */ folderSize),
 /* harmony export */   Uz: () => (/* binding */ treeSize),
+/* harmony export */   d7: () => (/* binding */ toPosix),
 /* harmony export */   dM: () => (/* binding */ removeTree),
 /* harmony export */   fu: () => (/* binding */ replaceTree)
 /* harmony export */ });
@@ -45696,6 +45697,10 @@ async function replaceTree(from, to) {
 async function readdir(dir) {
     return node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir(dir, { withFileTypes: true }).catch(() => []);
 }
+/** A relative path with `/` separators, as BuildKit and .dockerignore write them. */
+function toPosix(p) {
+    return p.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+}
 
 
 /***/ }),
@@ -45745,7 +45750,7 @@ var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
 var glob = __nccwpck_require__(2377);
 // EXTERNAL MODULE: ./src/files.ts
-var files = __nccwpck_require__(9148);
+var src_files = __nccwpck_require__(9148);
 ;// CONCATENATED MODULE: ./src/cache/trim.ts
 // Keep the saved Go caches to what this build used, so they stay flat over many go.sum changes.
 // GOMODCACHE: the module versions the go.sum files list. GOCACHE: the entries Go marked as used:
@@ -45775,7 +45780,7 @@ function modulesInGoSums(goSums) {
 async function pruneModuleCache(root, keep) {
     const pruned = { files: 0, bytes: 0 };
     const walk = async (dir, rel) => {
-        for (const entry of await (0,files/* readdir */.Cy)(dir)) {
+        for (const entry of await (0,src_files/* readdir */.Cy)(dir)) {
             const full = external_node_path_.join(dir, entry.name);
             const relPath = rel ? `${rel}/${entry.name}` : entry.name;
             if (!entry.isDirectory())
@@ -45796,12 +45801,12 @@ async function pruneModuleCache(root, keep) {
     return pruned;
 }
 async function pruneDownloads(dir, rel, keep, pruned) {
-    for (const entry of await (0,files/* readdir */.Cy)(dir)) {
+    for (const entry of await (0,src_files/* readdir */.Cy)(dir)) {
         const full = external_node_path_.join(dir, entry.name);
         if (!entry.isDirectory())
             continue;
         if (entry.name === '@v') {
-            for (const file of await (0,files/* readdir */.Cy)(full)) {
+            for (const file of await (0,src_files/* readdir */.Cy)(full)) {
                 const version = /^(.*)\.(zip|ziphash|mod|info|lock|partial)$/.exec(file.name)?.[1];
                 if (version !== undefined && !keep.has(`${rel}@${version}`))
                     await remove(external_node_path_.join(full, file.name), pruned);
@@ -45833,10 +45838,10 @@ async function pruneBuildCache(root, usedAfter) {
     return pruned;
 }
 async function forEachEntry(root, fn) {
-    for (const sub of await (0,files/* readdir */.Cy)(root)) {
+    for (const sub of await (0,src_files/* readdir */.Cy)(root)) {
         if (!sub.isDirectory() || !ENTRY_DIR.test(sub.name))
             continue;
-        for (const file of await (0,files/* readdir */.Cy)(external_node_path_.join(root, sub.name))) {
+        for (const file of await (0,src_files/* readdir */.Cy)(external_node_path_.join(root, sub.name))) {
             if (file.isFile())
                 await fn(external_node_path_.join(root, sub.name, file.name));
         }
@@ -45845,10 +45850,10 @@ async function forEachEntry(root, fn) {
 async function remove(target, pruned, size) {
     const stat = await promises_.lstat(target);
     if (stat.isDirectory()) {
-        const inner = await (0,files/* treeSize */.Uz)(target);
+        const inner = await (0,src_files/* treeSize */.Uz)(target);
         pruned.files += inner.files;
         pruned.bytes += inner.bytes;
-        await (0,files/* removeTree */.dM)(target);
+        await (0,src_files/* removeTree */.dM)(target);
         return;
     }
     pruned.files++;
@@ -45999,7 +46004,7 @@ async function restoreGoCaches(config, facts) {
         core/* warning */.$e(note);
     }
     const hit = classifyHit(key, matchedKey);
-    const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(files/* folderSize */.Ip))).reduce((a, b) => a + b, 0);
+    const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(src_files/* folderSize */.Ip))).reduce((a, b) => a + b, 0);
     return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note };
 }
 function readIfExists(file) {
@@ -46029,6 +46034,7 @@ var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
 
 
 
+
 // A CommonJS module whose typings say `export default`: take the function whichever way it arrives.
 const build_inputs_ignore = ((ignore_default())["default"] ?? (ignore_default()));
 const INPUTS_LABEL = 'io.github.cached-image-build.inputs';
@@ -46037,10 +46043,10 @@ const SCHEME = 'v1';
 /** The hash of the build's inputs; `exclude` holds context-relative paths left out (prebuild's output). */
 async function hashBuildInputs(config, exclude = []) {
     const ignored = contextIgnore(config);
-    const excluded = new Set(exclude.map(p => toPosix(p).replace(/\/+$/, '')));
+    const excluded = new Set(exclude.map(p => (0,src_files/* toPosix */.d7)(p).replace(/\/+$/, '')));
     const files = (await contextFiles(config.context, ignored)).filter(f => !isUnder(f, excluded));
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    hash.update(`${SCHEME}\0file ${toPosix(external_node_path_.relative(config.context, config.file))}\0builder ${config.builderTarget}\0`);
+    hash.update(`${SCHEME}\0file ${(0,src_files/* toPosix */.d7)(external_node_path_.relative(config.context, config.file))}\0builder ${config.builderTarget}\0`);
     hash.update(`dockerfile\0${external_node_fs_.readFileSync(config.file)}\0`);
     for (const arg of [...config.buildArgs].sort())
         hash.update(`arg\0${arg}\0`);
@@ -46108,9 +46114,6 @@ function isUnder(file, folders) {
             return true;
     return false;
 }
-function toPosix(p) {
-    return p.split(external_node_path_.sep).join('/');
-}
 function lastLine(text) {
     return text.trim().split('\n').pop()?.trim() ?? '';
 }
@@ -46119,13 +46122,13 @@ function lastLine(text) {
  * caches are restored and copied into BuildKit before the build, which is wasted when every step comes
  * from the layer cache. (Prebuild needs its go build whatever happens: the binary is in the context.)
  */
-async function checkInputs(config, mountsInUse, latest, buildx) {
+async function checkInputs(config, fillsMounts, latest, buildx) {
     const started = Date.now();
     const prebuilt = config.goCache.prebuild ? [external_node_path_.relative(config.context, config.goCache.prebuild.output)] : [];
     const { hash, files } = await hashBuildInputs(config, prebuilt);
     const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
     const skip = (why) => ({ hash, unchanged: false, note: `${found}; not compared with ${latest}: ${why}` });
-    if (!config.goCache.enabled || config.goCache.prebuild || !mountsInUse)
+    if (!fillsMounts)
         return skip('no Go cache mounts to fill');
     if (config.noCache)
         return skip('no-cache');
@@ -46577,6 +46580,9 @@ async function output(args) {
 // The steps that bring the Go caches to the build: prebuild on the runner, or the Dockerfile's
 // cache mounts filled before the build and read back after it. Pure.
 
+
+/** The throwaway builds that fill and read the mounts need no network. */
+const NO_NETWORK = ['--network', 'none'];
 const DOCKER_BUILD = { argv: ['docker', 'build'], env: { DOCKER_BUILDKIT: '1' } };
 function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
     const steps = { before: [], after: [], files: [] };
@@ -46603,7 +46609,6 @@ function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
         return steps;
     // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
     const nonce = facts.now.replace(/[^0-9]/g, '');
-    const network = ['--network', 'none'];
     if (go.hit !== 'miss')
         steps.before.push(...injectStep(go, facts, build, nonce, steps.files));
     for (const [index, { mount, kind }] of go.mounts.entries()) {
@@ -46632,7 +46637,7 @@ function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
                 id: `extract-${name}`,
                 phase: 'extract',
                 title: `Read cache mount ${mount.id} back into ${dir}`,
-                argv: [...build.argv, '--progress=plain', ...network, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
+                argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
                 env: build.env,
                 onFailure: 'warn'
             });
@@ -46657,7 +46662,7 @@ function injectStep(go, facts, build, nonce, files) {
     const sources = go.mounts.map(({ kind }) => (kind === 'mod' ? go.dirs.mod : go.dirs.build));
     const context = commonFolder(sources);
     const file = external_node_path_.join(facts.tempDir, 'inject.Dockerfile');
-    const mounts = go.mounts.map(({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${go_toPosix(external_node_path_.relative(context, sources[i])) || '.'},target=/cib-in-${i}`);
+    const mounts = go.mounts.map(({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${(0,src_files/* toPosix */.d7)(external_node_path_.relative(context, sources[i])) || '.'},target=/cib-in-${i}`);
     const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/`);
     files.push({
         path: file,
@@ -46668,7 +46673,7 @@ function injectStep(go, facts, build, nonce, files) {
             id: 'inject',
             phase: 'inject',
             title: `Fill cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')} from the restored Go caches`,
-            argv: [...build.argv, '--progress=plain', '--network', 'none', '--file', file, context],
+            argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, context],
             env: build.env,
             onFailure: 'warn'
         }
@@ -46681,9 +46686,6 @@ function commonFolder(paths) {
     for (let i = 0; split.every(parts => i < parts.length && parts[i] === split[0][i]); i++)
         common.push(split[0][i]);
     return common.join(external_node_path_.sep) || external_node_path_.sep;
-}
-function go_toPosix(p) {
-    return p.split(external_node_path_.sep).join('/');
 }
 /** The mount exactly as the Dockerfile has it, so BuildKit hands out the same cache. */
 function mountOptions(mount) {
@@ -47210,7 +47212,7 @@ async function runStep(step, config) {
     const base = { step, durationMs: result.durationMs };
     if (result.exitCode === 0) {
         if (step.extract)
-            await (0,files/* replaceTree */.fu)(step.extract.from, step.extract.to);
+            await (0,src_files/* replaceTree */.fu)(step.extract.from, step.extract.to);
         const metadata = step.build?.metadataFile ? readMetadata(step.build.metadataFile) : undefined;
         const cacheExport = step.build?.cacheTo ? cacheExportOf(step.build.cacheTo, metadata, progress?.all() ?? []) : undefined;
         const ok = {
@@ -47489,18 +47491,18 @@ async function run() {
             return;
         }
         const refs = refsFor(config);
+        // Cache-mount mode: the Go caches are restored and copied into the Dockerfile's cache mounts.
+        const users = goCacheUsers(config);
+        const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
         const inputs = await core/* group */.Os('Compare the build inputs with the registry', async () => {
-            const checked = await checkInputs(config, goCacheUsers(config).mounts.length > 0, refs.latest, facts.buildx !== undefined).catch((error) => ({ unchanged: false, note: `inputs not compared: ${error.message}`, hash: undefined }));
+            const checked = await checkInputs(config, fillsMounts, refs.latest, facts.buildx !== undefined).catch((error) => ({ unchanged: false, note: `inputs not compared: ${error.message}`, hash: undefined }));
             core/* info */.pq(checked.note);
             return checked;
         });
         facts.inputsHash = inputs.hash;
         // The engine pulls the mounts' base image while the Go caches download: the fill and the
         // compile both need it, and on the pull path a local image is what BuildKit uses.
-        const users = goCacheUsers(config);
-        const prepull = !inputs.unchanged && users.mounts.length > 0 && config.goCache.enabled && !config.goCache.prebuild && !buildsElsewhere(config, facts)
-            ? pullQuietly(users.baseImage)
-            : undefined;
+        const prepull = fillsMounts && !inputs.unchanged && !buildsElsewhere(config, facts) ? pullQuietly(users.baseImage) : undefined;
         const goCache = inputs.unchanged
             ? undefined
             : await core/* group */.Os('Restore the Go caches', () => restoreGoCaches(config, facts));

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import * as exec from '@actions/exec';
 import dockerignore from '@balena/dockerignore';
 import type { Config } from './config.js';
+import { toPosix } from './files.js';
 
 // A CommonJS module whose typings say `export default`: take the function whichever way it arrives.
 const ignore = ((dockerignore as unknown as { default?: unknown }).default ?? dockerignore) as unknown as typeof dockerignore.default;
@@ -95,16 +96,12 @@ function isUnder(file: string, folders: Set<string>): boolean {
   return false;
 }
 
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
-}
-
 function lastLine(text: string): string {
   return text.trim().split('\n').pop()?.trim() ?? '';
 }
 
 export interface InputsCheck {
-  /** The hash of this build's inputs, labelled on the image; none when the Go caches play no part. */
+  /** The hash of this build's inputs, labelled on the image; none when hashing failed. */
   hash?: string;
   /** The registry's latest was built from the same inputs: the Go caches are not needed. */
   unchanged: boolean;
@@ -117,13 +114,13 @@ export interface InputsCheck {
  * caches are restored and copied into BuildKit before the build, which is wasted when every step comes
  * from the layer cache. (Prebuild needs its go build whatever happens: the binary is in the context.)
  */
-export async function checkInputs(config: Config, mountsInUse: boolean, latest: string, buildx: boolean): Promise<InputsCheck> {
+export async function checkInputs(config: Config, fillsMounts: boolean, latest: string, buildx: boolean): Promise<InputsCheck> {
   const started = Date.now();
   const prebuilt = config.goCache.prebuild ? [path.relative(config.context, config.goCache.prebuild.output)] : [];
   const { hash, files } = await hashBuildInputs(config, prebuilt);
   const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
   const skip = (why: string): InputsCheck => ({ hash, unchanged: false, note: `${found}; not compared with ${latest}: ${why}` });
-  if (!config.goCache.enabled || config.goCache.prebuild || !mountsInUse) return skip('no Go cache mounts to fill');
+  if (!fillsMounts) return skip('no Go cache mounts to fill');
   if (config.noCache) return skip('no-cache');
   if (!buildx) return skip('reading its labels needs the buildx plugin');
   const previous = await previousInputs(latest);

@@ -54,3 +54,8 @@ export async function replaceTree(from: string, to: string): Promise<void> {
 export async function readdir(dir: string): Promise<import('node:fs').Dirent[]> {
   return fs.readdir(dir, { withFileTypes: true }).catch(() => []);
 }
+
+/** A relative path with `/` separators, as BuildKit and .dockerignore write them. */
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}

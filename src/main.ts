@@ -45,8 +45,11 @@ export async function run(): Promise<void> {
       return;
     }
     const refs = refsFor(config);
+    // Cache-mount mode: the Go caches are restored and copied into the Dockerfile's cache mounts.
+    const users = goCacheUsers(config);
+    const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
     const inputs = await core.group('Compare the build inputs with the registry', async () => {
-      const checked = await checkInputs(config, goCacheUsers(config).mounts.length > 0, refs.latest, facts.buildx !== undefined).catch(
+      const checked = await checkInputs(config, fillsMounts, refs.latest, facts.buildx !== undefined).catch(
         (error: Error) => ({ unchanged: false, note: `inputs not compared: ${error.message}`, hash: undefined })
       );
       core.info(checked.note);
@@ -56,11 +59,7 @@ export async function run(): Promise<void> {
 
     // The engine pulls the mounts' base image while the Go caches download: the fill and the
     // compile both need it, and on the pull path a local image is what BuildKit uses.
-    const users = goCacheUsers(config);
-    const prepull =
-      !inputs.unchanged && users.mounts.length > 0 && config.goCache.enabled && !config.goCache.prebuild && !buildsElsewhere(config, facts)
-        ? pullQuietly(users.baseImage)
-        : undefined;
+    const prepull = fillsMounts && !inputs.unchanged && !buildsElsewhere(config, facts) ? pullQuietly(users.baseImage) : undefined;
     const goCache = inputs.unchanged
       ? undefined
       : await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
 import type { GoCacheHit, GoDirs, GoMount } from '../cache/go-cache.js';
+import { toPosix } from '../files.js';
 import type { PlanFile, Step } from './types.js';
 
 /** What the restore found, and where the Go caches meet the build. */
@@ -29,6 +30,9 @@ export interface BuildCommand {
   argv: string[];
   env?: Record<string, string>;
 }
+
+/** The throwaway builds that fill and read the mounts need no network. */
+const NO_NETWORK = ['--network', 'none'];
 
 export const DOCKER_BUILD: BuildCommand = { argv: ['docker', 'build'], env: { DOCKER_BUILDKIT: '1' } };
 
@@ -56,7 +60,6 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
 
   // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
   const nonce = facts.now.replace(/[^0-9]/g, '');
-  const network = ['--network', 'none'];
   if (go.hit !== 'miss') steps.before.push(...injectStep(go, facts, build, nonce, steps.files));
   for (const [index, { mount, kind }] of go.mounts.entries()) {
     const options = mountOptions(mount);
@@ -84,7 +87,7 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
         id: `extract-${name}`,
         phase: 'extract',
         title: `Read cache mount ${mount.id} back into ${dir}`,
-        argv: [...build.argv, '--progress=plain', ...network, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
+        argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
         env: build.env,
         onFailure: 'warn'
       });
@@ -121,7 +124,7 @@ function injectStep(go: GoCacheState, facts: Facts, build: BuildCommand, nonce: 
       id: 'inject',
       phase: 'inject',
       title: `Fill cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')} from the restored Go caches`,
-      argv: [...build.argv, '--progress=plain', '--network', 'none', '--file', file, context],
+      argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, context],
       env: build.env,
       onFailure: 'warn'
     }
@@ -134,10 +137,6 @@ export function commonFolder(paths: string[]): string {
   const common: string[] = [];
   for (let i = 0; split.every(parts => i < parts.length && parts[i] === split[0][i]); i++) common.push(split[0][i]);
   return common.join(path.sep) || path.sep;
-}
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
 }
 
 /** The mount exactly as the Dockerfile has it, so BuildKit hands out the same cache. */
