@@ -25,9 +25,9 @@ describe('Go cache mounts in the plan', () => {
     const plan = planPull(config(), facts, state('partial'));
     expect(plan.steps.map(s => s.id)).toEqual([
       'inject',
+      'build-builder',
       'build-final',
       'check-builder',
-      'build-builder',
       'push-builder',
       expect.stringMatching(/^push-/),
       'push-latest',

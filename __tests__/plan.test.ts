@@ -15,9 +15,10 @@ const argvOf = (plan: ReturnType<typeof planPull>, id: string) => plan.steps.fin
 const IMAGE = '127.0.0.1:5000/acme/api';
 
 describe('planPull', () => {
-  it('builds the image from both inline caches, then the builder stage with its own, then pushes builder first', () => {
+  it('builds the builder stage from its own inline cache, then the image from both, then pushes builder first', () => {
     const plan = planPull(config({ tags: 'v1' }), facts);
-    expect(plan.steps.map(s => s.id)).toEqual(['build-final', 'check-builder', 'build-builder', 'push-builder', `push-${SHA}`, 'push-latest', 'push-v1']);
+    expect(plan.steps.map(s => s.id)).toEqual(['build-builder', 'build-final', 'check-builder', 'push-builder', `push-${SHA}`, 'push-latest', 'push-v1']);
+    expect(plan.steps.find(s => s.id === 'build-builder')?.when).toBeUndefined();
     const builder = argvOf(plan, 'build-builder');
     expect(builder).toEqual(expect.arrayContaining(['--target', 'builder', '--cache-from', `${IMAGE}:builder`, '--tag', `${IMAGE}:builder`]));
     expect(builder.join(' ')).toContain('--build-arg BUILDKIT_INLINE_CACHE=1');
@@ -82,8 +83,25 @@ describe('planPull', () => {
   });
 });
 
-describe('planPull: the builder stage only when it changed', () => {
-  const plan = planPull(config(), facts);
+describe('planPull: the order follows whether latest was built from the same inputs', () => {
+  it('builds the image first only when latest has the same inputs, and never under no-cache', () => {
+    const order = (values: Record<string, string>, unchanged?: boolean) =>
+      planPull(config(values), { ...facts, inputsUnchanged: unchanged }).steps.filter(s => s.phase.startsWith('build-')).map(s => s.id);
+    expect(order({}, true)).toEqual(['build-final', 'build-builder']);
+    expect(order({}, false)).toEqual(['build-builder', 'build-final']);
+    expect(order({})).toEqual(['build-builder', 'build-final']);
+    expect(order({ 'no-cache': 'true' }, true)).toEqual(['build-builder', 'build-final']);
+  });
+  it('with the builder stage first, looks its tag up when that build answered it whole, and pushes it otherwise', () => {
+    const plan = planPull(config(), facts);
+    const check = plan.steps.find(s => s.id === 'check-builder') as Step;
+    expect(check.when?.condition).toEqual({ stageCached: { step: 'build-builder', stage: 'builder' } });
+    expect(plan.steps.find(s => s.id === 'push-builder')?.when?.condition).toEqual({ not: { succeeded: 'check-builder' } });
+  });
+});
+
+describe('planPull, latest built from the same inputs: the builder stage only when it changed', () => {
+  const plan = planPull(config(), { ...facts, inputsUnchanged: true });
   const byId = (id: string) => plan.steps.find(s => s.id === id) as Step;
   const built = (stage: string, status: Vertex['status']): StepOutcome => ({
     step: byId('build-final'),

@@ -103,29 +103,29 @@ function lastLine(text: string): string {
 export interface InputsCheck {
   /** The hash of this build's inputs, labelled on the image; none when hashing failed. */
   hash?: string;
-  /** The registry's latest was built from the same inputs: the Go caches are not needed. */
+  /** The registry's latest was built from the same inputs: every step should come from the layer cache. */
   unchanged: boolean;
   /** What was found, for the log and the summary. */
   note: string;
 }
 
 /**
- * The hash is labelled on every image. Only the cache-mount mode compares it with latest's: its Go
- * caches are restored and copied into BuildKit before the build, which is wasted when every step comes
- * from the layer cache. (Prebuild needs its go build whatever happens: the binary is in the context.)
+ * The hash is labelled on every image. It is compared with latest's only when something uses the
+ * answer (`uses`, or undefined when nothing does): the cache-mount mode, whose Go caches would be
+ * restored and copied into BuildKit for nothing, and the pull path, which orders its two builds by it.
  */
-export async function checkInputs(config: Config, fillsMounts: boolean, latest: string, buildx: boolean): Promise<InputsCheck> {
+export async function checkInputs(config: Config, latest: string, buildx: boolean, uses: string | undefined): Promise<InputsCheck> {
   const started = Date.now();
   const prebuilt = config.goCache.prebuild ? [path.relative(config.context, config.goCache.prebuild.output)] : [];
   const { hash, files } = await hashBuildInputs(config, prebuilt);
   const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
   const skip = (why: string): InputsCheck => ({ hash, unchanged: false, note: `${found}; not compared with ${latest}: ${why}` });
-  if (!fillsMounts) return skip('no Go cache mounts to fill');
   if (config.noCache) return skip('no-cache');
+  if (!uses) return skip('nothing here uses the answer');
   if (!buildx) return skip('reading its labels needs the buildx plugin');
   const previous = await previousInputs(latest);
   if (previous.hash === hash) {
-    return { hash, unchanged: true, note: `${latest} was built from the same ${found}: every step comes from the layer cache, so the Go caches are not restored` };
+    return { hash, unchanged: true, note: `${latest} was built from the same ${found}: every step should come from the layer cache (${uses})` };
   }
   return skip(previous.hash ? `it was built from other inputs (${previous.hash.slice(0, 12)})` : (previous.problem ?? 'unknown'));
 }

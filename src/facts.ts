@@ -26,6 +26,8 @@ export interface Facts {
   builder?: BuilderFacts;
   /** The hash of the build's inputs (context, Dockerfile, build args), labelled on the image when known. */
   inputsHash?: string;
+  /** The registry's latest carries the same inputs hash: every step should come from the layer cache. */
+  inputsUnchanged?: boolean;
 }
 
 export interface BuilderFacts {

@@ -48,19 +48,26 @@ export async function run(): Promise<void> {
     // Cache-mount mode: the Go caches are restored and copied into the Dockerfile's cache mounts.
     const users = goCacheUsers(config);
     const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
+    const onEngine = !buildsElsewhere(config, facts);
+    const uses = [
+      ...(fillsMounts ? ['the Go caches are not restored'] : []),
+      ...(onEngine && refs.builder ? ['the image is built first'] : [])
+    ].join('; ');
     const inputs = await core.group('Compare the build inputs with the registry', async () => {
-      const checked = await checkInputs(config, fillsMounts, refs.latest, facts.buildx !== undefined).catch(
+      const checked = await checkInputs(config, refs.latest, facts.buildx !== undefined, uses || undefined).catch(
         (error: Error) => ({ unchanged: false, note: `inputs not compared: ${error.message}`, hash: undefined })
       );
       core.info(checked.note);
       return checked;
     });
     facts.inputsHash = inputs.hash;
+    facts.inputsUnchanged = inputs.unchanged;
+    const goUnneeded = fillsMounts && inputs.unchanged;
 
     // The engine pulls the mounts' base image while the Go caches download: the fill and the
     // compile both need it, and on the pull path a local image is what BuildKit uses.
-    const prepull = fillsMounts && !inputs.unchanged && !buildsElsewhere(config, facts) ? pullQuietly(users.baseImage) : undefined;
-    const goCache = inputs.unchanged
+    const prepull = fillsMounts && !inputs.unchanged && onEngine ? pullQuietly(users.baseImage) : undefined;
+    const goCache = goUnneeded
       ? undefined
       : await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));
     if (prepull) core.info(await prepull);
@@ -80,7 +87,7 @@ export async function run(): Promise<void> {
     }
     if (inputs.unchanged && !result.failed && !stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget)) {
       core.warning(
-        `The inputs matched ${refs.latest}, so the Go caches were not restored, but the ${config.builderTarget} stage was not answered whole from the layer cache (its base image may have moved, or the cache tags were overwritten): it compiled without them`
+        `The inputs matched ${refs.latest}, but the ${config.builderTarget} stage was not answered whole from the layer cache (its base image may have moved, or the cache tags were overwritten)${goUnneeded ? ': it compiled without the Go caches, which were not restored' : ''}`
       );
     }
 
@@ -90,7 +97,7 @@ export async function run(): Promise<void> {
       );
       savePostState({ ...state, goCacheSave: { key: goCache.key, paths: goCache.paths } });
     }
-    const report = buildReport(config, plan, result, goCache, inputs.unchanged ? inputs.note : undefined);
+    const report = buildReport(config, plan, result, goCache, goUnneeded ? inputs.note : undefined);
     setOutputs(report);
     await writeSummary(config, report, result.failed?.message);
     if (result.failed) {

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSteps, compiledPackages, stepOutput } from '../e2e/support/log.js';
+import { compiledPackages, stageBuildSteps, stageBuildTitle, stepOutput } from '../e2e/support/log.js';
 import { REGISTRY, listTags, manifestDigest } from '../e2e/support/registry.js';
 import { ROOT, stackUp, wipeRunner } from '../e2e/support/stack.js';
 
@@ -19,9 +19,9 @@ const ACT = path.join(ROOT, '.stack/tools/bin/act');
 const STAND_INS = path.join(ROOT, 'test/act/stand-ins');
 const image = `${REGISTRY}/act/hello-${Date.now().toString(36)}`;
 const PASSWORD = `act-password-${process.pid}`;
-// The image's build runs the builder stage first; the builder tag is exported after it from its cache.
-const BUILDER = 'Build the image';
 const COMPILE = /^RUN .*go build/;
+/** What the compile printed, in the first build that reached the builder stage. */
+const compileOutput = (log: string) => stepOutput(log, stageBuildTitle(log, 'builder'), COMPILE);
 
 let repo = '';
 let state = '';
@@ -160,7 +160,7 @@ function expectSuccess(run: ActRun): void {
   expect(run.raw).not.toContain(PASSWORD);
 }
 
-const nonFrom = (log: string) => buildSteps(log, BUILDER).filter(v => v.stage === 'builder' && !v.instruction?.startsWith('FROM'));
+const nonFrom = (log: string) => stageBuildSteps(log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
 
 beforeAll(() => {
   stackUp();
@@ -220,7 +220,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     expect(out.digest).toBe(await manifestDigest(image, firstSha));
     expect(await listTags(image)).toEqual(['builder', 'latest', 'main', firstSha].sort());
     expect(out.tags.split('\n').sort()).toEqual([`${image}:builder`, `${image}:${firstSha}`, `${image}:latest`, `${image}:main`].sort());
-    expect(compiledPackages(stepOutput(run.log, BUILDER, COMPILE)).length).toBeGreaterThan(30);
+    expect(compiledPackages(compileOutput(run.log)).length).toBeGreaterThan(30);
     expect(run.log).toMatch(/^Go caches saved under cached-image-build-go-Linux-X64-go1\.26-[0-9a-f]{64}/m);
     const files = cacheFiles();
     expect(files.length).toBe(1);
@@ -279,7 +279,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     const steps = nonFrom(run.log);
     expect(steps.length).toBeGreaterThan(3);
     expect(steps.every(v => v.status !== 'cached')).toBe(true);
-    expect(compiledPackages(stepOutput(run.log, BUILDER, COMPILE)).length).toBeGreaterThan(30);
+    expect(compiledPackages(compileOutput(run.log)).length).toBeGreaterThan(30);
     expect(setOutputs(run)['builder-cache-hit']).toBe('false');
     // Pushed afresh: the builder tag (the next run's layer cache) and the image.
     const digest = setOutputs(run).digest;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRun } from '../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
 import { buildkitdUp, createRemoteBuilder, pruneBuilder, removeBuilder } from './support/buildkit.js';
-import { buildSteps, compiledPackages, groupLines, stepOutput } from './support/log.js';
+import { compiledPackages, groupLines, stageBuildSteps, stageBuildTitle, stepOutput } from './support/log.js';
 import { REGISTRY } from './support/registry.js';
 import { copyFixture, fakeSha, moduleProxyStats, resetModuleProxy, stackUp, wipeRunner } from './support/stack.js';
 
@@ -81,12 +81,12 @@ afterAll(() => {
 });
 
 function compileSeconds(label: string, run: ActionRun): void {
-  compileTimes.push([label, buildSteps(run.main.log, BUILDER).find(v => COMPILE.test(v.instruction ?? ''))?.seconds]);
+  compileTimes.push([label, stageBuildSteps(run.main.log, 'builder').find(v => COMPILE.test(v.instruction ?? ''))?.seconds]);
 }
 
-// The image's build runs the builder stage first; the builder tag is exported after it from its cache.
-const BUILDER = 'Build the image';
 const COMPILE = /^RUN .*go build/;
+/** What the compile printed, in the first build that reached the builder stage. */
+const compileOutput = (log: string) => stepOutput(log, stageBuildTitle(log, 'builder'), COMPILE);
 const OWN = ['example.com/hello-svc/internal/greeting', 'example.com/hello-svc/cmd/hello-svc'];
 
 describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => {
@@ -103,7 +103,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     const run = await build('mounts: cold', workspace, fakeSha(101), inputs);
     compileSeconds('cold', run);
     expect(run.outputs['go-cache-hit']).toBe('miss');
-    coldPackages = compiledPackages(stepOutput(run.main.log, BUILDER, COMPILE));
+    coldPackages = compiledPackages(compileOutput(run.main.log));
     expect(coldPackages.length).toBeGreaterThan(30);
     expect((await moduleProxyStats()).total).toBeGreaterThan(0);
     expect(run.main.log).toContain('::group::Read cache mount gomod back into');
@@ -123,7 +123,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     // One throwaway build fills both mounts.
     expect(run.main.log).toContain('::group::Fill cache mounts gomod, gobuild from the restored Go caches');
     expect(run.main.log.split('\n').filter(line => /^\[command\].* --file \S*inject\.Dockerfile /.test(line))).toHaveLength(1);
-    const compiled = compiledPackages(stepOutput(run.main.log, BUILDER, COMPILE));
+    const compiled = compiledPackages(compileOutput(run.main.log));
     expect(compiled.sort()).toEqual([...OWN].sort());
     expect((await moduleProxyStats()).total).toBe(0);
     // An exact hit: nothing to read back, nothing saved.
@@ -145,7 +145,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     expect(run.main.log).not.toContain('::group::Read cache mount');
     expect(server.stats().bytesDownloaded).toBe(downloadsBefore);
     expect(run.outputs['builder-cache-hit']).toBe('true');
-    const builder = buildSteps(run.main.log, BUILDER).filter(v => v.stage === 'builder' && !v.instruction?.startsWith('FROM'));
+    const builder = stageBuildSteps(run.main.log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
     expect(builder.length).toBeGreaterThan(3);
     expect(builder.every(v => v.status === 'cached')).toBe(true);
     expect((await moduleProxyStats()).total).toBe(0);
@@ -166,7 +166,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar warmMarker = 1\n');
     const run = await build('mounts: warm machine, one-line change', workspace, fakeSha(104), inputs);
     compileSeconds('warm machine, one-line change', run);
-    expect(compiledPackages(stepOutput(run.main.log, BUILDER, COMPILE)).sort()).toEqual([...OWN].sort());
+    expect(compiledPackages(compileOutput(run.main.log)).sort()).toEqual([...OWN].sort());
   });
 
   it('the cache service down: a warning, and the build succeeds without the caches', async () => {
@@ -217,7 +217,7 @@ describe('Go caches through the cache mounts of a buildx builder (remote BuildKi
     expect(run.outputs.strategy).toBe('buildx');
     expect(run.outputs['go-cache-hit']).toBe('exact');
     expect(run.main.log).toContain('::group::Fill cache mounts gomod, gobuild from the restored Go caches');
-    expect(compiledPackages(stepOutput(run.main.log, BUILDER, COMPILE)).sort()).toEqual([...OWN].sort());
+    expect(compiledPackages(compileOutput(run.main.log)).sort()).toEqual([...OWN].sort());
     expect((await moduleProxyStats()).total).toBe(0);
   });
 });
@@ -251,7 +251,7 @@ describe('the saved Go caches stay flat over go.sum changes', { timeout: 600_000
     freshRunner();
     const cold = await build('flat: cold', workspace, fakeSha(301), inputs);
     expect(cold.outputs['go-cache-hit']).toBe('miss');
-    const coldCompiled = compiledPackages(stepOutput(cold.main.log, BUILDER, COMPILE));
+    const coldCompiled = compiledPackages(compileOutput(cold.main.log));
     sizes.push(await savedSize(cold));
 
     // Drop a dependency: go.sum changes, the old entry is restored as a partial hit.
@@ -277,7 +277,7 @@ describe('the saved Go caches stay flat over go.sum changes', { timeout: 600_000
     const back = await build('flat: uuid back', workspace, fakeSha(303), inputs);
     expect(back.outputs['go-cache-hit']).toBe('partial');
     // What the previous build used was kept: only uuid, what it needs and our own packages compile.
-    const compiled = compiledPackages(stepOutput(back.main.log, BUILDER, COMPILE));
+    const compiled = compiledPackages(compileOutput(back.main.log));
     expect(compiled).toContain('github.com/google/uuid');
     expect(compiled.length).toBeLessThan(coldCompiled.length / 3);
     sizes.push(await savedSize(back));

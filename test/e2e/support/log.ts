@@ -17,12 +17,24 @@ export function buildSteps(log: string, title: string): Vertex[] {
   return reader.steps();
 }
 
+/** The titles of the log's groups, in order. */
+export function groupTitles(log: string): string[] {
+  return [...log.matchAll(/^::group::(.*)$/gm)].map(m => m[1].trim());
+}
+
 /**
- * The steps of one stage as the first build that reached it reported them. The pull path builds the
- * image first (its builder stage included); a later `--target` build only reads the cache it left.
+ * The title of the first build group that reached a stage: on the pull path the builder stage is
+ * built first unless latest was built from the same inputs; a later build only reads the cache it left.
  */
+export function stageBuildTitle(log: string, stage: string): string {
+  const title = groupTitles(log).find(t => /^Build /.test(t) && buildSteps(log, t).some(v => v.stage === stage));
+  if (!title) throw new Error(`no build in the log reached stage ${stage}`);
+  return title;
+}
+
+/** The steps of one stage as the first build that reached it reported them. */
 export function stageBuildSteps(log: string, stage: string): Vertex[] {
-  return buildSteps(log, 'Build the image').filter(v => v.stage === stage);
+  return buildSteps(log, stageBuildTitle(log, stage)).filter(v => v.stage === stage);
 }
 
 export function stepStatus(steps: Vertex[], instruction: RegExp): string | undefined {
