@@ -1,7 +1,8 @@
 // What the build is made of, hashed: the files BuildKit would receive as the context (by the
 // .dockerignore rules), the Dockerfile, the build arguments and the target. The hash goes into a label
 // of the image; when the registry's latest carries the same hash, every step will come from the layer
-// cache, and restoring and injecting the Go caches would be work for nothing.
+// cache: restoring and injecting the Go caches would be work for nothing, and the pull path may build
+// the image first and leave the builder stage's layers in the registry.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
