@@ -31,6 +31,9 @@ describe('planPull', () => {
     expect(final).toContain('--label org.opencontainers.image.created=2026-11-22T00:00:00.000Z');
     expect(final).not.toContain('--target');
     expect(plan.refs.pushed).toEqual([`${IMAGE}:builder`, `${IMAGE}:${SHA}`, `${IMAGE}:latest`, `${IMAGE}:v1`]);
+    // The pushes run together: the builder's and the image's layers upload at the same time.
+    expect(plan.steps.filter(s => s.phase === 'push').map(s => s.concurrent)).toEqual([true, true, true, true]);
+    expect(plan.steps.filter(s => s.phase !== 'push').some(s => s.concurrent)).toBe(false);
   });
 
   it('pulls the previous tags only when asked, and a missing one is normal', () => {

@@ -46817,6 +46817,7 @@ function planPull(config, facts, go) {
                 title: `Push ${ref}`,
                 argv: ['docker', 'push', ref],
                 onFailure: 'stop',
+                concurrent: true,
                 pushRef: ref,
                 hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`,
                 ...(ref === refs.builder ? { when: whenBuilderChanged } : {})
@@ -47168,19 +47169,33 @@ async function runSteps(steps, files, config) {
     }
     const outcomes = [];
     try {
-        for (const step of steps) {
-            if (step.when && !holds(step.when.condition, outcomes)) {
-                core/* info */.pq(`${step.title}: skipped, ${step.when.otherwise}`);
-                outcomes.push({ step, status: 'skipped', durationMs: 0, message: step.when.otherwise });
-                continue;
-            }
-            const outcome = await core/* group */.Os(step.title, () => runStep(step, config));
-            outcomes.push(outcome);
-            if (outcome.status === 'failed') {
-                for (const rest of steps.slice(steps.indexOf(step) + 1)) {
-                    outcomes.push({ step: rest, status: 'skipped', durationMs: 0 });
+        for (let i = 0; i < steps.length;) {
+            // A step alone, or every concurrent step in a row.
+            let end = i + 1;
+            if (steps[i].concurrent)
+                while (end < steps.length && steps[end].concurrent)
+                    end++;
+            const batch = steps.slice(i, end);
+            i = end;
+            const runnable = batch.filter(step => !step.when || holds(step.when.condition, outcomes));
+            const done = runnable.length > 1
+                ? await runTogether(runnable, config)
+                : await Promise.all(runnable.map(step => core/* group */.Os(step.title, () => runStep(step, config))));
+            for (const step of batch) {
+                const outcome = done[runnable.indexOf(step)];
+                if (outcome)
+                    outcomes.push(outcome);
+                else {
+                    const why = step.when?.otherwise ?? '';
+                    core/* info */.pq(`${step.title}: skipped, ${why}`);
+                    outcomes.push({ step, status: 'skipped', durationMs: 0, message: why });
                 }
-                return { outcomes, failed: outcome };
+            }
+            const failed = done.find(outcome => outcome.status === 'failed');
+            if (failed) {
+                for (const rest of steps.slice(i))
+                    outcomes.push({ step: rest, status: 'skipped', durationMs: 0 });
+                return { outcomes, failed };
             }
         }
         return { outcomes };
@@ -47190,6 +47205,21 @@ async function runSteps(steps, files, config) {
             if (file.secretId)
                 external_node_fs_.rmSync(file.path, { force: true });
     }
+}
+/** Runs steps at once, each one's output held back and printed in its own group, in order, after. */
+async function runTogether(steps, config) {
+    const logs = steps.map(step => [`[command]${step.argv.join(' ')}`]);
+    const started = Date.now();
+    const outcomes = await Promise.all(steps.map((step, i) => runStep(step, config, line => logs[i].push(line))));
+    for (const [i, step] of steps.entries()) {
+        core/* startGroup */.Oh(step.title);
+        for (const line of logs[i])
+            core/* info */.pq(line);
+        core/* endGroup */.N4();
+    }
+    // The steps' times overlap: the wall time of the batch is what the job spent.
+    core/* info */.pq(`${steps.map(step => step.title).join(', ')}: together in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return outcomes;
 }
 /** Whether a step's condition holds, from the outcomes of the steps before it. */
 function holds(condition, outcomes) {
@@ -47213,16 +47243,22 @@ function stageSteps(outcomes, stage) {
     }
     return undefined;
 }
-async function runStep(step, config) {
+/** Runs one step; with `hold`, its output goes there instead of the log. */
+async function runStep(step, config, hold) {
     const progress = step.build ? new ProgressReader() : undefined;
+    const startedAt = Date.now();
     const result = await (0,run_exec/* execStreaming */.c)({
         argv: step.argv,
         env: step.env,
         cwd: step.cwd,
         stdin: step.stdin === 'registry-password' ? config.login?.password : undefined,
-        onLine: progress ? line => progress.line(line) : undefined
+        silent: hold !== undefined,
+        onLine: line => {
+            progress?.line(line);
+            hold?.(line);
+        }
     });
-    const base = { step, durationMs: result.durationMs };
+    const base = { step, durationMs: result.durationMs, startedAt };
     if (result.exitCode === 0) {
         if (step.extract)
             await (0,src_files/* replaceTree */.fu)(step.extract.from, step.extract.to);
@@ -47293,6 +47329,23 @@ function steps_lastLine(lines) {
 
 
 
+/** The time steps took on the clock: steps that ran together count once. */
+function wallSeconds(outcomes) {
+    let total = 0;
+    let reached = -Infinity;
+    const timed = outcomes.filter(o => o.startedAt !== undefined).sort((a, b) => a.startedAt - b.startedAt);
+    for (const outcome of timed) {
+        const start = outcome.startedAt;
+        const end = start + outcome.durationMs;
+        if (end > reached)
+            total += end - Math.max(start, reached);
+        reached = Math.max(reached, end);
+    }
+    for (const outcome of outcomes)
+        if (outcome.startedAt === undefined)
+            total += outcome.durationMs;
+    return total / 1000;
+}
 /** Pure: the report of a finished (or stopped) run. */
 function buildReport(config, plan, result, goCache, goCacheUnneeded) {
     const byId = (id) => result.outcomes.find(o => o.step.id === id);
@@ -47302,9 +47355,10 @@ function buildReport(config, plan, result, goCache, goCacheUnneeded) {
         let entry = phases.find(p => p.phase === outcome.step.phase);
         if (!entry)
             phases.push((entry = { phase: outcome.step.phase, seconds: 0, result: '' }));
-        entry.seconds += outcome.durationMs / 1000;
         entry.result = worse(entry.result, describe(outcome));
     }
+    for (const entry of phases)
+        entry.seconds = wallSeconds(result.outcomes.filter(o => o.step.phase === entry.phase));
     // The Go caches' restore runs after the login and before the plan: a phase of the job all the same.
     if (goCache)
         phases.splice(phases[0]?.phase === 'login' ? 1 : 0, 0, { phase: 'restore', seconds: goCache.seconds, result: `Go caches: ${goCache.hit}` });
@@ -101289,6 +101343,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
+  N4: () => (/* binding */ endGroup),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
@@ -101299,11 +101354,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
+  Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, notice, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, notice, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

@@ -25,6 +25,21 @@ export interface Report {
   notes: string[];
 }
 
+/** The time steps took on the clock: steps that ran together count once. */
+export function wallSeconds(outcomes: StepOutcome[]): number {
+  let total = 0;
+  let reached = -Infinity;
+  const timed = outcomes.filter(o => o.startedAt !== undefined).sort((a, b) => (a.startedAt as number) - (b.startedAt as number));
+  for (const outcome of timed) {
+    const start = outcome.startedAt as number;
+    const end = start + outcome.durationMs;
+    if (end > reached) total += end - Math.max(start, reached);
+    reached = Math.max(reached, end);
+  }
+  for (const outcome of outcomes) if (outcome.startedAt === undefined) total += outcome.durationMs;
+  return total / 1000;
+}
+
 /** Pure: the report of a finished (or stopped) run. */
 export function buildReport(config: Config, plan: Plan, result: RunResult, goCache?: GoCacheRestore, goCacheUnneeded?: string): Report {
   const byId = (id: string) => result.outcomes.find(o => o.step.id === id);
@@ -33,9 +48,9 @@ export function buildReport(config: Config, plan: Plan, result: RunResult, goCac
   for (const outcome of result.outcomes) {
     let entry = phases.find(p => p.phase === outcome.step.phase);
     if (!entry) phases.push((entry = { phase: outcome.step.phase, seconds: 0, result: '' }));
-    entry.seconds += outcome.durationMs / 1000;
     entry.result = worse(entry.result, describe(outcome));
   }
+  for (const entry of phases) entry.seconds = wallSeconds(result.outcomes.filter(o => o.step.phase === entry.phase));
   // The Go caches' restore runs after the login and before the plan: a phase of the job all the same.
   if (goCache) phases.splice(phases[0]?.phase === 'login' ? 1 : 0, 0, { phase: 'restore', seconds: goCache.seconds, result: `Go caches: ${goCache.hit}` });
   const cache: Report['cache'] = result.outcomes

@@ -120,6 +120,7 @@ export function planPull(config: Config, facts: Facts, go?: GoCacheState): Plan 
         title: `Push ${ref}`,
         argv: ['docker', 'push', ref],
         onFailure: 'stop',
+        concurrent: true,
         pushRef: ref,
         hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`,
         ...(ref === refs.builder ? { when: whenBuilderChanged } : {})

@@ -42,6 +42,12 @@ export interface Step {
   pushedRefs?: string[];
   /** What the user should check when the step fails. */
   hint?: string;
+  /**
+   * Runs at the same time as the steps next to it that are concurrent too (the pushes: two images'
+   * layers upload in half the time of one after the other). Their conditions are read before any of
+   * them starts; each one's output is printed, in plan order, when all are done.
+   */
+  concurrent?: boolean;
   /** Run the step only when this holds for the steps before it; otherwise it is skipped, and why. */
   when?: { condition: Condition; otherwise: string };
 }

@@ -15,6 +15,8 @@ export interface StepOutcome {
   step: Step;
   status: StepStatus;
   durationMs: number;
+  /** When it started (ms since the epoch); steps that ran together overlap. */
+  startedAt?: number;
   message?: string;
   /** Builds: the Dockerfile steps as BuildKit reported them. */
   vertices?: Vertex[];
@@ -48,25 +50,50 @@ export async function runSteps(steps: Step[], files: PlanFile[], config: Config)
   }
   const outcomes: StepOutcome[] = [];
   try {
-    for (const step of steps) {
-      if (step.when && !holds(step.when.condition, outcomes)) {
-        core.info(`${step.title}: skipped, ${step.when.otherwise}`);
-        outcomes.push({ step, status: 'skipped', durationMs: 0, message: step.when.otherwise });
-        continue;
-      }
-      const outcome = await core.group(step.title, () => runStep(step, config));
-      outcomes.push(outcome);
-      if (outcome.status === 'failed') {
-        for (const rest of steps.slice(steps.indexOf(step) + 1)) {
-          outcomes.push({ step: rest, status: 'skipped', durationMs: 0 });
+    for (let i = 0; i < steps.length; ) {
+      // A step alone, or every concurrent step in a row.
+      let end = i + 1;
+      if (steps[i].concurrent) while (end < steps.length && steps[end].concurrent) end++;
+      const batch = steps.slice(i, end);
+      i = end;
+      const runnable = batch.filter(step => !step.when || holds(step.when.condition, outcomes));
+      const done = runnable.length > 1
+        ? await runTogether(runnable, config)
+        : await Promise.all(runnable.map(step => core.group(step.title, () => runStep(step, config))));
+      for (const step of batch) {
+        const outcome = done[runnable.indexOf(step)];
+        if (outcome) outcomes.push(outcome);
+        else {
+          const why = step.when?.otherwise ?? '';
+          core.info(`${step.title}: skipped, ${why}`);
+          outcomes.push({ step, status: 'skipped', durationMs: 0, message: why });
         }
-        return { outcomes, failed: outcome };
+      }
+      const failed = done.find(outcome => outcome.status === 'failed');
+      if (failed) {
+        for (const rest of steps.slice(i)) outcomes.push({ step: rest, status: 'skipped', durationMs: 0 });
+        return { outcomes, failed };
       }
     }
     return { outcomes };
   } finally {
     for (const file of files) if (file.secretId) fs.rmSync(file.path, { force: true });
   }
+}
+
+/** Runs steps at once, each one's output held back and printed in its own group, in order, after. */
+async function runTogether(steps: Step[], config: Config): Promise<StepOutcome[]> {
+  const logs = steps.map(step => [`[command]${step.argv.join(' ')}`]);
+  const started = Date.now();
+  const outcomes = await Promise.all(steps.map((step, i) => runStep(step, config, line => logs[i].push(line))));
+  for (const [i, step] of steps.entries()) {
+    core.startGroup(step.title);
+    for (const line of logs[i]) core.info(line);
+    core.endGroup();
+  }
+  // The steps' times overlap: the wall time of the batch is what the job spent.
+  core.info(`${steps.map(step => step.title).join(', ')}: together in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return outcomes;
 }
 
 /** Whether a step's condition holds, from the outcomes of the steps before it. */
@@ -90,16 +117,22 @@ export function stageSteps(outcomes: StepOutcome[], stage: string): Vertex[] | u
   return undefined;
 }
 
-async function runStep(step: Step, config: Config): Promise<StepOutcome> {
+/** Runs one step; with `hold`, its output goes there instead of the log. */
+async function runStep(step: Step, config: Config, hold?: (line: string) => void): Promise<StepOutcome> {
   const progress = step.build ? new ProgressReader() : undefined;
+  const startedAt = Date.now();
   const result = await execStreaming({
     argv: step.argv,
     env: step.env,
     cwd: step.cwd,
     stdin: step.stdin === 'registry-password' ? config.login?.password : undefined,
-    onLine: progress ? line => progress.line(line) : undefined
+    silent: hold !== undefined,
+    onLine: line => {
+      progress?.line(line);
+      hold?.(line);
+    }
   });
-  const base = { step, durationMs: result.durationMs };
+  const base = { step, durationMs: result.durationMs, startedAt };
 
   if (result.exitCode === 0) {
     if (step.extract) await replaceTree(step.extract.from, step.extract.to);
