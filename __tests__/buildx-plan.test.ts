@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
 import { builderProblem, parseBuildxInspect, type BuilderFacts, type Facts } from '../src/facts.js';
@@ -5,81 +6,105 @@ import { CACHE_EXPORT_OPTIONS, planBuildx } from '../src/plan/buildx.js';
 import { choosePlan, fallbackPlan } from '../src/plan/choose.js';
 import type { GoCacheState } from '../src/plan/go.js';
 import { builderFailure, readBuildMetadata } from '../src/run/outcome.js';
-import { SHA, environment, inputs, makeWorkspace } from './support/workspace.js';
+import { FACTS, SHA, environment, inputs, makeWorkspace, planInputOf, pullRequestEvent, pushEvent } from './support/workspace.js';
 
 const ws = makeWorkspace();
 const IMAGE = '127.0.0.1:5000/acme/api';
+const HASH = 'h'.repeat(64);
 const remote: BuilderFacts = { name: 'ci', driver: 'remote', status: 'running', endpoint: 'tcp://127.0.0.1:1234' };
-const facts: Facts = {
-  dockerClient: '20.10.24',
-  dockerServer: '20.10.24',
-  buildx: '0.37.2',
-  builder: remote,
-  tempDir: '/tmp/run',
-  now: '2026-11-22T00:00:00.000Z',
-  runner: { os: 'Linux', arch: 'X64' },
-  goDirs: { mod: '/home/runner/go/pkg/mod', build: '/home/runner/.cache/go-build' }
-};
-const config = (values: Record<string, string> = {}) =>
-  readConfig(inputs({ image: IMAGE, ...values }), environment(ws));
-const step = (plan: ReturnType<typeof planBuildx>, id: string) => plan.steps.find(s => s.id === id);
-const argv = (plan: ReturnType<typeof planBuildx>, id: string) => step(plan, id)?.argv.join(' ') ?? '';
+const facts: Facts = { ...FACTS, buildx: '0.37.2', builder: remote };
+const config = (values: Record<string, string> = {}) => readConfig(inputs({ image: IMAGE, ...values }), environment(ws));
+const input = (values: Record<string, string> = {}, more: Parameters<typeof planInputOf>[2] = {}) => planInputOf(ws, values, { facts, ...more });
+const BUILDX = ['docker', 'buildx', 'build', '--builder', 'ci', '--progress=plain', '--provenance=false', '--file', path.join(ws, 'Dockerfile')];
+const LABELS = [
+  '--label',
+  `org.opencontainers.image.revision=${SHA}`,
+  '--label',
+  'org.opencontainers.image.created=2026-11-22T00:00:00.000Z',
+  '--label',
+  'org.opencontainers.image.source=https://github.com/acme/api',
+  '--label',
+  `io.github.cached-image-build.inputs=${HASH}`
+];
+const TAIL = ['--output', 'type=image,push=true', '--metadata-file', '/tmp/run/final.metadata.json', ws];
 
 describe('planBuildx', () => {
-  it('builds the image once on the builder, every stage cached to one registry ref (mode=max)', () => {
-    const plan = planBuildx(config({ tags: 'v1', 'cache-strategy': 'buildx' }), facts);
+  it('builds the image once on the builder, every stage cached to one registry ref (mode=max), tagged with the commit only', () => {
+    const plan = planBuildx(input({ tags: 'v1', 'cache-strategy': 'buildx' }));
     expect(plan.strategy).toBe('buildx');
-    expect(plan.steps.map(s => s.id)).toEqual(['build-final']);
-    const final = argv(plan, 'build-final');
-    expect(final).toMatch(/^docker buildx build --builder ci --progress=plain --provenance=false /);
-    expect(final).toContain(`--cache-from type=registry,ref=${IMAGE}:buildcache --cache-to`);
-    expect(final.match(/--cache-from/g)).toHaveLength(1);
-    expect(final).toContain(`--cache-to type=registry,ref=${IMAGE}:buildcache,${CACHE_EXPORT_OPTIONS}`);
-    expect(CACHE_EXPORT_OPTIONS).toBe("mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true");
-    expect(final.match(/--cache-to/g)).toHaveLength(1);
-    expect(final).toContain(`--tag ${IMAGE}:${SHA} --tag ${IMAGE}:latest --tag ${IMAGE}:v1`);
-    expect(final).toContain('--output type=image,push=true');
-    expect(final).toContain(`--label org.opencontainers.image.revision=${SHA}`);
-    expect(final).not.toContain('--target');
-    expect(step(plan, 'build-final')).toMatchObject({ pushRef: `${IMAGE}:${SHA}`, pushedRefs: [`${IMAGE}:${SHA}`, `${IMAGE}:latest`, `${IMAGE}:v1`] });
-    expect(step(plan, 'build-final')?.build).toMatchObject({
-      metadataFile: '/tmp/run/final.metadata.json',
-      cacheFrom: [`${IMAGE}:buildcache`],
-      cacheTo: `${IMAGE}:buildcache`
-    });
-    expect(plan.refs.cache).toEqual({ final: `${IMAGE}:buildcache` });
-    expect(plan.refs.pushed).toEqual([`${IMAGE}:${SHA}`, `${IMAGE}:latest`, `${IMAGE}:v1`]);
+    expect(plan.steps.map(s => [s.id, s.argv])).toEqual([
+      [
+        'build-final',
+        [
+          ...BUILDX,
+          '--cache-from',
+          `type=registry,ref=${IMAGE}:buildcache`,
+          '--cache-to',
+          `type=registry,ref=${IMAGE}:buildcache,${CACHE_EXPORT_OPTIONS}`,
+          ...LABELS,
+          '--tag',
+          `${IMAGE}:${SHA}`,
+          ...TAIL
+        ]
+      ]
+    ]);
+    expect(CACHE_EXPORT_OPTIONS).toBe('mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true');
+    expect(plan.steps[0]).toMatchObject({ pushRef: `${IMAGE}:${SHA}`, limit: { idleMs: 600_000 } });
+    expect(plan.steps[0].build).toEqual({ metadataFile: '/tmp/run/final.metadata.json', stage: '', cacheFrom: [`${IMAGE}:buildcache`], cacheTo: `${IMAGE}:buildcache` });
+    expect(plan.refs).toMatchObject({ cacheWrite: `${IMAGE}:buildcache`, cacheRead: [`${IMAGE}:buildcache`], extra: [`${IMAGE}:v1`], moveLatest: true });
     // Only auto falls back; an explicit buildx stops.
     expect(plan.steps.every(s => !s.fallback)).toBe(true);
   });
 
+  it('a branch reads its own registry cache, then the default branch\'s, and writes its own', () => {
+    const plan = planBuildx(input({}, { event: pushEvent('feature/login') }));
+    const own = `${IMAGE}:buildcache-feature-login-${plan.refs.cacheWrite?.slice(-8)}`;
+    expect(plan.refs.cacheWrite).toBe(own);
+    const argv = plan.steps[0].argv;
+    expect(argv.filter((a, i) => argv[i - 1] === '--cache-from')).toEqual([`type=registry,ref=${own}`, `type=registry,ref=${IMAGE}:buildcache`]);
+    expect(argv.filter((a, i) => argv[i - 1] === '--cache-to')).toEqual([`type=registry,ref=${own},${CACHE_EXPORT_OPTIONS}`]);
+  });
+
+  it('a fork reads the base\'s cache, writes none, pushes nothing', () => {
+    const plan = planBuildx(input({}, { event: pullRequestEvent(undefined) }));
+    const argv = plan.steps[0].argv;
+    expect(argv).not.toContain('--cache-to');
+    expect(argv.filter((a, i) => argv[i - 1] === '--cache-from')).toEqual([`type=registry,ref=${IMAGE}:buildcache`]);
+    expect(argv.slice(-5)).toEqual(['--output', 'type=image,push=false', '--metadata-file', '/tmp/run/final.metadata.json', ws]);
+    expect(plan.steps[0].pushRef).toBeUndefined();
+  });
+
   it('push: false reads the cache but writes none and pushes nothing', () => {
-    const plan = planBuildx(config({ push: 'false' }), facts);
-    const all = plan.steps.map(s => s.argv.join(' ')).join('\n');
-    expect(all).toContain('--cache-from');
-    expect(all).not.toContain('--cache-to');
-    expect(argv(plan, 'build-final')).toContain('--output type=image,push=false');
-    expect(step(plan, 'build-final')?.pushRef).toBeUndefined();
+    const plan = planBuildx(input({ push: 'false' }));
+    const argv = plan.steps[0].argv;
+    expect(argv).toContain('--cache-from');
+    expect(argv).not.toContain('--cache-to');
+    expect(argv).toContain('type=image,push=false');
+    expect(plan.steps[0].pushRef).toBeUndefined();
     expect(plan.notes.join()).toContain('nothing is pushed');
   });
 
   it('no-cache reads nothing and still writes the caches afresh', () => {
-    const plan = planBuildx(config({ 'no-cache': 'true' }), facts);
-    const all = plan.steps.map(s => s.argv.join(' ')).join('\n');
-    expect(all).not.toContain('--cache-from');
-    expect(argv(plan, 'build-final')).toContain('--no-cache');
-    expect(all).toContain('--cache-to');
-    expect(step(plan, 'build-final')?.build?.cacheFrom).toEqual([]);
+    const plan = planBuildx(input({ 'no-cache': 'true' }));
+    const argv = plan.steps[0].argv;
+    expect(argv.slice(BUILDX.length, BUILDX.length + 3)).toEqual(['--no-cache', '--cache-to', `type=registry,ref=${IMAGE}:buildcache,${CACHE_EXPORT_OPTIONS}`]);
+    expect(plan.steps[0].build?.cacheFrom).toEqual([]);
   });
 
   it('host network needs the network.host entitlement on a BuildKit daemon; secrets go by file', () => {
-    const plan = planBuildx(config({ network: 'host', secrets: 'token=tok-abcdef', 'build-args': 'A=1' }), facts);
-    const final = argv(plan, 'build-final');
-    expect(final).toContain('--network host --allow network.host');
-    expect(final).toContain('--secret id=token,src=/tmp/run/secret-token');
-    expect(final).toContain('--build-arg A=1');
-    expect(final).not.toContain('tok-abcdef');
-    expect(argv(planBuildx(config({ network: 'none' }), facts), 'build-final')).not.toContain('--allow');
+    const plan = planBuildx(input({ network: 'host', secrets: 'token=tok-abcdef', 'build-args': 'A=1' }));
+    expect(plan.steps[0].argv.slice(BUILDX.length, BUILDX.length + 8)).toEqual([
+      '--build-arg',
+      'A=1',
+      '--secret',
+      'id=token,src=/tmp/run/secret-token',
+      '--network',
+      'host',
+      '--allow',
+      'network.host'
+    ]);
+    expect(JSON.stringify(plan.steps)).not.toContain('tok-abcdef');
+    expect(planBuildx(input({ network: 'none' })).steps[0].argv).not.toContain('--allow');
   });
 
   it('fills and reads the Go cache mounts on the same builder', () => {
@@ -89,17 +114,21 @@ describe('planBuildx', () => {
       baseImage: '127.0.0.1:5000/base/go:1.26',
       mounts: [{ kind: 'mod', mount: { stage: 'builder', id: 'gomod', target: '/go/pkg/mod' } }]
     };
-    const plan = planBuildx(config(), facts, go);
-    expect(plan.steps.map(s => s.id)).toEqual(['inject', 'build-final', 'extract-mod-0', 'unpack-mod-0']);
-    expect(argv(plan, 'inject')).toMatch(/^docker buildx build --builder ci --progress=plain --network none --file \/tmp\/run\/inject.Dockerfile \/home\/runner\/go\/pkg\/mod$/);
-    expect(argv(plan, 'extract-mod-0')).toMatch(/^docker buildx build --builder ci .*--output type=tar,dest=\/tmp\/run\/extracted-mod-0.tar /);
-    expect(step(plan, 'inject')?.env).toBeUndefined();
+    const plan = planBuildx(input({}, { go }));
+    expect(plan.steps.map(s => s.id)).toEqual(['fill', 'build-final']);
+    expect(plan.readBack.map(s => s.id)).toEqual(['extract-mod-0', 'unpack-mod-0']);
+    expect(plan.steps[0].argv).toEqual(['docker', 'buildx', 'build', '--builder', 'ci', '--progress=plain', '--network', 'none', '--file', '/tmp/run/fill.Dockerfile', '/home/runner/go/pkg/mod']);
+    expect(plan.readBack[0].argv).toEqual([
+      'docker', 'buildx', 'build', '--builder', 'ci', '--progress=plain', '--network', 'none',
+      '--file', '/tmp/run/extract-mod-0.Dockerfile', '--output', 'type=tar,dest=/tmp/run/extracted-mod-0.tar', '/tmp/run/empty-context'
+    ]);
+    expect(plan.steps[0].env).toBeUndefined();
   });
 });
 
 describe('choosePlan', () => {
   it('auto takes buildx when the builder exports cache, and says why', () => {
-    const plan = choosePlan(config(), facts);
+    const plan = choosePlan(input());
     expect(plan.strategy).toBe('buildx');
     expect(plan.reason).toMatch(/auto: the buildx path, because builder ci \(remote driver\)/);
     expect(plan.fellBack).toBeUndefined();
@@ -107,21 +136,20 @@ describe('choosePlan', () => {
   });
 
   it('auto takes the pull path with the docker driver (a note, not a fallback)', () => {
-    const plan = choosePlan(config(), { ...facts, builder: { name: 'default', driver: 'docker', status: 'running' } });
+    const plan = choosePlan(input({}, { facts: { ...facts, builder: { name: 'default', driver: 'docker', status: 'running' } } }));
     expect(plan.strategy).toBe('pull');
     expect(plan.reason).toMatch(/pull path .*docker driver, which cannot export cache/);
     expect(plan.fellBack).toBeUndefined();
   });
 
   it('auto takes the pull path without buildx', () => {
-    expect(choosePlan(config(), { ...facts, buildx: undefined, builder: undefined }).reason).toMatch(/buildx plugin is not installed/);
+    expect(choosePlan(input({}, { facts: { ...facts, buildx: undefined, builder: undefined } })).reason).toMatch(/buildx plugin is not installed/);
   });
 
   it('auto with a buildkit-endpoint that does not answer falls back to the pull path, with a warning', () => {
-    const plan = choosePlan(config({ 'buildkit-endpoint': 'tcp://10.0.0.1:1234' }), {
-      ...facts,
-      builder: { name: 'x', driver: 'remote', problem: 'builder x at tcp://10.0.0.1:1234 does not answer: context deadline exceeded' }
-    });
+    const plan = choosePlan(
+      input({ 'buildkit-endpoint': 'tcp://127.0.0.1:1234' }, { facts: { ...facts, builder: { name: 'x', driver: 'remote', problem: 'builder x at tcp://127.0.0.1:1234 does not answer: context deadline exceeded' } } })
+    );
     expect(plan.strategy).toBe('pull');
     expect(plan.fellBack).toBe(true);
     expect(plan.reason).toContain('does not answer');
@@ -129,20 +157,20 @@ describe('choosePlan', () => {
   });
 
   it('explicit buildx on a builder that cannot export cache fails before any command, saying what to do', () => {
-    expect(() => choosePlan(config({ 'cache-strategy': 'buildx' }), { ...facts, builder: { name: 'default', driver: 'docker' } })).toThrow(
+    expect(() => choosePlan(input({ 'cache-strategy': 'buildx' }, { facts: { ...facts, builder: { name: 'default', driver: 'docker' } } }))).toThrow(
       /cache-strategy buildx: builder default uses the docker driver.*cache-strategy auto/
     );
   });
 
   it('pull stays pull whatever the builder', () => {
-    expect(choosePlan(config({ 'cache-strategy': 'pull' }), facts).strategy).toBe('pull');
+    expect(choosePlan(input({ 'cache-strategy': 'pull' })).strategy).toBe('pull');
   });
 
   it('the fallback plan is the pull path, saying why', () => {
-    const plan = fallbackPlan(config(), facts, undefined, 'the registry refused the cache export to X: denied');
+    const plan = fallbackPlan(input(), 'builder ci does not answer');
     expect(plan.strategy).toBe('pull');
     expect(plan.fellBack).toBe(true);
-    expect(plan.reason).toBe('cache-strategy auto: fell back from buildx to the pull path, because the registry refused the cache export to X: denied');
+    expect(plan.reason).toBe('cache-strategy auto: fell back from buildx to the pull path, because builder ci does not answer');
   });
 });
 
@@ -168,6 +196,8 @@ describe('builder facts and outcomes', () => {
     expect(builderFailure('ERROR: failed to solve: dockerfile parse error on line 3: unknown instruction: RUNN', false)).toBeUndefined();
     // A Dockerfile step failed: never a fallback, whatever else the log says.
     expect(builderFailure('connection refused', true)).toBeUndefined();
+    // A builder killed by its time limit is the builder's fault.
+    expect(builderFailure('killed: still running after 30 s', false, true)).toBeDefined();
   });
 
   it('reads the digest, image id and cache manifest from buildx metadata', () => {
@@ -185,8 +215,10 @@ describe('builder inputs', () => {
   it('accepts a builder or a BuildKit endpoint, not both', () => {
     expect(config({ builder: 'ci' }).builder).toBe('ci');
     expect(config({ 'buildkit-endpoint': 'tcp://127.0.0.1:1234' }).buildkitEndpoint).toBe('tcp://127.0.0.1:1234');
-    expect(() => config({ builder: 'ci', 'buildkit-endpoint': 'tcp://h:1' })).toThrow(/Input 'buildkit-endpoint': give builder or buildkit-endpoint/);
+    expect(() => config({ builder: 'ci', 'buildkit-endpoint': 'tcp://127.0.0.1:1' })).toThrow(/Input 'buildkit-endpoint': give builder or buildkit-endpoint/);
     expect(() => config({ 'buildkit-endpoint': 'http://h:1' })).toThrow(/Input 'buildkit-endpoint': .*tcp:\/\/HOST:PORT/);
+    // Plain TCP to another machine would carry the context and secrets unencrypted.
+    expect(() => config({ 'buildkit-endpoint': 'tcp://10.1.2.3:1234' })).toThrow(/Input 'buildkit-endpoint': .*plain TCP to another machine.*TLS/);
     expect(() => config({ builder: 'a b' })).toThrow(/Input 'builder'/);
     expect(() => config({ builder: 'ci', 'cache-strategy': 'pull' })).toThrow(/Input 'builder': the pull path/);
   });

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
@@ -17,6 +18,9 @@ describe('readConfig', () => {
       builderTarget: 'builder',
       extraTags: [],
       push: true,
+      latest: 'auto',
+      timeouts: { lookupMs: 30_000, idleMs: 600_000 },
+      notes: [],
       pullPrevious: false,
       noCache: false,
       cacheStrategy: 'auto',
@@ -34,6 +38,26 @@ describe('readConfig', () => {
     ]);
   });
 
+  it('makes bare tags valid for any event, and says so', () => {
+    const c = config({ tags: 'feature/login\n7/merge' });
+    expect(c.extraTags).toEqual(['ghcr.io/acme/api:feature-login', 'ghcr.io/acme/api:pr-7']);
+    expect(c.notes).toEqual([
+      "tag 'feature/login' is pushed as 'feature-login' (a tag may hold only letters, digits, '_', '.' and '-')",
+      "tag '7/merge' is pushed as 'pr-7' (a tag may hold only letters, digits, '_', '.' and '-')"
+    ]);
+  });
+
+  it('notes tags on another registry, which the login does not cover', () => {
+    expect(config({ tags: 'docker.io/acme/api:v1', 'registry-username': 'u', 'registry-password': 'pw-123456' }).notes).toEqual([
+      "tags on docker.io: the action logs in to ghcr.io only; those pushes use the runner's own docker login"
+    ]);
+  });
+
+  it('notes inputs this combination ignores', () => {
+    expect(config({ 'pull-previous': 'true', 'cache-strategy': 'buildx' }).notes).toEqual(['pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing']);
+    expect(config({ 'prebuild-output': 'bin' }).notes).toEqual(['prebuild-output is ignored: prebuild is empty']);
+  });
+
   it('logs in to the registry of the image', () => {
     expect(config({ 'registry-username': 'bot', 'registry-password': 's3cret' }).login).toEqual({
       registry: 'ghcr.io',
@@ -49,7 +73,27 @@ describe('readConfig', () => {
     [{ context: 'nowhere' }, /Input 'context': .* is not a directory/],
     [{ file: 'Dockerfile.missing' }, /Input 'file': .* does not exist/],
     [{ 'builder-target': 'compile' }, /Input 'builder-target': .* defines no stage 'compile' \(named stages: builder\)/],
-    [{ tags: 'bad tag!' }, /Input 'tags': 'bad tag!' is not a valid tag/],
+    [{ tags: '///' }, /Input 'tags': '\/\/\/' cannot be made a valid tag/],
+    [{ tags: 'latest' }, /Input 'tags': latest moves by the trust rules: use the input 'latest'/],
+    [{ tags: 'builder' }, /Input 'tags': 'builder' is a cache tag of the action/],
+    [{ tags: 'buildcache' }, /Input 'tags': 'buildcache' is a cache tag/],
+    [{ tags: 'ghcr.io/acme/api:buildcache-main-0123abcd' }, /Input 'tags': .* is a cache tag/],
+    [{ latest: 'sometimes' }, /Input 'latest': 'sometimes' is not one of auto, true, false/],
+    [{ network: 'my-net' }, /Input 'network': 'my-net' is not one of default, none, host/],
+    [{ 'builder-target': '0' }, /Input 'builder-target': '0' is a stage index; name the stage/],
+    [{ prebuild: '-ldflags=-X' }, /Input 'prebuild': '-ldflags=-X' starts with '-'/],
+    [{ 'build-args': 'A=1\nA=2' }, /Input 'build-args': key 'A' is given twice/],
+    [{ 'build-args': 'MY ARG=1' }, /Input 'build-args': key 'MY ARG' is not valid/],
+    [{ labels: 'a b=1' }, /Input 'labels': key 'a b' is not valid/],
+    [{ labels: 'org.opencontainers.image.revision=x' }, /Input 'labels': 'org.opencontainers.image.revision' is set by the action itself/],
+    [{ labels: 'io.github.cached-image-build.inputs=x' }, /Input 'labels': .* is set by the action itself/],
+    [{ 'go-cache-dependency-path': '!vendor/**' }, /Input 'go-cache-dependency-path': '!vendor\/\*\*': exclusions are not supported/],
+    [{ 'go-cache-dependency-path': '../other/go.sum' }, /Input 'go-cache-dependency-path': '..\/other\/go.sum' is outside the context/],
+    [{ 'go-cache-dependency-path': '/etc/go.sum' }, /Input 'go-cache-dependency-path': .* is outside the context/],
+    [{ 'go-cache-mounts': 'nope=mod' }, /Input 'go-cache-mounts': 'nope' is not the id of a cache mount in the Dockerfile \(ids: none\)/],
+    [{ 'lookup-timeout': 'soon' }, /Input 'lookup-timeout': 'soon' is not a number of seconds/],
+    [{ 'idle-timeout': '0' }, /Input 'idle-timeout': '0' is not a number of seconds/],
+    [{ secrets: 'a=1\na=2' }, /Input 'secrets': secret id 'a' is given twice/],
     [{ tags: 'ghcr.io/Acme/x:v1' }, /Input 'tags': .* not a valid image reference/],
     [{ push: 'maybe' }, /Input 'push': 'maybe' is not a boolean/],
     [{ 'cache-strategy': 'fast' }, /Input 'cache-strategy': 'fast' is not one of auto, pull, buildx/],
@@ -58,6 +102,21 @@ describe('readConfig', () => {
     [{ 'registry-username': 'bot' }, /Input 'registry-password': registry-username and registry-password go together/]
   ])('rejects %o, naming the input', (values, message) => {
     expect(() => config(values)).toThrow(message);
+  });
+
+  it('knows cache mount ids by their exact case', () => {
+    const mounts = makeWorkspace('FROM x AS builder\nRUN --mount=type=cache,id=GoMod,target=/go/pkg/mod true\n');
+    const read = (v: string) => readConfig(inputs({ image: 'ghcr.io/acme/api', 'go-cache-mounts': v }), environment(mounts));
+    expect(read('GoMod=mod').goCache.mounts).toEqual([{ id: 'GoMod', kind: 'mod' }]);
+    expect(() => read('gomod=mod')).toThrow("Input 'go-cache-mounts': 'gomod': cache mount ids are case-sensitive; the Dockerfile has 'GoMod'");
+  });
+
+  it('keeps prebuild-output inside the context, links resolved', () => {
+    const ctx = makeWorkspace();
+    fs.symlinkSync('/tmp', path.join(ctx, 'out'));
+    const read = (v: string) => readConfig(inputs({ image: 'ghcr.io/acme/api', prebuild: './cmd/app', 'prebuild-output': v }), environment(ctx));
+    expect(() => read('out/bin')).toThrow(/Input 'prebuild-output': 'out\/bin' must be a folder inside the context/);
+    expect(read('bin').goCache.prebuild?.output).toBe(path.join(ctx, 'bin'));
   });
 
   it('takes the commit from the commit input over GITHUB_SHA', () => {

@@ -30,10 +30,18 @@ afterEach(() => {
 /** A step that marks itself started, then waits (up to 3 s) for `other` to have started too. */
 function waitsFor(id: string, other: string, extra: Partial<Step> = {}): Step {
   const script = `touch "${dir}/${id}"; echo "${id} says hello"; i=0; while [ ! -f "${dir}/${other}" ]; do i=$((i+1)); [ $i -gt 30 ] && echo "${id}: ${other} never started" && exit 1; sleep 0.1; done; exit 0`;
-  return { id, phase: 'push', title: `Step ${id}`, argv: ['sh', '-c', script], onFailure: 'stop', concurrent: true, ...extra };
+  return { id, phase: 'push', title: `Step ${id}`, argv: ['sh', '-c', script], limit: { totalMs: 10_000 }, onFailure: 'stop', concurrent: true, ...extra };
 }
 
-const plain = (id: string, script: string): Step => ({ id, phase: 'build-final', title: `Step ${id}`, argv: ['sh', '-c', script], onFailure: 'stop' });
+const plain = (id: string, script: string, extra: Partial<Step> = {}): Step => ({
+  id,
+  phase: 'build-final',
+  title: `Step ${id}`,
+  argv: ['sh', '-c', script],
+  limit: { totalMs: 10_000 },
+  onFailure: 'stop',
+  ...extra
+});
 
 describe('runSteps with concurrent steps', () => {
   it('runs concurrent steps in a row at the same time (each one waits for the other to start)', async () => {
@@ -73,6 +81,32 @@ describe('runSteps with concurrent steps', () => {
       ['after', 'skipped']
     ]);
     expect(result.failed?.step.id).toBe('y');
+  });
+});
+
+describe('runSteps: limits and retries', () => {
+  it('runs a push again after a registry error that passes, and says so', async () => {
+    const script = `n=$(cat ${dir}/n 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/n; [ "$n" -ge 1 ] && echo "digest: sha256:${'a'.repeat(64)} size: 1" && exit 0; echo "received unexpected HTTP status: 503 Service Unavailable"; exit 1`;
+    const result = await runSteps([plain('push', script, { phase: 'push', retries: 2, pushRef: 'r' })], [], config);
+    expect(result.failed).toBeUndefined();
+    expect(result.outcomes[0]).toMatchObject({ status: 'ok', retried: 1, digest: `sha256:${'a'.repeat(64)}` });
+    expect(printed.join('\n')).toMatch(/::warning::Step push: received unexpected HTTP status: 503 Service Unavailable looks passing; trying again in 1 s \(1 of 2\)/);
+  });
+
+  it('does not run a push again after the registry refused the credentials', async () => {
+    fs.writeFileSync(path.join(dir, 'count'), '');
+    const script = `echo x >> ${dir}/count; echo "unauthorized: authentication required"; exit 1`;
+    const result = await runSteps([plain('push', script, { phase: 'push', retries: 2, hint: 'check the credentials' })], [], config);
+    expect(result.failed?.message).toBe('Step push failed (exit 1): unauthorized: authentication required. Fix: check the credentials');
+    expect(fs.readFileSync(path.join(dir, 'count'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('stops a step past its limit and fails it with the reason; a cache step past its limit only warns', async () => {
+    const hung = await runSteps([plain('build', 'echo start; sleep 30', { limit: { idleMs: 300 } }), plain('after', 'true')], [], config);
+    expect(hung.failed?.message).toBe('Step build failed: killed: no output for 0.3 s (idle-timeout / lookup-timeout)');
+    expect(hung.outcomes.map(o => o.status)).toEqual(['failed', 'skipped']);
+    const cache = await runSteps([plain('fill', 'sleep 30', { limit: { totalMs: 300 }, onFailure: 'warn' }), plain('after', 'true')], [], config);
+    expect(cache.outcomes.map(o => o.status)).toEqual(['warned', 'ok']);
   });
 });
 

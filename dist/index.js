@@ -45632,6 +45632,86 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
+/***/ 3766:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ri: () => (/* binding */ cacheJobMain),
+/* harmony export */   lr: () => (/* binding */ runCacheJob),
+/* harmony export */   r7: () => (/* binding */ JOB_VARIABLE)
+/* harmony export */ });
+/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(100);
+/* harmony import */ var _run_process_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5206);
+// @actions/cache runs in a process of its own, started through the process seam like any other
+// command: so a cache service that hangs is killed by the time limit (with the tar it started), and a
+// restore that failed half-way can be cleaned up after. The library's own log lines pass through, its
+// error annotations turned into warnings: a cache fault never fails a build.
+
+
+/** The variable that turns a run of the bundle into a cache job. */
+const JOB_VARIABLE = 'CIB_CACHE_JOB';
+const RESULT_MARK = 'cib-cache-result=';
+/** What the cache library needs of the runner's environment, and children do not get by default. */
+const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];
+/** Runs a cache job in a child process (this same bundle) and reads its result. */
+async function runCacheJob(job, limit, log = line => process.stdout.write(`${line}\n`)) {
+    let result;
+    const env = { [JOB_VARIABLE]: JSON.stringify(job) };
+    for (const name of CACHE_ENV)
+        if (process.env[name] !== undefined)
+            env[name] = process.env[name];
+    const run = await (0,_run_process_js__WEBPACK_IMPORTED_MODULE_1__/* .runProcess */ .R3)({
+        // The same Node flags (a memory probe in the tests), the same bundle.
+        argv: [process.execPath, ...process.execArgv, process.argv[1]],
+        env,
+        limit,
+        onLine: line => {
+            if (line.startsWith(RESULT_MARK))
+                result = JSON.parse(line.slice(RESULT_MARK.length));
+            else
+                log(line.replace(/^::error::/, '::warning::'));
+        }
+    });
+    if (run.timedOut)
+        return { error: `the cache service did not finish in time (${run.timedOut})` };
+    if (!result)
+        return { error: `the cache job ended without an answer (exit ${run.exitCode}: ${run.tail.at(-1) ?? 'no output'})` };
+    return result;
+}
+/** In the child: run the job with the real library, print the result on a line of its own. */
+async function cacheJobMain(raw) {
+    const job = JSON.parse(raw);
+    let result;
+    try {
+        result = job.op === 'restore' ? await restore(job) : await save(job);
+    }
+    catch (error) {
+        result = { error: error.message };
+    }
+    process.stdout.write(`${RESULT_MARK}${JSON.stringify(result)}\n`);
+}
+async function restore(job) {
+    // restoreCache answers undefined both for no entry and for one it failed to unpack: ask first.
+    const found = await _actions_cache__WEBPACK_IMPORTED_MODULE_0__/* .restoreCache */ .P3(job.paths, job.key, job.restoreKeys, { lookupOnly: true });
+    if (!found)
+        return {};
+    const matchedKey = await _actions_cache__WEBPACK_IMPORTED_MODULE_0__/* .restoreCache */ .P3(job.paths, found, []);
+    return matchedKey ? { matchedKey } : { matchedKey: found, restoreFailed: true };
+}
+async function save(job) {
+    try {
+        return { cacheId: await _actions_cache__WEBPACK_IMPORTED_MODULE_0__/* .saveCache */ .Io(job.paths, job.key) };
+    }
+    catch (error) {
+        if (error instanceof _actions_cache__WEBPACK_IMPORTED_MODULE_0__/* .ReserveCacheError */ .Zh)
+            return { reserveConflict: true, error: error.message };
+        throw error;
+    }
+}
+
+
+/***/ }),
+
 /***/ 9148:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -45682,17 +45762,40 @@ async function removeTree(dir) {
     await makeWritable(dir);
     await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm(dir, { recursive: true, force: true });
 }
-/** Put the tree at `from` where `to` was (a rename when both are on one file system). */
+/**
+ * Put the tree at `from` where `to` was, never leaving `to` half-made: the new tree is made whole
+ * beside it first (a copy when the two are on different file systems), then the two are swapped by
+ * renames, and the old one removed. On any failure `to` is as it was.
+ */
 async function replaceTree(from, to) {
-    await removeTree(to);
     await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(to), { recursive: true });
-    try {
-        await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename(from, to);
-    }
-    catch {
-        await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.cp(from, to, { recursive: true, preserveTimestamps: true });
+    const stamp = `${process.pid}-${Date.now().toString(36)}`;
+    let ready = from;
+    if ((await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat(from)).dev !== (await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(to))).dev) {
+        ready = `${to}.new-${stamp}`;
+        try {
+            await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.cp(from, ready, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+        }
+        catch (error) {
+            await removeTree(ready);
+            throw error;
+        }
         await removeTree(from);
     }
+    const aside = `${to}.old-${stamp}`;
+    const had = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat(to).then(() => true, () => false);
+    if (had)
+        await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename(to, aside);
+    try {
+        await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename(ready, to);
+    }
+    catch (error) {
+        if (had)
+            await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename(aside, to);
+        throw error;
+    }
+    if (had)
+        await removeTree(aside);
 }
 async function readdir(dir) {
     return node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -45710,19 +45813,26 @@ function toPosix(p) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3515);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7692);
-// One bundle serves both steps of the action: the post step finds the mark the main step left.
+/* harmony import */ var _cache_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3766);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6350);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7692);
+// One bundle serves both steps of the action, and the cache jobs they start: the post step finds
+// the mark the main step left; a cache job is told by its environment.
+
 
 
 
 const POST_MARK = 'isPost';
-if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(POST_MARK) === 'true') {
-    await (0,_post_js__WEBPACK_IMPORTED_MODULE_2__/* .runPost */ .a)();
+const job = process.env[_cache_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .JOB_VARIABLE */ .r7];
+if (job) {
+    await (0,_cache_worker_js__WEBPACK_IMPORTED_MODULE_1__/* .cacheJobMain */ .Ri)(job);
+}
+else if (_actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(POST_MARK) === 'true') {
+    await (0,_post_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a)();
 }
 else {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(POST_MARK, 'true');
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
 }
 
 __webpack_async_result__();
@@ -45730,7 +45840,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3515:
+/***/ 6350:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45741,16 +45851,247 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
-var exec = __nccwpck_require__(7187);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
-var glob = __nccwpck_require__(2377);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
+var ignore = __nccwpck_require__(4158);
+var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
 // EXTERNAL MODULE: ./src/files.ts
 var src_files = __nccwpck_require__(9148);
+;// CONCATENATED MODULE: ./src/build-inputs.ts
+// What the build is made of, hashed: the files BuildKit would receive as the context (by the
+// .dockerignore rules), the Dockerfile, the build arguments and the target. The hash goes into a label
+// of the image; when the registry's latest carries the same hash, every step will come from the layer
+// cache: restoring and injecting the Go caches would be work for nothing, and the pull path may build
+// the image first and leave the builder stage's layers in the registry.
+
+
+
+
+
+
+// A CommonJS module whose typings say `export default`: take the function whichever way it arrives.
+const build_inputs_ignore = ((ignore_default())["default"] ?? (ignore_default()));
+/** Bump when what a hash covers changes, so an old image never matches a new meaning. */
+const SCHEME = 'v1';
+/** The hash of the build's inputs; `exclude` holds context-relative paths left out (prebuild's output). */
+async function hashBuildInputs(config, exclude = []) {
+    const ignored = contextIgnore(config);
+    const excluded = new Set(exclude.map(p => (0,src_files/* toPosix */.d7)(p).replace(/\/+$/, '')));
+    const files = (await contextFiles(config.context, ignored)).filter(f => !isUnder(f, excluded));
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    hash.update(`${SCHEME}\0file ${(0,src_files/* toPosix */.d7)(external_node_path_.relative(config.context, config.file))}\0builder ${config.builderTarget}\0`);
+    hash.update(`dockerfile\0${external_node_fs_.readFileSync(config.file)}\0`);
+    for (const arg of [...config.buildArgs].sort())
+        hash.update(`arg\0${arg}\0`);
+    for (const file of files) {
+        const full = external_node_path_.join(config.context, file);
+        const stat = external_node_fs_.lstatSync(full);
+        if (stat.isSymbolicLink())
+            hash.update(`link\0${file}\0${external_node_fs_.readlinkSync(full)}\0`);
+        else
+            hash.update(`file\0${file}\0${stat.mode & 0o111 ? 'x' : '-'}\0${await fileHash(full)}\0`);
+    }
+    return { hash: hash.digest('hex'), files: files.length };
+}
+/** BuildKit's rules: `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`. */
+function contextIgnore(config) {
+    const own = `${config.file}.dockerignore`;
+    const file = external_node_fs_.existsSync(own) ? own : external_node_path_.join(config.context, '.dockerignore');
+    const patterns = external_node_fs_.existsSync(file) ? external_node_fs_.readFileSync(file, 'utf8').split(/\r?\n/) : [];
+    const rules = build_inputs_ignore().add(patterns);
+    return { ignores: relative => rules.ignores(relative), reincludes: patterns.some(p => p.trim().startsWith('!')) };
+}
+/** Every file of the context BuildKit would send, sorted, as POSIX paths relative to it. */
+async function contextFiles(root, ignored) {
+    const found = [];
+    const walk = async (dir) => {
+        const entries = await external_node_fs_.promises.readdir(external_node_path_.join(root, dir), { withFileTypes: true });
+        for (const entry of entries) {
+            const relative = dir ? `${dir}/${entry.name}` : entry.name;
+            if (entry.isDirectory()) {
+                if (ignored.reincludes || !ignored.ignores(relative))
+                    await walk(relative);
+            }
+            else if (!ignored.ignores(relative))
+                found.push(relative);
+        }
+    };
+    await walk('');
+    return found.sort();
+}
+async function fileHash(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    await (0,promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(file), hash);
+    return hash.digest('hex');
+}
+function isUnder(file, folders) {
+    for (const folder of folders)
+        if (file === folder || file.startsWith(`${folder}/`))
+            return true;
+    return false;
+}
+
+// EXTERNAL MODULE: ./src/run/process.ts + 1 modules
+var run_process = __nccwpck_require__(5206);
+;// CONCATENATED MODULE: ./src/git.ts
+// What git knows of the checked-out code: its commit, and whether one commit is an ancestor of
+// another (so latest never moves backwards). Unknown answers are undefined: a shallow clone may not
+// have the other commit.
+
+async function headCommit(dir, limit) {
+    const result = await (0,run_process/* runProcess */.R3)({ argv: ['git', '-C', dir, 'rev-parse', 'HEAD'], limit, captureStdout: true });
+    const sha = result.stdout.trim();
+    return result.exitCode === 0 && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
+}
+/** true: `ancestor` is in `descendant`'s history; false: it is not; undefined: git cannot tell. */
+async function isAncestor(dir, ancestor, descendant, limit) {
+    const result = await (0,run_process/* runProcess */.R3)({ argv: ['git', '-C', dir, 'merge-base', '--is-ancestor', ancestor, descendant], limit });
+    if (result.exitCode === 0)
+        return true;
+    if (result.exitCode === 1)
+        return false;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/labels.ts
+// The labels the action sets on every image: what it was built from. Users may not override them.
+/** The commit the image was built from (read back to keep latest from moving backwards). */
+const REVISION_LABEL = 'org.opencontainers.image.revision';
+const CREATED_LABEL = 'org.opencontainers.image.created';
+const SOURCE_LABEL = 'org.opencontainers.image.source';
+/** The hash of everything the build saw (src/context-hash.ts): equal hashes, equal images. */
+const INPUTS_LABEL = 'io.github.cached-image-build.inputs';
+const ACTION_LABELS = [REVISION_LABEL, CREATED_LABEL, SOURCE_LABEL, INPUTS_LABEL];
+
+;// CONCATENATED MODULE: ./src/limits.ts
+/** Bootstrapping a builder may have to start a container: this many look-up limits. */
+const BOOTSTRAP_FACTOR = 4;
+function limits(config) {
+    return {
+        lookup: { totalMs: config.timeouts.lookupMs },
+        bootstrap: { totalMs: config.timeouts.lookupMs * BOOTSTRAP_FACTOR },
+        activity: { idleMs: config.timeouts.idleMs }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/registry.ts
+// What the registry holds, asked through `docker buildx imagetools` (it uses the runner's docker
+// login): an image's digest and labels. A missing tag and a registry that fails are told apart: only
+// the first is a first build.
+
+/** `not found` / `manifest unknown`: the tag is not there; anything else is the registry failing. */
+function isMissing(text) {
+    if (/unauthori[sz]ed|denied|forbidden|\b40[13]\b|authentication required/i.test(text))
+        return false;
+    return /manifest unknown|: not found\b|\bnot found$|404 Not Found|no such manifest/i.test(text);
+}
+async function inspectImage(ref, limit) {
+    const result = await (0,run_process/* runProcess */.R3)({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--format', '{{json .}}', ref], limit, captureStdout: true });
+    if (result.exitCode !== 0) {
+        const why = result.timedOut ? `no answer (${result.timedOut})` : (0,run_process/* lastLine */.fM)(result.tail).replace(/^ERROR:\s*/, '');
+        return isMissing(why) ? { missing: why } : { problem: why };
+    }
+    try {
+        return { image: parseInspect(ref, result.stdout) };
+    }
+    catch (error) {
+        return { problem: `unreadable answer: ${error.message}` };
+    }
+}
+/** Pure: `imagetools inspect --format '{{json .}}'` output. */
+function parseInspect(ref, json) {
+    const data = JSON.parse(json);
+    const digest = data.manifest?.digest;
+    if (!digest)
+        throw new Error('no manifest digest');
+    // A single image has its config here; an index has one per platform.
+    const image = data.image;
+    let labels = {};
+    if (image && 'config' in image)
+        labels = image.config?.Labels ?? {};
+    else if (image)
+        labels = Object.values(image)[0]?.config?.Labels ?? {};
+    return { ref, digest, labels };
+}
+
+;// CONCATENATED MODULE: ./src/compare.ts
+// What latest in the registry says of this build: whether it was built from the same inputs (then
+// every step comes from the layer cache), and whether its commit already contains this one (then
+// this run moves neither latest nor the default branch's cache tags backwards).
+
+
+
+
+
+
+
+/**
+ * The hash is labelled on every image. latest is read when something uses the answer: `uses` (the
+ * cache-mount mode, whose Go caches would be restored for nothing, and the pull path, which orders its
+ * two builds by it) or a run that may move latest (its revision label).
+ */
+async function compareWithLatest(config, buildx, uses, mayMoveLatest) {
+    const started = Date.now();
+    const latestRef = `${config.image.name}:latest`;
+    const prebuilt = config.goCache.prebuild ? [external_node_path_.relative(config.context, config.goCache.prebuild.output)] : [];
+    const { hash, files } = await hashBuildInputs(config, prebuilt);
+    const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
+    const skip = (why, latest) => ({ inputs: { hash, unchanged: false, note: `${found}; not compared with ${latestRef}: ${why}` }, latest });
+    if (!uses && !mayMoveLatest)
+        return skip('nothing here uses the answer');
+    if (!buildx)
+        return skip('reading its labels needs the buildx plugin');
+    const previous = await inspectImage(latestRef, limits(config).lookup);
+    if ('missing' in previous)
+        return skip(`it is not in the registry (${previous.missing})`);
+    if ('problem' in previous) {
+        core/* warning */.$e(`Reading ${latestRef} failed (${previous.problem}); building as if it had other inputs`);
+        return skip(previous.problem);
+    }
+    const latest = previous.image;
+    if (config.noCache)
+        return skip('no-cache', latest);
+    if (!uses)
+        return skip('nothing here uses the answer', latest);
+    const theirs = latest.labels[INPUTS_LABEL];
+    if (theirs === hash) {
+        return { inputs: { hash, unchanged: true, note: `${latestRef} was built from the same ${found}: every step should come from the layer cache (${uses})` }, latest };
+    }
+    return skip(theirs ? `it was built from other inputs (${theirs.slice(0, 12)})` : `it has no ${INPUTS_LABEL} label`, latest);
+}
+/** Whether latest's commit already contains `commit` (this run is older); undefined when git cannot tell. */
+async function latestIsAhead(config, latest) {
+    const revision = latest?.labels[REVISION_LABEL];
+    if (!revision || revision === config.commit)
+        return { revision, ahead: false };
+    return { revision, ahead: await isAncestor(config.context, config.commit, revision, limits(config).lookup) };
+}
+/**
+ * An older commit (a re-run, a manual rebuild of an old ref) moves neither latest nor the default
+ * branch's cache tags: they hold a newer commit's build.
+ */
+function holdBack(policy, revision, commit) {
+    const why = `latest is at ${revision.slice(0, 12)}, which already contains ${commit.slice(0, 12)}: latest never moves backwards`;
+    const defaultScope = policy.writeScope?.suffix === '';
+    return {
+        ...policy,
+        latest: policy.latest.move ? { move: false, why } : policy.latest,
+        writeScope: defaultScope ? undefined : policy.writeScope,
+        notes: [...policy.notes, ...(defaultScope ? [`the default branch's cache tags are not written: ${why.replace(': latest never moves backwards', '')}`] : [])]
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
+var glob = __nccwpck_require__(2377);
 ;// CONCATENATED MODULE: ./src/cache/trim.ts
 // Keep the saved Go caches to what this build used, so they stay flat over many go.sum changes.
 // GOMODCACHE: the module versions the go.sum files list. GOCACHE: the entries Go marked as used:
@@ -45893,8 +46234,6 @@ function mb(bytes) {
     return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 326 modules
 var cache = __nccwpck_require__(100);
 ;// CONCATENATED MODULE: ./src/cache/go-cache.ts
@@ -45956,9 +46295,13 @@ function classifyHit(key, matched) {
     return matched.toLowerCase() === key.toLowerCase() ? 'exact' : 'partial';
 }
 
+// EXTERNAL MODULE: ./src/cache/worker.ts
+var worker = __nccwpck_require__(3766);
 ;// CONCATENATED MODULE: ./src/cache/restore.ts
 // Restore the Go caches through the Actions cache, before the build. A cache that misbehaves
 // never fails the build: warn and go on without it.
+
+
 
 
 
@@ -45993,15 +46336,19 @@ async function restoreGoCaches(config, facts) {
     const started = Date.now();
     let matchedKey;
     let note;
-    try {
-        if (!cache/* isFeatureAvailable */.w3())
-            note = 'the Actions cache service is not available here';
+    if (!cache/* isFeatureAvailable */.w3())
+        note = 'the Actions cache service is not available here';
+    else {
+        // Bounded like a build: a total limit of idle-timeout (the library prints nothing while it downloads).
+        const result = await (0,worker/* runCacheJob */.lr)({ op: 'restore', paths, key, restoreKeys }, { totalMs: limits(config).activity.idleMs });
+        if (result.error || result.restoreFailed) {
+            // What a failed download or unpack left is half a cache: none is better.
+            await Promise.all(paths.map(dir => (0,src_files/* removeTree */.dM)(dir)));
+            note = `restoring the Go caches failed (${result.error ?? `the entry ${result.matchedKey} could not be downloaded or unpacked`}); the folders were emptied and the build goes on without them`;
+            core/* warning */.$e(note);
+        }
         else
-            matchedKey = await cache/* restoreCache */.P3(paths, key, restoreKeys);
-    }
-    catch (error) {
-        note = `restoring the Go caches failed, going on without them: ${error.message}`;
-        core/* warning */.$e(note);
+            matchedKey = result.matchedKey;
     }
     const hit = classifyHit(key, matchedKey);
     const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(src_files/* folderSize */.Ip))).reduce((a, b) => a + b, 0);
@@ -46014,132 +46361,6 @@ function readIfExists(file) {
     catch {
         return '';
     }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
-var ignore = __nccwpck_require__(4158);
-var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-;// CONCATENATED MODULE: ./src/build-inputs.ts
-// What the build is made of, hashed: the files BuildKit would receive as the context (by the
-// .dockerignore rules), the Dockerfile, the build arguments and the target. The hash goes into a label
-// of the image; when the registry's latest carries the same hash, every step will come from the layer
-// cache: restoring and injecting the Go caches would be work for nothing, and the pull path may build
-// the image first and leave the builder stage's layers in the registry.
-
-
-
-
-
-
-
-// A CommonJS module whose typings say `export default`: take the function whichever way it arrives.
-const build_inputs_ignore = ((ignore_default())["default"] ?? (ignore_default()));
-const INPUTS_LABEL = 'io.github.cached-image-build.inputs';
-/** Bump when what a hash covers changes, so an old image never matches a new meaning. */
-const SCHEME = 'v1';
-/** The hash of the build's inputs; `exclude` holds context-relative paths left out (prebuild's output). */
-async function hashBuildInputs(config, exclude = []) {
-    const ignored = contextIgnore(config);
-    const excluded = new Set(exclude.map(p => (0,src_files/* toPosix */.d7)(p).replace(/\/+$/, '')));
-    const files = (await contextFiles(config.context, ignored)).filter(f => !isUnder(f, excluded));
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    hash.update(`${SCHEME}\0file ${(0,src_files/* toPosix */.d7)(external_node_path_.relative(config.context, config.file))}\0builder ${config.builderTarget}\0`);
-    hash.update(`dockerfile\0${external_node_fs_.readFileSync(config.file)}\0`);
-    for (const arg of [...config.buildArgs].sort())
-        hash.update(`arg\0${arg}\0`);
-    for (const file of files) {
-        const full = external_node_path_.join(config.context, file);
-        const stat = external_node_fs_.lstatSync(full);
-        if (stat.isSymbolicLink())
-            hash.update(`link\0${file}\0${external_node_fs_.readlinkSync(full)}\0`);
-        else
-            hash.update(`file\0${file}\0${stat.mode & 0o111 ? 'x' : '-'}\0${await fileHash(full)}\0`);
-    }
-    return { hash: hash.digest('hex'), files: files.length };
-}
-/** The hash label of the image at `ref` in the registry, or why it could not be read. */
-async function previousInputs(ref) {
-    const result = await exec/* getExecOutput */.H('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Image.Config.Labels}}', ref], {
-        silent: true,
-        ignoreReturnCode: true
-    })
-        .catch((error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
-    if (result.exitCode !== 0)
-        return { problem: lastLine(result.stderr) || `exit ${result.exitCode}` };
-    try {
-        const labels = (JSON.parse(result.stdout || 'null') ?? {});
-        return labels[INPUTS_LABEL] ? { hash: labels[INPUTS_LABEL] } : { problem: `${ref} has no ${INPUTS_LABEL} label` };
-    }
-    catch {
-        return { problem: `unreadable labels: ${result.stdout.slice(0, 200)}` };
-    }
-}
-/** BuildKit's rules: `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`. */
-function contextIgnore(config) {
-    const own = `${config.file}.dockerignore`;
-    const file = external_node_fs_.existsSync(own) ? own : external_node_path_.join(config.context, '.dockerignore');
-    const patterns = external_node_fs_.existsSync(file) ? external_node_fs_.readFileSync(file, 'utf8').split(/\r?\n/) : [];
-    const rules = build_inputs_ignore().add(patterns);
-    return { ignores: relative => rules.ignores(relative), reincludes: patterns.some(p => p.trim().startsWith('!')) };
-}
-/** Every file of the context BuildKit would send, sorted, as POSIX paths relative to it. */
-async function contextFiles(root, ignored) {
-    const found = [];
-    const walk = async (dir) => {
-        const entries = await external_node_fs_.promises.readdir(external_node_path_.join(root, dir), { withFileTypes: true });
-        for (const entry of entries) {
-            const relative = dir ? `${dir}/${entry.name}` : entry.name;
-            if (entry.isDirectory()) {
-                if (ignored.reincludes || !ignored.ignores(relative))
-                    await walk(relative);
-            }
-            else if (!ignored.ignores(relative))
-                found.push(relative);
-        }
-    };
-    await walk('');
-    return found.sort();
-}
-async function fileHash(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(file), hash);
-    return hash.digest('hex');
-}
-function isUnder(file, folders) {
-    for (const folder of folders)
-        if (file === folder || file.startsWith(`${folder}/`))
-            return true;
-    return false;
-}
-function lastLine(text) {
-    return text.trim().split('\n').pop()?.trim() ?? '';
-}
-/**
- * The hash is labelled on every image. It is compared with latest's only when something uses the
- * answer (`uses`, or undefined when nothing does): the cache-mount mode, whose Go caches would be
- * restored and copied into BuildKit for nothing, and the pull path, which orders its two builds by it.
- */
-async function checkInputs(config, latest, buildx, uses) {
-    const started = Date.now();
-    const prebuilt = config.goCache.prebuild ? [external_node_path_.relative(config.context, config.goCache.prebuild.output)] : [];
-    const { hash, files } = await hashBuildInputs(config, prebuilt);
-    const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
-    const skip = (why) => ({ hash, unchanged: false, note: `${found}; not compared with ${latest}: ${why}` });
-    if (config.noCache)
-        return skip('no-cache');
-    if (!uses)
-        return skip('nothing here uses the answer');
-    if (!buildx)
-        return skip('reading its labels needs the buildx plugin');
-    const previous = await previousInputs(latest);
-    if (previous.hash === hash) {
-        return { hash, unchanged: true, note: `${latest} was built from the same ${found}: every step should come from the layer cache (${uses})` };
-    }
-    return skip(previous.hash ? `it was built from other inputs (${previous.hash.slice(0, 12)})` : (previous.problem ?? 'unknown'));
 }
 
 // EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
@@ -46303,29 +46524,306 @@ function splitTaggedRef(ref) {
     return { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) };
 }
 
+;// CONCATENATED MODULE: ./src/secrets.ts
+// BuildKit secrets as the `secrets` input holds them, and the masking of every secret value before
+// anything else reads the inputs. Pure but for the mask callback.
+
+const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+/** Shorter values mask every such string in the log and are easy to guess: a warning. */
+const SHORT_SECRET = 4;
+/**
+ * `ID=VALUE` a line, or a block for a value of several lines (a PEM key):
+ *   ID<<EOF
+ *   …lines…
+ *   EOF
+ * Errors never show a value.
+ */
+function parseSecrets(raw) {
+    const lines = raw.split(/\r?\n/);
+    const secrets = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        if (line.trim() === '' || line.trim().startsWith('#'))
+            continue;
+        const block = /^\s*([^=<\s]+)<<(\S+)\s*$/.exec(line);
+        if (block) {
+            const end = lines.findIndex((l, j) => j > i && l.trim() === block[2]);
+            if (end < 0)
+                throw new InputError('secrets', `the block of secret '${block[1]}' has no closing line '${block[2]}'`);
+            secrets.push({ id: checkedId(block[1]), value: lines.slice(i + 1, end).join('\n') });
+            i = end;
+            continue;
+        }
+        const eq = line.indexOf('=');
+        if (eq <= 0)
+            throw new InputError('secrets', `line ${i + 1} is not ID=VALUE nor ID<<EOF (${line.length} characters, not shown)`);
+        secrets.push({ id: checkedId(line.slice(0, eq).trim()), value: line.slice(eq + 1) });
+    }
+    const seen = new Set();
+    for (const { id } of secrets) {
+        if (seen.has(id))
+            throw new InputError('secrets', `secret id '${id}' is given twice`);
+        seen.add(id);
+    }
+    return secrets;
+}
+function checkedId(id) {
+    if (!SECRET_ID.test(id))
+        throw new InputError('secrets', `secret id '${id}' may only have letters, digits, '.', '_' and '-'`);
+    return id;
+}
+/**
+ * Every string of a secret input that could reach the log, before any validation can echo one: each
+ * line of the raw text, each value after `=`, each line of a value. Returns the short ones (for a
+ * warning that names the input, never the value).
+ */
+function maskSecretInputs(raw, mask) {
+    const short = new Set();
+    const add = (value, input) => {
+        const v = value.trim();
+        if (v === '')
+            return;
+        mask(v);
+        if (v.length < SHORT_SECRET)
+            short.add(input);
+    };
+    for (const line of raw.password.split(/\r?\n/))
+        add(line, 'registry-password');
+    let delimiter;
+    for (const line of raw.secrets.split(/\r?\n/)) {
+        if (delimiter !== undefined) {
+            if (line.trim() === delimiter)
+                delimiter = undefined;
+            else
+                add(line, 'secrets');
+            continue;
+        }
+        const block = /^\s*[^=<\s]+<<(\S+)\s*$/.exec(line);
+        if (block)
+            delimiter = block[1];
+        else if (line.trim().startsWith('#'))
+            continue;
+        else if (line.indexOf('=') > 0)
+            add(line.slice(line.indexOf('=') + 1), 'secrets');
+        // Not ID=VALUE: the whole line may be a value given the wrong way.
+        else
+            add(line, 'secrets');
+    }
+    return { short: [...short] };
+}
+
+;// CONCATENATED MODULE: ./src/tags.ts
+// Tag names: the branch part of cache tags, bare tags made valid, and the names users may not take.
+// Pure.
+
+/** The longest slug kept of a branch name; the hash keeps long names apart. */
+const SLUG_LENGTH = 40;
+const TAG_LENGTH = 128;
+/**
+ * The part a branch adds to cache tag names: a slug that is valid in any tag, and a short hash of
+ * the exact name, so `feature/login` and `feature-login` stay apart: `feature-login-1a2b3c4d`.
+ */
+function branchSuffix(branch) {
+    const slug = branch
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, SLUG_LENGTH)
+        .replace(/[.-]+$/, '') || 'branch';
+    return `${slug}-${(0,external_node_crypto_.createHash)('sha256').update(branch).digest('hex').slice(0, 8)}`;
+}
+/** A cache tag's name: the plain name for the default branch, with the branch suffix otherwise. */
+function scopedTag(name, suffix) {
+    if (!suffix)
+        return name;
+    return `${name}-${suffix}`.slice(0, TAG_LENGTH);
+}
+const VALID_TAG = /^[\w][\w.-]{0,127}$/;
+/**
+ * A bare tag made valid: `feature/login` → `feature-login`, `7/merge` (a pull request's ref name)
+ * → `pr-7`; other characters a tag cannot hold become `-`. Undefined when nothing is left.
+ */
+function validTag(raw) {
+    const pull = /^(\d+)\/(merge|head)$/.exec(raw);
+    if (pull)
+        return `pr-${pull[1]}`;
+    if (VALID_TAG.test(raw))
+        return raw;
+    const made = raw
+        .replace(/[^\w.-]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^[.-]+/, '')
+        .slice(0, TAG_LENGTH);
+    return VALID_TAG.test(made) ? made : undefined;
+}
+/**
+ * Why a tag may not be given in `tags`, when so: latest has its own input, and the cache tags are the
+ * action's own (the plain names and the branch-scoped ones of the form NAME-slug-hash8).
+ */
+function reservedTag(tag, cacheNames) {
+    if (tag === 'latest')
+        return "latest moves by the trust rules: use the input 'latest' (auto, true or false)";
+    for (const name of cacheNames) {
+        if (tag === name || new RegExp(`^${escapeRegExp(name)}-[a-z0-9._-]*-[0-9a-f]{8}$`).test(tag)) {
+            return `'${tag}' is a cache tag of the action (${name}, or ${name}-<branch>-<hash> for a branch); pick another name`;
+        }
+    }
+    return undefined;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+;// CONCATENATED MODULE: ./src/trust.ts
+
+const LATEST_SETTINGS = ['auto', 'true', 'false'];
+/** Events whose code is a ref of the repository itself, started by someone who may write to it. */
+const REF_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch', 'repository_dispatch', 'release', 'merge_group', 'create']);
+/** Events that build a pull request's merge commit, with the head repository's rights. */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_review', 'pull_request_review_comment']);
+/** latest: auto moves for these runs of the default branch. */
+const LATEST_EVENTS = new Set(['push', 'schedule', 'workflow_dispatch']);
+/** Whether the policy needs the commit checked out in the context (git): only where the event's own ref may not be what is built. */
+function needsCheckedOutCommit(eventName) {
+    return eventName !== '' && !REF_EVENTS.has(eventName) && !PULL_REQUEST_EVENTS.has(eventName);
+}
+function decidePolicy(input) {
+    const { event } = input;
+    const notes = [...event.notes];
+    const defaultBranch = event.defaultBranch;
+    if (event.name !== '' && defaultBranch === undefined) {
+        notes.push('the event payload names no default branch: this run counts as another branch (latest does not move; it writes cache tags of its own)');
+    }
+    const scope = (branch) => ({ branch, suffix: branch === defaultBranch ? '' : branchSuffix(branch) });
+    const withDefault = (scopes) => {
+        const all = defaultBranch === undefined ? scopes : [...scopes, scope(defaultBranch)];
+        return all.filter((s, i) => all.findIndex(o => o.suffix === s.suffix) === i);
+    };
+    const build = whatIsBuilt(input);
+    const trusted = build.kind !== 'untrusted';
+    let who;
+    let writeScope;
+    let readScopes;
+    if (build.kind === 'branch') {
+        who = `${build.event} of branch ${build.branch}${build.branch === defaultBranch ? ' (the default branch)' : ''}`;
+        writeScope = scope(build.branch);
+        readScopes = withDefault([writeScope]);
+    }
+    else if (build.kind === 'pull') {
+        who = `${build.event}${build.number !== undefined ? ` #${build.number}` : ''} from branch ${build.head} of this repository${build.base ? ` into ${build.base}` : ''}`;
+        writeScope = scope(build.head);
+        readScopes = withDefault([writeScope, ...(build.base ? [scope(build.base)] : [])]);
+    }
+    else if (build.kind === 'other') {
+        who = build.what;
+        readScopes = withDefault([]);
+    }
+    else {
+        who = `untrusted code: ${build.why}`;
+        const base = event.pullRequest?.baseRef;
+        readScopes = withDefault(base ? [scope(base)] : []);
+    }
+    const push = trusted && input.push;
+    return {
+        who,
+        trusted,
+        push,
+        saveCaches: trusted && input.saveGoCache,
+        secrets: trusted,
+        latest: latestRule(input, build, push),
+        writeScope: push ? writeScope : undefined,
+        readScopes,
+        notes
+    };
+}
+function whatIsBuilt({ event, checkedOut }) {
+    if (event.name === '')
+        return { kind: 'untrusted', why: 'GITHUB_EVENT_NAME is not set, so this is no workflow run of a repository' };
+    const ownCode = checkedOut !== undefined && checkedOut === event.sha;
+    const asRef = () => refBuild(event.name, event.ref);
+    if (REF_EVENTS.has(event.name))
+        return asRef();
+    if (PULL_REQUEST_EVENTS.has(event.name) || event.name === 'pull_request_target') {
+        const pr = event.pullRequest;
+        const base = pr?.baseRepo ?? event.repository;
+        if (pr?.headRepo && base && pr.headRepo === base && pr.headRef) {
+            return { kind: 'pull', head: pr.headRef, base: pr.baseRef, number: pr.number, event: event.name };
+        }
+        const from = pr?.headRepo ? `a pull request from the fork ${pr.headRepo}` : 'a pull request whose head repository is gone or not named (a deleted fork)';
+        // pull_request_target runs with the base's rights: fine for the base's own code, never for the fork's.
+        if (event.name === 'pull_request_target' && ownCode)
+            return asRef();
+        return { kind: 'untrusted', why: `${event.name}: ${from}` };
+    }
+    if (event.name === 'workflow_run') {
+        const run = event.workflowRun;
+        if (run?.headRepo && run.headRepo === event.repository && run.headBranch) {
+            return { kind: 'branch', branch: run.headBranch, event: `workflow_run after ${run.event ?? 'a run'}` };
+        }
+        if (ownCode)
+            return asRef();
+        return { kind: 'untrusted', why: `workflow_run after a run of ${run?.headRepo ? `the fork ${run.headRepo}` : 'a repository that is gone or not named'}` };
+    }
+    // Any other event: only the repository's own commit at the event's ref, checked out as it is.
+    if (ownCode)
+        return asRef();
+    return {
+        kind: 'untrusted',
+        why: `${event.name}: the code checked out (${checkedOut?.slice(0, 12) ?? 'unknown'}) is not the event's commit ${event.sha.slice(0, 12)}`
+    };
+}
+function refBuild(eventName, ref) {
+    if (ref.startsWith('refs/heads/'))
+        return { kind: 'branch', branch: ref.slice('refs/heads/'.length), event: eventName };
+    if (ref.startsWith('refs/tags/'))
+        return { kind: 'other', what: `${eventName} of tag ${ref.slice('refs/tags/'.length)} (reads the default branch's cache tags, writes none)` };
+    return { kind: 'other', what: `${eventName} of ${ref || 'no ref'} (reads the default branch's cache tags, writes none)` };
+}
+function latestRule(input, build, push) {
+    if (!input.event.name || build.kind === 'untrusted')
+        return { move: false, why: 'untrusted code moves no tag' };
+    if (!push)
+        return { move: false, why: 'push: false' };
+    if (input.latest === 'false')
+        return { move: false, why: 'latest: false' };
+    if (input.latest === 'true')
+        return { move: true, why: 'latest: true' };
+    const defaultBranch = input.event.defaultBranch;
+    const onDefault = build.kind === 'branch' && defaultBranch !== undefined && build.branch === defaultBranch;
+    if (onDefault && LATEST_EVENTS.has(input.event.name))
+        return { move: true, why: `latest: auto, a ${input.event.name} of the default branch` };
+    return {
+        move: false,
+        why: `latest: auto moves it only for a push, schedule or manual run of the default branch${defaultBranch ? ` (${defaultBranch})` : ', which the event does not name'}`
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/config.ts
-// Every input is read and checked here, before any command runs. Pure but for reading the Dockerfile.
+// Every input is read and checked here, before any command runs. Pure but for reading the files the
+// inputs name (the Dockerfile, the context's folders).
+
+
+
+
+
 
 
 
 
 
 const CACHE_STRATEGIES = ['auto', 'pull', 'buildx'];
-const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+/** The name of the buildx path's registry cache tag (the default branch's; branches add a suffix). */
+const BUILDX_CACHE_TAG = 'buildcache';
 const COMMIT = /^[0-9a-f]{7,64}$/;
 const BUILDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const ENDPOINT = /^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/;
+/** BuildKit runs RUN steps in these network modes only. */
+const NETWORKS = ['default', 'none', 'host'];
+const ARG_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function readConfig(input, { env, workspace }) {
-    const imageRaw = input('image').trim();
-    if (imageRaw === '')
-        throw new InputError('image', 'is required: the repository to push, without tag, e.g. ghcr.io/acme/api');
-    if (/[:@]/.test(imageRaw.slice(imageRaw.indexOf('/') + 1)) && parseRepository(imageRaw) === undefined) {
-        throw new InputError('image', `'${imageRaw}' has a tag or digest; give the repository only (the action chooses the tags)`);
-    }
-    const image = parseRepository(imageRaw);
-    if (!image) {
-        throw new InputError('image', `'${imageRaw}' is not a valid repository name (lower case, e.g. ghcr.io/acme/api)`);
-    }
+    const notes = [];
+    const image = readImage(input('image').trim());
     const context = external_node_path_.resolve(workspace, input('context').trim() || '.');
     if (!isDirectory(context))
         throw new InputError('context', `'${context}' is not a directory`);
@@ -46333,94 +46831,180 @@ function readConfig(input, { env, workspace }) {
     if (!isFile(file))
         throw new InputError('file', `'${file}' does not exist or is not a file`);
     const dockerfile = readDockerfile(external_node_fs_.readFileSync(file, 'utf8'));
-    const builderTargetRaw = input('builder-target').trim();
-    const builderTarget = builderTargetRaw || 'builder';
-    const prebuildWithoutBuilder = input('prebuild').trim() !== '' && builderTargetRaw === '' && !hasStage(dockerfile, builderTarget);
-    if (!prebuildWithoutBuilder && !hasStage(dockerfile, builderTarget)) {
-        const named = dockerfile.stages.filter(s => s.name !== String(s.index)).map(s => s.name);
-        throw new InputError('builder-target', `the Dockerfile ${file} defines no stage '${builderTarget}' (named stages: ${named.join(', ') || 'none'})`);
-    }
-    const extraTags = parseList(input('tags')).map(tag => fullTag(image.name, tag));
-    const commitInput = input('commit').trim();
-    const commit = commitInput || (env.GITHUB_SHA ?? '').trim();
-    if (!COMMIT.test(commit)) {
-        throw new InputError(commitInput ? 'commit' : 'GITHUB_SHA', commit === ''
-            ? 'is not set: the action tags the image with the commit, so it runs inside a workflow (or set GITHUB_SHA, or the commit input)'
-            : `'${commit}' is not a commit SHA`);
-    }
-    const secrets = parseKeyValues('secrets', input('secrets'), { secret: true }).map(({ key, value }) => {
-        if (!SECRET_ID.test(key))
-            throw new InputError('secrets', `secret id '${key}' may only have letters, digits, '.', '_' and '-'`);
-        return { id: key, value };
-    });
-    const username = input('registry-username').trim();
-    const password = input('registry-password');
-    if ((username === '') !== (password === '')) {
-        throw new InputError(username === '' ? 'registry-username' : 'registry-password', 'registry-username and registry-password go together: give both, or neither to use an earlier docker login');
-    }
-    const goCache = readGoCacheConfig(input, context);
-    const builder = input('builder').trim();
-    if (builder !== '' && !BUILDER_NAME.test(builder)) {
-        throw new InputError('builder', `'${builder}' is not a buildx builder name (letters, digits, '.', '_', '-')`);
-    }
-    const buildkitEndpoint = input('buildkit-endpoint').trim();
-    if (buildkitEndpoint !== '' && !ENDPOINT.test(buildkitEndpoint)) {
-        throw new InputError('buildkit-endpoint', `'${buildkitEndpoint}' is not a BuildKit address: use tcp://HOST:PORT, unix:///PATH, docker-container://NAME or kube-pod://NAME`);
-    }
-    if (builder !== '' && buildkitEndpoint !== '') {
-        throw new InputError('buildkit-endpoint', 'give builder or buildkit-endpoint, not both: the action creates its own builder for an endpoint');
-    }
-    const cacheStrategy = parseChoice('cache-strategy', input('cache-strategy'), CACHE_STRATEGIES, 'auto');
-    if (cacheStrategy === 'pull' && (builder !== '' || buildkitEndpoint !== '')) {
-        throw new InputError(builder !== '' ? 'builder' : 'buildkit-endpoint', 'the pull path builds with docker build on the engine and uses no buildx builder; set cache-strategy to auto or buildx');
-    }
+    const builderTarget = readBuilderTarget(input, dockerfile, file);
+    const extraTags = parseList(input('tags')).map(tag => fullTag(image.name, tag, builderTarget, notes));
+    const commit = readCommit(input('commit').trim(), env);
+    const secrets = parseSecrets(input('secrets'));
+    const login = readLogin(input, image, extraTags, notes);
+    const { builder, buildkitEndpoint, cacheStrategy } = readBuilder(input);
     const network = input('network').trim();
+    if (network !== '' && !NETWORKS.includes(network)) {
+        throw new InputError('network', `'${network}' is not one of ${NETWORKS.join(', ')}: BuildKit runs RUN steps in no other network`);
+    }
+    const buildArgs = uniqueKeys('build-args', parseKeyValues('build-args', input('build-args')));
+    const labels = uniqueKeys('labels', parseKeyValues('labels', input('labels')), { labels: true });
+    for (const label of labels) {
+        const key = label.slice(0, label.indexOf('='));
+        if (ACTION_LABELS.includes(key))
+            throw new InputError('labels', `'${key}' is set by the action itself (it says what the image was built from)`);
+    }
+    const goCache = readGoCacheConfig(input, context, dockerfile, builderTarget, notes);
+    const pullPrevious = parseBoolean('pull-previous', input('pull-previous'), false);
+    if (pullPrevious && cacheStrategy === 'buildx')
+        notes.push('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return {
         image,
         context,
         file,
         dockerfile,
-        builderTarget: prebuildWithoutBuilder ? '' : builderTarget.toLowerCase(),
+        builderTarget,
         extraTags,
         push: parseBoolean('push', input('push'), true),
-        pullPrevious: parseBoolean('pull-previous', input('pull-previous'), false),
-        buildArgs: parseKeyValues('build-args', input('build-args')).map(({ key, value }) => `${key}=${value}`),
-        labels: parseKeyValues('labels', input('labels')).map(({ key, value }) => `${key}=${value}`),
+        latest: parseChoice('latest', input('latest'), LATEST_SETTINGS, 'auto'),
+        pullPrevious,
+        buildArgs,
+        labels,
         secrets,
         network: network === '' ? undefined : network,
         noCache: parseBoolean('no-cache', input('no-cache'), false),
         cacheStrategy,
-        builder: builder === '' ? undefined : builder,
-        buildkitEndpoint: buildkitEndpoint === '' ? undefined : buildkitEndpoint,
-        login: username === '' ? undefined : { registry: image.registry, username, password },
+        builder,
+        buildkitEndpoint,
+        login,
         commit,
         source: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined,
-        goCache
+        goCache,
+        timeouts: {
+            lookupMs: readSeconds(input, 'lookup-timeout', 30) * 1000,
+            idleMs: readSeconds(input, 'idle-timeout', 600) * 1000
+        },
+        notes
     };
 }
+function readImage(raw) {
+    if (raw === '')
+        throw new InputError('image', 'is required: the repository to push, without tag, e.g. ghcr.io/acme/api');
+    if (/[:@]/.test(raw.slice(raw.indexOf('/') + 1)) && parseRepository(raw) === undefined) {
+        throw new InputError('image', `'${raw}' has a tag or digest; give the repository only (the action chooses the tags)`);
+    }
+    const image = parseRepository(raw);
+    if (!image)
+        throw new InputError('image', `'${raw}' is not a valid repository name (lower case, e.g. ghcr.io/acme/api)`);
+    return image;
+}
+function readBuilderTarget(input, dockerfile, file) {
+    const raw = input('builder-target').trim();
+    if (/^\d+$/.test(raw))
+        throw new InputError('builder-target', `'${raw}' is a stage index; name the stage (FROM … AS builder) and give its name`);
+    const target = raw || 'builder';
+    // Prebuild mode may package binaries built on the runner, with no stage that compiles.
+    if (input('prebuild').trim() !== '' && raw === '' && !hasStage(dockerfile, target))
+        return '';
+    if (!hasStage(dockerfile, target) || /^\d+$/.test(target)) {
+        const named = dockerfile.stages.filter(s => s.name !== String(s.index)).map(s => s.name);
+        throw new InputError('builder-target', `the Dockerfile ${file} defines no stage '${target}' (named stages: ${named.join(', ') || 'none'})`);
+    }
+    return target.toLowerCase();
+}
+function readCommit(commitInput, env) {
+    const commit = commitInput || (env.GITHUB_SHA ?? '').trim();
+    if (!COMMIT.test(commit)) {
+        throw new InputError(commitInput ? 'commit' : 'GITHUB_SHA', commit === ''
+            ? 'is not set: the action tags the image with the commit, so it runs inside a workflow (or set GITHUB_SHA, or the commit input)'
+            : `'${commit}' is not a commit SHA`);
+    }
+    return commit;
+}
+function readLogin(input, image, extraTags, notes) {
+    const username = input('registry-username').trim();
+    const password = input('registry-password');
+    if ((username === '') !== (password === '')) {
+        throw new InputError(username === '' ? 'registry-username' : 'registry-password', 'registry-username and registry-password go together: give both, or neither to use an earlier docker login');
+    }
+    const others = [...new Set(extraTags.map(tag => parseRepository(tag.slice(0, tag.lastIndexOf(':')))?.registry).filter(r => r && r !== image.registry))];
+    if (others.length) {
+        notes.push(`tags on ${others.join(', ')}: the action logs in to ${image.registry} only; those pushes use the runner's own docker login`);
+    }
+    return username === '' ? undefined : { registry: image.registry, username, password };
+}
+function readBuilder(input) {
+    const builder = input('builder').trim();
+    if (builder !== '' && !BUILDER_NAME.test(builder)) {
+        throw new InputError('builder', `'${builder}' is not a buildx builder name (letters, digits, '.', '_', '-')`);
+    }
+    const endpoint = input('buildkit-endpoint').trim();
+    if (endpoint !== '' && !ENDPOINT.test(endpoint)) {
+        throw new InputError('buildkit-endpoint', `'${endpoint}' is not a BuildKit address: use tcp://HOST:PORT, unix:///PATH, docker-container://NAME or kube-pod://NAME`);
+    }
+    if (/^tcp:\/\//.test(endpoint) && !isLoopbackEndpoint(endpoint)) {
+        throw new InputError('buildkit-endpoint', `'${endpoint}' is plain TCP to another machine: the build context and secrets would cross the network unencrypted. Use docker/setup-buildx-action with a remote driver and TLS (driver-opts cacert, cert, key), then pass its builder name as 'builder'`);
+    }
+    if (builder !== '' && endpoint !== '') {
+        throw new InputError('buildkit-endpoint', 'give builder or buildkit-endpoint, not both: the action creates its own builder for an endpoint');
+    }
+    const cacheStrategy = parseChoice('cache-strategy', input('cache-strategy'), CACHE_STRATEGIES, 'auto');
+    if (cacheStrategy === 'pull' && (builder !== '' || endpoint !== '')) {
+        throw new InputError(builder !== '' ? 'builder' : 'buildkit-endpoint', 'the pull path builds with docker build on the engine and uses no buildx builder; set cache-strategy to auto or buildx');
+    }
+    return { builder: builder || undefined, buildkitEndpoint: endpoint || undefined, cacheStrategy };
+}
+function isLoopbackEndpoint(endpoint) {
+    const host = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(endpoint)?.[1] ?? '';
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function readSeconds(input, name, fallback) {
+    const raw = input(name).trim();
+    if (raw === '')
+        return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0 || value > 6 * 3600)
+        throw new InputError(name, `'${raw}' is not a number of seconds (more than 0, at most 21600)`);
+    return value;
+}
+/** KEY=VALUE items with keys that are valid and given once. */
+function uniqueKeys(input, items, { labels = false } = {}) {
+    const seen = new Set();
+    for (const { key } of items) {
+        if (/\s/.test(key) || (!labels && !ARG_KEY.test(key))) {
+            throw new InputError(input, `key '${key}' is not valid (${labels ? 'no spaces' : 'letters, digits and _, not starting with a digit'})`);
+        }
+        if (seen.has(key))
+            throw new InputError(input, `key '${key}' is given twice`);
+        seen.add(key);
+    }
+    return items.map(({ key, value }) => `${key}=${value}`);
+}
 const KINDS = { mod: 'mod', gomodcache: 'mod', build: 'build', gocache: 'build' };
-function readGoCacheConfig(input, context) {
+function readGoCacheConfig(input, context, dockerfile, builderTarget, notes) {
     const mode = parseChoice('go-cache', input('go-cache').trim().toLowerCase(), ['true', 'false', 'read-only'], 'true');
     const enabled = mode !== 'false';
     const dependencyPaths = parseList(input('go-cache-dependency-path') || '**/go.sum');
-    const mountsRaw = input('go-cache-mounts').trim() || 'auto';
-    let mounts;
-    if (mountsRaw === 'auto' || mountsRaw === 'off')
-        mounts = mountsRaw;
-    else {
-        mounts = parseKeyValues('go-cache-mounts', mountsRaw).map(({ key, value }) => {
-            const kind = KINDS[value.trim().toLowerCase()];
-            if (!kind)
-                throw new InputError('go-cache-mounts', `'${key}=${value}': the cache must be mod (GOMODCACHE) or build (GOCACHE)`);
-            return { id: key, kind };
-        });
+    for (const pattern of dependencyPaths) {
+        if (pattern.startsWith('!'))
+            throw new InputError('go-cache-dependency-path', `'${pattern}': exclusions are not supported; list the files to hash`);
+        if (external_node_path_.isAbsolute(pattern) || external_node_path_.normalize(pattern).split(external_node_path_.sep)[0] === '..') {
+            throw new InputError('go-cache-dependency-path', `'${pattern}' is outside the context ${context}; give globs relative to it`);
+        }
     }
+    const mounts = readGoMounts(input('go-cache-mounts').trim() || 'auto', dockerfile);
     const packages = parseList(input('prebuild'));
-    const outputRaw = input('prebuild-output').trim() || '.prebuilt';
-    const output = external_node_path_.resolve(context, outputRaw);
-    if (packages.length && !output.startsWith(`${context}${external_node_path_.sep}`)) {
-        throw new InputError('prebuild-output', `'${outputRaw}' must be a folder inside the context (${context}), where the Dockerfile can COPY from`);
+    for (const pkg of packages) {
+        if (pkg.startsWith('-'))
+            throw new InputError('prebuild', `'${pkg}' starts with '-': give Go packages (./cmd/...), not go build flags`);
+    }
+    const outputRaw = input('prebuild-output').trim();
+    const output = external_node_path_.resolve(context, outputRaw || '.prebuilt');
+    if (packages.length && !insideContext(context, output)) {
+        throw new InputError('prebuild-output', `'${outputRaw || '.prebuilt'}' must be a folder inside the context (${context}), where the Dockerfile can COPY from`);
+    }
+    if (outputRaw && !packages.length)
+        notes.push('prebuild-output is ignored: prebuild is empty');
+    if (packages.length && mounts !== 'off' && goMounts(dockerfile, mounts).length) {
+        notes.push('prebuild mode: the Go caches go to go build on the runner; the Dockerfile\'s Go cache mounts are not filled');
+    }
+    if (!enabled && (input('go-cache-dependency-path').trim() || input('go-cache-mounts').trim())) {
+        notes.push('go-cache-dependency-path and go-cache-mounts are ignored: go-cache is false');
     }
     const hasGoMod = isFile(external_node_path_.join(context, 'go.mod'));
     return {
@@ -46432,19 +47016,66 @@ function readGoCacheConfig(input, context) {
         prebuild: packages.length ? { packages, output } : undefined
     };
 }
-/** A bare tag goes on the image; a full reference must be a valid repository with a valid tag. */
-function fullTag(image, item) {
+function readGoMounts(raw, dockerfile) {
+    if (raw === 'auto' || raw === 'off')
+        return raw;
+    const ids = [...new Set(dockerfile.cacheMounts.map(m => m.id))];
+    return parseKeyValues('go-cache-mounts', raw).map(({ key, value }) => {
+        const kind = KINDS[value.trim().toLowerCase()];
+        if (!kind)
+            throw new InputError('go-cache-mounts', `'${key}=${value}': the cache must be mod (GOMODCACHE) or build (GOCACHE)`);
+        if (!ids.includes(key)) {
+            const near = ids.find(id => id.toLowerCase() === key.toLowerCase());
+            throw new InputError('go-cache-mounts', near
+                ? `'${key}': cache mount ids are case-sensitive; the Dockerfile has '${near}'`
+                : `'${key}' is not the id of a cache mount in the Dockerfile (ids: ${ids.join(', ') || 'none'})`);
+        }
+        return { id: key, kind };
+    });
+}
+/** Inside the context once links are resolved: a link must not lead the output elsewhere. */
+function insideContext(context, target) {
+    const real = (p) => {
+        // The folder may not exist yet: resolve its deepest existing parent.
+        let probe = p;
+        const rest = [];
+        while (!external_node_fs_.existsSync(probe) && external_node_path_.dirname(probe) !== probe) {
+            rest.unshift(external_node_path_.basename(probe));
+            probe = external_node_path_.dirname(probe);
+        }
+        return external_node_path_.join(external_node_fs_.realpathSync(probe), ...rest);
+    };
+    const root = real(context);
+    return real(target).startsWith(`${root}${external_node_path_.sep}`);
+}
+/**
+ * A bare tag goes on the image, made valid (`feature/login` → `feature-login`, `7/merge` → `pr-7`);
+ * a full reference must be a valid repository with a valid tag. The action's own tags are refused.
+ */
+function fullTag(image, item, builderTarget, notes) {
     const tagged = splitTaggedRef(item);
     if (tagged && item.includes('/')) {
         if (!parseRepository(tagged.repository) || !isValidTag(tagged.tag)) {
             throw new InputError('tags', `'${item}' is not a valid image reference (repository:tag)`);
         }
+        const reserved = tagged.repository === image ? reservedTag(tagged.tag, cacheTagNames(builderTarget)) : undefined;
+        if (reserved)
+            throw new InputError('tags', reserved);
         return item;
     }
-    if (!isValidTag(item)) {
-        throw new InputError('tags', `'${item}' is not a valid tag (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')`);
-    }
-    return `${image}:${item}`;
+    const tag = validTag(item);
+    if (!tag)
+        throw new InputError('tags', `'${item}' cannot be made a valid tag (letters, digits, '_', '.', '-'; at most 128)`);
+    if (tag !== item)
+        notes.push(`tag '${item}' is pushed as '${tag}' (a tag may hold only letters, digits, '_', '.' and '-')`);
+    const reserved = reservedTag(tag, cacheTagNames(builderTarget));
+    if (reserved)
+        throw new InputError('tags', reserved);
+    return `${image}:${tag}`;
+}
+/** The action's cache tag names, which `tags` may not take. */
+function cacheTagNames(builderTarget) {
+    return [BUILDX_CACHE_TAG, ...(builderTarget ? [builderTarget] : [])];
 }
 function isDirectory(p) {
     return external_node_fs_.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
@@ -46453,12 +47084,78 @@ function isFile(p) {
     return external_node_fs_.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
+;// CONCATENATED MODULE: ./src/event.ts
+// The event a run is for, as the runner gives it: GITHUB_EVENT_NAME, GITHUB_REF and the payload at
+// GITHUB_EVENT_PATH. No GitHub API call: everything the trust rules need is in these.
+
+function field(object, ...path) {
+    let value = object;
+    for (const key of path)
+        value = value && typeof value === 'object' ? value[key] : undefined;
+    return value;
+}
+function event_text(object, ...path) {
+    const value = field(object, ...path);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function readEvent(env) {
+    const notes = [];
+    let payload;
+    const file = env.GITHUB_EVENT_PATH;
+    if (file) {
+        try {
+            payload = JSON.parse(external_node_fs_.readFileSync(file, 'utf8'));
+        }
+        catch (error) {
+            notes.push(`the event payload ${file} could not be read (${error.message})`);
+        }
+    }
+    else if (env.GITHUB_EVENT_NAME) {
+        notes.push('GITHUB_EVENT_PATH is not set: the event payload is unknown');
+    }
+    return eventOf(env, payload, notes);
+}
+/** Pure: the event from the environment and the payload. */
+function eventOf(env, payload, notes = []) {
+    const name = env.GITHUB_EVENT_NAME ?? '';
+    const pr = field(payload, 'pull_request');
+    const run = field(payload, 'workflow_run');
+    const number = field(pr, 'number') ?? field(payload, 'number');
+    return {
+        name,
+        ref: env.GITHUB_REF ?? '',
+        sha: env.GITHUB_SHA ?? '',
+        repository: event_text(payload, 'repository', 'full_name') ?? env.GITHUB_REPOSITORY,
+        defaultBranch: event_text(payload, 'repository', 'default_branch'),
+        pullRequest: pr
+            ? {
+                number: typeof number === 'number' ? number : undefined,
+                headRef: event_text(pr, 'head', 'ref') ?? env.GITHUB_HEAD_REF,
+                baseRef: event_text(pr, 'base', 'ref') ?? env.GITHUB_BASE_REF,
+                headRepo: event_text(pr, 'head', 'repo', 'full_name'),
+                baseRepo: event_text(pr, 'base', 'repo', 'full_name'),
+                headSha: event_text(pr, 'head', 'sha')
+            }
+            : undefined,
+        workflowRun: run
+            ? {
+                event: event_text(run, 'event'),
+                headBranch: event_text(run, 'head_branch'),
+                headRepo: event_text(run, 'head_repository', 'full_name'),
+                headSha: event_text(run, 'head_sha')
+            }
+            : undefined,
+        notes
+    };
+}
+
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 ;// CONCATENATED MODULE: ./src/facts.ts
 // What the environment offers, found out once before planning.
+
 
 
 
@@ -46496,34 +47193,34 @@ function parseBuildxInspect(text) {
  * `buildkit-endpoint`, or the current one. Bootstrapped, so a builder that does not answer says so
  * here, before planning. Nothing to do for `cache-strategy: pull` or without buildx.
  */
-async function prepareBuilder(config, facts) {
-    if (config.cacheStrategy === 'pull' || !facts.buildx)
+async function prepareBuilder(config, buildx) {
+    if (config.cacheStrategy === 'pull' || !buildx)
         return undefined;
+    const limit = limits(config);
     let name = config.builder;
     let created = false;
     if (config.buildkitEndpoint) {
         name = `cached-image-build-${process.pid}-${Date.now().toString(36)}`;
-        const create = await output(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint]);
+        const create = await docker(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint], limit.lookup);
         if (create.exitCode !== 0) {
-            return { name, endpoint: config.buildkitEndpoint, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${facts_lastLine(create)}` };
+            return { name, endpoint: config.buildkitEndpoint, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${why(create)}` };
         }
         created = true;
     }
-    const inspect = await output(['buildx', 'inspect', '--bootstrap', ...(name ? [name] : [])]);
+    const inspect = await docker(['buildx', 'inspect', '--bootstrap', ...(name ? [name] : [])], limit.bootstrap);
     const found = parseBuildxInspect(inspect.stdout);
     const builder = { ...found, name: name ?? found.name ?? 'default', created };
     if (inspect.exitCode !== 0) {
         const where = config.buildkitEndpoint ? ` at ${config.buildkitEndpoint}` : '';
-        builder.problem = `builder ${builder.name}${where} does not answer: ${facts_lastLine(inspect)}`;
+        builder.problem = `builder ${builder.name}${where} does not answer: ${why(inspect)}`;
     }
     else if (builder.status && builder.status !== 'running') {
         builder.problem = `builder ${builder.name} is ${builder.status}`;
     }
     return builder;
 }
-function facts_lastLine(result) {
-    const lines = `${result.stdout}\n${result.stderr}`.split('\n').map(l => l.trim()).filter(Boolean);
-    return lines.at(-1)?.replace(/^ERROR:\s*/, '') ?? `exit ${result.exitCode}`;
+function why(result) {
+    return result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail).replace(/^ERROR:\s*/, '');
 }
 /** The facts that decide whether `docker build` can reach BuildKit at all. */
 function buildkitProblem(facts) {
@@ -46534,18 +47231,22 @@ function buildkitProblem(facts) {
     }
     return undefined;
 }
-async function probeFacts() {
-    const version = await output(['version', '--format', '{{.Client.Version}} {{.Server.Version}}']);
+/** Docker, buildx and Go on the runner, asked at once. */
+async function probeFacts(config) {
+    const limit = limits(config).lookup;
+    const [version, buildxOut, goEnv] = await Promise.all([
+        docker(['version', '--format', '{{.Client.Version}} {{.Server.Version}}'], limit),
+        docker(['buildx', 'version'], limit),
+        probeGo(limit)
+    ]);
     if (version.exitCode !== 0) {
-        throw new Error(`docker is not usable here (docker version: ${version.stderr.trim() || `exit ${version.exitCode}`}); start the Docker engine or set DOCKER_HOST`);
+        throw new Error(`docker is not usable here (docker version: ${why(version)}); start the Docker engine or set DOCKER_HOST`);
     }
     const [dockerClient, dockerServer] = version.stdout.trim().split(/\s+/);
-    const buildxOut = await output(['buildx', 'version']);
     const buildx = buildxOut.exitCode === 0 ? /v?(\d+\.\d+\.\d+\S*)/.exec(buildxOut.stdout)?.[1] : undefined;
     const base = process.env.RUNNER_TEMP || external_node_os_.tmpdir();
     external_node_fs_.mkdirSync(base, { recursive: true });
     const tempDir = external_node_fs_.mkdtempSync(external_node_path_.join(base, 'cached-image-build-'));
-    const goEnv = await probeGo();
     const home = external_node_os_.homedir();
     const goDirs = {
         mod: goEnv?.GOMODCACHE || process.env.GOMODCACHE || external_node_path_.join(home, 'go', 'pkg', 'mod'),
@@ -46562,19 +47263,99 @@ async function probeFacts() {
         go: goEnv ? { version: goEnv.GOVERSION, arch: goEnv.GOARCH } : undefined
     };
 }
-async function probeGo() {
-    const result = await exec/* getExecOutput */.H('go', ['env', '-json', 'GOMODCACHE', 'GOCACHE', 'GOVERSION', 'GOARCH'], { silent: true, ignoreReturnCode: true })
-        .catch(() => undefined);
-    if (!result || result.exitCode !== 0)
+async function probeGo(limit) {
+    const result = await (0,run_process/* runProcess */.R3)({ argv: ['go', 'env', '-json', 'GOMODCACHE', 'GOCACHE', 'GOVERSION', 'GOARCH'], limit, captureStdout: true });
+    if (result.exitCode !== 0)
         return undefined;
-    return JSON.parse(result.stdout);
+    try {
+        return JSON.parse(result.stdout);
+    }
+    catch {
+        return undefined;
+    }
 }
-async function output(args) {
-    return exec/* getExecOutput */.H('docker', args, { silent: true, ignoreReturnCode: true }).catch((error) => ({
-        exitCode: 127,
-        stdout: '',
-        stderr: error.message
-    }));
+function docker(args, limit) {
+    return (0,run_process/* runProcess */.R3)({ argv: ['docker', ...args], limit, captureStdout: true });
+}
+
+;// CONCATENATED MODULE: ./src/plan/common.ts
+// What both paths' plans share: the references a run reads and writes, labels, secret files, login,
+// time limits. Pure.
+
+
+
+
+
+
+/**
+ * The tags of this run. The cache tags are per branch (the policy's scopes): the pull path's hold the
+ * builder stage (IMAGE:builder), the buildx path's the registry cache (IMAGE:buildcache).
+ */
+function refsFor(config, policy, strategy) {
+    const image = config.image.name;
+    const cacheName = strategy === 'buildx' ? BUILDX_CACHE_TAG : config.builderTarget;
+    const cacheRef = (suffix) => `${image}:${scopedTag(cacheName, suffix)}`;
+    const commit = `${image}:${config.commit}`;
+    const latest = `${image}:latest`;
+    return {
+        commit,
+        latest,
+        moveLatest: policy.latest.move,
+        extra: unique(config.extraTags).filter(tag => tag !== commit && tag !== latest),
+        cacheWrite: cacheName && policy.writeScope ? cacheRef(policy.writeScope.suffix) : undefined,
+        cacheRead: cacheName ? unique(policy.readScopes.map(scope => cacheRef(scope.suffix))) : []
+    };
+}
+function ociLabels(config, now, inputsHash) {
+    return [
+        `${REVISION_LABEL}=${config.commit}`,
+        `${CREATED_LABEL}=${now}`,
+        ...(config.source ? [`${SOURCE_LABEL}=${config.source}`] : []),
+        ...(inputsHash ? [`${INPUTS_LABEL}=${inputsHash}`] : []),
+        ...config.labels
+    ];
+}
+/** BuildKit secrets go to the build as files (mode 0600, removed after the run), never on a command line. */
+function secretFiles(config, policy, tempDir) {
+    if (!policy.secrets)
+        return [];
+    return config.secrets.map(secret => ({ secretId: secret.id, path: external_node_path_.join(tempDir, `secret-${secret.id}`) }));
+}
+function secretFlags(files) {
+    return files.flatMap(file => ['--secret', `id=${file.secretId},src=${file.path}`]);
+}
+/** `docker login` by stdin, when the config has credentials and the run may use them. */
+function loginSteps(config, policy) {
+    if (!config.login || !policy.secrets)
+        return [];
+    return [
+        {
+            id: 'login',
+            phase: 'login',
+            title: `Log in to ${config.login.registry}`,
+            argv: ['docker', 'login', config.login.registry, '--username', config.login.username, '--password-stdin'],
+            stdin: 'registry-password',
+            limit: limits(config).lookup,
+            onFailure: 'stop',
+            retries: 1,
+            hint: 'check registry-username and registry-password'
+        }
+    ];
+}
+function pushHint(config) {
+    return `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`;
+}
+/** Registries the engine trusts over plain HTTP by default (127.0.0.0/8, localhost); the CLI must be told. */
+function isLoopback(registry) {
+    const host = registry.replace(/:\d+$/, '');
+    return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
+}
+function unique(items) {
+    return [...new Set(items)];
+}
+/** The tag of a reference (after the last colon that follows the last slash). */
+function tagOf(ref) {
+    return ref.slice(ref.lastIndexOf(':') + 1);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/go.ts
@@ -46582,11 +47363,12 @@ async function output(args) {
 // cache mounts filled before the build and read back after it. Pure.
 
 
+
 /** The throwaway builds that fill and read the mounts need no network. */
 const NO_NETWORK = ['--network', 'none'];
-const DOCKER_BUILD = { argv: ['docker', 'build'], env: { DOCKER_BUILDKIT: '1' } };
-function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
+function planGoSteps({ config, policy, facts, go }, build) {
     const steps = { before: [], after: [], files: [] };
+    const limit = limits(config).activity;
     const prebuild = config.goCache.prebuild;
     if (prebuild) {
         if (!facts.go)
@@ -46603,6 +47385,7 @@ function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
                 ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {})
             },
             cwd: config.context,
+            limit,
             onFailure: 'stop'
         });
     }
@@ -46611,12 +47394,14 @@ function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
     // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
     const nonce = facts.now.replace(/[^0-9]/g, '');
     if (go.hit !== 'miss')
-        steps.before.push(...injectStep(go, facts, build, nonce, steps.files));
+        steps.before.push(...fillStep(go, facts, build, nonce, steps.files, limit));
+    // Read back only what will be saved: a new key, by a run that may save.
+    const readBack = go.hit !== 'exact' && config.goCache.save && policy.saveCaches;
     for (const [index, { mount, kind }] of go.mounts.entries()) {
         const options = mountOptions(mount);
         const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
         const name = `${kind}-${index}`;
-        if (go.hit !== 'exact' && config.goCache.save) {
+        if (readBack) {
             const file = external_node_path_.join(facts.tempDir, `extract-${name}.Dockerfile`);
             const out = external_node_path_.join(facts.tempDir, `extracted-${name}`);
             const empty = external_node_path_.join(facts.tempDir, 'empty-context');
@@ -46636,17 +47421,20 @@ function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
             const tar = `${out}.tar`;
             steps.after.push({
                 id: `extract-${name}`,
-                phase: 'extract',
+                phase: 'read-back',
                 title: `Read cache mount ${mount.id} back into ${dir}`,
                 argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
                 env: build.env,
+                limit,
                 onFailure: 'warn'
             });
             steps.after.push({
                 id: `unpack-${name}`,
-                phase: 'extract',
+                phase: 'read-back',
                 title: `Unpack cache mount ${mount.id} into ${dir}`,
-                argv: ['sh', '-c', 'mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
+                // Into a new folder beside the tar; the runner's folder is swapped for it only once it is whole.
+                argv: ['sh', '-c', 'rm -rf "$1" && mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
+                limit,
                 onFailure: 'warn',
                 extract: { from: out, to: dir }
             });
@@ -46659,23 +47447,24 @@ function planGoSteps(config, facts, go, build = DOCKER_BUILD) {
  * is bind-mounted by its path in it. BuildKit sends only the paths a build mounts or copies, so
  * nothing else of that folder travels.
  */
-function injectStep(go, facts, build, nonce, files) {
+function fillStep(go, facts, build, nonce, files, limit) {
     const sources = go.mounts.map(({ kind }) => (kind === 'mod' ? go.dirs.mod : go.dirs.build));
     const context = commonFolder(sources);
-    const file = external_node_path_.join(facts.tempDir, 'inject.Dockerfile');
+    const file = external_node_path_.join(facts.tempDir, 'fill.Dockerfile');
     const mounts = go.mounts.map(({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${(0,src_files/* toPosix */.d7)(external_node_path_.relative(context, sources[i])) || '.'},target=/cib-in-${i}`);
     const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/`);
     files.push({
         path: file,
-        content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo injected ${nonce}`, ''].join('\n')
+        content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo filled ${nonce}`, ''].join('\n')
     });
     return [
         {
-            id: 'inject',
-            phase: 'inject',
+            id: 'fill',
+            phase: 'fill',
             title: `Fill cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')} from the restored Go caches`,
             argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, context],
             env: build.env,
+            limit,
             onFailure: 'warn'
         }
     ];
@@ -46700,192 +47489,10 @@ function mountOptions(mount) {
     return `--mount=${parts.join(',')}`;
 }
 
-;// CONCATENATED MODULE: ./src/plan/pull.ts
-// The pull path: the seed recipe under BuildKit, with inline cache on a builder tag and on latest.
-
-
-
-const BUILD_ENV = { DOCKER_BUILDKIT: '1' };
-function refsFor(config) {
-    const image = config.image.name;
-    const builder = config.builderTarget ? `${image}:${config.builderTarget}` : undefined;
-    const latest = `${image}:latest`;
-    const commit = `${image}:${config.commit}`;
-    const finalTags = unique([commit, latest, ...config.extraTags]);
-    return { builder, latest, commit, finalTags, pushed: unique([...(builder ? [builder] : []), ...finalTags]) };
-}
-function planPull(config, facts, go) {
-    const refs = refsFor(config);
-    const notes = [];
-    const steps = [];
-    const secretFiles = secretFilesFor(config, facts);
-    const goSteps = planGoSteps(config, facts, go);
-    const useCache = !config.noCache;
-    if (!useCache)
-        notes.push('no-cache: every step is built again and the caches are written afresh');
-    if (useCache && config.pullPrevious) {
-        for (const ref of [refs.builder, refs.latest].filter((r) => r !== undefined)) {
-            steps.push({
-                id: `pull-${ref === refs.builder ? 'builder' : 'latest'}`,
-                phase: 'pull',
-                title: `Pull ${ref}`,
-                argv: ['docker', 'pull', ref],
-                onFailure: 'warn',
-                missingIsNormal: true
-            });
-        }
-    }
-    steps.push(...goSteps.before);
-    const cacheFrom = (...from) => useCache ? from.flatMap(ref => (ref ? ['--cache-from', ref] : [])) : ['--no-cache'];
-    const buildFinal = {
-        id: 'build-final',
-        phase: 'build-final',
-        title: 'Build the image',
-        argv: [
-            ...buildCommand(config, secretFiles),
-            ...cacheFrom(refs.builder, refs.latest),
-            ...ociLabels(config, facts).flatMap(label => ['--label', label]),
-            ...refs.finalTags.flatMap(tag => ['--tag', tag]),
-            '--iidfile',
-            external_node_path_.join(facts.tempDir, 'final.iid'),
-            config.context
-        ],
-        env: BUILD_ENV,
-        onFailure: 'stop',
-        build: { iidfile: external_node_path_.join(facts.tempDir, 'final.iid'), stage: '' }
-    };
-    const builderUnchanged = { succeeded: 'check-builder' };
-    const whenBuilderChanged = {
-        condition: { not: builderUnchanged },
-        otherwise: `the ${config.builderTarget} stage came whole from the cache and ${refs.builder} is in the registry already`
-    };
-    if (!refs.builder)
-        steps.push(buildFinal);
-    else {
-        const builderFirst = !useCache || !facts.inputsUnchanged;
-        const firstBuild = builderFirst ? 'build-builder' : 'build-final';
-        const buildBuilder = {
-            id: 'build-builder',
-            phase: 'build-builder',
-            title: `Build stage ${config.builderTarget}`,
-            argv: [
-                ...buildCommand(config, secretFiles),
-                '--target',
-                config.builderTarget,
-                ...cacheFrom(refs.builder),
-                '--tag',
-                refs.builder,
-                '--iidfile',
-                external_node_path_.join(facts.tempDir, 'builder.iid'),
-                config.context
-            ],
-            env: BUILD_ENV,
-            onFailure: 'stop',
-            build: { iidfile: external_node_path_.join(facts.tempDir, 'builder.iid'), stage: config.builderTarget },
-            ...(builderFirst ? {} : { when: whenBuilderChanged })
-        };
-        // Two orders. When the registry's latest was built from these very inputs, the image is built
-        // first: every step comes from latest's inline cache, and the builder stage is exported (its
-        // layers fetched) only if that stage was not answered whole or its tag is missing. Otherwise the
-        // builder stage is built first, so that the image's build finds that stage in the engine's own
-        // cache: BuildKit takes each cache key from whichever import answers first, and latest's inline
-        // cache names the builder stage's keys without holding their layers, so reading both tags for a
-        // stage that must partly run misses the builder tag's layers at random (moby/buildkit's
-        // combinedCacheManager; measured on the e2e fixture: the module download ran again in 3 of 4 runs).
-        steps.push(...(builderFirst ? [buildBuilder, buildFinal] : [buildFinal]));
-        if (useCache)
-            steps.push({
-                id: 'check-builder',
-                phase: 'lookup',
-                title: `Look up ${refs.builder} in the registry`,
-                argv: ['docker', 'manifest', 'inspect', ...(isLoopback(config.image.registry) ? ['--insecure'] : []), refs.builder],
-                onFailure: 'warn',
-                missingIsNormal: true,
-                when: {
-                    condition: { stageCached: { step: firstBuild, stage: config.builderTarget } },
-                    otherwise: `the ${config.builderTarget} stage changed`
-                }
-            });
-        if (!builderFirst)
-            steps.push(buildBuilder);
-    }
-    if (config.push) {
-        for (const ref of refs.pushed) {
-            steps.push({
-                id: `push-${ref.slice(ref.lastIndexOf(':') + 1)}`,
-                phase: 'push',
-                title: `Push ${ref}`,
-                argv: ['docker', 'push', ref],
-                onFailure: 'stop',
-                concurrent: true,
-                pushRef: ref,
-                hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`,
-                ...(ref === refs.builder ? { when: whenBuilderChanged } : {})
-            });
-        }
-    }
-    else {
-        notes.push('push: false, nothing is pushed');
-    }
-    steps.push(...goSteps.after);
-    return { strategy: 'pull', refs, steps, files: [...secretFiles, ...goSteps.files], notes };
-}
-/** BuildKit secrets go to the build as files (mode 0600, removed after the run), never on a command line. */
-function secretFilesFor(config, facts) {
-    return config.secrets.map(secret => ({ secretId: secret.id, path: external_node_path_.join(facts.tempDir, `secret-${secret.id}`) }));
-}
-/** `docker login` by stdin, when the config has credentials. */
-function loginSteps(config) {
-    if (!config.login)
-        return [];
-    return [
-        {
-            id: 'login',
-            phase: 'login',
-            title: `Log in to ${config.login.registry}`,
-            argv: ['docker', 'login', config.login.registry, '--username', config.login.username, '--password-stdin'],
-            stdin: 'registry-password',
-            onFailure: 'stop',
-            hint: 'check registry-username and registry-password'
-        }
-    ];
-}
-/** `docker build` with everything both builds share; the inline cache goes into every image. */
-function buildCommand(config, secretFiles) {
-    return [
-        'docker',
-        'build',
-        '--progress=plain',
-        '--file',
-        config.file,
-        '--build-arg',
-        'BUILDKIT_INLINE_CACHE=1',
-        ...config.buildArgs.flatMap(arg => ['--build-arg', arg]),
-        ...secretFiles.flatMap(file => ['--secret', `id=${file.secretId},src=${file.path}`]),
-        ...(config.network ? ['--network', config.network] : [])
-    ];
-}
-function ociLabels(config, facts) {
-    return [
-        `org.opencontainers.image.revision=${config.commit}`,
-        `org.opencontainers.image.created=${facts.now}`,
-        ...(config.source ? [`org.opencontainers.image.source=${config.source}`] : []),
-        ...(facts.inputsHash ? [`${INPUTS_LABEL}=${facts.inputsHash}`] : []),
-        ...config.labels
-    ];
-}
-/** Registries the engine trusts over plain HTTP by default (127.0.0.0/8, localhost); the CLI must be told. */
-function isLoopback(registry) {
-    const host = registry.replace(/:\d+$/, '');
-    return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
-}
-function unique(items) {
-    return [...new Set(items)];
-}
-
 ;// CONCATENATED MODULE: ./src/plan/buildx.ts
 // The buildx path: one `docker buildx build` on a builder that exports cache to the registry: every
-// stage's layers (mode=max) to one cache ref, and the image pushed by BuildKit. Pure.
+// stage's layers (mode=max) to the run's cache tag, and the image pushed by BuildKit under its commit
+// tag. latest and the extra tags follow (the publish step). Pure.
 
 
 
@@ -46894,124 +47501,291 @@ function unique(items) {
  * ECR and other strict registries accept, and a refused export never fails the build.
  */
 const CACHE_EXPORT_OPTIONS = 'mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true';
-function buildxRefs(config) {
-    const base = refsFor(config);
-    const image = config.image.name;
-    return {
-        ...base,
-        // mode=max exports the builder stage's layers with the image's: no builder tag, no second build.
-        builder: undefined,
-        pushed: base.finalTags,
-        cache: { final: `${image}:buildcache` }
-    };
-}
-function planBuildx(config, facts, go) {
+function planBuildx(input) {
+    const { config, policy, facts, inputs } = input;
     const builder = facts.builder;
     if (!builder)
         throw new Error('the buildx path needs a builder, and none was found');
-    const refs = buildxRefs(config);
-    const cache = refs.cache;
+    const refs = refsFor(config, policy, 'buildx');
     const notes = [
-        `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache ${cache.final}`
+        `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache read from ${refs.cacheRead.join(', ') || 'nothing'}, written to ${refs.cacheWrite ?? 'nothing'}`
     ];
     const command = { argv: ['docker', 'buildx', 'build', '--builder', builder.name] };
-    const secretFiles = secretFilesFor(config, facts);
-    const goSteps = planGoSteps(config, facts, go, command);
-    const fallback = config.cacheStrategy === 'auto' ? { fallback: true } : {};
+    const secrets = secretFiles(config, policy, facts.tempDir);
+    const go = planGoSteps(input, command);
     const useCache = !config.noCache;
-    // Like the pull path, which pushes no builder tag: a build that pushes nothing writes no cache.
-    const writeCache = config.push;
     if (!useCache)
         notes.push('no-cache: every step is built again and the caches are written afresh');
-    if (!config.push)
-        notes.push('push: false, nothing is pushed and no cache is exported');
-    const cacheFrom = (...from) => (useCache ? from.flatMap(ref => ['--cache-from', `type=registry,ref=${ref}`]) : ['--no-cache']);
-    const cacheTo = (ref) => (writeCache ? ['--cache-to', `type=registry,ref=${ref},${CACHE_EXPORT_OPTIONS}`] : []);
-    const readFrom = (...from) => (useCache ? from : []);
-    const steps = [...goSteps.before];
+    if (!policy.push)
+        notes.push(policy.trusted ? 'push: false, nothing is pushed and no cache is exported' : `nothing is pushed: ${policy.who}`);
+    const cacheFrom = useCache ? refs.cacheRead : [];
     const metadataFile = external_node_path_.join(facts.tempDir, 'final.metadata.json');
-    steps.push({
+    const build = {
         id: 'build-final',
         phase: 'build-final',
         title: 'Build the image',
         argv: [
-            ...buildx_buildCommand(command, config, secretFiles),
-            ...cacheFrom(cache.final),
-            ...cacheTo(cache.final),
-            ...ociLabels(config, facts).flatMap(label => ['--label', label]),
-            ...refs.finalTags.flatMap(tag => ['--tag', tag]),
+            ...command.argv,
+            '--progress=plain',
+            // A tag then names one image manifest, and the digest output is what the registry serves for it.
+            '--provenance=false',
+            '--file',
+            config.file,
+            ...config.buildArgs.flatMap(arg => ['--build-arg', arg]),
+            ...secretFlags(secrets),
+            ...(config.network ? ['--network', config.network] : []),
+            // RUN steps on the host network need the network.host entitlement on a BuildKit daemon.
+            ...(config.network === 'host' ? ['--allow', 'network.host'] : []),
+            ...(useCache ? cacheFrom.flatMap(ref => ['--cache-from', `type=registry,ref=${ref}`]) : ['--no-cache']),
+            ...(refs.cacheWrite ? ['--cache-to', `type=registry,ref=${refs.cacheWrite},${CACHE_EXPORT_OPTIONS}`] : []),
+            ...ociLabels(config, facts.now, inputs.hash).flatMap(label => ['--label', label]),
+            '--tag',
+            refs.commit,
             // An image in the builder (pushed or not), so the metadata file has its id and digest.
             '--output',
-            `type=image,push=${config.push}`,
+            `type=image,push=${policy.push}`,
             '--metadata-file',
             metadataFile,
             config.context
         ],
+        limit: limits(config).activity,
         onFailure: 'stop',
-        ...fallback,
-        build: { metadataFile, stage: '', cacheFrom: readFrom(cache.final), cacheTo: writeCache ? cache.final : undefined },
-        ...(config.push
-            ? {
-                pushRef: refs.commit,
-                pushedRefs: refs.finalTags,
-                hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`
-            }
-            : {})
-    });
-    steps.push(...goSteps.after);
-    return { strategy: 'buildx', refs, steps, files: [...secretFiles, ...goSteps.files], notes };
+        ...(config.cacheStrategy === 'auto' ? { fallback: true } : {}),
+        build: { metadataFile, stage: '', cacheFrom, cacheTo: refs.cacheWrite },
+        ...(policy.push ? { pushRef: refs.commit, hint: pushHint(config) } : {})
+    };
+    return { strategy: 'buildx', refs, steps: [...go.before, build], readBack: go.after, files: [...secrets, ...go.files], notes };
 }
-/**
- * `docker buildx build` with everything both builds share. Provenance is off so a tag names one
- * image manifest, and the digest output is what the registry serves for it. RUN steps on the host
- * network need the network.host entitlement on a BuildKit daemon.
- */
-function buildx_buildCommand(command, config, secretFiles) {
-    return [
-        ...command.argv,
+
+;// CONCATENATED MODULE: ./src/plan/pull.ts
+// The pull path: the seed recipe under BuildKit, with inline cache on the builder stage's cache tag
+// and on latest, built by the engine's own BuildKit (docker build). Pure.
+
+
+
+const BUILD_ENV = { DOCKER_BUILDKIT: '1' };
+function planPull(input) {
+    const { config, policy, facts, inputs } = input;
+    const refs = refsFor(config, policy, 'pull');
+    const limit = limits(config);
+    const notes = [];
+    const steps = [];
+    const secrets = secretFiles(config, policy, facts.tempDir);
+    const go = planGoSteps(input, { argv: ['docker', 'build'], env: BUILD_ENV });
+    const useCache = !config.noCache;
+    if (!useCache)
+        notes.push('no-cache: every step is built again and the caches are written afresh');
+    if (useCache && config.pullPrevious) {
+        for (const ref of [refs.cacheRead[0], refs.latest].filter((r) => r !== undefined)) {
+            steps.push({
+                id: `pull-${tagOf(ref)}`,
+                phase: 'pull',
+                title: `Pull ${ref}`,
+                argv: ['docker', 'pull', ref],
+                limit: limit.activity,
+                onFailure: 'warn',
+                missingIsNormal: true
+            });
+        }
+    }
+    steps.push(...go.before);
+    const command = [
+        'docker',
+        'build',
         '--progress=plain',
-        '--provenance=false',
         '--file',
         config.file,
+        '--build-arg',
+        'BUILDKIT_INLINE_CACHE=1',
         ...config.buildArgs.flatMap(arg => ['--build-arg', arg]),
-        ...secretFiles.flatMap(file => ['--secret', `id=${file.secretId},src=${file.path}`]),
-        ...(config.network ? ['--network', config.network] : []),
-        ...(config.network === 'host' ? ['--allow', 'network.host'] : [])
+        ...secretFlags(secrets),
+        ...(config.network ? ['--network', config.network] : [])
     ];
+    const cacheFrom = (from) => (useCache ? from.flatMap(ref => ['--cache-from', ref]) : ['--no-cache']);
+    const finalIid = external_node_path_.join(facts.tempDir, 'final.iid');
+    // Local tags for every name the image may get; the publish step pushes latest and the extra ones.
+    const finalTags = [refs.commit, ...(refs.moveLatest ? [refs.latest] : []), ...refs.extra];
+    const buildFinal = {
+        id: 'build-final',
+        phase: 'build-final',
+        title: 'Build the image',
+        argv: [
+            ...command,
+            ...cacheFrom([...refs.cacheRead, refs.latest]),
+            ...ociLabels(config, facts.now, inputs.hash).flatMap(label => ['--label', label]),
+            ...finalTags.flatMap(tag => ['--tag', tag]),
+            '--iidfile',
+            finalIid,
+            config.context
+        ],
+        env: BUILD_ENV,
+        limit: limit.activity,
+        onFailure: 'stop',
+        build: { iidfile: finalIid, stage: '' }
+    };
+    const stageCached = `the ${config.builderTarget} stage came whole from the cache and ${refs.cacheWrite} is in the registry already`;
+    const unlessStageInRegistry = { condition: { not: { succeeded: 'check-builder' } }, otherwise: stageCached };
+    if (!config.builderTarget)
+        steps.push(buildFinal);
+    else {
+        // Two orders. When latest was built from these very inputs, the image is built first: every step
+        // comes from latest's inline cache, and the builder stage is exported (its layers fetched) only if
+        // that stage was not answered whole or its cache tag is missing. Otherwise the builder stage is
+        // built first, so that the image's build finds it in the engine's own cache: BuildKit takes each
+        // cache key from whichever import answers first, and latest's inline cache names the builder
+        // stage's keys without holding their layers (moby/buildkit's combinedCacheManager).
+        const builderFirst = !useCache || !inputs.unchanged;
+        const builderIid = external_node_path_.join(facts.tempDir, 'builder.iid');
+        const buildBuilder = {
+            id: 'build-builder',
+            phase: 'build-builder',
+            title: `Build stage ${config.builderTarget}`,
+            argv: [
+                ...command,
+                '--target',
+                config.builderTarget,
+                ...cacheFrom(refs.cacheRead),
+                ...(refs.cacheWrite ? ['--tag', refs.cacheWrite] : []),
+                '--iidfile',
+                builderIid,
+                config.context
+            ],
+            env: BUILD_ENV,
+            limit: limit.activity,
+            onFailure: 'stop',
+            build: { iidfile: builderIid, stage: config.builderTarget },
+            ...(builderFirst ? {} : { when: unlessStageInRegistry })
+        };
+        if (builderFirst)
+            steps.push(buildBuilder, buildFinal);
+        else {
+            steps.push(buildFinal);
+            // Only a run that writes a cache tag needs the stage exported.
+            if (refs.cacheWrite)
+                steps.push(checkCacheTag(input, refs.cacheWrite, 'build-final'), buildBuilder);
+        }
+        if (builderFirst && refs.cacheWrite && useCache)
+            steps.push(checkCacheTag(input, refs.cacheWrite, 'build-builder'));
+    }
+    if (policy.push) {
+        // The commit tag and the cache tag first, together: they are different images, whose shared layers
+        // the engine uploads once. latest and the extra tags follow once both are in (the publish step).
+        steps.push(pushStep(input, refs.commit));
+        if (refs.cacheWrite)
+            steps.push({ ...pushStep(input, refs.cacheWrite), when: unlessStageInRegistry });
+    }
+    else {
+        notes.push(policy.trusted ? 'push: false, nothing is pushed' : `nothing is pushed: ${policy.who}`);
+    }
+    return { strategy: 'pull', refs, steps, readBack: go.after, files: [...secrets, ...go.files], notes };
+}
+/** Whether the cache tag is in the registry, asked only when the first build answered the stage whole. */
+function checkCacheTag({ config }, ref, firstBuild) {
+    return {
+        id: 'check-builder',
+        phase: 'lookup',
+        title: `Look up ${ref} in the registry`,
+        argv: ['docker', 'manifest', 'inspect', ...(isLoopback(config.image.registry) ? ['--insecure'] : []), ref],
+        limit: limits(config).lookup,
+        onFailure: 'warn',
+        missingIsNormal: true,
+        when: {
+            condition: { stageCached: { step: firstBuild, stage: config.builderTarget } },
+            otherwise: `the ${config.builderTarget} stage changed`
+        }
+    };
+}
+function pushStep({ config }, ref) {
+    return {
+        id: `push-${tagOf(ref)}`,
+        phase: 'push',
+        title: `Push ${ref}`,
+        argv: ['docker', 'push', ref],
+        limit: limits(config).activity,
+        onFailure: 'stop',
+        retries: 2,
+        concurrent: true,
+        pushRef: ref,
+        hint: pushHint(config)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/choose.ts
+// Which strategy serves this build, from the config and the facts; and the other one, when the
+// chosen one failed for a reason it can handle. Pure.
 
 
 
-function choosePlan(config, facts, go) {
+function choosePlan(input) {
+    const { config, facts } = input;
     const problem = buildkitProblem(facts);
     if (problem)
         throw new Error(`BuildKit is not available: ${problem}`);
     if (config.cacheStrategy === 'pull')
-        return planPull(config, facts, go);
+        return planPull(input);
     const builderTrouble = builderProblem(facts);
     if (config.cacheStrategy === 'buildx') {
         if (builderTrouble)
             throw new Error(`cache-strategy buildx: ${builderTrouble}; or use cache-strategy auto (falls back to the pull path) or pull`);
-        return withReason(planBuildx(config, facts, go), `cache-strategy buildx on builder ${facts.builder?.name}`);
+        return withReason(planBuildx(input), `cache-strategy buildx on builder ${facts.builder?.name}`);
     }
     if (builderTrouble) {
         // A builder the user named that cannot serve is a fallback worth a warning; the docker driver of
         // an engine without setup-buildx is the ordinary case for the pull path.
         const asked = config.builder !== undefined || config.buildkitEndpoint !== undefined;
-        const plan = withReason(planPull(config, facts, go), `cache-strategy auto: the pull path (inline cache), because ${builderTrouble}`);
+        const plan = withReason(planPull(input), `cache-strategy auto: the pull path (inline cache), because ${builderTrouble}`);
         return asked ? { ...plan, fellBack: true } : plan;
     }
-    return withReason(planBuildx(config, facts, go), `cache-strategy auto: the buildx path, because builder ${facts.builder?.name} (${facts.builder?.driver} driver) exports cache to the registry`);
+    return withReason(planBuildx(input), `cache-strategy auto: the buildx path, because builder ${facts.builder?.name} (${facts.builder?.driver} driver) exports cache to the registry`);
 }
-/** The pull path after the buildx path failed for a builder or cache reason (`reason`). */
-function fallbackPlan(config, facts, go, reason) {
-    const plan = withReason(planPull(config, facts, go), `cache-strategy auto: fell back from buildx to the pull path, because ${reason}`);
+/** The pull path after the buildx path failed for a builder reason (`reason`), before anything was pushed. */
+function fallbackPlan(input, reason) {
+    const plan = withReason(planPull(input), `cache-strategy auto: fell back from buildx to the pull path, because ${reason}`);
     return { ...plan, fellBack: true };
+}
+/** True when the build will run on a buildx builder of its own, where the engine's images are not seen. */
+function buildsOnBuilder(input) {
+    const { config, facts } = input;
+    return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && builderProblem(facts) === undefined);
 }
 function withReason(plan, reason) {
     return { ...plan, reason, notes: [reason, ...plan.notes] };
+}
+
+;// CONCATENATED MODULE: ./src/plan/publish.ts
+// After the commit tag and the cache tag are in the registry: latest (when it may move and would not
+// move backwards) and the extra tags, all naming the image whose commit tag is already there. Pure.
+
+function planPublish({ config }, { strategy, refs, moveLatest, digest }) {
+    const targets = [...(moveLatest ? [refs.latest] : []), ...refs.extra];
+    if (targets.length === 0)
+        return [];
+    const base = { phase: 'publish', onFailure: 'stop', retries: 2, hint: pushHint(config) };
+    if (strategy === 'buildx') {
+        // The image is in the builder, not in the engine: copy its manifest in the registry (no layer moves
+        // within a repository).
+        const source = `${config.image.name}@${digest}`;
+        return [
+            {
+                ...base,
+                id: 'publish',
+                title: `Tag ${targets.map(tagOf).join(', ')}`,
+                argv: ['docker', 'buildx', 'imagetools', 'create', ...targets.flatMap(ref => ['--tag', ref]), source],
+                limit: limits(config).activity,
+                pushRef: targets[0],
+                pushedRefs: targets
+            }
+        ];
+    }
+    // One after the other: pushes of one image at once race on its config blob in the registry.
+    return targets.map(ref => ({
+        ...base,
+        id: `publish-${tagOf(ref)}`,
+        title: `Push ${ref}`,
+        argv: ['docker', 'push', ref],
+        limit: limits(config).activity,
+        pushRef: ref
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/run/progress.ts
@@ -47023,12 +47797,14 @@ const STEP = /^\[([^\s\]]+) (\d+\/\d+)\] (.*)$/;
  * A layer download (`sha256:… 67MB / 67MB`) or extraction: how BuildKit shows a step's result coming
  * from a registry cache. Not the bare `sha256:…` line older BuildKit prints under every step (its digest).
  */
+const PUSHED = /^pushing manifest for (\S+?)@sha256:[0-9a-f]{64}(?: [\d.]+s)? done$/;
 const LAYER = /^(?:extracting sha256:[0-9a-f]{64}|sha256:[0-9a-f]{64} \S+ \/ \S+)/;
 class ProgressReader {
     vertices = new Map();
     /** Steps (not FROM) whose output was only their layers being fetched: answered by a remote cache. */
     fetchedOnly = new Set();
     ran = new Set();
+    pushedRefs = [];
     /** Feed one line of output; lines that are not progress are ignored. */
     line(text) {
         const match = LINE.exec(text.trimEnd());
@@ -47041,6 +47817,9 @@ class ProgressReader {
             this.vertices.set(id, newVertex(id, rest));
             return;
         }
+        const pushed = PUSHED.exec(rest);
+        if (pushed && !this.pushedRefs.includes(pushed[1]))
+            this.pushedRefs.push(pushed[1]);
         if (LAYER.test(rest)) {
             if (vertex.instruction && !vertex.instruction.startsWith('FROM '))
                 this.fetchedOnly.add(id);
@@ -47068,6 +47847,10 @@ class ProgressReader {
             }
         }
     }
+    /** References BuildKit finished pushing (`pushing manifest for REF@sha256:… done`). */
+    pushed() {
+        return [...this.pushedRefs];
+    }
     all() {
         return [...this.vertices.values()].sort((a, b) => a.id - b.id);
     }
@@ -47088,13 +47871,14 @@ function stageFullyCached(steps, stage) {
     return own.length > 0 && own.every(v => v.status === 'cached');
 }
 
-// EXTERNAL MODULE: ./src/run/exec.ts
-var run_exec = __nccwpck_require__(8660);
 ;// CONCATENATED MODULE: ./src/run/outcome.ts
 // Reading what a finished command means from its output. Pure.
-/** Registries say "manifest unknown" or "not found" for a tag that does not exist (yet). */
+/** Registries say "manifest unknown" or "not found" for a tag that does not exist (yet); never for a 401. */
 function isMissingImage(lines) {
-    return lines.some(line => /manifest unknown|not found|does not exist|no such manifest/i.test(line));
+    const text = lines.join('\n');
+    if (/unauthori[sz]ed|denied|forbidden|authentication required|\b40[13]\b/i.test(text))
+        return false;
+    return /manifest unknown|not found|does not exist|no such manifest/i.test(text);
 }
 /** `docker push` ends with `TAG: digest: sha256:… size: N`: the digest the registry stored. */
 function pushedDigest(lines) {
@@ -47123,14 +47907,26 @@ const BUILDER_TROUBLE = [
     /no builder .* found|failed to find instance|failed to find driver|is not running|builder .* is stopped/i,
     /cache export is not supported|cache export feature is currently not supported/i,
     // e.g. --allow network.host on a builder started without that entitlement
-    /entitlement .* is not allowed|not allowed by build daemon configuration/i,
-    /error writing manifest blob|failed to export cache|exporting cache/i
+    /entitlement .* is not allowed|not allowed by build daemon configuration/i
 ];
-/** Why a failed build is the builder's or the cache's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
-function builderFailure(message, failedDockerfileStep) {
+/** Why a failed build is the builder's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
+function builderFailure(message, failedDockerfileStep, timedOut = false) {
     if (failedDockerfileStep)
         return undefined;
+    // A builder that accepts and never answers is killed by its limit: the engine's BuildKit may answer.
+    if (timedOut)
+        return message;
     return BUILDER_TROUBLE.some(pattern => pattern.test(message)) ? message : undefined;
+}
+/**
+ * Registry errors that pass: a 5xx, a dropped connection, a blob the registry has not made visible
+ * yet, too many requests. Not 401/403 (credentials) nor 404 (a name that is wrong).
+ */
+function isTransientRegistryError(lines) {
+    const text = lines.slice(-10).join('\n');
+    if (/unauthori[sz]ed|denied|forbidden|authentication required|\b40[13]\b/i.test(text))
+        return false;
+    return /\b5\d\d\b|internal server error|bad gateway|service unavailable|gateway time-?out|too many requests|\b429\b|connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|TLS handshake timeout|blob unknown|server misbehaving|connection refused/i.test(text);
 }
 function readBuildMetadata(json) {
     const data = JSON.parse(json);
@@ -47157,9 +47953,6 @@ function readBuildMetadata(json) {
 
 
 
-async function runPlan(plan, config) {
-    return runSteps(plan.steps, plan.files, config);
-}
 /** Writes the files, runs the steps in order (a failed `stop` step skips the rest), removes the secrets. */
 async function runSteps(steps, files, config) {
     const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
@@ -47208,7 +48001,7 @@ async function runSteps(steps, files, config) {
 }
 /** Runs steps at once, each one's output held back and printed in its own group, in order, after. */
 async function runTogether(steps, config) {
-    const logs = steps.map(step => [`[command]${step.argv.join(' ')}`]);
+    const logs = steps.map(() => []);
     const started = Date.now();
     const outcomes = await Promise.all(steps.map((step, i) => runStep(step, config, line => logs[i].push(line))));
     for (const [i, step] of steps.entries()) {
@@ -47243,22 +48036,42 @@ function stageSteps(outcomes, stage) {
     }
     return undefined;
 }
-/** Runs one step; with `hold`, its output goes there instead of the log. */
+/** Runs one step, again after a transient registry error when it may; with `hold`, its output goes there. */
 async function runStep(step, config, hold) {
+    let outcome = await runOnce(step, config, hold);
+    let retried = 0;
+    while (outcome.status === 'failed' && retried < (step.retries ?? 0) && outcome.transient) {
+        retried++;
+        const wait = 1000 * 2 ** (retried - 1);
+        const line = `${step.title}: ${outcome.reason} looks passing; trying again in ${wait / 1000} s (${retried} of ${step.retries})`;
+        if (hold)
+            hold(line);
+        else
+            core/* warning */.$e(line);
+        await new Promise(resolve => setTimeout(resolve, wait));
+        const again = await runOnce(step, config, hold);
+        outcome = { ...again, durationMs: again.durationMs + outcome.durationMs + wait, startedAt: outcome.startedAt };
+    }
+    const { transient: _transient, reason: _reason, ...done } = outcome;
+    return retried ? { ...done, retried } : done;
+}
+async function runOnce(step, config, hold) {
     const progress = step.build ? new ProgressReader() : undefined;
     const startedAt = Date.now();
-    const result = await (0,run_exec/* execStreaming */.c)({
+    hold?.(`[command]${step.argv.join(' ')}`);
+    const result = await (0,run_process/* runProcess */.R3)({
         argv: step.argv,
         env: step.env,
         cwd: step.cwd,
         stdin: step.stdin === 'registry-password' ? config.login?.password : undefined,
-        silent: hold !== undefined,
+        limit: step.limit,
+        echo: hold === undefined,
         onLine: line => {
             progress?.line(line);
             hold?.(line);
         }
     });
-    const base = { step, durationMs: result.durationMs, startedAt };
+    const base = { step, durationMs: result.durationMs, startedAt, pushed: progress?.pushed() };
     if (result.exitCode === 0) {
         if (step.extract)
             await (0,src_files/* replaceTree */.fu)(step.extract.from, step.extract.to);
@@ -47273,29 +48086,30 @@ async function runStep(step, config, hold) {
             cacheExport
         };
         if (cacheExport?.error) {
-            // ignore-error=true kept the build going; the next run will find no cache at this ref.
-            const message = `the registry refused the cache export to ${cacheExport.ref}: ${cacheExport.error}`;
-            if (step.fallback)
-                return { ...ok, status: 'failed', message, fallbackReason: message };
-            core/* warning */.$e(`${step.title}: ${message}; the image is built, but the next run finds no cache there`);
+            // ignore-error=true kept the build going and the image is pushed; the next run finds no cache here.
+            core/* warning */.$e(`${step.title}: the registry refused the cache export to ${cacheExport.ref} (${cacheExport.error}); the image is built and pushed, but the next run finds no cache there (a registry that refuses cache manifests: set cache-strategy: pull)`);
         }
         return ok;
     }
-    if (step.missingIsNormal && isMissingImage(result.tail)) {
+    if (step.missingIsNormal && !result.timedOut && isMissingImage(result.tail)) {
         core/* info */.pq(`${step.title}: not in the registry yet (normal on a first build); going on without it`);
         return { ...base, status: 'missing', message: 'not in the registry yet' };
     }
-    const reason = step.build ? buildFailure(result.tail) : { message: steps_lastLine(result.tail) };
+    const reason = result.timedOut
+        ? { message: `killed: ${result.timedOut} (idle-timeout / lookup-timeout)`, line: undefined }
+        : step.build
+            ? buildFailure(result.tail)
+            : { message: (0,run_process/* lastLine */.fM)(result.tail), line: undefined };
+    const transient = !result.timedOut && isTransientRegistryError(result.tail);
     if (step.onFailure === 'warn') {
         core/* warning */.$e(`${step.title} failed, going on without it: ${reason.message}`);
         return { ...base, status: 'warned', message: reason.message };
     }
-    const message = `${step.title} failed (exit ${result.exitCode}): ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
+    const message = `${step.title} failed${result.exitCode >= 0 ? ` (exit ${result.exitCode})` : ''}: ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
     const vertices = progress?.steps();
-    const fallbackReason = step.fallback
-        ? builderFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'))
-        : undefined;
-    return { ...base, status: 'failed', message, vertices, line: 'line' in reason ? reason.line : undefined, fallbackReason };
+    // Once BuildKit pushed a tag, the other path would push a second, different image: no fallback.
+    const fallbackReason = step.fallback && !(base.pushed?.length) ? builderFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'), result.timedOut !== undefined) : undefined;
+    return { ...base, status: 'failed', message, vertices, line: reason.line, fallbackReason, transient, reason: reason.message };
 }
 function readMetadata(file) {
     try {
@@ -47319,9 +48133,6 @@ function readIid(file) {
     catch {
         return undefined;
     }
-}
-function steps_lastLine(lines) {
-    return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
@@ -47347,18 +48158,16 @@ function wallSeconds(outcomes) {
     return total / 1000;
 }
 /** Pure: the report of a finished (or stopped) run. */
-function buildReport(config, plan, result, goCache, goCacheUnneeded) {
+function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, latest }) {
     const byId = (id) => result.outcomes.find(o => o.step.id === id);
-    const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit);
+    const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok');
     const phases = [];
-    for (const outcome of result.outcomes) {
-        let entry = phases.find(p => p.phase === outcome.step.phase);
-        if (!entry)
-            phases.push((entry = { phase: outcome.step.phase, seconds: 0, result: '' }));
-        entry.result = worse(entry.result, describe(outcome));
+    for (const phase of [...new Set(result.outcomes.map(o => o.step.phase))]) {
+        const outcomes = result.outcomes.filter(o => o.step.phase === phase);
+        // The phase reads as its worst step: a failure is never hidden by a success beside it.
+        const worst = outcomes.reduce((a, b) => (SEVERITY.indexOf(b.status) > SEVERITY.indexOf(a.status) ? b : a));
+        phases.push({ phase, seconds: wallSeconds(outcomes), result: describe(worst) });
     }
-    for (const entry of phases)
-        entry.seconds = wallSeconds(result.outcomes.filter(o => o.step.phase === entry.phase));
     // The Go caches' restore runs after the login and before the plan: a phase of the job all the same.
     if (goCache)
         phases.splice(phases[0]?.phase === 'login' ? 1 : 0, 0, { phase: 'restore', seconds: goCache.seconds, result: `Go caches: ${goCache.hit}` });
@@ -47393,7 +48202,9 @@ function buildReport(config, plan, result, goCache, goCacheUnneeded) {
             .map(o => ({ title: o.step.title, steps: o.vertices })),
         goCache,
         goCacheUnneeded,
-        notes: [...plan.notes, ...(goCache?.note ? [goCache.note] : []), ...(goCacheUnneeded ? [goCacheUnneeded] : [])]
+        policy,
+        latest,
+        notes: [...config.notes, ...policy.notes, ...plan.notes, ...(goCache?.note ? [goCache.note] : []), ...(goCacheUnneeded ? [goCacheUnneeded] : [])]
     };
 }
 function describe(outcome) {
@@ -47403,12 +48214,7 @@ function describe(outcome) {
     }
     return { ok: 'ok', missing: 'not found (first build)', warned: 'failed, went on', failed: 'failed', skipped: 'skipped' }[outcome.status];
 }
-const SEVERITY = ['', 'ok', 'not found (first build)', 'skipped', 'failed, went on', 'failed'];
-function worse(a, b) {
-    if (a === '')
-        return b;
-    return SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a;
-}
+const SEVERITY = ['ok', 'missing', 'skipped', 'warned', 'failed'];
 function setOutputs(report) {
     core/* setOutput */.uH('digest', report.digest ?? '');
     core/* setOutput */.uH('image-id', report.imageId ?? '');
@@ -47418,6 +48224,9 @@ function setOutputs(report) {
     core/* setOutput */.uH('cache-refs', report.cache.filter(c => c.manifest && c.to).map(c => c.to).join('\n'));
     core/* setOutput */.uH('builder-cache-hit', String(report.builderCacheHit));
     core/* setOutput */.uH('go-cache-hit', report.goCacheUnneeded ? 'unneeded' : (report.goCache?.hit ?? 'miss'));
+    core/* setOutput */.uH('latest-moved', String(report.latest.moved));
+    core/* setOutput */.uH('latest-reason', report.latest.why);
+    core/* setOutput */.uH('trusted', String(report.policy.trusted));
 }
 async function writeSummary(config, report, failure) {
     const summary = core/* summary */.z.addHeading('Cached Image Build', 2);
@@ -47425,6 +48234,7 @@ async function writeSummary(config, report, failure) {
         summary.addRaw(`**Failed:** ${report_escape(failure)}`, true);
     if (report.fellBack && report.strategyReason)
         summary.addRaw(`**Fell back:** ${report_escape(report.strategyReason)}`, true);
+    summary.addRaw(`**This run:** ${report_escape(report.policy.who)}. ${report.policy.trusted ? '' : '**Untrusted: nothing pushed, nothing saved, no secrets.** '}latest ${report.latest.moved ? 'moved' : 'did not move'}: ${report_escape(report.latest.why)}.`, true);
     summary.addTable([
         [
             { data: 'Image', header: true },
@@ -47502,6 +48312,22 @@ async function writeSummary(config, report, failure) {
         summary.addHeading('Notes', 3).addList(report.notes.map(report_escape));
     await summary.write();
 }
+/** After the main summary: how reading the Go caches back went (its failures are warnings). */
+async function writeReadBackSummary(result) {
+    if (!result.outcomes.length)
+        return;
+    await core/* summary */.z
+        .addHeading('Go caches read back', 3)
+        .addTable([
+        [
+            { data: 'Step', header: true },
+            { data: 'Time', header: true },
+            { data: 'Result', header: true }
+        ],
+        ...result.outcomes.map(o => [o.step.title, `${(o.durationMs / 1000).toFixed(1)} s`, o.status === 'ok' ? 'ok' : report_escape(o.message ?? o.status)])
+    ])
+        .write();
+}
 function code(text) {
     return `<code>${report_escape(text)}</code>`;
 }
@@ -47512,7 +48338,17 @@ function report_escape(text) {
 // EXTERNAL MODULE: ./src/state.ts
 var src_state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/main.ts
-// The main step: inputs → config → facts → Go caches → plan → run → report.
+// The main step, as the story of a run: read the inputs, probe, decide what this run may write, log
+// in, compare with latest, bring the Go caches, build and push the commit tag, move latest and the
+// extra tags, report, then read the Go caches back for the post step to save.
+
+
+
+
+
+
+
+
 
 
 
@@ -47529,121 +48365,225 @@ var src_state = __nccwpck_require__(2462);
 
 async function run() {
     try {
-        const config = readConfig(name => core/* getInput */.V4(name), {
-            env: process.env,
-            workspace: process.env.GITHUB_WORKSPACE || process.cwd()
-        });
-        if (config.login)
-            core/* setSecret */.Pq(config.login.password);
-        for (const secret of config.secrets)
-            core/* setSecret */.Pq(secret.value);
-        const facts = await core/* group */.Os('Probe the environment', async () => {
-            const found = await probeFacts();
-            core/* info */.pq(`docker ${found.dockerClient} (engine ${found.dockerServer}), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`);
-            return found;
-        });
-        const state = { tempDir: facts.tempDir, loggedInRegistry: config.login?.registry };
+        const config = readInputs();
+        if (!config)
+            return;
+        const facts = await probe(config);
+        const trusted = await decideWhatMayBeWritten(config);
+        const state = { tempDir: facts.tempDir, createdBuilder: facts.builder?.created ? facts.builder.name : undefined };
         (0,src_state/* savePostState */.L)(state);
-        facts.builder = await core/* group */.Os('Probe the buildx builder', () => prepareBuilder(config, facts));
-        if (facts.builder?.created) {
-            state.createdBuilder = facts.builder.name;
-            (0,src_state/* savePostState */.L)(state);
-        }
-        if (facts.builder)
-            core/* info */.pq(`builder ${facts.builder.name}: driver ${facts.builder.driver ?? '?'}, ${facts.builder.problem ?? facts.builder.status ?? '?'}`);
-        // Log in before anything reads the registry (the inputs label below, then the builds).
-        const login = await runSteps(loginSteps(config), [], config);
-        if (login.failed) {
-            core/* setFailed */.C1(login.failed.message ?? 'docker login failed');
+        if (!(await logIn(config, trusted, state)))
+            return;
+        const { inputs, policy } = await compareWithRegistry(config, facts, trusted);
+        const go = await bringGoCaches(config, facts, inputs);
+        const built = await buildAndPush({ config, policy, facts, inputs, go: go.state });
+        const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
+        const failed = built.result.failed ?? latest?.result.failed;
+        // Outputs and summary first: nothing that follows can lose them.
+        const report = buildReport(config, policy, built.plan, mergeResults(built.result, latest?.result), {
+            goCache: go.restore,
+            goCacheUnneeded: go.unneeded ? inputs.note : undefined,
+            latest: latest?.outcome ?? { moved: false, why: failed ? 'the build or a push failed' : policy.latest.why }
+        });
+        setOutputs(report);
+        await writeSummary(config, report, failed?.message);
+        if (failed) {
+            const line = failed.line ?? failedStepLine(config, failed.vertices);
+            if (failed.step.build && line !== undefined)
+                core/* error */.z3(failed.message ?? 'build failed', { file: config.file, startLine: line });
+            core/* setFailed */.C1(failed.message ?? `${failed.step.title} failed`);
             return;
         }
-        const refs = refsFor(config);
-        // Cache-mount mode: the Go caches are restored and copied into the Dockerfile's cache mounts.
-        const users = goCacheUsers(config);
-        const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
-        const onEngine = !buildsElsewhere(config, facts);
-        const uses = [
-            ...(fillsMounts ? ['the Go caches are not restored'] : []),
-            ...(onEngine && refs.builder ? ['the image is built first'] : [])
-        ].join('; ');
-        const inputs = await core/* group */.Os('Compare the build inputs with the registry', async () => {
-            const checked = await checkInputs(config, refs.latest, facts.buildx !== undefined, uses || undefined).catch((error) => ({ unchanged: false, note: `inputs not compared: ${error.message}`, hash: undefined }));
-            core/* info */.pq(checked.note);
-            return checked;
-        });
-        facts.inputsHash = inputs.hash;
-        facts.inputsUnchanged = inputs.unchanged;
-        const goUnneeded = fillsMounts && inputs.unchanged;
-        // The engine pulls the mounts' base image while the Go caches download: the fill and the
-        // compile both need it, and on the pull path a local image is what BuildKit uses.
-        const prepull = fillsMounts && !inputs.unchanged && onEngine ? pullQuietly(users.baseImage) : undefined;
-        const goCache = goUnneeded
-            ? undefined
-            : await core/* group */.Os('Restore the Go caches', () => restoreGoCaches(config, facts));
-        if (prepull)
-            core/* info */.pq(await prepull);
-        // After a partial hit the save holds old and new: age the restored entries to see which are used.
-        const agedTo = goCache?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
-        const goState = goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage };
-        let plan = choosePlan(config, facts, goState);
-        for (const note of plan.notes)
-            core/* info */.pq(note);
-        if (plan.fellBack && plan.reason)
-            core/* warning */.$e(plan.reason);
-        let result = await runPlan(plan, config);
-        result = { ...result, outcomes: [...login.outcomes, ...result.outcomes] };
-        // auto: a builder or cache failure of the buildx path (never a Dockerfile's) → the pull path.
-        if (result.failed?.fallbackReason) {
-            plan = fallbackPlan(config, facts, goState, result.failed.fallbackReason);
-            core/* warning */.$e(plan.reason);
-            result = await runPlan(plan, config);
-        }
-        if (inputs.unchanged && !result.failed && !stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget)) {
-            core/* warning */.$e(`The inputs matched ${refs.latest}, but the ${config.builderTarget} stage was not answered whole from the layer cache (its base image may have moved, or the cache tags were overwritten)${goUnneeded ? ': it compiled without the Go caches, which were not restored' : ''}`);
-        }
-        if (goCache && !result.failed && shouldSave(config, goCache, plan, result)) {
-            await core/* group */.Os('Keep what the build used of the Go caches', () => keepOnlyUsed(facts.goDirs, config.context, config.goCache.dependencyPaths, agedTo));
-            (0,src_state/* savePostState */.L)({ ...state, goCacheSave: { key: goCache.key, paths: goCache.paths } });
-        }
-        const report = buildReport(config, plan, result, goCache, goUnneeded ? inputs.note : undefined);
-        setOutputs(report);
-        await writeSummary(config, report, result.failed?.message);
-        if (result.failed) {
-            const { message, step } = result.failed;
-            const line = result.failed.line ?? failedStepLine(config, result.failed.vertices);
-            if (step.build && line !== undefined)
-                core/* error */.z3(message ?? 'build failed', { file: config.file, startLine: line });
-            core/* setFailed */.C1(message ?? `${step.title} failed`);
-        }
+        warnIfLayerCacheMissed(config, inputs, go.unneeded, built.result);
+        await readBackGoCaches(config, policy, built, go, state);
     }
     catch (error) {
         core/* setFailed */.C1(error instanceof Error ? error.message : String(error));
     }
 }
-/** True when the build will run on a buildx builder of its own, where the engine's images are not seen. */
-function buildsElsewhere(config, facts) {
-    return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && builderProblem(facts) === undefined);
+/** Secrets are masked before anything can echo one; then every input is checked. */
+function readInputs() {
+    const masked = maskSecretInputs({ password: core/* getInput */.V4('registry-password'), secrets: core/* getInput */.V4('secrets') }, core/* setSecret */.Pq);
+    for (const input of masked.short) {
+        core/* warning */.$e(`Input '${input}' has a value shorter than 4 characters: it is easy to guess, and masking it hides every such string in the log`);
+    }
+    const config = readConfig(name => core/* getInput */.V4(name), { env: process.env, workspace: process.env.GITHUB_WORKSPACE || process.cwd() });
+    for (const note of config.notes)
+        core/* notice */.lm(note);
+    return config;
+}
+async function probe(config) {
+    return core/* group */.Os('Probe the environment', async () => {
+        const found = await probeFacts(config);
+        core/* info */.pq(`docker ${found.dockerClient} (engine ${found.dockerServer}), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`);
+        const builder = await prepareBuilder(config, found.buildx);
+        if (builder)
+            core/* info */.pq(`builder ${builder.name}: driver ${builder.driver ?? '?'}, ${builder.problem ?? builder.status ?? '?'}`);
+        return { ...found, builder };
+    });
+}
+/** From the event: who the run is for, and so what it may push, save and read. */
+async function decideWhatMayBeWritten(config) {
+    const event = readEvent(process.env);
+    const checkedOut = needsCheckedOutCommit(event.name) ? await headCommit(config.context, limits(config).lookup) : undefined;
+    const policy = decidePolicy({ event, checkedOut, push: config.push, latest: config.latest, saveGoCache: config.goCache.save });
+    core/* info */.pq(`This run: ${policy.who}. ${policy.push ? 'Pushes the commit tag' : 'Pushes nothing'}${policy.writeScope ? `, writes the cache tags of ${policy.writeScope.branch}` : ''}; latest: ${policy.latest.why}.`);
+    if (!policy.trusted)
+        core/* warning */.$e(`Untrusted code (${policy.who}): nothing is pushed, no cache is saved, no secret or login is used`);
+    for (const note of policy.notes)
+        core/* notice */.lm(note);
+    return policy;
+}
+/** Log in before anything reads the registry; the post step logs out. */
+async function logIn(config, policy, state) {
+    const steps = loginSteps(config, policy);
+    if (!steps.length)
+        return true;
+    const login = await runSteps(steps, [], config);
+    if (login.failed) {
+        core/* setFailed */.C1(login.failed.message ?? 'docker login failed');
+        return false;
+    }
+    state.loggedInRegistry = config.login?.registry;
+    (0,src_state/* savePostState */.L)(state);
+    return true;
+}
+/**
+ * This build's inputs hash and whether latest was built from the same; and whether latest's commit
+ * already contains this one, so that an older run moves neither latest nor the default branch's cache.
+ */
+async function compareWithRegistry(config, facts, policy) {
+    const users = goCacheUsers(config);
+    const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
+    const onEngine = !buildsOnBuilder({ config, facts });
+    const uses = [...(fillsMounts ? ['the Go caches are not restored'] : []), ...(onEngine && config.builderTarget ? ['the image is built first'] : [])].join('; ');
+    return core/* group */.Os('Compare with latest in the registry', async () => {
+        const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
+        const { inputs, latest } = await compareWithLatest(config, facts.buildx !== undefined, uses || undefined, mayMove).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` }, latest: undefined }));
+        core/* info */.pq(inputs.note);
+        if (!mayMove || !latest)
+            return { inputs, policy };
+        const { ahead, revision } = await latestIsAhead(config, latest);
+        if (ahead === undefined)
+            core/* info */.pq(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone?); going on`);
+        if (!ahead || !revision)
+            return { inputs, policy };
+        const held = holdBack(policy, revision, config.commit);
+        core/* notice */.lm(held.latest.why);
+        return { inputs, policy: held };
+    });
+}
+async function bringGoCaches(config, facts, inputs) {
+    const users = goCacheUsers(config);
+    const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
+    const unneeded = fillsMounts && inputs.unchanged;
+    if (unneeded)
+        return { unneeded };
+    // The engine pulls the mounts' base image while the Go caches download: the fill and the compile
+    // both need it, and on the pull path a local image is what BuildKit uses.
+    const prepull = fillsMounts && !buildsOnBuilder({ config, facts }) ? pullQuietly(config, users.baseImage) : undefined;
+    const restore = await core/* group */.Os('Restore the Go caches', () => restoreGoCaches(config, facts));
+    if (prepull)
+        core/* info */.pq(await prepull);
+    // After a partial hit the save holds old and new: age the restored entries to see which are used.
+    const agedTo = restore?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
+    const state = restore && { hit: restore.hit, dirs: facts.goDirs, mounts: restore.mounts, baseImage: restore.baseImage };
+    return { restore, state, unneeded, agedTo };
 }
 /** `docker pull`, for speed only: a failure is a line in the log, the build pulls on its own. */
-async function pullQuietly(image) {
-    const started = Date.now();
-    const result = await exec/* getExecOutput */.H('docker', ['pull', '--quiet', image], { silent: true, ignoreReturnCode: true }).catch((error) => ({ exitCode: -1, stderr: error.message }));
-    const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
-    return result.exitCode === 0 ? `Pulled ${image} during the restore (${took})` : `Pulling ${image} ahead did not work (${result.stderr.trim().split('\n').pop()}); the build pulls it`;
+async function pullQuietly(config, image) {
+    const result = await (0,run_process/* runProcess */.R3)({ argv: ['docker', 'pull', '--quiet', image], limit: limits(config).activity });
+    const took = `${(result.durationMs / 1000).toFixed(1)} s`;
+    return result.exitCode === 0 ? `Pulled ${image} during the restore (${took})` : `Pulling ${image} ahead did not work (${result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail)}); the build pulls it`;
 }
-/** Save only what this build refreshed, and never over an exact hit (the entry is already there). */
-function shouldSave(config, goCache, plan, result) {
-    if (goCache.hit === 'exact' || !config.goCache.save)
-        return false;
-    // A builder stage answered whole from the layer cache used no Go cache: its save would be empty.
+/** The build, and the push of its commit tag and cache tag; under auto, the pull path if buildx's builder fails first. */
+async function buildAndPush(input) {
+    let plan = choosePlan(input);
+    for (const note of plan.notes)
+        core/* info */.pq(note);
+    if (plan.fellBack && plan.reason)
+        core/* warning */.$e(plan.reason);
+    let result = await runSteps(plan.steps, plan.files, input.config);
+    const reason = result.failed?.fallbackReason;
+    if (reason) {
+        plan = fallbackPlan(input, reason);
+        core/* warning */.$e(plan.reason);
+        result = await runSteps(plan.steps, plan.files, input.config);
+    }
+    return { plan, result, input };
+}
+/** latest (unless it would move backwards) and the extra tags, once the commit tag is in. */
+async function publishTags(config, policy, { plan, result }) {
+    const outcome = await latestMayMove(config, policy, plan);
+    if (plan.refs.moveLatest)
+        core/* info */.pq(`latest: ${outcome.why}`);
+    const digest = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok')?.digest;
+    const steps = policy.push ? planPublish({ config }, { strategy: plan.strategy, refs: plan.refs, moveLatest: outcome.moved, digest }) : [];
+    const published = await runSteps(steps, [], config);
+    const moved = outcome.moved && !published.failed;
+    return { result: published, outcome: { moved, why: published.failed && outcome.moved ? `its push failed: ${published.failed.message}` : outcome.why } };
+}
+/** latest never moves backwards: not when its commit already contains this one. */
+async function latestMayMove(config, policy, plan) {
+    if (!plan.refs.moveLatest || !policy.push)
+        return { moved: false, why: policy.latest.why };
+    const found = await inspectImage(plan.refs.latest, limits(config).lookup);
+    if ('missing' in found)
+        return { moved: true, why: `${policy.latest.why}; latest is new` };
+    if ('problem' in found)
+        return { moved: true, why: `${policy.latest.why}; latest's revision could not be read (${found.problem}), so it moves` };
+    const revision = found.image.labels[REVISION_LABEL];
+    if (!revision || revision === config.commit)
+        return { moved: true, why: policy.latest.why };
+    const ancestor = await isAncestor(config.context, config.commit, revision, limits(config).lookup);
+    if (ancestor === true) {
+        return { moved: false, why: `latest is at ${revision.slice(0, 12)}, which already contains ${config.commit.slice(0, 12)}: latest never moves backwards` };
+    }
+    if (ancestor === undefined) {
+        return { moved: true, why: `${policy.latest.why}; git cannot tell whether latest's commit ${revision.slice(0, 12)} contains this one (a shallow clone?), so it moves` };
+    }
+    return { moved: true, why: `${policy.latest.why}; from ${revision.slice(0, 12)}` };
+}
+function mergeResults(first, second) {
+    if (!second)
+        return first;
+    return { outcomes: [...first.outcomes, ...second.outcomes], failed: first.failed ?? second.failed };
+}
+/** latest had these inputs, yet the builder stage ran: say so (a moved base image, overwritten cache tags). */
+function warnIfLayerCacheMissed(config, inputs, goUnneeded, result) {
+    if (!inputs.unchanged || !config.builderTarget)
+        return;
+    if (stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget))
+        return;
+    core/* warning */.$e(`The inputs matched latest, but the ${config.builderTarget} stage was not answered whole from the layer cache (its base image may have moved, or the cache tags were overwritten)${goUnneeded ? ': it compiled without the Go caches, which were not restored' : ''}`);
+}
+/** After the outputs: the builder's cache mounts back into the runner's Go folders, for the post step's save. */
+async function readBackGoCaches(config, policy, { plan, result }, go, state) {
+    const restore = go.restore;
+    if (!restore || restore.hit === 'exact' || !config.goCache.save || !policy.saveCaches)
+        return;
+    // A builder stage answered whole from the layer cache used no Go cache: its save would hold nothing new.
     const builder = stageSteps(result.outcomes, config.builderTarget);
     if (!config.goCache.prebuild && builder && stageFullyCached(builder, config.builderTarget)) {
         core/* info */.pq('Go caches not saved: the builder stage came whole from the layer cache, so the build used none of them');
-        return false;
+        return;
     }
-    const refreshed = result.outcomes.filter(o => o.step.phase === 'extract' || o.step.phase === 'prebuild');
-    const expected = plan.steps.filter(s => s.phase === 'extract' || s.phase === 'prebuild').length;
-    return expected > 0 && refreshed.length === expected && refreshed.every(o => o.status === 'ok');
+    const readBack = await runSteps(plan.readBack, [], config);
+    const ran = [...result.outcomes, ...readBack.outcomes].filter(o => o.step.phase === 'read-back' || o.step.phase === 'prebuild');
+    const expected = plan.readBack.length + plan.steps.filter(s => s.phase === 'prebuild').length;
+    await writeReadBackSummary(readBack);
+    if (expected === 0 || ran.length !== expected || !ran.every(o => o.status === 'ok')) {
+        core/* warning */.$e('Go caches not saved: reading them back from the build did not work (see above); the runner\'s Go folders are as they were');
+        return;
+    }
+    try {
+        await core/* group */.Os('Keep what the build used of the Go caches', () => keepOnlyUsed(go.state.dirs, config.context, config.goCache.dependencyPaths, go.agedTo));
+    }
+    catch (error) {
+        core/* warning */.$e(`Go caches not saved: trimming them failed (${error.message})`);
+        return;
+    }
+    (0,src_state/* savePostState */.L)({ ...state, goCacheSave: { key: restore.key, paths: restore.paths, limitMs: limits(config).activity.idleMs } });
 }
 /** Older clients do not print `Dockerfile:N`: find the failed step's line from its instruction. */
 function failedStepLine(config, vertices = []) {
@@ -47667,10 +48607,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
-// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 326 modules
-var cache = __nccwpck_require__(100);
 // EXTERNAL MODULE: ./src/files.ts
 var files = __nccwpck_require__(9148);
+// EXTERNAL MODULE: ./src/cache/worker.ts
+var worker = __nccwpck_require__(3766);
 ;// CONCATENATED MODULE: ./src/cache/save.ts
 // Save the Go caches in the post step: only when the key was not an exact hit, and only what the
 // build refreshed. Every failure is a warning (or a note, for a key another job saved first).
@@ -47678,112 +48618,257 @@ var files = __nccwpck_require__(9148);
 
 
 
-async function saveGoCaches({ key, paths }) {
+async function saveGoCaches({ key, paths, limitMs }) {
     const started = Date.now();
     for (const dir of paths)
         external_node_fs_.mkdirSync(dir, { recursive: true });
     const bytes = (await Promise.all(paths.map(files/* folderSize */.Ip))).reduce((a, b) => a + b, 0);
     const done = (saved, note) => ({ key, saved, bytes, seconds: (Date.now() - started) / 1000, note });
-    try {
-        const id = await cache/* saveCache */.Io(paths, key);
-        // The library answers -1 for a save it could not make, and has logged why.
-        return id === -1 ? done(false, 'the cache service did not take the save (see the warning above)') : done(true);
+    const result = await (0,worker/* runCacheJob */.lr)({ op: 'save', paths, key }, { totalMs: limitMs });
+    if (result.reserveConflict) {
+        core/* info */.pq(`Go caches: ${result.error}`);
+        return done(false, 'another run saved this key first');
     }
-    catch (error) {
-        if (error instanceof cache/* ReserveCacheError */.Zh) {
-            core/* info */.pq(`Go caches: ${error.message}`);
-            return done(false, 'another run saved this key first');
-        }
-        core/* warning */.$e(`Saving the Go caches failed; the next run will build without them: ${error.message}`);
-        return done(false, error.message);
+    if (result.error) {
+        core/* warning */.$e(`Saving the Go caches failed; the next run will build without them: ${result.error}`);
+        return done(false, result.error);
     }
+    // The library answers -1 for a save it could not make, and has logged why.
+    return result.cacheId === -1 ? done(false, 'the cache service did not take the save (see the warning above)') : done(true);
 }
 
-// EXTERNAL MODULE: ./src/run/exec.ts
-var exec = __nccwpck_require__(8660);
+// EXTERNAL MODULE: ./src/run/process.ts + 1 modules
+var process = __nccwpck_require__(5206);
 // EXTERNAL MODULE: ./src/state.ts
 var src_state = __nccwpck_require__(2462);
 ;// CONCATENATED MODULE: ./src/post.ts
-// The post step: save the Go caches the build refreshed, log out, clean up. Never fails the job.
+// The post step: save the Go caches the build refreshed, log out, clean up. It never fails the job:
+// everything it does is cleanup or cache work, whose failures are warnings.
 
 
 
 
 
+/** Logout and builder removal are local: a short limit. */
+const CLEANUP_LIMIT = { totalMs: 60_000 };
 async function runPost() {
-    const state = (0,src_state/* loadPostState */.C)();
-    if (!state)
-        return;
+    let state;
     try {
-        if (state.goCacheSave) {
-            const saved = await core/* group */.Os('Save the Go caches', () => saveGoCaches(state.goCacheSave));
-            const mb = (saved.bytes / 1e6).toFixed(1);
-            const line = saved.saved
-                ? `Go caches saved under ${saved.key}: ${mb} MB in ${saved.seconds.toFixed(1)} s`
-                : `Go caches not saved (${saved.note})`;
-            core/* info */.pq(line);
-            await core/* summary */.z.addHeading('Cached Image Build: post step', 3).addRaw(line, true).write();
-        }
+        state = (0,src_state/* loadPostState */.C)();
     }
     catch (error) {
-        core/* warning */.$e(`Post step: ${error.message}`);
+        core/* warning */.$e(`Post step: the main step's state could not be read (${error.message}); nothing to do`);
+        return;
     }
-    if (state.loggedInRegistry) {
-        const result = await (0,exec/* execStreaming */.c)({ argv: ['docker', 'logout', state.loggedInRegistry] });
-        if (result.exitCode !== 0)
-            core/* warning */.$e(`docker logout ${state.loggedInRegistry} failed: ${result.tail.join(' ')}`);
-    }
-    if (state.createdBuilder) {
-        const result = await (0,exec/* execStreaming */.c)({ argv: ['docker', 'buildx', 'rm', state.createdBuilder] });
-        if (result.exitCode !== 0)
-            core/* warning */.$e(`docker buildx rm ${state.createdBuilder} failed: ${result.tail.join(' ')}`);
-    }
+    if (!state)
+        return;
+    await step('saving the Go caches', () => saveStep(state));
+    if (state.loggedInRegistry)
+        await step('docker logout', () => cleanup(['docker', 'logout', state.loggedInRegistry]));
+    if (state.createdBuilder)
+        await step('removing the builder', () => cleanup(['docker', 'buildx', 'rm', state.createdBuilder]));
     if (state.tempDir)
-        external_node_fs_.rmSync(state.tempDir, { recursive: true, force: true });
+        await step('removing the temporary folder', async () => external_node_fs_.rmSync(state.tempDir, { recursive: true, force: true }));
+}
+async function step(what, work) {
+    try {
+        await work();
+    }
+    catch (error) {
+        core/* warning */.$e(`Post step, ${what}: ${error.message}`);
+    }
+}
+async function saveStep(state) {
+    const save = state.goCacheSave;
+    if (!save)
+        return;
+    const saved = await core/* group */.Os('Save the Go caches', () => saveGoCaches(save));
+    const mb = (saved.bytes / 1e6).toFixed(1);
+    const line = saved.saved ? `Go caches saved under ${saved.key}: ${mb} MB in ${saved.seconds.toFixed(1)} s` : `Go caches not saved (${saved.note})`;
+    core/* info */.pq(line);
+    await core/* summary */.z.addHeading('Cached Image Build: post step', 3).addRaw(line, true).write();
+}
+async function cleanup(argv) {
+    const result = await (0,process/* runProcess */.R3)({ argv, limit: CLEANUP_LIMIT });
+    if (result.exitCode !== 0)
+        core/* warning */.$e(`${argv.join(' ')} failed: ${result.timedOut ?? (0,process/* lastLine */.fM)(result.tail)}`);
 }
 
 
 /***/ }),
 
-/***/ 8660:
+/***/ 5206:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   c: () => (/* binding */ execStreaming)
-/* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7187);
-// The only place that spawns processes. Output streams to the log; only a bounded tail is kept.
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  fM: () => (/* binding */ lastLine),
+  R3: () => (/* binding */ runProcess)
+});
+
+// UNUSED EXPORTS: childEnvironment
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/run/process.ts
+// The one seam through which the action starts processes. Every call has a time limit: a total one
+// (look-ups, probes) or one on inactivity (builds, pushes, cache work, which may run long but never
+// silently for long). A process past its limit is killed with its whole process group. Children get
+// the runner's environment without the action's inputs (registry password, BuildKit secrets) and
+// without the runner's tokens, unless a request hands them over itself.
 
 const TAIL_LINES = 40;
-async function execStreaming({ argv, env, cwd, stdin, onLine, silent }) {
+/** Children still running: when the job is cancelled, their groups go with the action. */
+const running = new Set();
+let signalsHooked = false;
+function hookSignals() {
+    if (signalsHooked)
+        return;
+    signalsHooked = true;
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+        process.once(signal, () => {
+            for (const child of running)
+                signalGroup(child, 'SIGKILL');
+            process.exit(1);
+        });
+    }
+}
+const MAX_STDOUT = 16 * 1024 * 1024;
+/** After SIGTERM, the group gets this long to go before SIGKILL. */
+const KILL_GRACE_MS = 3000;
+/** Variables no child needs: the action's inputs (secrets among them) and the runner's tokens. */
+function childEnvironment(parent, extra = {}) {
+    const env = {};
+    for (const [key, value] of Object.entries(parent)) {
+        if (value === undefined || key.startsWith('INPUT_') || key.startsWith('STATE_') || RUNNER_TOKENS.has(key))
+            continue;
+        env[key] = value;
+    }
+    return { ...env, ...extra };
+}
+const RUNNER_TOKENS = new Set(['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL']);
+function runProcess(request) {
+    const { argv, limit, echo = false } = request;
+    const started = Date.now();
     const tail = [];
+    let stdout = '';
     const take = (line) => {
         tail.push(line);
         if (tail.length > TAIL_LINES)
             tail.shift();
-        onLine?.(line);
+        if (echo)
+            process.stdout.write(`${line}\n`);
+        request.onLine?.(line);
     };
-    const started = Date.now();
-    const exitCode = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .exec */ .m(argv[0], argv.slice(1), {
-        env: env ? mergedEnv(env) : undefined,
-        cwd,
-        input: stdin === undefined ? undefined : Buffer.from(stdin),
-        ignoreReturnCode: true,
-        silent,
-        listeners: { stdline: take, errline: take }
-    })
-        .catch((error) => {
-        take(error.message);
-        return 127;
+    if (echo)
+        process.stdout.write(`[command]${argv.join(' ')}\n`);
+    return new Promise(resolve => {
+        let child;
+        try {
+            child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), {
+                cwd: request.cwd,
+                env: childEnvironment(process.env, request.env),
+                stdio: ['pipe', 'pipe', 'pipe'],
+                // Its own process group, so a limit kills what it started too (buildx, its plugins, tar).
+                detached: true
+            });
+        }
+        catch (error) {
+            resolve({ exitCode: -1, durationMs: 0, stdout: '', tail: [error.message], startError: error.message });
+            return;
+        }
+        running.add(child);
+        hookSignals();
+        let timedOut;
+        let startError;
+        let settled = false;
+        const timers = [];
+        const kill = (why) => {
+            if (timedOut || settled)
+                return;
+            timedOut = why;
+            signalGroup(child, 'SIGTERM');
+            timers.push(setTimeout(() => signalGroup(child, 'SIGKILL'), KILL_GRACE_MS));
+            // A grandchild outside the group may hold the pipes open: stop waiting for them.
+            timers.push(setTimeout(() => finish(-1), KILL_GRACE_MS * 2));
+        };
+        let idle;
+        const touch = () => {
+            if (!limit.idleMs)
+                return;
+            if (idle)
+                clearTimeout(idle);
+            idle = setTimeout(() => kill(`no output for ${seconds(limit.idleMs)}`), limit.idleMs);
+        };
+        if (limit.totalMs)
+            timers.push(setTimeout(() => kill(`still running after ${seconds(limit.totalMs)}`), limit.totalMs));
+        touch();
+        const finish = (code) => {
+            if (settled)
+                return;
+            settled = true;
+            running.delete(child);
+            for (const timer of timers)
+                clearTimeout(timer);
+            if (idle)
+                clearTimeout(idle);
+            flushAll();
+            if (timedOut)
+                take(`killed: ${timedOut}`);
+            resolve({ exitCode: timedOut || startError ? -1 : code, durationMs: Date.now() - started, stdout, tail, timedOut, startError });
+        };
+        const partial = { out: '', err: '' };
+        const feed = (which, chunk) => {
+            touch();
+            const text = chunk.toString('utf8');
+            if (which === 'out' && request.captureStdout && stdout.length < MAX_STDOUT)
+                stdout += text;
+            const lines = (partial[which] + text).split(/\r?\n/);
+            partial[which] = lines.pop() ?? '';
+            for (const line of lines)
+                take(line);
+        };
+        const flushAll = () => {
+            for (const which of ['out', 'err']) {
+                if (partial[which] !== '')
+                    take(partial[which]);
+                partial[which] = '';
+            }
+        };
+        child.stdout?.on('data', (chunk) => feed('out', chunk));
+        child.stderr?.on('data', (chunk) => feed('err', chunk));
+        child.on('error', error => {
+            startError = error.message;
+            take(error.message);
+            finish(-1);
+        });
+        child.on('close', code => finish(code ?? -1));
+        child.stdin?.on('error', () => undefined);
+        child.stdin?.end(request.stdin ?? '');
     });
-    return { exitCode, durationMs: Date.now() - started, tail };
 }
-function mergedEnv(extra) {
-    const env = {};
-    for (const [key, value] of Object.entries(process.env))
-        if (value !== undefined)
-            env[key] = value;
-    return { ...env, ...extra };
+function signalGroup(child, signal) {
+    if (child.pid === undefined)
+        return;
+    try {
+        process.kill(-child.pid, signal);
+    }
+    catch {
+        try {
+            child.kill(signal);
+        }
+        catch {
+            // already gone
+        }
+    }
+}
+function seconds(ms) {
+    return `${Math.round(ms / 100) / 10} s`;
+}
+/** The last line that says something, for a one-line reason. */
+function lastLine(lines) {
+    return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
 }
 
 
@@ -101350,6 +102435,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   _o: () => (/* binding */ isDebug),
+  lm: () => (/* binding */ notice),
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
@@ -101359,7 +102445,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, notice, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, markdownSummary, platform, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -101385,7 +102471,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -102200,7 +103286,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -102208,7 +103294,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -102216,7 +103302,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -102319,9 +103405,10 @@ function getIDToken(aud) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ exec),
-  H: () => (/* binding */ getExecOutput)
+  m: () => (/* binding */ exec)
 });
+
+// UNUSED EXPORTS: getExecOutput
 
 // EXTERNAL MODULE: external "string_decoder"
 var external_string_decoder_ = __nccwpck_require__(3193);
@@ -102978,8 +104065,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {

@@ -7,15 +7,12 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import * as exec from '@actions/exec';
 import dockerignore from '@balena/dockerignore';
 import type { Config } from './config.js';
 import { toPosix } from './files.js';
 
 // A CommonJS module whose typings say `export default`: take the function whichever way it arrives.
 const ignore = ((dockerignore as unknown as { default?: unknown }).default ?? dockerignore) as unknown as typeof dockerignore.default;
-
-export const INPUTS_LABEL = 'io.github.cached-image-build.inputs';
 
 /** Bump when what a hash covers changes, so an old image never matches a new meaning. */
 const SCHEME = 'v1';
@@ -36,23 +33,6 @@ export async function hashBuildInputs(config: Config, exclude: string[] = []): P
     else hash.update(`file\0${file}\0${stat.mode & 0o111 ? 'x' : '-'}\0${await fileHash(full)}\0`);
   }
   return { hash: hash.digest('hex'), files: files.length };
-}
-
-/** The hash label of the image at `ref` in the registry, or why it could not be read. */
-export async function previousInputs(ref: string): Promise<{ hash?: string; problem?: string }> {
-  const result = await exec
-    .getExecOutput('docker', ['buildx', 'imagetools', 'inspect', '--format', '{{json .Image.Config.Labels}}', ref], {
-      silent: true,
-      ignoreReturnCode: true
-    })
-    .catch((error: Error) => ({ exitCode: -1, stdout: '', stderr: error.message }));
-  if (result.exitCode !== 0) return { problem: lastLine(result.stderr) || `exit ${result.exitCode}` };
-  try {
-    const labels = (JSON.parse(result.stdout || 'null') ?? {}) as Record<string, string>;
-    return labels[INPUTS_LABEL] ? { hash: labels[INPUTS_LABEL] } : { problem: `${ref} has no ${INPUTS_LABEL} label` };
-  } catch {
-    return { problem: `unreadable labels: ${result.stdout.slice(0, 200)}` };
-  }
 }
 
 /** BuildKit's rules: `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`. */
@@ -97,36 +77,3 @@ function isUnder(file: string, folders: Set<string>): boolean {
   return false;
 }
 
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop()?.trim() ?? '';
-}
-
-export interface InputsCheck {
-  /** The hash of this build's inputs, labelled on the image; none when hashing failed. */
-  hash?: string;
-  /** The registry's latest was built from the same inputs: every step should come from the layer cache. */
-  unchanged: boolean;
-  /** What was found, for the log and the summary. */
-  note: string;
-}
-
-/**
- * The hash is labelled on every image. It is compared with latest's only when something uses the
- * answer (`uses`, or undefined when nothing does): the cache-mount mode, whose Go caches would be
- * restored and copied into BuildKit for nothing, and the pull path, which orders its two builds by it.
- */
-export async function checkInputs(config: Config, latest: string, buildx: boolean, uses: string | undefined): Promise<InputsCheck> {
-  const started = Date.now();
-  const prebuilt = config.goCache.prebuild ? [path.relative(config.context, config.goCache.prebuild.output)] : [];
-  const { hash, files } = await hashBuildInputs(config, prebuilt);
-  const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
-  const skip = (why: string): InputsCheck => ({ hash, unchanged: false, note: `${found}; not compared with ${latest}: ${why}` });
-  if (config.noCache) return skip('no-cache');
-  if (!uses) return skip('nothing here uses the answer');
-  if (!buildx) return skip('reading its labels needs the buildx plugin');
-  const previous = await previousInputs(latest);
-  if (previous.hash === hash) {
-    return { hash, unchanged: true, note: `${latest} was built from the same ${found}: every step should come from the layer cache (${uses})` };
-  }
-  return skip(previous.hash ? `it was built from other inputs (${previous.hash.slice(0, 12)})` : (previous.problem ?? 'unknown'));
-}

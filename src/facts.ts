@@ -2,10 +2,11 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import * as exec from '@actions/exec';
 import * as semver from 'semver';
 import type { GoDirs } from './cache/go-cache.js';
 import type { Config } from './config.js';
+import { limits } from './limits.js';
+import { lastLine, runProcess, type ProcessResult, type TimeLimit } from './run/process.js';
 
 export interface Facts {
   dockerClient: string;
@@ -24,10 +25,6 @@ export interface Facts {
   go?: { version: string; arch: string };
   /** The buildx builder for the buildx path, as `docker buildx inspect --bootstrap` found it. */
   builder?: BuilderFacts;
-  /** The hash of the build's inputs (context, Dockerfile, build args), labelled on the image when known. */
-  inputsHash?: string;
-  /** The registry's latest carries the same inputs hash: every step should come from the layer cache. */
-  inputsUnchanged?: boolean;
 }
 
 export interface BuilderFacts {
@@ -76,33 +73,33 @@ export function parseBuildxInspect(text: string): Pick<BuilderFacts, 'driver' | 
  * `buildkit-endpoint`, or the current one. Bootstrapped, so a builder that does not answer says so
  * here, before planning. Nothing to do for `cache-strategy: pull` or without buildx.
  */
-export async function prepareBuilder(config: Config, facts: Pick<Facts, 'buildx'>): Promise<BuilderFacts | undefined> {
-  if (config.cacheStrategy === 'pull' || !facts.buildx) return undefined;
+export async function prepareBuilder(config: Config, buildx: string | undefined): Promise<BuilderFacts | undefined> {
+  if (config.cacheStrategy === 'pull' || !buildx) return undefined;
+  const limit = limits(config);
   let name = config.builder;
   let created = false;
   if (config.buildkitEndpoint) {
     name = `cached-image-build-${process.pid}-${Date.now().toString(36)}`;
-    const create = await output(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint]);
+    const create = await docker(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint], limit.lookup);
     if (create.exitCode !== 0) {
-      return { name, endpoint: config.buildkitEndpoint, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${lastLine(create)}` };
+      return { name, endpoint: config.buildkitEndpoint, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${why(create)}` };
     }
     created = true;
   }
-  const inspect = await output(['buildx', 'inspect', '--bootstrap', ...(name ? [name] : [])]);
+  const inspect = await docker(['buildx', 'inspect', '--bootstrap', ...(name ? [name] : [])], limit.bootstrap);
   const found = parseBuildxInspect(inspect.stdout);
   const builder: BuilderFacts = { ...found, name: name ?? found.name ?? 'default', created };
   if (inspect.exitCode !== 0) {
     const where = config.buildkitEndpoint ? ` at ${config.buildkitEndpoint}` : '';
-    builder.problem = `builder ${builder.name}${where} does not answer: ${lastLine(inspect)}`;
+    builder.problem = `builder ${builder.name}${where} does not answer: ${why(inspect)}`;
   } else if (builder.status && builder.status !== 'running') {
     builder.problem = `builder ${builder.name} is ${builder.status}`;
   }
   return builder;
 }
 
-function lastLine(result: exec.ExecOutput): string {
-  const lines = `${result.stdout}\n${result.stderr}`.split('\n').map(l => l.trim()).filter(Boolean);
-  return lines.at(-1)?.replace(/^ERROR:\s*/, '') ?? `exit ${result.exitCode}`;
+function why(result: ProcessResult): string {
+  return result.timedOut ?? lastLine(result.tail).replace(/^ERROR:\s*/, '');
 }
 
 /** The facts that decide whether `docker build` can reach BuildKit at all. */
@@ -115,18 +112,22 @@ export function buildkitProblem(facts: Pick<Facts, 'dockerClient' | 'buildx'>): 
   return undefined;
 }
 
-export async function probeFacts(): Promise<Facts> {
-  const version = await output(['version', '--format', '{{.Client.Version}} {{.Server.Version}}']);
+/** Docker, buildx and Go on the runner, asked at once. */
+export async function probeFacts(config: Config): Promise<Facts> {
+  const limit = limits(config).lookup;
+  const [version, buildxOut, goEnv] = await Promise.all([
+    docker(['version', '--format', '{{.Client.Version}} {{.Server.Version}}'], limit),
+    docker(['buildx', 'version'], limit),
+    probeGo(limit)
+  ]);
   if (version.exitCode !== 0) {
-    throw new Error(`docker is not usable here (docker version: ${version.stderr.trim() || `exit ${version.exitCode}`}); start the Docker engine or set DOCKER_HOST`);
+    throw new Error(`docker is not usable here (docker version: ${why(version)}); start the Docker engine or set DOCKER_HOST`);
   }
   const [dockerClient, dockerServer] = version.stdout.trim().split(/\s+/);
-  const buildxOut = await output(['buildx', 'version']);
   const buildx = buildxOut.exitCode === 0 ? /v?(\d+\.\d+\.\d+\S*)/.exec(buildxOut.stdout)?.[1] : undefined;
   const base = process.env.RUNNER_TEMP || os.tmpdir();
   fs.mkdirSync(base, { recursive: true });
   const tempDir = fs.mkdtempSync(path.join(base, 'cached-image-build-'));
-  const goEnv = await probeGo();
   const home = os.homedir();
   const goDirs = {
     mod: goEnv?.GOMODCACHE || process.env.GOMODCACHE || path.join(home, 'go', 'pkg', 'mod'),
@@ -144,18 +145,18 @@ export async function probeFacts(): Promise<Facts> {
   };
 }
 
-async function probeGo(): Promise<Record<'GOMODCACHE' | 'GOCACHE' | 'GOVERSION' | 'GOARCH', string> | undefined> {
-  const result = await exec
-    .getExecOutput('go', ['env', '-json', 'GOMODCACHE', 'GOCACHE', 'GOVERSION', 'GOARCH'], { silent: true, ignoreReturnCode: true })
-    .catch(() => undefined);
-  if (!result || result.exitCode !== 0) return undefined;
-  return JSON.parse(result.stdout) as Record<'GOMODCACHE' | 'GOCACHE' | 'GOVERSION' | 'GOARCH', string>;
+type GoEnv = Record<'GOMODCACHE' | 'GOCACHE' | 'GOVERSION' | 'GOARCH', string>;
+
+async function probeGo(limit: TimeLimit): Promise<GoEnv | undefined> {
+  const result = await runProcess({ argv: ['go', 'env', '-json', 'GOMODCACHE', 'GOCACHE', 'GOVERSION', 'GOARCH'], limit, captureStdout: true });
+  if (result.exitCode !== 0) return undefined;
+  try {
+    return JSON.parse(result.stdout) as GoEnv;
+  } catch {
+    return undefined;
+  }
 }
 
-async function output(args: string[]): Promise<exec.ExecOutput> {
-  return exec.getExecOutput('docker', args, { silent: true, ignoreReturnCode: true }).catch((error: Error) => ({
-    exitCode: 127,
-    stdout: '',
-    stderr: error.message
-  }));
+function docker(args: string[], limit: TimeLimit): Promise<ProcessResult> {
+  return runProcess({ argv: ['docker', ...args], limit, captureStdout: true });
 }

@@ -39,16 +39,35 @@ export async function removeTree(dir: string): Promise<void> {
   await fs.rm(dir, { recursive: true, force: true });
 }
 
-/** Put the tree at `from` where `to` was (a rename when both are on one file system). */
+/**
+ * Put the tree at `from` where `to` was, never leaving `to` half-made: the new tree is made whole
+ * beside it first (a copy when the two are on different file systems), then the two are swapped by
+ * renames, and the old one removed. On any failure `to` is as it was.
+ */
 export async function replaceTree(from: string, to: string): Promise<void> {
-  await removeTree(to);
   await fs.mkdir(path.dirname(to), { recursive: true });
-  try {
-    await fs.rename(from, to);
-  } catch {
-    await fs.cp(from, to, { recursive: true, preserveTimestamps: true });
+  const stamp = `${process.pid}-${Date.now().toString(36)}`;
+  let ready = from;
+  if ((await fs.stat(from)).dev !== (await fs.stat(path.dirname(to))).dev) {
+    ready = `${to}.new-${stamp}`;
+    try {
+      await fs.cp(from, ready, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    } catch (error) {
+      await removeTree(ready);
+      throw error;
+    }
     await removeTree(from);
   }
+  const aside = `${to}.old-${stamp}`;
+  const had = await fs.stat(to).then(() => true, () => false);
+  if (had) await fs.rename(to, aside);
+  try {
+    await fs.rename(ready, to);
+  } catch (error) {
+    if (had) await fs.rename(aside, to);
+    throw error;
+  }
+  if (had) await removeTree(aside);
 }
 
 export async function readdir(dir: string): Promise<import('node:fs').Dirent[]> {

@@ -1,141 +1,260 @@
-// The main step: inputs → config → facts → Go caches → plan → run → report.
+// The main step, as the story of a run: read the inputs, probe, decide what this run may write, log
+// in, compare with latest, bring the Go caches, build and push the commit tag, move latest and the
+// extra tags, report, then read the Go caches back for the post step to save.
 import * as core from '@actions/core';
-import * as exec from '@actions/exec';
+import { compareWithLatest, holdBack, latestIsAhead } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
 import { goCacheUsers, restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
-import { checkInputs } from './build-inputs.js';
 import { readConfig, type Config } from './config.js';
 import { lineOfStep } from './dockerfile.js';
-import { builderProblem, prepareBuilder, probeFacts, type Facts } from './facts.js';
-import { choosePlan, fallbackPlan } from './plan/choose.js';
+import { readEvent } from './event.js';
+import { prepareBuilder, probeFacts, type Facts } from './facts.js';
+import { headCommit, isAncestor } from './git.js';
+import { REVISION_LABEL } from './labels.js';
+import { limits } from './limits.js';
+import { buildsOnBuilder, choosePlan, fallbackPlan } from './plan/choose.js';
+import { loginSteps } from './plan/common.js';
+import type { GoCacheState } from './plan/go.js';
+import type { InputsComparison, PlanInput } from './plan/input.js';
+import { planPublish } from './plan/publish.js';
 import type { Plan } from './plan/types.js';
-import { buildReport, setOutputs, writeSummary } from './report.js';
+import { inspectImage } from './registry.js';
+import { buildReport, setOutputs, writeReadBackSummary, writeSummary, type LatestOutcome } from './report.js';
+import { lastLine, runProcess } from './run/process.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
-import { runPlan, runSteps, stageSteps, type RunResult } from './run/steps.js';
-import { loginSteps, refsFor } from './plan/pull.js';
+import { runSteps, stageSteps, type RunResult } from './run/steps.js';
+import { maskSecretInputs } from './secrets.js';
 import { savePostState, type PostState } from './state.js';
+import { decidePolicy, needsCheckedOutCommit, type Policy } from './trust.js';
 
 export async function run(): Promise<void> {
   try {
-    const config = readConfig(name => core.getInput(name), {
-      env: process.env,
-      workspace: process.env.GITHUB_WORKSPACE || process.cwd()
-    });
-    if (config.login) core.setSecret(config.login.password);
-    for (const secret of config.secrets) core.setSecret(secret.value);
-
-    const facts = await core.group('Probe the environment', async () => {
-      const found = await probeFacts();
-      core.info(`docker ${found.dockerClient} (engine ${found.dockerServer}), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`);
-      return found;
-    });
-    const state: PostState = { tempDir: facts.tempDir, loggedInRegistry: config.login?.registry };
+    const config = readInputs();
+    if (!config) return;
+    const facts = await probe(config);
+    const trusted = await decideWhatMayBeWritten(config);
+    const state: PostState = { tempDir: facts.tempDir, createdBuilder: facts.builder?.created ? facts.builder.name : undefined };
     savePostState(state);
-    facts.builder = await core.group('Probe the buildx builder', () => prepareBuilder(config, facts));
-    if (facts.builder?.created) {
-      state.createdBuilder = facts.builder.name;
-      savePostState(state);
-    }
-    if (facts.builder) core.info(`builder ${facts.builder.name}: driver ${facts.builder.driver ?? '?'}, ${facts.builder.problem ?? facts.builder.status ?? '?'}`);
+    if (!(await logIn(config, trusted, state))) return;
+    const { inputs, policy } = await compareWithRegistry(config, facts, trusted);
+    const go = await bringGoCaches(config, facts, inputs);
+    const built = await buildAndPush({ config, policy, facts, inputs, go: go.state });
+    const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
+    const failed = built.result.failed ?? latest?.result.failed;
 
-    // Log in before anything reads the registry (the inputs label below, then the builds).
-    const login = await runSteps(loginSteps(config), [], config);
-    if (login.failed) {
-      core.setFailed(login.failed.message ?? 'docker login failed');
+    // Outputs and summary first: nothing that follows can lose them.
+    const report = buildReport(config, policy, built.plan, mergeResults(built.result, latest?.result), {
+      goCache: go.restore,
+      goCacheUnneeded: go.unneeded ? inputs.note : undefined,
+      latest: latest?.outcome ?? { moved: false, why: failed ? 'the build or a push failed' : policy.latest.why }
+    });
+    setOutputs(report);
+    await writeSummary(config, report, failed?.message);
+    if (failed) {
+      const line = failed.line ?? failedStepLine(config, failed.vertices);
+      if (failed.step.build && line !== undefined) core.error(failed.message ?? 'build failed', { file: config.file, startLine: line });
+      core.setFailed(failed.message ?? `${failed.step.title} failed`);
       return;
     }
-    const refs = refsFor(config);
-    // Cache-mount mode: the Go caches are restored and copied into the Dockerfile's cache mounts.
-    const users = goCacheUsers(config);
-    const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
-    const onEngine = !buildsElsewhere(config, facts);
-    const uses = [
-      ...(fillsMounts ? ['the Go caches are not restored'] : []),
-      ...(onEngine && refs.builder ? ['the image is built first'] : [])
-    ].join('; ');
-    const inputs = await core.group('Compare the build inputs with the registry', async () => {
-      const checked = await checkInputs(config, refs.latest, facts.buildx !== undefined, uses || undefined).catch(
-        (error: Error) => ({ unchanged: false, note: `inputs not compared: ${error.message}`, hash: undefined })
-      );
-      core.info(checked.note);
-      return checked;
-    });
-    facts.inputsHash = inputs.hash;
-    facts.inputsUnchanged = inputs.unchanged;
-    const goUnneeded = fillsMounts && inputs.unchanged;
-
-    // The engine pulls the mounts' base image while the Go caches download: the fill and the
-    // compile both need it, and on the pull path a local image is what BuildKit uses.
-    const prepull = fillsMounts && !inputs.unchanged && onEngine ? pullQuietly(users.baseImage) : undefined;
-    const goCache = goUnneeded
-      ? undefined
-      : await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));
-    if (prepull) core.info(await prepull);
-    // After a partial hit the save holds old and new: age the restored entries to see which are used.
-    const agedTo = goCache?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
-    const goState = goCache && { hit: goCache.hit, dirs: facts.goDirs, mounts: goCache.mounts, baseImage: goCache.baseImage };
-    let plan = choosePlan(config, facts, goState);
-    for (const note of plan.notes) core.info(note);
-    if (plan.fellBack && plan.reason) core.warning(plan.reason);
-    let result = await runPlan(plan, config);
-    result = { ...result, outcomes: [...login.outcomes, ...result.outcomes] };
-    // auto: a builder or cache failure of the buildx path (never a Dockerfile's) → the pull path.
-    if (result.failed?.fallbackReason) {
-      plan = fallbackPlan(config, facts, goState, result.failed.fallbackReason);
-      core.warning(plan.reason as string);
-      result = await runPlan(plan, config);
-    }
-    if (inputs.unchanged && !result.failed && !stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget)) {
-      core.warning(
-        `The inputs matched ${refs.latest}, but the ${config.builderTarget} stage was not answered whole from the layer cache (its base image may have moved, or the cache tags were overwritten)${goUnneeded ? ': it compiled without the Go caches, which were not restored' : ''}`
-      );
-    }
-
-    if (goCache && !result.failed && shouldSave(config, goCache, plan, result)) {
-      await core.group('Keep what the build used of the Go caches', () =>
-        keepOnlyUsed(facts.goDirs, config.context, config.goCache.dependencyPaths, agedTo)
-      );
-      savePostState({ ...state, goCacheSave: { key: goCache.key, paths: goCache.paths } });
-    }
-    const report = buildReport(config, plan, result, goCache, goUnneeded ? inputs.note : undefined);
-    setOutputs(report);
-    await writeSummary(config, report, result.failed?.message);
-    if (result.failed) {
-      const { message, step } = result.failed;
-      const line = result.failed.line ?? failedStepLine(config, result.failed.vertices);
-      if (step.build && line !== undefined) core.error(message ?? 'build failed', { file: config.file, startLine: line });
-      core.setFailed(message ?? `${step.title} failed`);
-    }
+    warnIfLayerCacheMissed(config, inputs, go.unneeded, built.result);
+    await readBackGoCaches(config, policy, built, go, state);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
 }
 
-/** True when the build will run on a buildx builder of its own, where the engine's images are not seen. */
-function buildsElsewhere(config: Config, facts: Facts): boolean {
-  return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && builderProblem(facts) === undefined);
+/** Secrets are masked before anything can echo one; then every input is checked. */
+function readInputs(): Config | undefined {
+  const masked = maskSecretInputs({ password: core.getInput('registry-password'), secrets: core.getInput('secrets') }, core.setSecret);
+  for (const input of masked.short) {
+    core.warning(`Input '${input}' has a value shorter than 4 characters: it is easy to guess, and masking it hides every such string in the log`);
+  }
+  const config = readConfig(name => core.getInput(name), { env: process.env, workspace: process.env.GITHUB_WORKSPACE || process.cwd() });
+  for (const note of config.notes) core.notice(note);
+  return config;
+}
+
+async function probe(config: Config): Promise<Facts> {
+  return core.group('Probe the environment', async () => {
+    const found = await probeFacts(config);
+    core.info(`docker ${found.dockerClient} (engine ${found.dockerServer}), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`);
+    const builder = await prepareBuilder(config, found.buildx);
+    if (builder) core.info(`builder ${builder.name}: driver ${builder.driver ?? '?'}, ${builder.problem ?? builder.status ?? '?'}`);
+    return { ...found, builder };
+  });
+}
+
+/** From the event: who the run is for, and so what it may push, save and read. */
+async function decideWhatMayBeWritten(config: Config): Promise<Policy> {
+  const event = readEvent(process.env);
+  const checkedOut = needsCheckedOutCommit(event.name) ? await headCommit(config.context, limits(config).lookup) : undefined;
+  const policy = decidePolicy({ event, checkedOut, push: config.push, latest: config.latest, saveGoCache: config.goCache.save });
+  core.info(`This run: ${policy.who}. ${policy.push ? 'Pushes the commit tag' : 'Pushes nothing'}${policy.writeScope ? `, writes the cache tags of ${policy.writeScope.branch}` : ''}; latest: ${policy.latest.why}.`);
+  if (!policy.trusted) core.warning(`Untrusted code (${policy.who}): nothing is pushed, no cache is saved, no secret or login is used`);
+  for (const note of policy.notes) core.notice(note);
+  return policy;
+}
+
+/** Log in before anything reads the registry; the post step logs out. */
+async function logIn(config: Config, policy: Policy, state: PostState): Promise<boolean> {
+  const steps = loginSteps(config, policy);
+  if (!steps.length) return true;
+  const login = await runSteps(steps, [], config);
+  if (login.failed) {
+    core.setFailed(login.failed.message ?? 'docker login failed');
+    return false;
+  }
+  state.loggedInRegistry = config.login?.registry;
+  savePostState(state);
+  return true;
+}
+
+/**
+ * This build's inputs hash and whether latest was built from the same; and whether latest's commit
+ * already contains this one, so that an older run moves neither latest nor the default branch's cache.
+ */
+async function compareWithRegistry(config: Config, facts: Facts, policy: Policy): Promise<{ inputs: InputsComparison; policy: Policy }> {
+  const users = goCacheUsers(config);
+  const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
+  const onEngine = !buildsOnBuilder({ config, facts });
+  const uses = [...(fillsMounts ? ['the Go caches are not restored'] : []), ...(onEngine && config.builderTarget ? ['the image is built first'] : [])].join('; ');
+  return core.group('Compare with latest in the registry', async () => {
+    const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
+    const { inputs, latest } = await compareWithLatest(config, facts.buildx !== undefined, uses || undefined, mayMove).catch(
+      (error: Error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } as InputsComparison, latest: undefined })
+    );
+    core.info(inputs.note);
+    if (!mayMove || !latest) return { inputs, policy };
+    const { ahead, revision } = await latestIsAhead(config, latest);
+    if (ahead === undefined) core.info(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone?); going on`);
+    if (!ahead || !revision) return { inputs, policy };
+    const held = holdBack(policy, revision, config.commit);
+    core.notice(held.latest.why);
+    return { inputs, policy: held };
+  });
+}
+
+interface GoCaches {
+  restore?: GoCacheRestore;
+  state?: GoCacheState;
+  /** latest has the same inputs: every step comes from the layer cache, the Go caches are not needed. */
+  unneeded: boolean;
+  /** After a partial hit, restored GOCACHE entries were aged to this time, to see which the build uses. */
+  agedTo?: Date;
+}
+
+async function bringGoCaches(config: Config, facts: Facts, inputs: InputsComparison): Promise<GoCaches> {
+  const users = goCacheUsers(config);
+  const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
+  const unneeded = fillsMounts && inputs.unchanged;
+  if (unneeded) return { unneeded };
+  // The engine pulls the mounts' base image while the Go caches download: the fill and the compile
+  // both need it, and on the pull path a local image is what BuildKit uses.
+  const prepull = fillsMounts && !buildsOnBuilder({ config, facts }) ? pullQuietly(config, users.baseImage) : undefined;
+  const restore = await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));
+  if (prepull) core.info(await prepull);
+  // After a partial hit the save holds old and new: age the restored entries to see which are used.
+  const agedTo = restore?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
+  const state = restore && { hit: restore.hit, dirs: facts.goDirs, mounts: restore.mounts, baseImage: restore.baseImage };
+  return { restore, state, unneeded, agedTo };
 }
 
 /** `docker pull`, for speed only: a failure is a line in the log, the build pulls on its own. */
-async function pullQuietly(image: string): Promise<string> {
-  const started = Date.now();
-  const result = await exec.getExecOutput('docker', ['pull', '--quiet', image], { silent: true, ignoreReturnCode: true }).catch((error: Error) => ({ exitCode: -1, stderr: error.message }));
-  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
-  return result.exitCode === 0 ? `Pulled ${image} during the restore (${took})` : `Pulling ${image} ahead did not work (${result.stderr.trim().split('\n').pop()}); the build pulls it`;
+async function pullQuietly(config: Config, image: string): Promise<string> {
+  const result = await runProcess({ argv: ['docker', 'pull', '--quiet', image], limit: limits(config).activity });
+  const took = `${(result.durationMs / 1000).toFixed(1)} s`;
+  return result.exitCode === 0 ? `Pulled ${image} during the restore (${took})` : `Pulling ${image} ahead did not work (${result.timedOut ?? lastLine(result.tail)}); the build pulls it`;
 }
 
-/** Save only what this build refreshed, and never over an exact hit (the entry is already there). */
-function shouldSave(config: Config, goCache: GoCacheRestore, plan: Plan, result: RunResult): boolean {
-  if (goCache.hit === 'exact' || !config.goCache.save) return false;
-  // A builder stage answered whole from the layer cache used no Go cache: its save would be empty.
+interface Built {
+  plan: Plan;
+  result: RunResult;
+  input: PlanInput;
+}
+
+/** The build, and the push of its commit tag and cache tag; under auto, the pull path if buildx's builder fails first. */
+async function buildAndPush(input: PlanInput): Promise<Built> {
+  let plan = choosePlan(input);
+  for (const note of plan.notes) core.info(note);
+  if (plan.fellBack && plan.reason) core.warning(plan.reason);
+  let result = await runSteps(plan.steps, plan.files, input.config);
+  const reason = result.failed?.fallbackReason;
+  if (reason) {
+    plan = fallbackPlan(input, reason);
+    core.warning(plan.reason as string);
+    result = await runSteps(plan.steps, plan.files, input.config);
+  }
+  return { plan, result, input };
+}
+
+/** latest (unless it would move backwards) and the extra tags, once the commit tag is in. */
+async function publishTags(config: Config, policy: Policy, { plan, result }: Built): Promise<{ result: RunResult; outcome: LatestOutcome }> {
+  const outcome = await latestMayMove(config, policy, plan);
+  if (plan.refs.moveLatest) core.info(`latest: ${outcome.why}`);
+  const digest = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok')?.digest;
+  const steps = policy.push ? planPublish({ config }, { strategy: plan.strategy, refs: plan.refs, moveLatest: outcome.moved, digest }) : [];
+  const published = await runSteps(steps, [], config);
+  const moved = outcome.moved && !published.failed;
+  return { result: published, outcome: { moved, why: published.failed && outcome.moved ? `its push failed: ${published.failed.message}` : outcome.why } };
+}
+
+/** latest never moves backwards: not when its commit already contains this one. */
+async function latestMayMove(config: Config, policy: Policy, plan: Plan): Promise<LatestOutcome> {
+  if (!plan.refs.moveLatest || !policy.push) return { moved: false, why: policy.latest.why };
+  const found = await inspectImage(plan.refs.latest, limits(config).lookup);
+  if ('missing' in found) return { moved: true, why: `${policy.latest.why}; latest is new` };
+  if ('problem' in found) return { moved: true, why: `${policy.latest.why}; latest's revision could not be read (${found.problem}), so it moves` };
+  const revision = found.image.labels[REVISION_LABEL];
+  if (!revision || revision === config.commit) return { moved: true, why: policy.latest.why };
+  const ancestor = await isAncestor(config.context, config.commit, revision, limits(config).lookup);
+  if (ancestor === true) {
+    return { moved: false, why: `latest is at ${revision.slice(0, 12)}, which already contains ${config.commit.slice(0, 12)}: latest never moves backwards` };
+  }
+  if (ancestor === undefined) {
+    return { moved: true, why: `${policy.latest.why}; git cannot tell whether latest's commit ${revision.slice(0, 12)} contains this one (a shallow clone?), so it moves` };
+  }
+  return { moved: true, why: `${policy.latest.why}; from ${revision.slice(0, 12)}` };
+}
+
+function mergeResults(first: RunResult, second?: RunResult): RunResult {
+  if (!second) return first;
+  return { outcomes: [...first.outcomes, ...second.outcomes], failed: first.failed ?? second.failed };
+}
+
+/** latest had these inputs, yet the builder stage ran: say so (a moved base image, overwritten cache tags). */
+function warnIfLayerCacheMissed(config: Config, inputs: InputsComparison, goUnneeded: boolean, result: RunResult): void {
+  if (!inputs.unchanged || !config.builderTarget) return;
+  if (stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget)) return;
+  core.warning(
+    `The inputs matched latest, but the ${config.builderTarget} stage was not answered whole from the layer cache (its base image may have moved, or the cache tags were overwritten)${goUnneeded ? ': it compiled without the Go caches, which were not restored' : ''}`
+  );
+}
+
+/** After the outputs: the builder's cache mounts back into the runner's Go folders, for the post step's save. */
+async function readBackGoCaches(config: Config, policy: Policy, { plan, result }: Built, go: GoCaches, state: PostState): Promise<void> {
+  const restore = go.restore;
+  if (!restore || restore.hit === 'exact' || !config.goCache.save || !policy.saveCaches) return;
+  // A builder stage answered whole from the layer cache used no Go cache: its save would hold nothing new.
   const builder = stageSteps(result.outcomes, config.builderTarget);
   if (!config.goCache.prebuild && builder && stageFullyCached(builder, config.builderTarget)) {
     core.info('Go caches not saved: the builder stage came whole from the layer cache, so the build used none of them');
-    return false;
+    return;
   }
-  const refreshed = result.outcomes.filter(o => o.step.phase === 'extract' || o.step.phase === 'prebuild');
-  const expected = plan.steps.filter(s => s.phase === 'extract' || s.phase === 'prebuild').length;
-  return expected > 0 && refreshed.length === expected && refreshed.every(o => o.status === 'ok');
+  const readBack = await runSteps(plan.readBack, [], config);
+  const ran = [...result.outcomes, ...readBack.outcomes].filter(o => o.step.phase === 'read-back' || o.step.phase === 'prebuild');
+  const expected = plan.readBack.length + plan.steps.filter(s => s.phase === 'prebuild').length;
+  await writeReadBackSummary(readBack);
+  if (expected === 0 || ran.length !== expected || !ran.every(o => o.status === 'ok')) {
+    core.warning('Go caches not saved: reading them back from the build did not work (see above); the runner\'s Go folders are as they were');
+    return;
+  }
+  try {
+    await core.group('Keep what the build used of the Go caches', () => keepOnlyUsed((go.state as GoCacheState).dirs, config.context, config.goCache.dependencyPaths, go.agedTo));
+  } catch (error) {
+    core.warning(`Go caches not saved: trimming them failed (${(error as Error).message})`);
+    return;
+  }
+  savePostState({ ...state, goCacheSave: { key: restore.key, paths: restore.paths, limitMs: limits(config).activity.idleMs as number } });
 }
 
 /** Older clients do not print `Dockerfile:N`: find the failed step's line from its instruction. */

@@ -1,33 +1,48 @@
-// The post step: save the Go caches the build refreshed, log out, clean up. Never fails the job.
+// The post step: save the Go caches the build refreshed, log out, clean up. It never fails the job:
+// everything it does is cleanup or cache work, whose failures are warnings.
 import * as fs from 'node:fs';
 import * as core from '@actions/core';
 import { saveGoCaches } from './cache/save.js';
-import { execStreaming } from './run/exec.js';
-import { loadPostState } from './state.js';
+import { lastLine, runProcess } from './run/process.js';
+import { loadPostState, type PostState } from './state.js';
+
+/** Logout and builder removal are local: a short limit. */
+const CLEANUP_LIMIT = { totalMs: 60_000 };
 
 export async function runPost(): Promise<void> {
-  const state = loadPostState();
-  if (!state) return;
+  let state: PostState | undefined;
   try {
-    if (state.goCacheSave) {
-      const saved = await core.group('Save the Go caches', () => saveGoCaches(state.goCacheSave!));
-      const mb = (saved.bytes / 1e6).toFixed(1);
-      const line = saved.saved
-        ? `Go caches saved under ${saved.key}: ${mb} MB in ${saved.seconds.toFixed(1)} s`
-        : `Go caches not saved (${saved.note})`;
-      core.info(line);
-      await core.summary.addHeading('Cached Image Build: post step', 3).addRaw(line, true).write();
-    }
+    state = loadPostState();
   } catch (error) {
-    core.warning(`Post step: ${(error as Error).message}`);
+    core.warning(`Post step: the main step's state could not be read (${(error as Error).message}); nothing to do`);
+    return;
   }
-  if (state.loggedInRegistry) {
-    const result = await execStreaming({ argv: ['docker', 'logout', state.loggedInRegistry] });
-    if (result.exitCode !== 0) core.warning(`docker logout ${state.loggedInRegistry} failed: ${result.tail.join(' ')}`);
+  if (!state) return;
+  await step('saving the Go caches', () => saveStep(state));
+  if (state.loggedInRegistry) await step('docker logout', () => cleanup(['docker', 'logout', state.loggedInRegistry as string]));
+  if (state.createdBuilder) await step('removing the builder', () => cleanup(['docker', 'buildx', 'rm', state.createdBuilder as string]));
+  if (state.tempDir) await step('removing the temporary folder', async () => fs.rmSync(state.tempDir as string, { recursive: true, force: true }));
+}
+
+async function step(what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    core.warning(`Post step, ${what}: ${(error as Error).message}`);
   }
-  if (state.createdBuilder) {
-    const result = await execStreaming({ argv: ['docker', 'buildx', 'rm', state.createdBuilder] });
-    if (result.exitCode !== 0) core.warning(`docker buildx rm ${state.createdBuilder} failed: ${result.tail.join(' ')}`);
-  }
-  if (state.tempDir) fs.rmSync(state.tempDir, { recursive: true, force: true });
+}
+
+async function saveStep(state: PostState): Promise<void> {
+  const save = state.goCacheSave;
+  if (!save) return;
+  const saved = await core.group('Save the Go caches', () => saveGoCaches(save));
+  const mb = (saved.bytes / 1e6).toFixed(1);
+  const line = saved.saved ? `Go caches saved under ${saved.key}: ${mb} MB in ${saved.seconds.toFixed(1)} s` : `Go caches not saved (${saved.note})`;
+  core.info(line);
+  await core.summary.addHeading('Cached Image Build: post step', 3).addRaw(line, true).write();
+}
+
+async function cleanup(argv: string[]): Promise<void> {
+  const result = await runProcess({ argv, limit: CLEANUP_LIMIT });
+  if (result.exitCode !== 0) core.warning(`${argv.join(' ')} failed: ${result.timedOut ?? lastLine(result.tail)}`);
 }

@@ -4,7 +4,13 @@ import type { GoCacheRestore } from './cache/restore.js';
 import type { Config } from './config.js';
 import type { Phase, Plan } from './plan/types.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
-import { stageSteps, type RunResult, type StepOutcome } from './run/steps.js';
+import { stageSteps, type RunResult, type StepOutcome, type StepStatus } from './run/steps.js';
+import type { Policy } from './trust.js';
+
+export interface LatestOutcome {
+  moved: boolean;
+  why: string;
+}
 
 export interface Report {
   strategy: string;
@@ -22,6 +28,9 @@ export interface Report {
   goCache?: GoCacheRestore;
   /** Set when the Go caches were not restored because the registry's latest has the same inputs. */
   goCacheUnneeded?: string;
+  /** Who the run is for, and what it may write. */
+  policy: Policy;
+  latest: LatestOutcome;
   notes: string[];
 }
 
@@ -40,17 +49,23 @@ export function wallSeconds(outcomes: StepOutcome[]): number {
   return total / 1000;
 }
 
+export interface ReportExtras {
+  goCache?: GoCacheRestore;
+  goCacheUnneeded?: string;
+  latest: LatestOutcome;
+}
+
 /** Pure: the report of a finished (or stopped) run. */
-export function buildReport(config: Config, plan: Plan, result: RunResult, goCache?: GoCacheRestore, goCacheUnneeded?: string): Report {
+export function buildReport(config: Config, policy: Policy, plan: Plan, result: RunResult, { goCache, goCacheUnneeded, latest }: ReportExtras): Report {
   const byId = (id: string) => result.outcomes.find(o => o.step.id === id);
-  const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit);
+  const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok');
   const phases: Report['phases'] = [];
-  for (const outcome of result.outcomes) {
-    let entry = phases.find(p => p.phase === outcome.step.phase);
-    if (!entry) phases.push((entry = { phase: outcome.step.phase, seconds: 0, result: '' }));
-    entry.result = worse(entry.result, describe(outcome));
+  for (const phase of [...new Set(result.outcomes.map(o => o.step.phase))]) {
+    const outcomes = result.outcomes.filter(o => o.step.phase === phase);
+    // The phase reads as its worst step: a failure is never hidden by a success beside it.
+    const worst = outcomes.reduce((a, b) => (SEVERITY.indexOf(b.status) > SEVERITY.indexOf(a.status) ? b : a));
+    phases.push({ phase, seconds: wallSeconds(outcomes), result: describe(worst) });
   }
-  for (const entry of phases) entry.seconds = wallSeconds(result.outcomes.filter(o => o.step.phase === entry.phase));
   // The Go caches' restore runs after the login and before the plan: a phase of the job all the same.
   if (goCache) phases.splice(phases[0]?.phase === 'login' ? 1 : 0, 0, { phase: 'restore', seconds: goCache.seconds, result: `Go caches: ${goCache.hit}` });
   const cache: Report['cache'] = result.outcomes
@@ -84,7 +99,9 @@ export function buildReport(config: Config, plan: Plan, result: RunResult, goCac
       .map(o => ({ title: o.step.title, steps: o.vertices as Vertex[] })),
     goCache,
     goCacheUnneeded,
-    notes: [...plan.notes, ...(goCache?.note ? [goCache.note] : []), ...(goCacheUnneeded ? [goCacheUnneeded] : [])]
+    policy,
+    latest,
+    notes: [...config.notes, ...policy.notes, ...plan.notes, ...(goCache?.note ? [goCache.note] : []), ...(goCacheUnneeded ? [goCacheUnneeded] : [])]
   };
 }
 
@@ -98,11 +115,7 @@ function describe(outcome: StepOutcome): string {
   ];
 }
 
-const SEVERITY = ['', 'ok', 'not found (first build)', 'skipped', 'failed, went on', 'failed'];
-function worse(a: string, b: string): string {
-  if (a === '') return b;
-  return SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a;
-}
+const SEVERITY: StepStatus[] = ['ok', 'missing', 'skipped', 'warned', 'failed'];
 
 export function setOutputs(report: Report): void {
   core.setOutput('digest', report.digest ?? '');
@@ -113,12 +126,16 @@ export function setOutputs(report: Report): void {
   core.setOutput('cache-refs', report.cache.filter(c => c.manifest && c.to).map(c => c.to).join('\n'));
   core.setOutput('builder-cache-hit', String(report.builderCacheHit));
   core.setOutput('go-cache-hit', report.goCacheUnneeded ? 'unneeded' : (report.goCache?.hit ?? 'miss'));
+  core.setOutput('latest-moved', String(report.latest.moved));
+  core.setOutput('latest-reason', report.latest.why);
+  core.setOutput('trusted', String(report.policy.trusted));
 }
 
 export async function writeSummary(config: Config, report: Report, failure?: string): Promise<void> {
   const summary = core.summary.addHeading('Cached Image Build', 2);
   if (failure) summary.addRaw(`**Failed:** ${escape(failure)}`, true);
   if (report.fellBack && report.strategyReason) summary.addRaw(`**Fell back:** ${escape(report.strategyReason)}`, true);
+  summary.addRaw(`**This run:** ${escape(report.policy.who)}. ${report.policy.trusted ? '' : '**Untrusted: nothing pushed, nothing saved, no secrets.** '}latest ${report.latest.moved ? 'moved' : 'did not move'}: ${escape(report.latest.why)}.`, true);
   summary.addTable([
     [
       { data: 'Image', header: true },
@@ -193,6 +210,22 @@ export async function writeSummary(config: Config, report: Report, failure?: str
   if (report.pushedTags.length) summary.addHeading('Pushed', 3).addList(report.pushedTags.map(code));
   if (report.notes.length) summary.addHeading('Notes', 3).addList(report.notes.map(escape));
   await summary.write();
+}
+
+/** After the main summary: how reading the Go caches back went (its failures are warnings). */
+export async function writeReadBackSummary(result: RunResult): Promise<void> {
+  if (!result.outcomes.length) return;
+  await core.summary
+    .addHeading('Go caches read back', 3)
+    .addTable([
+      [
+        { data: 'Step', header: true },
+        { data: 'Time', header: true },
+        { data: 'Result', header: true }
+      ],
+      ...result.outcomes.map(o => [o.step.title, `${(o.durationMs / 1000).toFixed(1)} s`, o.status === 'ok' ? 'ok' : escape(o.message ?? o.status)])
+    ])
+    .write();
 }
 
 function code(text: string): string {

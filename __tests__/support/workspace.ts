@@ -2,8 +2,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ConfigEnvironment } from '../../src/config.js';
+import { readConfig, type Config, type ConfigEnvironment } from '../../src/config.js';
+import { eventOf, type RunEvent } from '../../src/event.js';
 import type { Facts } from '../../src/facts.js';
+import type { GoCacheState } from '../../src/plan/go.js';
+import type { PlanInput } from '../../src/plan/input.js';
+import { decidePolicy, type Policy } from '../../src/trust.js';
 
 export const SHA = '0123456789abcdef0123456789abcdef01234567';
 
@@ -37,3 +41,49 @@ export const FACTS: Facts = {
   goDirs: { mod: '/home/runner/go/pkg/mod', build: '/home/runner/.cache/go-build' },
   go: { version: 'go1.26.8', arch: 'amd64' }
 };
+
+/** A runner with docker/setup-buildx-action's builder. */
+export const BUILDX_FACTS: Facts = {
+  ...FACTS,
+  buildx: '0.29.1',
+  builder: { name: 'ci', driver: 'docker-container', status: 'running', endpoint: 'unix:///var/run/docker.sock' }
+};
+
+/** A push to the default branch, as the runner describes it. */
+export function pushEvent(branch = 'main', defaultBranch = 'main'): RunEvent {
+  return eventOf(
+    { GITHUB_EVENT_NAME: 'push', GITHUB_REF: `refs/heads/${branch}`, GITHUB_SHA: SHA, GITHUB_REPOSITORY: 'acme/api' },
+    { repository: { full_name: 'acme/api', default_branch: defaultBranch } }
+  );
+}
+
+/** A pull request; `head` is the head repository (undefined: a deleted fork). */
+export function pullRequestEvent(head: string | undefined, name = 'pull_request'): RunEvent {
+  return eventOf(
+    { GITHUB_EVENT_NAME: name, GITHUB_REF: 'refs/pull/7/merge', GITHUB_SHA: SHA, GITHUB_REPOSITORY: 'acme/api', GITHUB_HEAD_REF: 'feature/login', GITHUB_BASE_REF: 'main' },
+    {
+      number: 7,
+      repository: { full_name: 'acme/api', default_branch: 'main' },
+      pull_request: {
+        number: 7,
+        head: { ref: 'feature/login', sha: 'f'.repeat(40), repo: head ? { full_name: head } : null },
+        base: { ref: 'main', repo: { full_name: 'acme/api' } }
+      }
+    }
+  );
+}
+
+/** The policy of a run of `config` for `event`. */
+export function policyFor(config: Config, event: RunEvent = pushEvent(), checkedOut?: string): Policy {
+  return decidePolicy({ event, checkedOut, push: config.push, latest: config.latest, saveGoCache: config.goCache.save });
+}
+
+/** Everything a plan needs, for a config read from `values`. */
+export function planInputOf(
+  ws: string,
+  values: Record<string, string>,
+  { event = pushEvent(), facts = FACTS, unchanged = false, hash = 'h'.repeat(64), go }: { event?: RunEvent; facts?: Facts; unchanged?: boolean; hash?: string; go?: GoCacheState } = {}
+): PlanInput {
+  const config = readConfig(inputs({ image: '127.0.0.1:5000/acme/api', ...values }), environment(ws));
+  return { config, policy: policyFor(config, event), facts, inputs: { hash, unchanged, note: '' }, go };
+}

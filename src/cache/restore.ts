@@ -7,8 +7,10 @@ import * as core from '@actions/core';
 import * as glob from '@actions/glob';
 import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
+import { limits } from '../limits.js';
 import { expandArgs, goCacheKey, goMounts, goVersionOfGoMod, goVersionOfTag, classifyHit, type GoCacheHit, type GoMount } from './go-cache.js';
-import { folderSize } from '../files.js';
+import { folderSize, removeTree } from '../files.js';
+import { runCacheJob } from './worker.js';
 
 export interface GoCacheRestore {
   key: string;
@@ -53,12 +55,16 @@ export async function restoreGoCaches(config: Config, facts: Facts): Promise<GoC
   const started = Date.now();
   let matchedKey: string | undefined;
   let note: string | undefined;
-  try {
-    if (!cache.isFeatureAvailable()) note = 'the Actions cache service is not available here';
-    else matchedKey = await cache.restoreCache(paths, key, restoreKeys);
-  } catch (error) {
-    note = `restoring the Go caches failed, going on without them: ${(error as Error).message}`;
-    core.warning(note);
+  if (!cache.isFeatureAvailable()) note = 'the Actions cache service is not available here';
+  else {
+    // Bounded like a build: a total limit of idle-timeout (the library prints nothing while it downloads).
+    const result = await runCacheJob({ op: 'restore', paths, key, restoreKeys }, { totalMs: limits(config).activity.idleMs });
+    if (result.error || result.restoreFailed) {
+      // What a failed download or unpack left is half a cache: none is better.
+      await Promise.all(paths.map(dir => removeTree(dir)));
+      note = `restoring the Go caches failed (${result.error ?? `the entry ${result.matchedKey} could not be downloaded or unpacked`}); the folders were emptied and the build goes on without them`;
+      core.warning(note);
+    } else matchedKey = result.matchedKey;
   }
   const hit = classifyHit(key, matchedKey);
   const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(folderSize))).reduce((a, b) => a + b, 0);

@@ -1,11 +1,11 @@
 // The buildx path: one `docker buildx build` on a builder that exports cache to the registry: every
-// stage's layers (mode=max) to one cache ref, and the image pushed by BuildKit. Pure.
+// stage's layers (mode=max) to the run's cache tag, and the image pushed by BuildKit under its commit
+// tag. latest and the extra tags follow (the publish step). Pure.
 import * as path from 'node:path';
-import type { Config } from '../config.js';
-import type { Facts } from '../facts.js';
-import { planGoSteps, type BuildCommand, type GoCacheState } from './go.js';
-import { ociLabels, refsFor, secretFilesFor } from './pull.js';
-import type { Plan, PlanFile, Refs, Step } from './types.js';
+import { limits, ociLabels, pushHint, refsFor, secretFiles, secretFlags } from './common.js';
+import { planGoSteps, type BuildCommand } from './go.js';
+import type { PlanInput } from './input.js';
+import type { Plan, Step } from './types.js';
 
 /**
  * Registry cache export options: every stage's layers (mode=max), as an OCI image manifest that
@@ -13,89 +13,56 @@ import type { Plan, PlanFile, Refs, Step } from './types.js';
  */
 export const CACHE_EXPORT_OPTIONS = 'mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true';
 
-export function buildxRefs(config: Config): Refs {
-  const base = refsFor(config);
-  const image = config.image.name;
-  return {
-    ...base,
-    // mode=max exports the builder stage's layers with the image's: no builder tag, no second build.
-    builder: undefined,
-    pushed: base.finalTags,
-    cache: { final: `${image}:buildcache` }
-  };
-}
-
-export function planBuildx(config: Config, facts: Facts, go?: GoCacheState): Plan {
+export function planBuildx(input: PlanInput): Plan {
+  const { config, policy, facts, inputs } = input;
   const builder = facts.builder;
   if (!builder) throw new Error('the buildx path needs a builder, and none was found');
-  const refs = buildxRefs(config);
-  const cache = refs.cache as NonNullable<Refs['cache']>;
+  const refs = refsFor(config, policy, 'buildx');
   const notes: string[] = [
-    `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache ${cache.final}`
+    `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache read from ${refs.cacheRead.join(', ') || 'nothing'}, written to ${refs.cacheWrite ?? 'nothing'}`
   ];
   const command: BuildCommand = { argv: ['docker', 'buildx', 'build', '--builder', builder.name] };
-  const secretFiles = secretFilesFor(config, facts);
-  const goSteps = planGoSteps(config, facts, go, command);
-  const fallback = config.cacheStrategy === 'auto' ? { fallback: true } : {};
+  const secrets = secretFiles(config, policy, facts.tempDir);
+  const go = planGoSteps(input, command);
 
   const useCache = !config.noCache;
-  // Like the pull path, which pushes no builder tag: a build that pushes nothing writes no cache.
-  const writeCache = config.push;
   if (!useCache) notes.push('no-cache: every step is built again and the caches are written afresh');
-  if (!config.push) notes.push('push: false, nothing is pushed and no cache is exported');
-  const cacheFrom = (...from: string[]) => (useCache ? from.flatMap(ref => ['--cache-from', `type=registry,ref=${ref}`]) : ['--no-cache']);
-  const cacheTo = (ref: string) => (writeCache ? ['--cache-to', `type=registry,ref=${ref},${CACHE_EXPORT_OPTIONS}`] : []);
-  const readFrom = (...from: string[]) => (useCache ? from : []);
-
-  const steps: Step[] = [...goSteps.before];
+  if (!policy.push) notes.push(policy.trusted ? 'push: false, nothing is pushed and no cache is exported' : `nothing is pushed: ${policy.who}`);
+  const cacheFrom = useCache ? refs.cacheRead : [];
   const metadataFile = path.join(facts.tempDir, 'final.metadata.json');
-  steps.push({
+  const build: Step = {
     id: 'build-final',
     phase: 'build-final',
     title: 'Build the image',
     argv: [
-      ...buildCommand(command, config, secretFiles),
-      ...cacheFrom(cache.final),
-      ...cacheTo(cache.final),
-      ...ociLabels(config, facts).flatMap(label => ['--label', label]),
-      ...refs.finalTags.flatMap(tag => ['--tag', tag]),
+      ...command.argv,
+      '--progress=plain',
+      // A tag then names one image manifest, and the digest output is what the registry serves for it.
+      '--provenance=false',
+      '--file',
+      config.file,
+      ...config.buildArgs.flatMap(arg => ['--build-arg', arg]),
+      ...secretFlags(secrets),
+      ...(config.network ? ['--network', config.network] : []),
+      // RUN steps on the host network need the network.host entitlement on a BuildKit daemon.
+      ...(config.network === 'host' ? ['--allow', 'network.host'] : []),
+      ...(useCache ? cacheFrom.flatMap(ref => ['--cache-from', `type=registry,ref=${ref}`]) : ['--no-cache']),
+      ...(refs.cacheWrite ? ['--cache-to', `type=registry,ref=${refs.cacheWrite},${CACHE_EXPORT_OPTIONS}`] : []),
+      ...ociLabels(config, facts.now, inputs.hash).flatMap(label => ['--label', label]),
+      '--tag',
+      refs.commit,
       // An image in the builder (pushed or not), so the metadata file has its id and digest.
       '--output',
-      `type=image,push=${config.push}`,
+      `type=image,push=${policy.push}`,
       '--metadata-file',
       metadataFile,
       config.context
     ],
+    limit: limits(config).activity,
     onFailure: 'stop',
-    ...fallback,
-    build: { metadataFile, stage: '', cacheFrom: readFrom(cache.final), cacheTo: writeCache ? cache.final : undefined },
-    ...(config.push
-      ? {
-          pushRef: refs.commit,
-          pushedRefs: refs.finalTags,
-          hint: `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`
-        }
-      : {})
-  });
-  steps.push(...goSteps.after);
-  return { strategy: 'buildx', refs, steps, files: [...secretFiles, ...goSteps.files], notes };
-}
-
-/**
- * `docker buildx build` with everything both builds share. Provenance is off so a tag names one
- * image manifest, and the digest output is what the registry serves for it. RUN steps on the host
- * network need the network.host entitlement on a BuildKit daemon.
- */
-function buildCommand(command: BuildCommand, config: Config, secretFiles: PlanFile[]): string[] {
-  return [
-    ...command.argv,
-    '--progress=plain',
-    '--provenance=false',
-    '--file',
-    config.file,
-    ...config.buildArgs.flatMap(arg => ['--build-arg', arg]),
-    ...secretFiles.flatMap(file => ['--secret', `id=${file.secretId as string},src=${file.path}`]),
-    ...(config.network ? ['--network', config.network] : []),
-    ...(config.network === 'host' ? ['--allow', 'network.host'] : [])
-  ];
+    ...(config.cacheStrategy === 'auto' ? { fallback: true } : {}),
+    build: { metadataFile, stage: '', cacheFrom, cacheTo: refs.cacheWrite },
+    ...(policy.push ? { pushRef: refs.commit, hint: pushHint(config) } : {})
+  };
+  return { strategy: 'buildx', refs, steps: [...go.before, build], readBack: go.after, files: [...secrets, ...go.files], notes };
 }

@@ -1,39 +1,45 @@
 // Which strategy serves this build, from the config and the facts; and the other one, when the
 // chosen one failed for a reason it can handle. Pure.
-import type { Config } from '../config.js';
-import { buildkitProblem, builderProblem, type Facts } from '../facts.js';
+import { buildkitProblem, builderProblem } from '../facts.js';
 import { planBuildx } from './buildx.js';
-import type { GoCacheState } from './go.js';
+import type { PlanInput } from './input.js';
 import { planPull } from './pull.js';
 import type { Plan } from './types.js';
 
-export function choosePlan(config: Config, facts: Facts, go?: GoCacheState): Plan {
+export function choosePlan(input: PlanInput): Plan {
+  const { config, facts } = input;
   const problem = buildkitProblem(facts);
   if (problem) throw new Error(`BuildKit is not available: ${problem}`);
-  if (config.cacheStrategy === 'pull') return planPull(config, facts, go);
+  if (config.cacheStrategy === 'pull') return planPull(input);
 
   const builderTrouble = builderProblem(facts);
   if (config.cacheStrategy === 'buildx') {
     if (builderTrouble) throw new Error(`cache-strategy buildx: ${builderTrouble}; or use cache-strategy auto (falls back to the pull path) or pull`);
-    return withReason(planBuildx(config, facts, go), `cache-strategy buildx on builder ${facts.builder?.name}`);
+    return withReason(planBuildx(input), `cache-strategy buildx on builder ${facts.builder?.name}`);
   }
   if (builderTrouble) {
     // A builder the user named that cannot serve is a fallback worth a warning; the docker driver of
     // an engine without setup-buildx is the ordinary case for the pull path.
     const asked = config.builder !== undefined || config.buildkitEndpoint !== undefined;
-    const plan = withReason(planPull(config, facts, go), `cache-strategy auto: the pull path (inline cache), because ${builderTrouble}`);
+    const plan = withReason(planPull(input), `cache-strategy auto: the pull path (inline cache), because ${builderTrouble}`);
     return asked ? { ...plan, fellBack: true } : plan;
   }
   return withReason(
-    planBuildx(config, facts, go),
+    planBuildx(input),
     `cache-strategy auto: the buildx path, because builder ${facts.builder?.name} (${facts.builder?.driver} driver) exports cache to the registry`
   );
 }
 
-/** The pull path after the buildx path failed for a builder or cache reason (`reason`). */
-export function fallbackPlan(config: Config, facts: Facts, go: GoCacheState | undefined, reason: string): Plan {
-  const plan = withReason(planPull(config, facts, go), `cache-strategy auto: fell back from buildx to the pull path, because ${reason}`);
+/** The pull path after the buildx path failed for a builder reason (`reason`), before anything was pushed. */
+export function fallbackPlan(input: PlanInput, reason: string): Plan {
+  const plan = withReason(planPull(input), `cache-strategy auto: fell back from buildx to the pull path, because ${reason}`);
   return { ...plan, fellBack: true };
+}
+
+/** True when the build will run on a buildx builder of its own, where the engine's images are not seen. */
+export function buildsOnBuilder(input: Pick<PlanInput, 'config' | 'facts'>): boolean {
+  const { config, facts } = input;
+  return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && builderProblem(facts) === undefined);
 }
 
 function withReason(plan: Plan, reason: string): Plan {

@@ -1,10 +1,12 @@
 // The steps that bring the Go caches to the build: prebuild on the runner, or the Dockerfile's
 // cache mounts filled before the build and read back after it. Pure.
 import * as path from 'node:path';
-import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
 import type { GoCacheHit, GoDirs, GoMount } from '../cache/go-cache.js';
 import { toPosix } from '../files.js';
+import type { TimeLimit } from '../run/process.js';
+import { limits } from './common.js';
+import type { PlanInput } from './input.js';
 import type { PlanFile, Step } from './types.js';
 
 /** What the restore found, and where the Go caches meet the build. */
@@ -34,10 +36,9 @@ export interface BuildCommand {
 /** The throwaway builds that fill and read the mounts need no network. */
 const NO_NETWORK = ['--network', 'none'];
 
-export const DOCKER_BUILD: BuildCommand = { argv: ['docker', 'build'], env: { DOCKER_BUILDKIT: '1' } };
-
-export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | undefined, build: BuildCommand = DOCKER_BUILD): GoSteps {
+export function planGoSteps({ config, policy, facts, go }: PlanInput, build: BuildCommand): GoSteps {
   const steps: GoSteps = { before: [], after: [], files: [] };
+  const limit = limits(config).activity;
   const prebuild = config.goCache.prebuild;
   if (prebuild) {
     if (!facts.go) throw new Error("Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)");
@@ -53,6 +54,7 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
         ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {})
       },
       cwd: config.context,
+      limit,
       onFailure: 'stop'
     });
   }
@@ -60,12 +62,14 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
 
   // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
   const nonce = facts.now.replace(/[^0-9]/g, '');
-  if (go.hit !== 'miss') steps.before.push(...injectStep(go, facts, build, nonce, steps.files));
+  if (go.hit !== 'miss') steps.before.push(...fillStep(go, facts, build, nonce, steps.files, limit));
+  // Read back only what will be saved: a new key, by a run that may save.
+  const readBack = go.hit !== 'exact' && config.goCache.save && policy.saveCaches;
   for (const [index, { mount, kind }] of go.mounts.entries()) {
     const options = mountOptions(mount);
     const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
     const name = `${kind}-${index}`;
-    if (go.hit !== 'exact' && config.goCache.save) {
+    if (readBack) {
       const file = path.join(facts.tempDir, `extract-${name}.Dockerfile`);
       const out = path.join(facts.tempDir, `extracted-${name}`);
       const empty = path.join(facts.tempDir, 'empty-context');
@@ -85,17 +89,20 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
       const tar = `${out}.tar`;
       steps.after.push({
         id: `extract-${name}`,
-        phase: 'extract',
+        phase: 'read-back',
         title: `Read cache mount ${mount.id} back into ${dir}`,
         argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
         env: build.env,
+        limit,
         onFailure: 'warn'
       });
       steps.after.push({
         id: `unpack-${name}`,
-        phase: 'extract',
+        phase: 'read-back',
         title: `Unpack cache mount ${mount.id} into ${dir}`,
-        argv: ['sh', '-c', 'mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
+        // Into a new folder beside the tar; the runner's folder is swapped for it only once it is whole.
+        argv: ['sh', '-c', 'rm -rf "$1" && mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
+        limit,
         onFailure: 'warn',
         extract: { from: out, to: dir }
       });
@@ -109,23 +116,24 @@ export function planGoSteps(config: Config, facts: Facts, go: GoCacheState | und
  * is bind-mounted by its path in it. BuildKit sends only the paths a build mounts or copies, so
  * nothing else of that folder travels.
  */
-function injectStep(go: GoCacheState, facts: Facts, build: BuildCommand, nonce: string, files: PlanFile[]): Step[] {
+function fillStep(go: GoCacheState, facts: Facts, build: BuildCommand, nonce: string, files: PlanFile[], limit: TimeLimit): Step[] {
   const sources = go.mounts.map(({ kind }) => (kind === 'mod' ? go.dirs.mod : go.dirs.build));
   const context = commonFolder(sources);
-  const file = path.join(facts.tempDir, 'inject.Dockerfile');
+  const file = path.join(facts.tempDir, 'fill.Dockerfile');
   const mounts = go.mounts.map(({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${toPosix(path.relative(context, sources[i])) || '.'},target=/cib-in-${i}`);
   const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/`);
   files.push({
     path: file,
-    content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo injected ${nonce}`, ''].join('\n')
+    content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo filled ${nonce}`, ''].join('\n')
   });
   return [
     {
-      id: 'inject',
-      phase: 'inject',
+      id: 'fill',
+      phase: 'fill',
       title: `Fill cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')} from the restored Go caches`,
       argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, context],
       env: build.env,
+      limit,
       onFailure: 'warn'
     }
   ];

@@ -1,6 +1,19 @@
-// The plan: what the runner executes, in order. Built by pure functions from Config and Facts.
+// The plan: what the runner executes, in order. Built by pure functions from Config, the trust
+// Policy and the probed Facts.
+import type { TimeLimit } from '../run/process.js';
 
-export type Phase = 'restore' | 'login' | 'pull' | 'prebuild' | 'inject' | 'build-final' | 'lookup' | 'build-builder' | 'push' | 'extract';
+export type Phase =
+  | 'restore'
+  | 'login'
+  | 'lookup'
+  | 'pull'
+  | 'prebuild'
+  | 'fill'
+  | 'build-builder'
+  | 'build-final'
+  | 'push'
+  | 'publish'
+  | 'read-back';
 export type Strategy = 'pull' | 'buildx';
 
 /**
@@ -20,32 +33,36 @@ export interface Step {
   cwd?: string;
   /** Text for the step's standard input, named so the plan holds no secret itself. */
   stdin?: 'registry-password';
+  /** Every step is bounded: look-ups in total time, builds and pushes by inactivity. */
+  limit: TimeLimit;
   onFailure: OnFailure;
-  /** For pulls of previous tags: a tag that does not exist yet is normal (first build). */
+  /** A registry error that passes (5xx, a reset connection, a blob not yet visible): try again, this many times more. */
+  retries?: number;
+  /** For look-ups of cache tags: a tag that does not exist yet is normal (first build). */
   missingIsNormal?: boolean;
   /**
    * For builds: parse BuildKit's plain progress, and read the image id from `iidfile`, or the image id,
    * the pushed digest and the cache manifest from buildx's `metadataFile`. `cacheFrom`/`cacheTo` are the
-   * registry cache refs the build reads and writes (buildx path).
+   * registry cache refs the build reads and writes.
    */
   build?: { iidfile?: string; metadataFile?: string; stage: string; cacheFrom?: string[]; cacheTo?: string };
   /**
-   * Under `cache-strategy: auto`: a failure of this step for a builder or cache reason (not the
-   * Dockerfile's) switches the run to the other strategy; so does a refused cache export.
+   * Under `cache-strategy: auto`: a failure of this step for a builder reason (not the Dockerfile's),
+   * before anything was pushed, switches the run to the pull path.
    */
   fallback?: boolean;
-  /** For extractions: the folder BuildKit exported the cache mount to, and the runner folder it replaces. */
+  /** For read-backs: the folder BuildKit's tar was unpacked into, and the runner folder it replaces. */
   extract?: { from: string; to: string };
   /** For pushes: the reference pushed, whose digest the registry reports. */
   pushRef?: string;
-  /** Every reference the step pushes, when it pushes more than `pushRef` (buildx --push of all tags). */
+  /** Every reference the step pushes, when it pushes more than `pushRef`. */
   pushedRefs?: string[];
   /** What the user should check when the step fails. */
   hint?: string;
   /**
-   * Runs at the same time as the steps next to it that are concurrent too (the pushes: two images'
-   * layers upload in half the time of one after the other). Their conditions are read before any of
-   * them starts; each one's output is printed, in plan order, when all are done.
+   * Runs at the same time as the steps next to it that are concurrent too (pushes of different
+   * images). Their conditions are read before any of them starts; each one's output is printed, in
+   * plan order, when all are done.
    */
   concurrent?: boolean;
   /** Run the step only when this holds for the steps before it; otherwise it is skipped, and why. */
@@ -71,22 +88,26 @@ export interface PlanFile {
 }
 
 export interface Refs {
-  /** The builder stage's tag; none in prebuild mode without a builder stage. */
-  builder?: string;
-  latest: string;
   commit: string;
-  /** Every tag of the final image: commit, latest, then the extra tags. */
-  finalTags: string[];
-  /** What is pushed, in order: the builder tag first, so the next run has it. */
-  pushed: string[];
-  /** Buildx path: the registry cache ref (every stage, mode=max). */
-  cache?: { final: string };
+  /** The default branch's latest: read for its inline cache and its labels; moved only when `moveLatest`. */
+  latest: string;
+  /** The trust policy lets latest move (the check that it never moves backwards comes before the push). */
+  moveLatest: boolean;
+  /** Extra tags (full references), pushed after the commit tag. */
+  extra: string[];
+  /** The cache tag this run writes: the builder stage's (pull path) or the registry cache (buildx). */
+  cacheWrite?: string;
+  /** The cache tags read, own branch's first. */
+  cacheRead: string[];
 }
 
 export interface Plan {
   strategy: Strategy;
   refs: Refs;
+  /** Build the image and push its commit tag and its cache tag. */
   steps: Step[];
+  /** After the outputs are written: read the Go caches back from the builder (warnings only). */
+  readBack: Step[];
   files: PlanFile[];
   /** Why the plan is as it is, for the log and the summary. */
   notes: string[];

@@ -1,8 +1,10 @@
 // Reading what a finished command means from its output. Pure.
 
-/** Registries say "manifest unknown" or "not found" for a tag that does not exist (yet). */
+/** Registries say "manifest unknown" or "not found" for a tag that does not exist (yet); never for a 401. */
 export function isMissingImage(lines: string[]): boolean {
-  return lines.some(line => /manifest unknown|not found|does not exist|no such manifest/i.test(line));
+  const text = lines.join('\n');
+  if (/unauthori[sz]ed|denied|forbidden|authentication required|\b40[13]\b/i.test(text)) return false;
+  return /manifest unknown|not found|does not exist|no such manifest/i.test(text);
 }
 
 /** `docker push` ends with `TAG: digest: sha256:… size: N`: the digest the registry stored. */
@@ -34,14 +36,27 @@ const BUILDER_TROUBLE = [
   /no builder .* found|failed to find instance|failed to find driver|is not running|builder .* is stopped/i,
   /cache export is not supported|cache export feature is currently not supported/i,
   // e.g. --allow network.host on a builder started without that entitlement
-  /entitlement .* is not allowed|not allowed by build daemon configuration/i,
-  /error writing manifest blob|failed to export cache|exporting cache/i
+  /entitlement .* is not allowed|not allowed by build daemon configuration/i
 ];
 
-/** Why a failed build is the builder's or the cache's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
-export function builderFailure(message: string, failedDockerfileStep: boolean): string | undefined {
+/** Why a failed build is the builder's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
+export function builderFailure(message: string, failedDockerfileStep: boolean, timedOut = false): string | undefined {
   if (failedDockerfileStep) return undefined;
+  // A builder that accepts and never answers is killed by its limit: the engine's BuildKit may answer.
+  if (timedOut) return message;
   return BUILDER_TROUBLE.some(pattern => pattern.test(message)) ? message : undefined;
+}
+
+/**
+ * Registry errors that pass: a 5xx, a dropped connection, a blob the registry has not made visible
+ * yet, too many requests. Not 401/403 (credentials) nor 404 (a name that is wrong).
+ */
+export function isTransientRegistryError(lines: string[]): boolean {
+  const text = lines.slice(-10).join('\n');
+  if (/unauthori[sz]ed|denied|forbidden|authentication required|\b40[13]\b/i.test(text)) return false;
+  return /\b5\d\d\b|internal server error|bad gateway|service unavailable|gateway time-?out|too many requests|\b429\b|connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|TLS handshake timeout|blob unknown|server misbehaving|connection refused/i.test(
+    text
+  );
 }
 
 /** What buildx's `--metadata-file` holds for a build (the keys the action reads). */

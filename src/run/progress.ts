@@ -21,6 +21,8 @@ const STEP = /^\[([^\s\]]+) (\d+\/\d+)\] (.*)$/;
  * A layer download (`sha256:… 67MB / 67MB`) or extraction: how BuildKit shows a step's result coming
  * from a registry cache. Not the bare `sha256:…` line older BuildKit prints under every step (its digest).
  */
+const PUSHED = /^pushing manifest for (\S+?)@sha256:[0-9a-f]{64}(?: [\d.]+s)? done$/;
+
 const LAYER = /^(?:extracting sha256:[0-9a-f]{64}|sha256:[0-9a-f]{64} \S+ \/ \S+)/;
 
 export class ProgressReader {
@@ -28,6 +30,7 @@ export class ProgressReader {
   /** Steps (not FROM) whose output was only their layers being fetched: answered by a remote cache. */
   private readonly fetchedOnly = new Set<number>();
   private readonly ran = new Set<number>();
+  private readonly pushedRefs: string[] = [];
 
   /** Feed one line of output; lines that are not progress are ignored. */
   line(text: string): void {
@@ -40,6 +43,8 @@ export class ProgressReader {
       this.vertices.set(id, newVertex(id, rest));
       return;
     }
+    const pushed = PUSHED.exec(rest);
+    if (pushed && !this.pushedRefs.includes(pushed[1])) this.pushedRefs.push(pushed[1]);
     if (LAYER.test(rest)) {
       if (vertex.instruction && !vertex.instruction.startsWith('FROM ')) this.fetchedOnly.add(id);
     } else if (/^\d+\.\d+ /.test(rest)) {
@@ -61,6 +66,11 @@ export class ProgressReader {
         vertex.seconds = Number(done[1]);
       }
     }
+  }
+
+  /** References BuildKit finished pushing (`pushing manifest for REF@sha256:… done`). */
+  pushed(): string[] {
+    return [...this.pushedRefs];
   }
 
   all(): Vertex[] {

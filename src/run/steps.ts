@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Config } from '../config.js';
 import { replaceTree } from '../files.js';
-import type { Condition, Plan, PlanFile, Step } from '../plan/types.js';
-import { execStreaming } from './exec.js';
-import { buildFailure, builderFailure, isMissingImage, pushedDigest, readBuildMetadata, type BuildMetadata } from './outcome.js';
+import type { Condition, PlanFile, Step } from '../plan/types.js';
+import { buildFailure, builderFailure, isMissingImage, isTransientRegistryError, pushedDigest, readBuildMetadata, type BuildMetadata } from './outcome.js';
+import { lastLine, runProcess, type ProcessResult } from './process.js';
 import { ProgressReader, stageFullyCached, type Vertex } from './progress.js';
 
 export type StepStatus = 'ok' | 'missing' | 'warned' | 'failed' | 'skipped';
@@ -27,18 +27,18 @@ export interface StepOutcome {
   line?: number;
   /** Builds that export registry cache: the cache manifest written, or why the export failed. */
   cacheExport?: { ref: string; manifest?: string; error?: string };
-  /** Under auto: the builder or cache reason this step failed for; the other strategy can build. */
+  /** Under auto: the builder reason this step failed for, before it pushed anything; the pull path can build. */
   fallbackReason?: string;
+  /** References BuildKit reported pushed (a buildx build), even when the step failed after. */
+  pushed?: string[];
+  /** How many times a transient registry error made the step run again. */
+  retried?: number;
 }
 
 export interface RunResult {
   outcomes: StepOutcome[];
   /** The step that stopped the run, if one did. */
   failed?: StepOutcome;
-}
-
-export async function runPlan(plan: Plan, config: Config): Promise<RunResult> {
-  return runSteps(plan.steps, plan.files, config);
 }
 
 /** Writes the files, runs the steps in order (a failed `stop` step skips the rest), removes the secrets. */
@@ -83,7 +83,7 @@ export async function runSteps(steps: Step[], files: PlanFile[], config: Config)
 
 /** Runs steps at once, each one's output held back and printed in its own group, in order, after. */
 async function runTogether(steps: Step[], config: Config): Promise<StepOutcome[]> {
-  const logs = steps.map(step => [`[command]${step.argv.join(' ')}`]);
+  const logs = steps.map((): string[] => []);
   const started = Date.now();
   const outcomes = await Promise.all(steps.map((step, i) => runStep(step, config, line => logs[i].push(line))));
   for (const [i, step] of steps.entries()) {
@@ -117,22 +117,43 @@ export function stageSteps(outcomes: StepOutcome[], stage: string): Vertex[] | u
   return undefined;
 }
 
-/** Runs one step; with `hold`, its output goes there instead of the log. */
+/** Runs one step, again after a transient registry error when it may; with `hold`, its output goes there. */
 async function runStep(step: Step, config: Config, hold?: (line: string) => void): Promise<StepOutcome> {
+  let outcome = await runOnce(step, config, hold);
+  let retried = 0;
+  while (outcome.status === 'failed' && retried < (step.retries ?? 0) && outcome.transient) {
+    retried++;
+    const wait = 1000 * 2 ** (retried - 1);
+    const line = `${step.title}: ${outcome.reason} looks passing; trying again in ${wait / 1000} s (${retried} of ${step.retries})`;
+    if (hold) hold(line);
+    else core.warning(line);
+    await new Promise(resolve => setTimeout(resolve, wait));
+    const again = await runOnce(step, config, hold);
+    outcome = { ...again, durationMs: again.durationMs + outcome.durationMs + wait, startedAt: outcome.startedAt };
+  }
+  const { transient: _transient, reason: _reason, ...done } = outcome;
+  return retried ? { ...done, retried } : done;
+}
+
+type Attempt = StepOutcome & { transient?: boolean; reason?: string };
+
+async function runOnce(step: Step, config: Config, hold?: (line: string) => void): Promise<Attempt> {
   const progress = step.build ? new ProgressReader() : undefined;
   const startedAt = Date.now();
-  const result = await execStreaming({
+  hold?.(`[command]${step.argv.join(' ')}`);
+  const result: ProcessResult = await runProcess({
     argv: step.argv,
     env: step.env,
     cwd: step.cwd,
     stdin: step.stdin === 'registry-password' ? config.login?.password : undefined,
-    silent: hold !== undefined,
+    limit: step.limit,
+    echo: hold === undefined,
     onLine: line => {
       progress?.line(line);
       hold?.(line);
     }
   });
-  const base = { step, durationMs: result.durationMs, startedAt };
+  const base = { step, durationMs: result.durationMs, startedAt, pushed: progress?.pushed() };
 
   if (result.exitCode === 0) {
     if (step.extract) await replaceTree(step.extract.from, step.extract.to);
@@ -147,28 +168,33 @@ async function runStep(step: Step, config: Config, hold?: (line: string) => void
       cacheExport
     };
     if (cacheExport?.error) {
-      // ignore-error=true kept the build going; the next run will find no cache at this ref.
-      const message = `the registry refused the cache export to ${cacheExport.ref}: ${cacheExport.error}`;
-      if (step.fallback) return { ...ok, status: 'failed', message, fallbackReason: message };
-      core.warning(`${step.title}: ${message}; the image is built, but the next run finds no cache there`);
+      // ignore-error=true kept the build going and the image is pushed; the next run finds no cache here.
+      core.warning(
+        `${step.title}: the registry refused the cache export to ${cacheExport.ref} (${cacheExport.error}); the image is built and pushed, but the next run finds no cache there (a registry that refuses cache manifests: set cache-strategy: pull)`
+      );
     }
     return ok;
   }
-  if (step.missingIsNormal && isMissingImage(result.tail)) {
+  if (step.missingIsNormal && !result.timedOut && isMissingImage(result.tail)) {
     core.info(`${step.title}: not in the registry yet (normal on a first build); going on without it`);
     return { ...base, status: 'missing', message: 'not in the registry yet' };
   }
-  const reason = step.build ? buildFailure(result.tail) : { message: lastLine(result.tail) };
+  const reason = result.timedOut
+    ? { message: `killed: ${result.timedOut} (idle-timeout / lookup-timeout)`, line: undefined }
+    : step.build
+      ? buildFailure(result.tail)
+      : { message: lastLine(result.tail), line: undefined };
+  const transient = !result.timedOut && isTransientRegistryError(result.tail);
   if (step.onFailure === 'warn') {
     core.warning(`${step.title} failed, going on without it: ${reason.message}`);
     return { ...base, status: 'warned', message: reason.message };
   }
-  const message = `${step.title} failed (exit ${result.exitCode}): ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
+  const message = `${step.title} failed${result.exitCode >= 0 ? ` (exit ${result.exitCode})` : ''}: ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
   const vertices = progress?.steps();
-  const fallbackReason = step.fallback
-    ? builderFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'))
-    : undefined;
-  return { ...base, status: 'failed', message, vertices, line: 'line' in reason ? reason.line : undefined, fallbackReason };
+  // Once BuildKit pushed a tag, the other path would push a second, different image: no fallback.
+  const fallbackReason =
+    step.fallback && !(base.pushed?.length) ? builderFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'), result.timedOut !== undefined) : undefined;
+  return { ...base, status: 'failed', message, vertices, line: reason.line, fallbackReason, transient, reason: reason.message };
 }
 
 function readMetadata(file: string): BuildMetadata | undefined {
@@ -194,6 +220,3 @@ function readIid(file: string): string | undefined {
   }
 }
 
-function lastLine(lines: string[]): string {
-  return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
-}

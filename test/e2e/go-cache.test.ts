@@ -122,7 +122,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     expect(run.outputs['go-cache-hit']).toBe('exact');
     // One throwaway build fills both mounts.
     expect(run.main.log).toContain('::group::Fill cache mounts gomod, gobuild from the restored Go caches');
-    expect(run.main.log.split('\n').filter(line => /^\[command\].* --file \S*inject\.Dockerfile /.test(line))).toHaveLength(1);
+    expect(run.main.log.split('\n').filter(line => /^\[command\].* --file \S*fill\.Dockerfile /.test(line))).toHaveLength(1);
     const compiled = compiledPackages(compileOutput(run.main.log));
     expect(compiled.sort()).toEqual([...OWN].sort());
     expect((await moduleProxyStats()).total).toBe(0);

@@ -24,16 +24,32 @@ export interface ActionRun {
   summary: string;
 }
 
+/** The event a run is for, as the runner hands it over (GITHUB_EVENT_NAME, GITHUB_REF, the payload file). */
+export interface RunnerEvent {
+  name: string;
+  ref: string;
+  payload: Record<string, unknown>;
+}
+
+export const REPOSITORY = 'acme/hello-svc';
+
+/** A push to a branch of the repository whose default branch is main. */
+export function pushTo(branch = 'main'): RunnerEvent {
+  return { name: 'push', ref: `refs/heads/${branch}`, payload: { ref: `refs/heads/${branch}`, repository: { full_name: REPOSITORY, default_branch: 'main' } } };
+}
+
 export interface ActionRequest {
   inputs: Record<string, string>;
   workspace: string;
   sha: string;
+  /** Default: a push to main, the default branch. */
+  event?: RunnerEvent;
   env?: Record<string, string>;
   /** Measure the peak resident memory of each step's Node process. */
   measureMemory?: boolean;
 }
 
-export async function runAction({ inputs, workspace, sha, env = {}, measureMemory = false }: ActionRequest): Promise<ActionRun> {
+export async function runAction({ inputs, workspace, sha, event = pushTo(), env = {}, measureMemory = false }: ActionRequest): Promise<ActionRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-runner-'));
   const files = {
     GITHUB_OUTPUT: path.join(dir, 'output'),
@@ -41,6 +57,8 @@ export async function runAction({ inputs, workspace, sha, env = {}, measureMemor
     GITHUB_STEP_SUMMARY: path.join(dir, 'summary')
   };
   for (const file of Object.values(files)) fs.writeFileSync(file, '');
+  const eventPath = path.join(dir, 'event.json');
+  fs.writeFileSync(eventPath, JSON.stringify(event.payload));
   const runnerTemp = path.join(dir, 'temp');
   fs.mkdirSync(runnerTemp);
   const base: Record<string, string> = {
@@ -49,7 +67,10 @@ export async function runAction({ inputs, workspace, sha, env = {}, measureMemor
     GITHUB_ACTIONS: 'true',
     GITHUB_SHA: sha,
     GITHUB_WORKSPACE: workspace,
-    GITHUB_REPOSITORY: 'acme/hello-svc',
+    GITHUB_REPOSITORY: REPOSITORY,
+    GITHUB_EVENT_NAME: event.name,
+    GITHUB_REF: event.ref,
+    GITHUB_EVENT_PATH: eventPath,
     GITHUB_SERVER_URL: 'https://github.example',
     RUNNER_TEMP: runnerTemp,
     ...env

@@ -1,0 +1,71 @@
+// What latest in the registry says of this build: whether it was built from the same inputs (then
+// every step comes from the layer cache), and whether its commit already contains this one (then
+// this run moves neither latest nor the default branch's cache tags backwards).
+import * as core from '@actions/core';
+import * as path from 'node:path';
+import { hashBuildInputs } from './build-inputs.js';
+import type { Config } from './config.js';
+import { isAncestor } from './git.js';
+import { INPUTS_LABEL, REVISION_LABEL } from './labels.js';
+import { limits } from './limits.js';
+import type { InputsComparison } from './plan/input.js';
+import { inspectImage, type RemoteImage } from './registry.js';
+import type { Policy } from './trust.js';
+
+export interface Comparison {
+  inputs: InputsComparison;
+  /** latest as the registry has it, when it was read and is there. */
+  latest?: RemoteImage;
+}
+
+/**
+ * The hash is labelled on every image. latest is read when something uses the answer: `uses` (the
+ * cache-mount mode, whose Go caches would be restored for nothing, and the pull path, which orders its
+ * two builds by it) or a run that may move latest (its revision label).
+ */
+export async function compareWithLatest(config: Config, buildx: boolean, uses: string | undefined, mayMoveLatest: boolean): Promise<Comparison> {
+  const started = Date.now();
+  const latestRef = `${config.image.name}:latest`;
+  const prebuilt = config.goCache.prebuild ? [path.relative(config.context, config.goCache.prebuild.output)] : [];
+  const { hash, files } = await hashBuildInputs(config, prebuilt);
+  const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
+  const skip = (why: string, latest?: RemoteImage): Comparison => ({ inputs: { hash, unchanged: false, note: `${found}; not compared with ${latestRef}: ${why}` }, latest });
+  if (!uses && !mayMoveLatest) return skip('nothing here uses the answer');
+  if (!buildx) return skip('reading its labels needs the buildx plugin');
+  const previous = await inspectImage(latestRef, limits(config).lookup);
+  if ('missing' in previous) return skip(`it is not in the registry (${previous.missing})`);
+  if ('problem' in previous) {
+    core.warning(`Reading ${latestRef} failed (${previous.problem}); building as if it had other inputs`);
+    return skip(previous.problem);
+  }
+  const latest = previous.image;
+  if (config.noCache) return skip('no-cache', latest);
+  if (!uses) return skip('nothing here uses the answer', latest);
+  const theirs = latest.labels[INPUTS_LABEL];
+  if (theirs === hash) {
+    return { inputs: { hash, unchanged: true, note: `${latestRef} was built from the same ${found}: every step should come from the layer cache (${uses})` }, latest };
+  }
+  return skip(theirs ? `it was built from other inputs (${theirs.slice(0, 12)})` : `it has no ${INPUTS_LABEL} label`, latest);
+}
+
+/** Whether latest's commit already contains `commit` (this run is older); undefined when git cannot tell. */
+export async function latestIsAhead(config: Config, latest: RemoteImage | undefined): Promise<{ ahead?: boolean; revision?: string }> {
+  const revision = latest?.labels[REVISION_LABEL];
+  if (!revision || revision === config.commit) return { revision, ahead: false };
+  return { revision, ahead: await isAncestor(config.context, config.commit, revision, limits(config).lookup) };
+}
+
+/**
+ * An older commit (a re-run, a manual rebuild of an old ref) moves neither latest nor the default
+ * branch's cache tags: they hold a newer commit's build.
+ */
+export function holdBack(policy: Policy, revision: string, commit: string): Policy {
+  const why = `latest is at ${revision.slice(0, 12)}, which already contains ${commit.slice(0, 12)}: latest never moves backwards`;
+  const defaultScope = policy.writeScope?.suffix === '';
+  return {
+    ...policy,
+    latest: policy.latest.move ? { move: false, why } : policy.latest,
+    writeScope: defaultScope ? undefined : policy.writeScope,
+    notes: [...policy.notes, ...(defaultScope ? [`the default branch's cache tags are not written: ${why.replace(': latest never moves backwards', '')}`] : [])]
+  };
+}

@@ -1,0 +1,18 @@
+// What git knows of the checked-out code: its commit, and whether one commit is an ancestor of
+// another (so latest never moves backwards). Unknown answers are undefined: a shallow clone may not
+// have the other commit.
+import { runProcess, type TimeLimit } from './run/process.js';
+
+export async function headCommit(dir: string, limit: TimeLimit): Promise<string | undefined> {
+  const result = await runProcess({ argv: ['git', '-C', dir, 'rev-parse', 'HEAD'], limit, captureStdout: true });
+  const sha = result.stdout.trim();
+  return result.exitCode === 0 && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
+}
+
+/** true: `ancestor` is in `descendant`'s history; false: it is not; undefined: git cannot tell. */
+export async function isAncestor(dir: string, ancestor: string, descendant: string, limit: TimeLimit): Promise<boolean | undefined> {
+  const result = await runProcess({ argv: ['git', '-C', dir, 'merge-base', '--is-ancestor', ancestor, descendant], limit });
+  if (result.exitCode === 0) return true;
+  if (result.exitCode === 1) return false;
+  return undefined;
+}

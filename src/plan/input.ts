@@ -1,0 +1,24 @@
+// Everything a plan is made from: the inputs, the trust policy, what was probed, what the registry
+// said of latest, and what the Go cache restore found.
+import type { Config } from '../config.js';
+import type { Facts } from '../facts.js';
+import type { Policy } from '../trust.js';
+import type { GoCacheState } from './go.js';
+
+/** This build's inputs hash and what latest's label says of it. */
+export interface InputsComparison {
+  /** The hash labelled on the image; none when it could not be made exact. */
+  hash?: string;
+  /** latest was built from the same inputs: every step should come from the layer cache. */
+  unchanged: boolean;
+  /** What was found, for the log and the summary. */
+  note: string;
+}
+
+export interface PlanInput {
+  config: Config;
+  policy: Policy;
+  facts: Facts;
+  inputs: InputsComparison;
+  go?: GoCacheState;
+}

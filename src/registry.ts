@@ -1,0 +1,46 @@
+// What the registry holds, asked through `docker buildx imagetools` (it uses the runner's docker
+// login): an image's digest and labels. A missing tag and a registry that fails are told apart: only
+// the first is a first build.
+import { lastLine, runProcess, type TimeLimit } from './run/process.js';
+
+export interface RemoteImage {
+  ref: string;
+  /** The digest of the manifest (or index) the tag names. */
+  digest: string;
+  /** The image config's labels (of the first platform, for an index). */
+  labels: Record<string, string>;
+}
+
+export type Lookup = { image: RemoteImage } | { missing: string } | { problem: string };
+
+/** `not found` / `manifest unknown`: the tag is not there; anything else is the registry failing. */
+export function isMissing(text: string): boolean {
+  if (/unauthori[sz]ed|denied|forbidden|\b40[13]\b|authentication required/i.test(text)) return false;
+  return /manifest unknown|: not found\b|\bnot found$|404 Not Found|no such manifest/i.test(text);
+}
+
+export async function inspectImage(ref: string, limit: TimeLimit): Promise<Lookup> {
+  const result = await runProcess({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--format', '{{json .}}', ref], limit, captureStdout: true });
+  if (result.exitCode !== 0) {
+    const why = result.timedOut ? `no answer (${result.timedOut})` : lastLine(result.tail).replace(/^ERROR:\s*/, '');
+    return isMissing(why) ? { missing: why } : { problem: why };
+  }
+  try {
+    return { image: parseInspect(ref, result.stdout) };
+  } catch (error) {
+    return { problem: `unreadable answer: ${(error as Error).message}` };
+  }
+}
+
+/** Pure: `imagetools inspect --format '{{json .}}'` output. */
+export function parseInspect(ref: string, json: string): RemoteImage {
+  const data = JSON.parse(json) as { manifest?: { digest?: string }; image?: unknown };
+  const digest = data.manifest?.digest;
+  if (!digest) throw new Error('no manifest digest');
+  // A single image has its config here; an index has one per platform.
+  const image = data.image as { config?: { Labels?: Record<string, string> } } | Record<string, { config?: { Labels?: Record<string, string> } }> | undefined;
+  let labels: Record<string, string> = {};
+  if (image && 'config' in image) labels = (image.config as { Labels?: Record<string, string> } | undefined)?.Labels ?? {};
+  else if (image) labels = Object.values(image as Record<string, { config?: { Labels?: Record<string, string> } }>)[0]?.config?.Labels ?? {};
+  return { ref, digest, labels };
+}

@@ -1,0 +1,177 @@
+// Who may move which tag, on the real engine and registry with real event payloads: for each run,
+// exactly which tags it added or moved. The workspace is a git repository with real commits, so the
+// check that latest never moves backwards asks real git.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushTo, REPOSITORY, runAction, type ActionRun, type RunnerEvent } from '../support/action-runner.js';
+import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
+import { branchSuffix } from '../../src/tags.js';
+import { stageBuildSteps } from './support/log.js';
+import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
+import { copyFixture, stackUp, wipeRunner } from './support/stack.js';
+
+const image = `${REGISTRY}/e2e/trust-${Date.now().toString(36)}`;
+let repo = '';
+const commits: Record<string, string> = {};
+const table: Array<{ run: string; added: string[]; moved: string[]; latest: string }> = [];
+
+function git(...args: string[]): string {
+  return execFileSync('git', ['-C', repo, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' }
+  }).trim();
+}
+
+function commit(name: string, change: () => void): string {
+  change();
+  git('add', '-A');
+  git('commit', '-q', '-m', name);
+  commits[name] = git('rev-parse', 'HEAD');
+  return commits[name];
+}
+
+/** Every tag of the image and the digest it names. */
+async function snapshot(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const tag of await listTags(image)) out[tag] = (await manifestDigest(image, tag)) as string;
+  return out;
+}
+
+const short = (tag: string) => Object.entries(commits).find(([, sha]) => sha === tag)?.[0] ?? tag;
+
+/** Runs the action for an event and records which tags it added and which it moved. */
+async function runFor(label: string, sha: string, event: RunnerEvent, inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<{ run: ActionRun; added: string[]; moved: string[] }> {
+  const before = await snapshot();
+  const run = await runAction({ workspace: repo, sha, event, env, inputs: { image, network: 'host', ...inputs } });
+  if (run.main.exitCode !== 0) throw new Error(`${label}: the action failed:\n${run.main.log.slice(-4000)}`);
+  expect(run.post.exitCode).toBe(0);
+  const after = await snapshot();
+  const added = Object.keys(after).filter(t => !(t in before)).sort();
+  const moved = Object.keys(after).filter(t => t in before && before[t] !== after[t]).sort();
+  table.push({ run: label, added: added.map(short), moved: moved.map(short), latest: run.outputs['latest-moved'] });
+  return { run, added, moved };
+}
+
+function pullRequest(head: string | null, headBranch: string, name = 'pull_request'): RunnerEvent {
+  return {
+    name,
+    ref: name === 'pull_request' ? 'refs/pull/7/merge' : 'refs/heads/main',
+    payload: {
+      number: 7,
+      repository: { full_name: REPOSITORY, default_branch: 'main' },
+      pull_request: {
+        number: 7,
+        head: { ref: headBranch, sha: commits.C, repo: head ? { full_name: head } : null },
+        base: { ref: 'main', repo: { full_name: REPOSITORY } }
+      }
+    }
+  };
+}
+
+beforeAll(() => {
+  stackUp();
+  repo = copyFixture('hello-svc');
+  git('init', '-q', '-b', 'main');
+  commit('A', () => undefined);
+  commit('B', () => fs.appendFileSync(path.join(repo, 'internal/greeting/greeting.go'), '\nvar markB = "B"\n'));
+  // C changes only a file the .dockerignore leaves out: a branch with the default branch's build inputs.
+  commit('C', () => fs.writeFileSync(path.join(repo, 'NOTES.md'), 'notes\n'));
+}, 900_000);
+
+afterAll(() => {
+  console.log(
+    `trust: tags each run added or moved (${image}):\n${table.map(r => `  ${r.run}: added [${r.added.join(', ')}], moved [${r.moved.join(', ')}], latest-moved ${r.latest}`).join('\n')}`
+  );
+});
+
+describe('who may move which tag', { timeout: 600_000 }, () => {
+  const featureCache = `builder-${branchSuffix('feature/login')}`;
+
+  it('a push to the default branch adds its commit tag, latest and the builder cache tag', async () => {
+    wipeRunner();
+    git('checkout', '-q', commits.B);
+    const { run, added, moved } = await runFor('push main @B', commits.B, pushTo('main'));
+    expect(added).toEqual([commits.B, 'builder', 'latest'].sort());
+    expect(moved).toEqual([]);
+    expect(run.outputs['latest-moved']).toBe('true');
+    expect(run.outputs.trusted).toBe('true');
+  });
+
+  it('a new branch\'s first build gets every builder step from the default branch\'s cache, and writes only its own tags', async () => {
+    wipeRunner();
+    git('checkout', '-q', commits.C);
+    const { run, added, moved } = await runFor('push feature/login @C', commits.C, pushTo('feature/login'));
+    expect(added).toEqual([commits.C, featureCache].sort());
+    expect(moved).toEqual([]);
+    const builder = stageBuildSteps(run.main.log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
+    expect(builder.length).toBeGreaterThan(0);
+    expect(builder.map(v => v.status)).toEqual(builder.map(() => 'cached'));
+    expect(run.outputs['latest-moved']).toBe('false');
+    expect(run.outputs['latest-reason']).toMatch(/latest: auto moves it only for a push, schedule or manual run of the default branch \(main\)/);
+  });
+
+  it('a pull request of this repository pushes its commit tag and its head branch\'s cache tag, never latest', async () => {
+    const sha = 'e'.repeat(40);
+    const { run, added, moved } = await runFor('pull_request from feature/pr', sha, pullRequest(REPOSITORY, 'feature/pr'), { tags: '7/merge' });
+    expect(added).toEqual([sha, `builder-${branchSuffix('feature/pr')}`, 'pr-7'].sort());
+    expect(moved).toEqual([]);
+    expect(run.outputs['latest-moved']).toBe('false');
+  });
+
+  // The first with Go cache mounts, to see that nothing is saved; the others build from the layer cache.
+  it.each([
+    ['a fork', 'mallory/hello-svc', 'pull_request', 'Dockerfile.cachemount'],
+    ['a deleted fork', null, 'pull_request', 'Dockerfile'],
+    ['a deleted fork, pull_request_target checking out its head', null, 'pull_request_target', 'Dockerfile']
+  ])('a pull request from %s builds, pushes nothing, saves nothing, logs in to nothing', async (_, head, name, file) => {
+    const server: CacheServer = await startCacheServer({ dir: fs.mkdtempSync(path.join(repo, '..', 'cib-cache-')), host: '127.0.0.1' });
+    try {
+      const { run, added, moved } = await runFor(
+        `${name} from ${head ?? 'a deleted fork'}`,
+        'f'.repeat(40),
+        pullRequest(head, 'patch-1', name),
+        { push: 'true', tags: 'pr', 'registry-username': 'bot', 'registry-password': 'never-used-password', file },
+        { ...server.env('v2'), GITHUB_SERVER_URL: 'https://github.com', RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', NO_PROXY: '127.0.0.1,localhost', GOPROXY: process.env.STACK_GOPROXY as string, GOSUMDB: 'off', GOFLAGS: '-mod=readonly' }
+      );
+      expect(added).toEqual([]);
+      expect(moved).toEqual([]);
+      expect(run.outputs.trusted).toBe('false');
+      expect(run.outputs.digest).toBe('');
+      expect(run.main.log).toMatch(/::warning::Untrusted code \(untrusted code: pull_request(_target)?: a pull request/);
+      expect(run.main.log).not.toContain('Log in to');
+      // Masked first (the runner swallows ::add-mask::), then never seen again.
+      const shown = (run.main.log + run.post.log).split('\n').filter(line => !line.startsWith('::add-mask::'));
+      expect(shown.join('\n')).not.toContain('never-used-password');
+      expect(run.summary).toContain('Untrusted: nothing pushed, nothing saved, no secrets.');
+      expect(run.post.log).not.toContain('Go caches saved');
+      expect(server.stats().bytesUploaded).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a manual run of an older commit of the default branch moves neither latest nor the default branch\'s cache tag', async () => {
+    git('checkout', '-q', commits.A);
+    const { run, added, moved } = await runFor('workflow_dispatch main @A (older)', commits.A, { ...pushTo('main'), name: 'workflow_dispatch' });
+    expect(added).toEqual([commits.A]);
+    expect(moved).toEqual([]);
+    expect(run.outputs['latest-moved']).toBe('false');
+    expect(run.outputs['latest-reason']).toBe(`latest is at ${commits.B.slice(0, 12)}, which already contains ${commits.A.slice(0, 12)}: latest never moves backwards`);
+  });
+
+  it('of two runs, the older finishing last leaves latest at the newer', async () => {
+    git('checkout', '-q', 'main');
+    const D = commit('D', () => fs.appendFileSync(path.join(repo, 'internal/greeting/greeting.go'), '\nvar markD = "D"\n'));
+    const newer = await runFor('push main @D (newer, finishes first)', D, pushTo('main'));
+    expect(newer.moved).toEqual(['builder', 'latest']);
+    git('checkout', '-q', commits.B);
+    const older = await runFor('push main @B (older, finishes last)', commits.B, pushTo('main'));
+    expect(older.added).toEqual([]);
+    // Its commit tag names its own (rebuilt) image; latest and the cache tag stay with D.
+    expect(older.moved).toEqual([commits.B]);
+    expect(older.run.outputs['latest-moved']).toBe('false');
+    expect(await manifestDigest(image, 'latest')).toBe(await manifestDigest(image, D));
+  });
+});
