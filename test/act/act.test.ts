@@ -19,6 +19,7 @@ const ACT = path.join(ROOT, '.stack/tools/bin/act');
 const STAND_INS = path.join(ROOT, 'test/act/stand-ins');
 const image = `${REGISTRY}/act/hello-${Date.now().toString(36)}`;
 const PASSWORD = `act-password-${process.pid}`;
+const PROBE_SECRET = `probe-secret-${process.pid}`;
 const COMPILE = /^RUN .*go build/;
 /** What the compile printed, in the first build that reached the builder stage. */
 const compileOutput = (log: string) => stepOutput(log, stageBuildTitle(log, 'builder'), COMPILE);
@@ -104,11 +105,26 @@ function actEnv(): Record<string, string> {
   };
 }
 
+/**
+ * GitHub's payload names the default branch; act's own default payload does not. With a payload
+ * file, act takes a manual run's inputs from it too.
+ */
+function defaultPayload(args: string[]): string[] {
+  const file = path.join(state, `${args[0]}.json`);
+  const inputs = Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === '--input' ? [a.split(/=(.*)/s).slice(0, 2)] : [])));
+  fs.writeFileSync(file, JSON.stringify({ ref: 'refs/heads/main', inputs, repository: { full_name: 'acme/hello-svc', default_branch: 'main' } }));
+  return ['-e', file];
+}
+
+/** What the probe's RUN step printed (BuildKit's `#N 0.123 text` lines), not the echo of its command. */
+const probeSaid = (log: string) => [...log.matchAll(/^#\d+ \d+\.\d+ (probe secret: \w+)$/gm)].map(m => m[1]);
+
 async function act(label: string, args: string[]): Promise<ActRun> {
   const d = dirs();
   fs.rmSync(d.result, { force: true });
   const argv = [
     ...args,
+    ...(args.includes('-e') ? [] : defaultPayload(args)),
     '-P', 'ubuntu-latest=-self-hosted',
     '--cache-server-addr', '127.0.0.1',
     '--cache-server-port', '0',
@@ -120,7 +136,9 @@ async function act(label: string, args: string[]): Promise<ActRun> {
     '--local-repository', `cached-image-build/cached-image-build@v0=${repo}`,
     '--var', `IMAGE=${image}`,
     '--var', 'REGISTRY_USERNAME=act',
-    '-s', `REGISTRY_PASSWORD=${PASSWORD}`
+    '--var', `NONCE=${label.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}`,
+    '-s', `REGISTRY_PASSWORD=${PASSWORD}`,
+    '-s', `BUILD_SECRETS=probe=${PROBE_SECRET}`
   ];
   const started = Date.now();
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
@@ -156,8 +174,9 @@ function setOutputs(run: ActRun): Record<string, string> {
 function expectSuccess(run: ActRun): void {
   if (run.code !== 0) throw new Error(`act exited ${run.code}:\n${run.raw.slice(-6000)}`);
   expect(run.raw).toMatch(/🏁 {2}Job succeeded/);
-  // act masks the secret; it never reaches the log.
+  // act masks the secrets; they never reach the log.
   expect(run.raw).not.toContain(PASSWORD);
+  expect(run.raw).not.toContain(PROBE_SECRET);
 }
 
 const nonFrom = (log: string) => stageBuildSteps(log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
@@ -265,7 +284,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
       '--input', 'network=host'
     ]);
     expectSuccess(run);
-    expect(run.log).toContain('event workflow_dispatch, fork false: push true, no-cache true, go-cache false');
+    expect(run.log).toContain('event workflow_dispatch, trusted true: push true, no-cache true, go-cache false, secrets given');
     expect(run.log).toContain(`checkout stand-in: ${sha} (main)`);
     // No layer cache: --no-cache and no --cache-from; no Go caches restored or injected.
     const builds = run.log.split('\n').filter(l => /^\[command\]\S*docker build .*--iidfile/.test(l));
@@ -324,7 +343,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
           head: { ref: 'feature', sha: head, repo: { full_name: 'someone/hello-svc' } },
           base: { ref: 'main', repo: { full_name: 'acme/hello-svc' } }
         },
-        repository: { full_name: 'acme/hello-svc' }
+        repository: { full_name: 'acme/hello-svc', default_branch: 'main' }
       })
     );
     const tagsBefore = await listTags(image);
@@ -333,7 +352,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     const entriesBefore = cacheFiles().length;
     const run = await act('5 pull_request from a fork', ['pull_request', '-e', event, '-W', '.github/workflows/call.yml']);
     expectSuccess(run);
-    expect(run.log).toContain('event pull_request, fork true: push false, no-cache false, go-cache read-only');
+    expect(run.log).toContain('event pull_request, trusted false: push false, no-cache false, go-cache read-only, secrets withheld');
     expect(run.result!.digest).toBe('');
     expect(run.result!.tags).toBe('');
     // The Go caches are read (go.sum is unchanged), never written.
@@ -344,5 +363,51 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     expect(run.log).not.toContain('Go caches saved');
     expect(cacheFiles().length).toBe(entriesBefore);
     expect(run.log).not.toMatch(/^::group::Push /m);
+  });
+
+  describe('what reaches the build: the BuildKit secret and the registry password', () => {
+    const probe = `${image}-probe`;
+    const probeEvent = (name: string, head: string | null) => {
+      const file = path.join(state, `${name}-probe.json`);
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          action: 'opened',
+          number: 8,
+          pull_request: {
+            number: 8,
+            head: { ref: 'patch-1', sha: git('rev-parse', 'HEAD'), repo: head ? { full_name: head } : null },
+            base: { ref: 'main', repo: { full_name: 'acme/hello-svc' } }
+          },
+          repository: { full_name: 'acme/hello-svc', default_branch: 'main' }
+        })
+      );
+      return file;
+    };
+
+    it('a trusted push: the secret reaches the build, the job logs in and pushes', async () => {
+      commit('probe, trusted');
+      const run = await act('6 push, secrets probe', ['push', '-W', '.github/workflows/call-secrets.yml']);
+      expectSuccess(run);
+      expect(probeSaid(run.log)).toEqual(['probe secret: present']);
+      expect(run.log).toMatch(/^::group::Log in to /m);
+      expect(run.result!.trusted).toBe('true');
+      expect(run.result!.digest).toBe(await manifestDigest(probe, git('rev-parse', 'HEAD')));
+    });
+
+    it.each([
+      ['pull_request', 'someone/hello-svc'],
+      ['pull_request_target', null]
+    ])('%s from %s: no secret reaches the build, no login, nothing pushed', async (name, head) => {
+      const before = await listTags(probe);
+      const run = await act(`7 ${name} from ${head ?? 'a deleted fork'}, secrets probe`, [name, '-e', probeEvent(name, head), '-W', '.github/workflows/call-secrets.yml']);
+      expectSuccess(run);
+      expect(run.log).toContain(`event ${name}, trusted false: push false, no-cache false, go-cache read-only, secrets withheld`);
+      expect(probeSaid(run.log)).toEqual(['probe secret: absent']);
+      expect(run.log).not.toMatch(/^::group::Log in to /m);
+      expect(run.result!.trusted).toBe('false');
+      expect(run.result!.digest).toBe('');
+      expect(await listTags(probe)).toEqual(before);
+    });
   });
 });
