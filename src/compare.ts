@@ -9,13 +9,15 @@ import { isAncestor } from './git.js';
 import { INPUTS_LABEL, REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
 import type { InputsComparison } from './plan/input.js';
-import { inspectImage, type RemoteImage } from './registry.js';
+import { inspectImage, tagExists, type RemoteImage } from './registry.js';
 import type { Policy } from './trust.js';
 
 export interface Comparison {
   inputs: InputsComparison;
   /** latest as the registry has it, when it was read and is there. */
   latest?: RemoteImage;
+  /** Why latest could not be read, when the registry failed (not a missing tag). */
+  latestProblem?: string;
 }
 
 /**
@@ -29,14 +31,18 @@ export async function compareWithLatest(config: Config, buildx: boolean, uses: s
   const prebuilt = config.goCache.prebuild ? [path.relative(config.context, config.goCache.prebuild.output)] : [];
   const { hash, files } = await hashBuildInputs(config, prebuilt);
   const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
-  const skip = (why: string, latest?: RemoteImage): Comparison => ({ inputs: { hash, unchanged: false, note: `${found}; not compared with ${latestRef}: ${why}` }, latest });
+  const skip = (why: string, latest?: RemoteImage, latestProblem?: string): Comparison => ({
+    inputs: { hash, unchanged: false, note: `${found}; not compared with ${latestRef}: ${why}` },
+    latest,
+    latestProblem
+  });
   if (!uses && !mayMoveLatest) return skip('nothing here uses the answer');
   if (!buildx) return skip('reading its labels needs the buildx plugin');
   const previous = await inspectImage(latestRef, limits(config).lookup);
   if ('missing' in previous) return skip(`it is not in the registry (${previous.missing})`);
   if ('problem' in previous) {
-    core.warning(`Reading ${latestRef} failed (${previous.problem}); building as if it had other inputs`);
-    return skip(previous.problem);
+    core.warning(`Reading ${latestRef} failed (${previous.problem}); building without its cache, as if it had other inputs`);
+    return skip(previous.problem, undefined, previous.problem);
   }
   const latest = previous.image;
   if (config.noCache) return skip('no-cache', latest);
@@ -68,4 +74,22 @@ export function holdBack(policy: Policy, revision: string, commit: string): Poli
     writeScope: defaultScope ? undefined : policy.writeScope,
     notes: [...policy.notes, ...(defaultScope ? [`the default branch's cache tags are not written: ${why.replace(': latest never moves backwards', '')}`] : [])]
   };
+}
+
+/**
+ * The cache tags the build would read, asked first with a short limit: one the registry fails to
+ * answer for (5xx, 401, no answer) is left out, with a warning that names it, rather than letting
+ * BuildKit wait on it or take a refusal for a first build.
+ */
+export async function unreadableCacheTags(config: Config, buildx: boolean, refs: string[]): Promise<string[]> {
+  if (!buildx || config.noCache) return [];
+  const answers = await Promise.all(refs.map(async ref => ({ ref, answer: await tagExists(ref, limits(config).lookup) })));
+  const unreadable: string[] = [];
+  for (const { ref, answer } of answers) {
+    if ('problem' in answer) {
+      core.warning(`Cache tag ${ref} could not be read (${answer.problem}); building without it`);
+      unreadable.push(ref);
+    } else if ('missing' in answer) core.info(`Cache tag ${ref} is not in the registry yet (a first build of this branch)`);
+  }
+  return unreadable;
 }

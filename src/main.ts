@@ -2,7 +2,7 @@
 // in, compare with latest, bring the Go caches, build and push the commit tag, move latest and the
 // extra tags, report, then read the Go caches back for the post step to save.
 import * as core from '@actions/core';
-import { compareWithLatest, holdBack, latestIsAhead } from './compare.js';
+import { compareWithLatest, type Comparison, holdBack, latestIsAhead, unreadableCacheTags } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
 import { goCacheUsers, restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
 import { readConfig, type Config } from './config.js';
@@ -13,7 +13,7 @@ import { headCommit, isAncestor } from './git.js';
 import { REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
 import { buildsOnBuilder, choosePlan, fallbackPlan } from './plan/choose.js';
-import { loginSteps } from './plan/common.js';
+import { loginSteps, refsFor } from './plan/common.js';
 import type { GoCacheState } from './plan/go.js';
 import type { InputsComparison, PlanInput } from './plan/input.js';
 import { planPublish } from './plan/publish.js';
@@ -36,9 +36,9 @@ export async function run(): Promise<void> {
     const state: PostState = { tempDir: facts.tempDir, createdBuilder: facts.builder?.created ? facts.builder.name : undefined };
     savePostState(state);
     if (!(await logIn(config, trusted, state))) return;
-    const { inputs, policy } = await compareWithRegistry(config, facts, trusted);
+    const { inputs, policy, unreadable } = await compareWithRegistry(config, facts, trusted);
     const go = await bringGoCaches(config, facts, inputs);
-    const built = await buildAndPush({ config, policy, facts, inputs, go: go.state });
+    const built = await buildAndPush({ config, policy, facts, inputs, go: go.state, unreadable });
     const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
     const failed = built.result.failed ?? latest?.result.failed;
 
@@ -113,24 +113,28 @@ async function logIn(config: Config, policy: Policy, state: PostState): Promise<
  * This build's inputs hash and whether latest was built from the same; and whether latest's commit
  * already contains this one, so that an older run moves neither latest nor the default branch's cache.
  */
-async function compareWithRegistry(config: Config, facts: Facts, policy: Policy): Promise<{ inputs: InputsComparison; policy: Policy }> {
+async function compareWithRegistry(config: Config, facts: Facts, policy: Policy): Promise<{ inputs: InputsComparison; policy: Policy; unreadable: string[] }> {
   const users = goCacheUsers(config);
   const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
   const onEngine = !buildsOnBuilder({ config, facts });
   const uses = [...(fillsMounts ? ['the Go caches are not restored'] : []), ...(onEngine && config.builderTarget ? ['the image is built first'] : [])].join('; ');
+  const buildx = facts.buildx !== undefined;
   return core.group('Compare with latest in the registry', async () => {
     const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
-    const { inputs, latest } = await compareWithLatest(config, facts.buildx !== undefined, uses || undefined, mayMove).catch(
-      (error: Error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } as InputsComparison, latest: undefined })
-    );
+    const cacheTags = refsFor(config, policy, onEngine ? 'pull' : 'buildx').cacheRead;
+    const [{ inputs, latest, latestProblem }, unreadable] = await Promise.all([
+      compareWithLatest(config, buildx, uses || undefined, mayMove).catch((error: Error): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
+      unreadableCacheTags(config, buildx, cacheTags)
+    ]);
+    if (latestProblem) unreadable.push(`${config.image.name}:latest`);
     core.info(inputs.note);
-    if (!mayMove || !latest) return { inputs, policy };
+    if (!mayMove || !latest) return { inputs, policy, unreadable };
     const { ahead, revision } = await latestIsAhead(config, latest);
     if (ahead === undefined) core.info(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone?); going on`);
-    if (!ahead || !revision) return { inputs, policy };
+    if (!ahead || !revision) return { inputs, policy, unreadable };
     const held = holdBack(policy, revision, config.commit);
     core.notice(held.latest.why);
-    return { inputs, policy: held };
+    return { inputs, policy: held, unreadable };
   });
 }
 

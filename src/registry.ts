@@ -44,3 +44,11 @@ export function parseInspect(ref: string, json: string): RemoteImage {
   else if (image) labels = Object.values(image as Record<string, { config?: { Labels?: Record<string, string> } }>)[0]?.config?.Labels ?? {};
   return { ref, digest, labels };
 }
+
+/** Whether a tag is there, by its raw manifest (a registry cache manifest is no image to inspect). */
+export async function tagExists(ref: string, limit: TimeLimit): Promise<{ found: true } | { missing: string } | { problem: string }> {
+  const result = await runProcess({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], limit });
+  if (result.exitCode === 0) return { found: true };
+  const why = result.timedOut ? `no answer (${result.timedOut})` : lastLine(result.tail).replace(/^ERROR:\s*/, '');
+  return isMissing(why) ? { missing: why } : { problem: why };
+}

@@ -17,7 +17,7 @@ export function planBuildx(input: PlanInput): Plan {
   const { config, policy, facts, inputs } = input;
   const builder = facts.builder;
   if (!builder) throw new Error('the buildx path needs a builder, and none was found');
-  const refs = refsFor(config, policy, 'buildx');
+  const refs = refsFor(config, policy, 'buildx', input.unreadable);
   const notes: string[] = [
     `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache read from ${refs.cacheRead.join(', ') || 'nothing'}, written to ${refs.cacheWrite ?? 'nothing'}`
   ];

@@ -14,7 +14,7 @@ export { limits };
  * The tags of this run. The cache tags are per branch (the policy's scopes): the pull path's hold the
  * builder stage (IMAGE:builder), the buildx path's the registry cache (IMAGE:buildcache).
  */
-export function refsFor(config: Config, policy: Policy, strategy: Strategy): Refs {
+export function refsFor(config: Config, policy: Policy, strategy: Strategy, unreadable: string[] = []): Refs {
   const image = config.image.name;
   const cacheName = strategy === 'buildx' ? BUILDX_CACHE_TAG : config.builderTarget;
   const cacheRef = (suffix: string) => `${image}:${scopedTag(cacheName, suffix)}`;
@@ -26,7 +26,8 @@ export function refsFor(config: Config, policy: Policy, strategy: Strategy): Ref
     moveLatest: policy.latest.move,
     extra: unique(config.extraTags).filter(tag => tag !== commit && tag !== latest),
     cacheWrite: cacheName && policy.writeScope ? cacheRef(policy.writeScope.suffix) : undefined,
-    cacheRead: cacheName ? unique(policy.readScopes.map(scope => cacheRef(scope.suffix))) : []
+    cacheRead: cacheName ? unique(policy.readScopes.map(scope => cacheRef(scope.suffix))).filter(ref => !unreadable.includes(ref)) : [],
+    latestReadable: !unreadable.includes(latest)
   };
 }
 

@@ -21,4 +21,6 @@ export interface PlanInput {
   facts: Facts;
   inputs: InputsComparison;
   go?: GoCacheState;
+  /** Cache tags the registry failed to answer for (5xx, 401, no answer): left out of the build's cache sources. */
+  unreadable?: string[];
 }

@@ -10,7 +10,7 @@ const BUILD_ENV = { DOCKER_BUILDKIT: '1' };
 
 export function planPull(input: PlanInput): Plan {
   const { config, policy, facts, inputs } = input;
-  const refs = refsFor(config, policy, 'pull');
+  const refs = refsFor(config, policy, 'pull', input.unreadable);
   const limit = limits(config);
   const notes: string[] = [];
   const steps: Step[] = [];
@@ -56,7 +56,7 @@ export function planPull(input: PlanInput): Plan {
     title: 'Build the image',
     argv: [
       ...command,
-      ...cacheFrom([...refs.cacheRead, refs.latest]),
+      ...cacheFrom([...refs.cacheRead, ...(refs.latestReadable ? [refs.latest] : [])]),
       ...ociLabels(config, facts.now, inputs.hash).flatMap(label => ['--label', label]),
       ...finalTags.flatMap(tag => ['--tag', tag]),
       '--iidfile',

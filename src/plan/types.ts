@@ -97,8 +97,10 @@ export interface Refs {
   extra: string[];
   /** The cache tag this run writes: the builder stage's (pull path) or the registry cache (buildx). */
   cacheWrite?: string;
-  /** The cache tags read, own branch's first. */
+  /** The cache tags read, own branch's first (those the registry failed to answer for left out). */
   cacheRead: string[];
+  /** latest answered (or is simply missing): the pull path reads its inline cache. */
+  latestReadable: boolean;
 }
 
 export interface Plan {
