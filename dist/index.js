@@ -46020,6 +46020,14 @@ function parseInspect(ref, json) {
         labels = Object.values(image)[0]?.config?.Labels ?? {};
     return { ref, digest, labels };
 }
+/** Whether a tag is there, by its raw manifest (a registry cache manifest is no image to inspect). */
+async function tagExists(ref, limit) {
+    const result = await (0,run_process/* runProcess */.R3)({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], limit });
+    if (result.exitCode === 0)
+        return { found: true };
+    const why = result.timedOut ? `no answer (${result.timedOut})` : (0,run_process/* lastLine */.fM)(result.tail).replace(/^ERROR:\s*/, '');
+    return isMissing(why) ? { missing: why } : { problem: why };
+}
 
 ;// CONCATENATED MODULE: ./src/compare.ts
 // What latest in the registry says of this build: whether it was built from the same inputs (then
@@ -46043,7 +46051,11 @@ async function compareWithLatest(config, buildx, uses, mayMoveLatest) {
     const prebuilt = config.goCache.prebuild ? [external_node_path_.relative(config.context, config.goCache.prebuild.output)] : [];
     const { hash, files } = await hashBuildInputs(config, prebuilt);
     const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
-    const skip = (why, latest) => ({ inputs: { hash, unchanged: false, note: `${found}; not compared with ${latestRef}: ${why}` }, latest });
+    const skip = (why, latest, latestProblem) => ({
+        inputs: { hash, unchanged: false, note: `${found}; not compared with ${latestRef}: ${why}` },
+        latest,
+        latestProblem
+    });
     if (!uses && !mayMoveLatest)
         return skip('nothing here uses the answer');
     if (!buildx)
@@ -46052,8 +46064,8 @@ async function compareWithLatest(config, buildx, uses, mayMoveLatest) {
     if ('missing' in previous)
         return skip(`it is not in the registry (${previous.missing})`);
     if ('problem' in previous) {
-        core/* warning */.$e(`Reading ${latestRef} failed (${previous.problem}); building as if it had other inputs`);
-        return skip(previous.problem);
+        core/* warning */.$e(`Reading ${latestRef} failed (${previous.problem}); building without its cache, as if it had other inputs`);
+        return skip(previous.problem, undefined, previous.problem);
     }
     const latest = previous.image;
     if (config.noCache)
@@ -46086,6 +46098,26 @@ function holdBack(policy, revision, commit) {
         writeScope: defaultScope ? undefined : policy.writeScope,
         notes: [...policy.notes, ...(defaultScope ? [`the default branch's cache tags are not written: ${why.replace(': latest never moves backwards', '')}`] : [])]
     };
+}
+/**
+ * The cache tags the build would read, asked first with a short limit: one the registry fails to
+ * answer for (5xx, 401, no answer) is left out, with a warning that names it, rather than letting
+ * BuildKit wait on it or take a refusal for a first build.
+ */
+async function unreadableCacheTags(config, buildx, refs) {
+    if (!buildx || config.noCache)
+        return [];
+    const answers = await Promise.all(refs.map(async (ref) => ({ ref, answer: await tagExists(ref, limits(config).lookup) })));
+    const unreadable = [];
+    for (const { ref, answer } of answers) {
+        if ('problem' in answer) {
+            core/* warning */.$e(`Cache tag ${ref} could not be read (${answer.problem}); building without it`);
+            unreadable.push(ref);
+        }
+        else if ('missing' in answer)
+            core/* info */.pq(`Cache tag ${ref} is not in the registry yet (a first build of this branch)`);
+    }
+    return unreadable;
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -47291,7 +47323,7 @@ function docker(args, limit) {
  * The tags of this run. The cache tags are per branch (the policy's scopes): the pull path's hold the
  * builder stage (IMAGE:builder), the buildx path's the registry cache (IMAGE:buildcache).
  */
-function refsFor(config, policy, strategy) {
+function refsFor(config, policy, strategy, unreadable = []) {
     const image = config.image.name;
     const cacheName = strategy === 'buildx' ? BUILDX_CACHE_TAG : config.builderTarget;
     const cacheRef = (suffix) => `${image}:${scopedTag(cacheName, suffix)}`;
@@ -47303,7 +47335,8 @@ function refsFor(config, policy, strategy) {
         moveLatest: policy.latest.move,
         extra: unique(config.extraTags).filter(tag => tag !== commit && tag !== latest),
         cacheWrite: cacheName && policy.writeScope ? cacheRef(policy.writeScope.suffix) : undefined,
-        cacheRead: cacheName ? unique(policy.readScopes.map(scope => cacheRef(scope.suffix))) : []
+        cacheRead: cacheName ? unique(policy.readScopes.map(scope => cacheRef(scope.suffix))).filter(ref => !unreadable.includes(ref)) : [],
+        latestReadable: !unreadable.includes(latest)
     };
 }
 function ociLabels(config, now, inputsHash) {
@@ -47506,7 +47539,7 @@ function planBuildx(input) {
     const builder = facts.builder;
     if (!builder)
         throw new Error('the buildx path needs a builder, and none was found');
-    const refs = refsFor(config, policy, 'buildx');
+    const refs = refsFor(config, policy, 'buildx', input.unreadable);
     const notes = [
         `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache read from ${refs.cacheRead.join(', ') || 'nothing'}, written to ${refs.cacheWrite ?? 'nothing'}`
     ];
@@ -47566,7 +47599,7 @@ function planBuildx(input) {
 const BUILD_ENV = { DOCKER_BUILDKIT: '1' };
 function planPull(input) {
     const { config, policy, facts, inputs } = input;
-    const refs = refsFor(config, policy, 'pull');
+    const refs = refsFor(config, policy, 'pull', input.unreadable);
     const limit = limits(config);
     const notes = [];
     const steps = [];
@@ -47611,7 +47644,7 @@ function planPull(input) {
         title: 'Build the image',
         argv: [
             ...command,
-            ...cacheFrom([...refs.cacheRead, refs.latest]),
+            ...cacheFrom([...refs.cacheRead, ...(refs.latestReadable ? [refs.latest] : [])]),
             ...ociLabels(config, facts.now, inputs.hash).flatMap(label => ['--label', label]),
             ...finalTags.flatMap(tag => ['--tag', tag]),
             '--iidfile',
@@ -48374,9 +48407,9 @@ async function run() {
         (0,src_state/* savePostState */.L)(state);
         if (!(await logIn(config, trusted, state)))
             return;
-        const { inputs, policy } = await compareWithRegistry(config, facts, trusted);
+        const { inputs, policy, unreadable } = await compareWithRegistry(config, facts, trusted);
         const go = await bringGoCaches(config, facts, inputs);
-        const built = await buildAndPush({ config, policy, facts, inputs, go: go.state });
+        const built = await buildAndPush({ config, policy, facts, inputs, go: go.state, unreadable });
         const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
         const failed = built.result.failed ?? latest?.result.failed;
         // Outputs and summary first: nothing that follows can lose them.
@@ -48457,20 +48490,27 @@ async function compareWithRegistry(config, facts, policy) {
     const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
     const onEngine = !buildsOnBuilder({ config, facts });
     const uses = [...(fillsMounts ? ['the Go caches are not restored'] : []), ...(onEngine && config.builderTarget ? ['the image is built first'] : [])].join('; ');
+    const buildx = facts.buildx !== undefined;
     return core/* group */.Os('Compare with latest in the registry', async () => {
         const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
-        const { inputs, latest } = await compareWithLatest(config, facts.buildx !== undefined, uses || undefined, mayMove).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` }, latest: undefined }));
+        const cacheTags = refsFor(config, policy, onEngine ? 'pull' : 'buildx').cacheRead;
+        const [{ inputs, latest, latestProblem }, unreadable] = await Promise.all([
+            compareWithLatest(config, buildx, uses || undefined, mayMove).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
+            unreadableCacheTags(config, buildx, cacheTags)
+        ]);
+        if (latestProblem)
+            unreadable.push(`${config.image.name}:latest`);
         core/* info */.pq(inputs.note);
         if (!mayMove || !latest)
-            return { inputs, policy };
+            return { inputs, policy, unreadable };
         const { ahead, revision } = await latestIsAhead(config, latest);
         if (ahead === undefined)
             core/* info */.pq(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone?); going on`);
         if (!ahead || !revision)
-            return { inputs, policy };
+            return { inputs, policy, unreadable };
         const held = holdBack(policy, revision, config.commit);
         core/* notice */.lm(held.latest.why);
-        return { inputs, policy: held };
+        return { inputs, policy: held, unreadable };
     });
 }
 async function bringGoCaches(config, facts, inputs) {
