@@ -1,0 +1,297 @@
+// The main and post steps over a fake process seam: the commands a run issues, in order, and what it
+// decides from their answers (fallback, save, warnings), with no Docker.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeProcesses, flag } from './support/fake-seam.js';
+
+const fake = vi.hoisted(() => ({ current: undefined as unknown as import('./support/fake-seam.js').FakeProcesses }));
+vi.mock('../src/run/process.js', async original => {
+  const real = await original<typeof import('../src/run/process.js')>();
+  return { ...real, runProcess: (request: import('../src/run/process.js').ProcessRequest) => fake.current.run(request) };
+});
+const { run } = await import('../src/main.js');
+const { runPost } = await import('../src/post.js');
+
+const IMAGE = '127.0.0.1:5000/acme/api';
+const SHA = 'a'.repeat(40);
+const digestOf = (tag: string) => `sha256:${Buffer.from(tag).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+let dir = '';
+/** @actions/core keeps the summary file's path from its first use: one for the whole file. */
+const SUMMARY = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cib-summary-')), 'summary');
+let printed: string[] = [];
+let savedEnv: NodeJS.ProcessEnv;
+
+const BUILDER_DOCKERFILE = `FROM 127.0.0.1:5000/base/go:1.26 AS builder
+WORKDIR /src
+RUN --mount=type=cache,id=gomod,target=/go/pkg/mod go mod download
+RUN --mount=type=cache,id=gomod,target=/go/pkg/mod --mount=type=cache,id=gobuild,target=/root/.cache/go-build go build -o /out/app .
+FROM 127.0.0.1:5000/base/runtime:latest
+COPY --from=builder /out/app /app
+`;
+
+/** BuildKit's plain progress for the builder stage's three steps, cached or run. */
+function progress(stage: string, cached: boolean): string[] {
+  const steps = ['WORKDIR /src', 'RUN --mount=type=cache,id=gomod,target=/go/pkg/mod go mod download', 'RUN go build -o /out/app .'];
+  return steps.flatMap((text, i) => [`#${i + 5} [${stage} ${i + 2}/4] ${text}`, cached ? `#${i + 5} CACHED` : `#${i + 5} DONE 0.5s`]);
+}
+
+function runner(event: { name: string; ref: string; payload: Record<string, unknown> }, inputs: Record<string, string>): FakeProcesses {
+  const ws = path.join(dir, 'ws');
+  fs.mkdirSync(ws, { recursive: true });
+  fs.writeFileSync(path.join(ws, 'Dockerfile'), BUILDER_DOCKERFILE);
+  fs.writeFileSync(path.join(ws, 'go.mod'), 'module x\n\ngo 1.26\n');
+  fs.writeFileSync(path.join(ws, 'go.sum'), '');
+  for (const name of ['output', 'state']) fs.writeFileSync(path.join(dir, name), '');
+  fs.writeFileSync(SUMMARY, '');
+  fs.writeFileSync(path.join(dir, 'event.json'), JSON.stringify(event.payload));
+  fs.mkdirSync(path.join(dir, 'temp'), { recursive: true });
+  Object.assign(process.env, {
+    GITHUB_OUTPUT: path.join(dir, 'output'),
+    GITHUB_STATE: path.join(dir, 'state'),
+    GITHUB_STEP_SUMMARY: SUMMARY,
+    GITHUB_WORKSPACE: ws,
+    GITHUB_SHA: SHA,
+    GITHUB_REPOSITORY: 'acme/api',
+    GITHUB_EVENT_NAME: event.name,
+    GITHUB_REF: event.ref,
+    GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+    RUNNER_TEMP: path.join(dir, 'temp'),
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    ACTIONS_CACHE_URL: 'http://127.0.0.1:1/',
+    ACTIONS_RUNTIME_TOKEN: 'token'
+  });
+  for (const [name, value] of Object.entries({ image: IMAGE, ...inputs })) process.env[`INPUT_${name.toUpperCase()}`] = value;
+  const f = new FakeProcesses()
+    .on(/./, { exitCode: 1, lines: ['unexpected command'] })
+    .on(/^docker version/, { stdout: '28.5.2 28.5.2' })
+    .on(/^docker buildx version/, { stdout: 'github.com/docker/buildx v0.29.1 1234' })
+    .on(/^go env -json/, { stdout: JSON.stringify({ GOMODCACHE: path.join(dir, 'gomod'), GOCACHE: path.join(dir, 'gocache'), GOVERSION: 'go1.26.8', GOARCH: 'amd64' }) })
+    .on(/^docker buildx inspect --bootstrap/, { stdout: 'Name: default\nDriver: docker\n\nNodes:\nName: default\nEndpoint: default\nStatus: running\n' })
+    .on(/^docker buildx imagetools inspect/, r => ({ exitCode: 1, lines: [`ERROR: ${r.argv.at(-1)}: not found`] }))
+    .on(/^docker manifest inspect/, { exitCode: 1, lines: ['no such manifest'] })
+    .on(/^docker build /, r => ({ lines: progress('builder', false), files: r.argv.includes('--iidfile') ? { [flag(r.argv, '--iidfile')]: `sha256:${'1'.repeat(64)}` } : {} }))
+    .on(/^docker push /, r => ({ lines: [`${r.argv.at(-1)}: digest: ${digestOf(r.argv.at(-1) as string)} size: 1`] }));
+  fake.current = f;
+  return f;
+}
+
+const pushToMain = { name: 'push', ref: 'refs/heads/main', payload: { repository: { full_name: 'acme/api', default_branch: 'main' } } };
+const forkPullRequest = {
+  name: 'pull_request',
+  ref: 'refs/pull/3/merge',
+  payload: {
+    repository: { full_name: 'acme/api', default_branch: 'main' },
+    pull_request: { number: 3, head: { ref: 'x', repo: { full_name: 'mallory/api' } }, base: { ref: 'main', repo: { full_name: 'acme/api' } } }
+  }
+};
+
+function outputs(): Record<string, string> {
+  const text = fs.readFileSync(path.join(dir, 'output'), 'utf8');
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1]] = m[3];
+  return out;
+}
+
+const warnings = () => printed.filter(l => l.startsWith('::warning::'));
+
+beforeEach(() => {
+  savedEnv = { ...process.env };
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-main-'));
+  printed = [];
+  process.exitCode = undefined;
+  vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    printed.push(...String(chunk).split('\n').filter(Boolean));
+    return true;
+  });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.env = savedEnv;
+  process.exitCode = undefined;
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('main: the pull path on a runner with the docker driver', () => {
+  it('a push to main: builder stage, image, commit and cache tags together, then latest; outputs written', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    const builds = f.commands().filter(c => /^docker (build|push) /.test(c));
+    expect(builds.map(c => (c.includes('--target builder') ? 'build builder' : c.startsWith('docker build') ? 'build image' : c))).toEqual([
+      'build builder',
+      'build image',
+      `docker push ${IMAGE}:${SHA}`,
+      `docker push ${IMAGE}:builder`,
+      `docker push ${IMAGE}:latest`
+    ]);
+    expect(outputs()).toMatchObject({
+      strategy: 'pull',
+      digest: digestOf(`${IMAGE}:${SHA}`),
+      'latest-moved': 'true',
+      trusted: 'true',
+      'builder-cache-hit': 'false',
+      tags: [`${IMAGE}:${SHA}`, `${IMAGE}:builder`, `${IMAGE}:latest`].join('\n')
+    });
+    expect(warnings()).toEqual([]);
+  });
+
+  it('a fork\'s pull request: no login, no push, no secret file; outputs say untrusted', async () => {
+    const f = runner(forkPullRequest, { 'go-cache': 'false', 'registry-username': 'bot', 'registry-password': 'pw-123456', secrets: 'token=tok-abcdef' });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().some(c => /^docker (login|push)/.test(c))).toBe(false);
+    expect(f.commands().join('\n')).not.toMatch(/--secret|pw-123456|tok-abcdef/);
+    expect(outputs()).toMatchObject({ trusted: 'false', digest: '', tags: '', 'latest-moved': 'false' });
+    expect(warnings()).toEqual([
+      '::warning::Untrusted code (untrusted code: pull_request: a pull request from the fork mallory/api): nothing is pushed, no cache is saved, no secret or login is used'
+    ]);
+  });
+
+  it('a push that fails fails the step with the fix, and moves no other tag', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    f.on(new RegExp(`^docker push ${IMAGE}:${SHA}`), { exitCode: 1, lines: ['denied: requested access to the resource is denied'] });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${SHA}`, `docker push ${IMAGE}:builder`]);
+    expect(printed.find(l => l.startsWith('::error::'))).toBe(
+      `::error::Push ${IMAGE}:${SHA} failed (exit 1): denied: requested access to the resource is denied. Fix: check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${IMAGE}`
+    );
+    expect(outputs()['latest-moved']).toBe('false');
+  });
+
+  it('a cache tag the registry fails to answer for is left out of the build, with a warning that names it', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    f.on(new RegExp(`imagetools inspect --raw ${IMAGE}:builder$`), { exitCode: 1, lines: ['ERROR: unexpected status from HEAD request: 401 Unauthorized'] });
+    await run();
+    expect(warnings()).toEqual([`::warning::Cache tag ${IMAGE}:builder could not be read (unexpected status from HEAD request: 401 Unauthorized); building without it`]);
+    const builder = f.calls.find(c => c.argv.includes('--target'))?.argv ?? [];
+    expect(builder).not.toContain('--cache-from');
+    expect(process.exitCode).toBeUndefined();
+  });
+});
+
+describe('main: the buildx path and its fallback', () => {
+  const remote = 'Name: ci\nDriver: remote\n\nNodes:\nName: ci0\nEndpoint: tcp://127.0.0.1:1\nStatus: running\n';
+
+  it('a builder that fails before pushing: auto falls back to the pull path, with a warning', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false', builder: 'ci' });
+    f.on(/^docker buildx inspect --bootstrap ci/, { stdout: remote });
+    f.on(/^docker buildx build /, { exitCode: 1, lines: ['ERROR: failed to dial: connection refused'] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs().strategy).toBe('pull');
+    expect(warnings()).toEqual(['::warning::cache-strategy auto: fell back from buildx to the pull path, because ERROR: failed to dial: connection refused']);
+  });
+
+  it('a builder that fails after BuildKit pushed the commit tag: no fallback, no second image', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false', builder: 'ci' });
+    f.on(/^docker buildx inspect --bootstrap ci/, { stdout: remote });
+    f.on(/^docker buildx build /, {
+      exitCode: 1,
+      lines: ['#12 exporting to image', `#12 pushing manifest for ${IMAGE}:${SHA}@sha256:${'2'.repeat(64)} 0.1s done`, 'ERROR: failed to dial: connection reset by peer']
+    });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(f.commands().some(c => /^docker (build|push) /.test(c))).toBe(false);
+    expect(warnings()).toEqual([]);
+  });
+
+  it('a buildx build that pushed: latest and the extra tags by one registry-side copy of its digest', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false', builder: 'ci', tags: 'v1' });
+    f.on(/^docker buildx inspect --bootstrap ci/, { stdout: remote });
+    f.on(/^docker buildx build /, r => ({ lines: progress('builder', true), files: { [flag(r.argv, '--metadata-file')]: JSON.stringify({ 'containerimage.digest': `sha256:${'3'.repeat(64)}`, 'cache.manifest': '{"digest":"sha256:c"}' }) } }));
+    f.on(/^docker buildx imagetools create/, { lines: ['done'] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.includes('imagetools create'))).toEqual([
+      `docker buildx imagetools create --tag ${IMAGE}:latest --tag ${IMAGE}:v1 ${IMAGE}@sha256:${'3'.repeat(64)}`
+    ]);
+    expect(outputs()).toMatchObject({ strategy: 'buildx', 'builder-cache-hit': 'true', 'cache-refs': `${IMAGE}:buildcache` });
+  });
+});
+
+describe('main: the Go caches', () => {
+  const restored = (hit: 'exact' | 'partial' | 'miss') => (r: import('../src/run/process.js').ProcessRequest) => {
+    const job = JSON.parse(r.env?.CIB_CACHE_JOB ?? '{}') as { key: string };
+    const matchedKey = hit === 'miss' ? undefined : hit === 'exact' ? job.key : 'cached-image-build-go-Linux-X64-go1.26-old';
+    return { lines: [`cib-cache-result=${JSON.stringify(matchedKey ? { matchedKey } : {})}`] };
+  };
+
+  it('after a partial hit: filled, built, read back after the outputs, and saved in the post step', async () => {
+    const f = runner(pushToMain, {});
+    f.on(a => a[0] === process.execPath, restored('partial'));
+    f.on(/^sh -c /, r => (fs.mkdirSync(r.argv[4], { recursive: true }), { lines: [] }));
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    const order = f.commands().map(c => (c.startsWith(process.execPath) ? 'cache job' : c.includes('fill.Dockerfile') ? 'fill' : c.includes('extract-') ? 'read back' : c.startsWith('sh -c') ? 'unpack' : c.split(' ').slice(0, 2).join(' ')));
+    expect(order.filter(c => ['cache job', 'fill', 'read back', 'unpack', 'docker build', 'docker push'].includes(c))).toEqual([
+      'cache job', 'fill', 'docker build', 'docker build', 'docker push', 'docker push', 'docker push', 'read back', 'unpack', 'read back', 'unpack'
+    ]);
+    const state = fs.readFileSync(path.join(dir, 'state'), 'utf8');
+    expect(state).toMatch(/"goCacheSave":\{"key":"cached-image-build-go-Linux-X64-go1\.26-/);
+  });
+
+  it('after an exact hit: nothing read back, nothing saved', async () => {
+    const f = runner(pushToMain, {});
+    f.on(a => a[0] === process.execPath, restored('exact'));
+    await run();
+    expect(f.commands().some(c => c.includes('extract-'))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).not.toContain('goCacheSave');
+  });
+
+  it('a read-back that fails is a warning; nothing is saved and the job succeeds', async () => {
+    const f = runner(pushToMain, {});
+    f.on(a => a[0] === process.execPath, restored('partial'));
+    f.on(/extract-mod-0\.Dockerfile/, { exitCode: 1, lines: ['ERROR: failed to solve: no space left on device'] });
+    f.on(/^sh -c /, r => (fs.mkdirSync(r.argv[4], { recursive: true }), { lines: [] }));
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(warnings()).toEqual([
+      expect.stringMatching(/^::warning::Read cache mount gomod back into .* failed, going on without it: ERROR: failed to solve: no space left on device$/),
+      "::warning::Go caches not saved: reading them back from the build did not work (see above); the runner's Go folders are as they were"
+    ]);
+    expect(outputs().digest).toBe(digestOf(`${IMAGE}:${SHA}`));
+    expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).not.toContain('goCacheSave');
+  });
+
+  it('a restore that fails half-way empties the Go folders and goes on without them', async () => {
+    const f = runner(pushToMain, {});
+    fs.mkdirSync(path.join(dir, 'gomod', 'half'), { recursive: true });
+    f.on(a => a[0] === process.execPath, { lines: ['::error::Failed to restore: unexpected end of file', 'cib-cache-result={"matchedKey":"k","restoreFailed":true}'] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(fs.existsSync(path.join(dir, 'gomod'))).toBe(false);
+    expect(outputs()['go-cache-hit']).toBe('miss');
+    expect(printed).toContain('::warning::Failed to restore: unexpected end of file');
+    expect(printed.some(l => l.startsWith('::error::'))).toBe(false);
+  });
+});
+
+describe('post', () => {
+  it('a save that fails is a warning; logout still runs; the step never fails', async () => {
+    const f = runner(pushToMain, {});
+    process.env.STATE_cached_image_build = '';
+    process.env['STATE_cached-image-build'] = JSON.stringify({
+      loggedInRegistry: '127.0.0.1:5000',
+      tempDir: path.join(dir, 'gone'),
+      goCacheSave: { key: 'k', paths: [path.join(dir, 'gomod')], limitMs: 1000 }
+    });
+    f.on(a => a[0] === process.execPath, { timedOut: 'still running after 1 s' });
+    f.on(/^docker logout/, { lines: ['Removing login credentials'] });
+    await runPost();
+    expect(process.exitCode).toBeUndefined();
+    expect(warnings()).toEqual(['::warning::Saving the Go caches failed; the next run will build without them: the cache service did not finish in time (still running after 1 s)']);
+    expect(f.commands().at(-1)).toBe('docker logout 127.0.0.1:5000');
+  });
+
+  it('state it cannot read is a warning, not a failure', async () => {
+    runner(pushToMain, {});
+    process.env['STATE_cached-image-build'] = '{not json';
+    await runPost();
+    expect(process.exitCode).toBeUndefined();
+    expect(warnings()[0]).toMatch(/^::warning::Post step: the main step's state could not be read/);
+  });
+});
