@@ -53,7 +53,8 @@ describe('planPull, a push to the default branch', () => {
       moveLatest: true,
       extra: [`${IMAGE}:v1`],
       cacheWrite: `${IMAGE}:builder`,
-      cacheRead: [`${IMAGE}:builder`]
+      cacheRead: [`${IMAGE}:builder`],
+      latestReadable: true
     });
   });
 
@@ -126,6 +127,15 @@ describe('planPull, a push to the default branch', () => {
     expect(plan.steps.map(s => s.id)).toEqual(['prebuild', 'build-final', `push-${SHA}`]);
     expect(plan.refs.cacheWrite).toBeUndefined();
     expect(plan.steps[0].argv).toEqual(['go', 'build', '-v', '-trimpath', '-o', `${path.join(only, '.prebuilt')}${path.sep}`, './cmd/app']);
+  });
+});
+
+describe('planPull, cache tags the registry failed to answer for', () => {
+  it('leaves them out of the cache sources, and latest too when it failed', () => {
+    const input = { ...planInputOf(ws, {}), unreadable: [`${IMAGE}:builder`, `${IMAGE}:latest`] };
+    const plan = planPull(input);
+    expect(plan.steps.flatMap(s => s.argv.filter((a, i) => s.argv[i - 1] === '--cache-from'))).toEqual([]);
+    expect(plan.refs.cacheWrite).toBe(`${IMAGE}:builder`);
   });
 });
 
