@@ -64,6 +64,12 @@ describe('Go cache mounts in the plan', () => {
     expect(plan({}, 'partial', { event: pullRequestEvent('mallory/api') }).readBack).toEqual([]);
     expect(plan({}, 'partial', { event: pullRequestEvent('mallory/api') }).steps[0].id).toBe('fill');
   });
+  it('saves only a new key, from a run that may save', () => {
+    expect([plan({}, 'miss'), plan({}, 'partial'), plan({}, 'exact')].map(p => p.saveGoCaches)).toEqual([true, true, false]);
+    expect(plan({ 'go-cache': 'read-only' }, 'partial').saveGoCaches).toBe(false);
+    expect(plan({}, 'partial', { event: pullRequestEvent('mallory/api') }).saveGoCaches).toBe(false);
+    expect(plan({ prebuild: './cmd/...' }, 'partial').saveGoCaches).toBe(true);
+  });
   it('fills nothing after a miss and reads nothing back after an exact hit', () => {
     expect(plan({}, 'miss').steps.some(s => s.phase === 'fill')).toBe(false);
     expect(plan({}, 'miss').readBack.length).toBe(4);

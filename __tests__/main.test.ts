@@ -234,6 +234,18 @@ describe('main: the Go caches', () => {
     expect(state).toMatch(/"goCacheSave":\{"key":"cached-image-build-go-Linux-X64-go1\.26-/);
   });
 
+  it('a builder stage answered whole from the layer cache used no Go cache: nothing read back, nothing saved', async () => {
+    const f = runner(pushToMain, {});
+    f.on(a => a[0] === process.execPath, restored('partial'));
+    f.on(/^docker build /, r => ({ lines: progress('builder', true), files: r.argv.includes('--iidfile') ? { [flag(r.argv, '--iidfile')]: `sha256:${'1'.repeat(64)}` } : {} }));
+    f.on(/^docker manifest inspect/, { lines: ['{}'] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().some(c => c.includes('extract-'))).toBe(false);
+    expect(printed).toContain('Go caches not saved: the builder stage came whole from the layer cache, so the build used none of them');
+    expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).not.toContain('goCacheSave');
+  });
+
   it('after an exact hit: nothing read back, nothing saved', async () => {
     const f = runner(pushToMain, {});
     f.on(a => a[0] === process.execPath, restored('exact'));

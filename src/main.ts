@@ -57,7 +57,7 @@ export async function run(): Promise<void> {
       return;
     }
     warnIfLayerCacheMissed(config, inputs, go.unneeded, built.result);
-    await readBackGoCaches(config, policy, built, go, state);
+    await readBackGoCaches(config, built, go, state);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
@@ -235,9 +235,9 @@ function warnIfLayerCacheMissed(config: Config, inputs: InputsComparison, goUnne
 }
 
 /** After the outputs: the builder's cache mounts back into the runner's Go folders, for the post step's save. */
-async function readBackGoCaches(config: Config, policy: Policy, { plan, result }: Built, go: GoCaches, state: PostState): Promise<void> {
+async function readBackGoCaches(config: Config, { plan, result }: Built, go: GoCaches, state: PostState): Promise<void> {
   const restore = go.restore;
-  if (!restore || restore.hit === 'exact' || !config.goCache.save || !policy.saveCaches) return;
+  if (!restore || !plan.saveGoCaches) return;
   // A builder stage answered whole from the layer cache used no Go cache: its save would hold nothing new.
   const builder = stageSteps(result.outcomes, config.builderTarget);
   if (!config.goCache.prebuild && builder && stageFullyCached(builder, config.builderTarget)) {

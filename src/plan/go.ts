@@ -22,6 +22,8 @@ export interface GoSteps {
   before: Step[];
   after: Step[];
   files: PlanFile[];
+  /** The Go caches are saved when these steps succeed: a new key, from a run that may save. */
+  save: boolean;
 }
 
 /**
@@ -37,9 +39,10 @@ export interface BuildCommand {
 const NO_NETWORK = ['--network', 'none'];
 
 export function planGoSteps({ config, policy, facts, go }: PlanInput, build: BuildCommand): GoSteps {
-  const steps: GoSteps = { before: [], after: [], files: [] };
-  const limit = limits(config).activity;
   const prebuild = config.goCache.prebuild;
+  const save = go !== undefined && go.hit !== 'exact' && config.goCache.save && policy.saveCaches && (prebuild !== undefined || go.mounts.length > 0);
+  const steps: GoSteps = { before: [], after: [], files: [], save };
+  const limit = limits(config).activity;
   if (prebuild) {
     if (!facts.go) throw new Error("Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)");
     steps.before.push({
@@ -63,13 +66,12 @@ export function planGoSteps({ config, policy, facts, go }: PlanInput, build: Bui
   // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
   const nonce = facts.now.replace(/[^0-9]/g, '');
   if (go.hit !== 'miss') steps.before.push(...fillStep(go, facts, build, nonce, steps.files, limit));
-  // Read back only what will be saved: a new key, by a run that may save.
-  const readBack = go.hit !== 'exact' && config.goCache.save && policy.saveCaches;
   for (const [index, { mount, kind }] of go.mounts.entries()) {
     const options = mountOptions(mount);
     const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
     const name = `${kind}-${index}`;
-    if (readBack) {
+    // Read back only what will be saved.
+    if (save) {
       const file = path.join(facts.tempDir, `extract-${name}.Dockerfile`);
       const out = path.join(facts.tempDir, `extracted-${name}`);
       const empty = path.join(facts.tempDir, 'empty-context');

@@ -118,7 +118,7 @@ export function planPull(input: PlanInput): Plan {
   } else {
     notes.push(policy.trusted ? 'push: false, nothing is pushed' : `nothing is pushed: ${policy.who}`);
   }
-  return { strategy: 'pull', refs, steps, readBack: go.after, files: [...secrets, ...go.files], notes };
+  return { strategy: 'pull', refs, steps, readBack: go.after, saveGoCaches: go.save, files: [...secrets, ...go.files], notes };
 }
 
 /** Whether the cache tag is in the registry, asked only when the first build answered the stage whole. */

@@ -110,6 +110,8 @@ export interface Plan {
   steps: Step[];
   /** After the outputs are written: read the Go caches back from the builder (warnings only). */
   readBack: Step[];
+  /** The Go caches are saved in the post step when the build and the read-back succeed. */
+  saveGoCaches: boolean;
   files: PlanFile[];
   /** Why the plan is as it is, for the log and the summary. */
   notes: string[];
