@@ -54,7 +54,7 @@ export function builderFailure(message: string, failedDockerfileStep: boolean, t
 export function isTransientRegistryError(lines: string[]): boolean {
   const text = lines.slice(-10).join('\n');
   if (/unauthori[sz]ed|denied|forbidden|authentication required|\b40[13]\b/i.test(text)) return false;
-  return /\b5\d\d\b|internal server error|bad gateway|service unavailable|gateway time-?out|too many requests|\b429\b|connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|TLS handshake timeout|blob unknown|server misbehaving|connection refused/i.test(
+  return /\b5\d\d\b|internal server error|bad gateway|service unavailable|gateway time-?out|too ?many ?requests|\b429\b|connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|TLS handshake timeout|blob unknown|server misbehaving|connection refused/i.test(
     text
   );
 }
