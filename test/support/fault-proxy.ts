@@ -137,7 +137,18 @@ class ActiveRule implements Rule {
   }
 }
 
-export async function startFaultProxy(options: { upstream: string; name?: string; port?: number }): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  /** host:port of the service behind the proxy. */
+  upstream: string;
+  /** For the log and the injected error messages (default `fault-proxy→<upstream>`). */
+  name?: string;
+  /** Port on 127.0.0.1 (default: a free one). */
+  port?: number;
+  /** Idle client connections are closed after this long (default 5000 ms, Node's). */
+  idleTimeoutMs?: number;
+}
+
+export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const [upstreamHost, upstreamPortText] = options.upstream.split(':');
   const upstreamPort = Number(upstreamPortText);
   if (!upstreamHost || !Number.isInteger(upstreamPort)) throw new Error(`upstream must be host:port, got ${options.upstream}`);
@@ -210,9 +221,11 @@ export async function startFaultProxy(options: { upstream: string; name?: string
         return;
     }
   });
-  // Never the first to drop an idle connection: a client that sends on it as it closes gets an
-  // error no rule asked for (Go's clients keep theirs up to 90 s).
-  server.keepAliveTimeout = 120_000;
+  // How long an idle client connection is kept. Node's default (5 s), which the cache server has
+  // too: a client process that leaves a response unread (as @actions/cache does with an error
+  // status) is held up by it, as it would be without the proxy. The registry never drops idle
+  // connections; dockerd does not keep them anyway (its registry client disables keep-alive).
+  server.keepAliveTimeout = options.idleTimeoutMs ?? 5_000;
   server.on('connection', socket => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
