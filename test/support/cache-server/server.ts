@@ -203,14 +203,21 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
   const sign = (perm: string, blob: string): string =>
     createHmac('sha256', secret).update(`${perm}\n${blob}`).digest('base64url');
   const blobName = (id: number): string => `entry-${id}`;
-  const blobUrl = (id: number, perm: 'r' | 'cw'): string => {
+  // The URLs handed out point back at the address the client used (its Host header, when it is a
+  // loopback one), as the registry's upload Locations do: a client that came through a fault proxy
+  // downloads and uploads through it too.
+  const baseFor = (req: http.IncomingMessage): string => {
+    const host = req.headers.host ?? '';
+    return /^(127\.0\.0\.1|localhost):\d+$/.test(host) ? `http://${host}/` : baseUrl;
+  };
+  const blobUrl = (req: http.IncomingMessage, id: number, perm: 'r' | 'cw'): string => {
     const name = blobName(id);
     const q = new URLSearchParams({ sv: '2024-11-04', sr: 'b', sp: perm, sig: sign(perm, name) });
-    return `${baseUrl}${BLOB_PREFIX.slice(1)}${name}?${q.toString()}`;
+    return `${baseFor(req)}${BLOB_PREFIX.slice(1)}${name}?${q.toString()}`;
   };
-  const artifactUrl = (id: number): string => {
+  const artifactUrl = (req: http.IncomingMessage, id: number): string => {
     const name = `artifact-${id}`;
-    return `${baseUrl}${V1_PREFIX.slice(1)}artifacts/${id}?sig=${sign('r', name)}`;
+    return `${baseFor(req)}${V1_PREFIX.slice(1)}artifacts/${id}?sig=${sign('r', name)}`;
   };
 
   const server = http.createServer({ requestTimeout: 0 }, (req, res) => {
@@ -452,7 +459,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
       cacheKey: hit.entry.key,
       cacheVersion: hit.entry.version,
       creationTime: new Date(hit.entry.committedAt).toISOString(),
-      archiveLocation: artifactUrl(hit.entry.id),
+      archiveLocation: artifactUrl(req, hit.entry.id),
     });
   }
 
@@ -575,7 +582,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
       s.conflicts++;
       return sendTwirpError(req, res, 409, 'already_exists', 'cache entry with the same key, version, and scope already exists');
     }
-    await sendJson(req, res, 200, { ok: true, signed_upload_url: blobUrl(r.pending.id, 'cw') });
+    await sendJson(req, res, 200, { ok: true, signed_upload_url: blobUrl(req, r.pending.id, 'cw') });
   }
 
   async function twirpFinalize(req: http.IncomingMessage, res: http.ServerResponse, body: Record<string, unknown>): Promise<void> {
@@ -613,7 +620,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
       return sendJson(req, res, 200, { ok: false, signed_download_url: '', matched_key: '' });
     }
     countHit(s, hit.matchedKey === key);
-    await sendJson(req, res, 200, { ok: true, signed_download_url: blobUrl(hit.entry.id, 'r'), matched_key: hit.matchedKey });
+    await sendJson(req, res, 200, { ok: true, signed_download_url: blobUrl(req, hit.entry.id, 'r'), matched_key: hit.matchedKey });
   }
 
   function countHit(s: ProtocolStats, isPrimaryKey: boolean): void {
