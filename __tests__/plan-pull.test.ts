@@ -36,16 +36,14 @@ describe('planPull, a push to the default branch', () => {
         'build-final',
         [...BUILD, '--cache-from', `${IMAGE}:builder`, '--cache-from', `${IMAGE}:latest`, ...LABELS, '--tag', `${IMAGE}:${SHA}`, '--tag', `${IMAGE}:latest`, '--tag', `${IMAGE}:v1`, '--iidfile', '/tmp/run/final.iid', ws]
       ],
-      ['check-builder', ['docker', 'manifest', 'inspect', '--insecure', `${IMAGE}:builder`]],
       [`push-${SHA}`, ['docker', 'push', `${IMAGE}:${SHA}`]],
       ['push-builder', ['docker', 'push', `${IMAGE}:builder`]]
     ]);
     expect(plan.steps.map(s => [s.id, s.concurrent ?? false, s.when?.condition ?? null])).toEqual([
       ['build-builder', false, null],
       ['build-final', false, null],
-      ['check-builder', false, { stageCached: { step: 'build-builder', stage: 'builder' } }],
       [`push-${SHA}`, true, null],
-      ['push-builder', true, { not: { succeeded: 'check-builder' } }]
+      ['push-builder', true, { not: { stageCached: { step: 'build-builder', stage: 'builder' } } }]
     ]);
     expect(plan.refs).toEqual({
       commit: `${IMAGE}:${SHA}`,
@@ -60,9 +58,19 @@ describe('planPull, a push to the default branch', () => {
 
   it('inputs unchanged: the image first from the inline cache; the builder stage exported only when it must be', () => {
     const plan = planPull(planInputOf(ws, {}, { unchanged: true }));
-    expect(plan.steps.map(s => s.id)).toEqual(['build-final', 'check-builder', 'build-builder', `push-${SHA}`, 'push-builder']);
-    expect(plan.steps.find(s => s.id === 'check-builder')?.when?.condition).toEqual({ stageCached: { step: 'build-final', stage: 'builder' } });
-    expect(plan.steps.find(s => s.id === 'build-builder')?.when?.condition).toEqual({ not: { succeeded: 'check-builder' } });
+    expect(plan.steps.map(s => s.id)).toEqual(['build-final', 'build-builder', `push-${SHA}`, 'push-builder']);
+    expect(plan.steps.find(s => s.id === 'build-builder')?.when?.condition).toEqual({ not: { stageCached: { step: 'build-final', stage: 'builder' } } });
+    expect(plan.steps.find(s => s.id === 'push-builder')?.when?.condition).toEqual({ not: { stageCached: { step: 'build-final', stage: 'builder' } } });
+  });
+
+  it('a cache tag not in the registry before the build is always exported and pushed', () => {
+    const plan = planPull(planInputOf(ws, {}, { unchanged: true, present: [] }));
+    expect(plan.steps.map(s => [s.id, s.when ?? null])).toEqual([
+      ['build-final', null],
+      ['build-builder', null],
+      [`push-${SHA}`, null],
+      ['push-builder', null]
+    ]);
   });
 
   it('every step has a time limit: look-ups in total, builds and pushes by inactivity', () => {
@@ -70,7 +78,6 @@ describe('planPull, a push to the default branch', () => {
     expect(plan.steps.map(s => [s.id, s.limit])).toEqual([
       ['build-builder', { idleMs: 90_000 }],
       ['build-final', { idleMs: 90_000 }],
-      ['check-builder', { totalMs: 7000 }],
       [`push-${SHA}`, { idleMs: 90_000 }],
       ['push-builder', { idleMs: 90_000 }]
     ]);
@@ -92,7 +99,12 @@ describe('planPull, a push to the default branch', () => {
       ['build-builder', [...BUILD, '--target', 'builder', '--no-cache', '--tag', `${IMAGE}:builder`, '--iidfile', '/tmp/run/builder.iid', ws]],
       ['build-final', [...BUILD, '--no-cache', ...LABELS, '--tag', `${IMAGE}:${SHA}`, '--tag', `${IMAGE}:latest`, '--iidfile', '/tmp/run/final.iid', ws]]
     ]);
-    expect(plan.steps.map(s => s.id)).toEqual(['build-builder', 'build-final', `push-${SHA}`, 'push-builder']);
+    expect(plan.steps.map(s => [s.id, s.when ?? null])).toEqual([
+      ['build-builder', null],
+      ['build-final', null],
+      [`push-${SHA}`, null],
+      ['push-builder', null]
+    ]);
   });
 
   it('keeps secrets off every command line: login by stdin, BuildKit secrets by file', () => {
@@ -210,36 +222,24 @@ describe('planPull, latest built from the same inputs: the builder stage only wh
       { id: 3, name: `[${stage} 3/3] RUN go build`, stage, position: '3/3', instruction: 'RUN go build', status }
     ]
   });
-  const looked = (status: StepOutcome['status']): StepOutcome => ({ step: byId('check-builder'), status, durationMs: 1 });
   const runs = (id: string, outcomes: StepOutcome[]) => {
     const when = byId(id).when;
     return !when || holds(when.condition, outcomes);
   };
 
-  it('looks the cache tag up only when the image build answered the whole stage from the cache', () => {
-    expect(runs('check-builder', [built('builder', 'cached')])).toBe(true);
-    expect(runs('check-builder', [built('builder', 'done')])).toBe(false);
-    expect(runs('check-builder', [built('other', 'cached')])).toBe(false);
-  });
-  it('builds and pushes the cache tag unless the registry has it and the stage is unchanged', () => {
+  it('exports and pushes the cache tag unless the image build answered the whole stage from the cache', () => {
     for (const id of ['build-builder', 'push-builder']) {
       expect(runs(id, [built('builder', 'done')])).toBe(true);
-      expect(runs(id, [built('builder', 'cached'), looked('missing')])).toBe(true);
-      expect(runs(id, [built('builder', 'cached'), looked('warned')])).toBe(true);
-      expect(runs(id, [built('builder', 'cached'), looked('ok')])).toBe(false);
+      expect(runs(id, [built('builder', 'cached')])).toBe(false);
+      expect(runs(id, [built('other', 'cached')])).toBe(true);
     }
-    expect(runs(`push-${SHA}`, [built('builder', 'cached'), looked('ok')])).toBe(true);
+    expect(runs(`push-${SHA}`, [built('builder', 'cached')])).toBe(true);
   });
   it('reads a stage from the first build that reached it, not from one the cache answered after', () => {
     const later: StepOutcome = { ...built('builder', 'cached'), step: byId('build-builder') };
     expect(stageSteps([built('builder', 'done'), later], 'builder')?.map(v => v.status)).toEqual(['done', 'cached', 'done']);
     expect(stageSteps([later], 'builder')?.every(v => v.status !== 'running')).toBe(true);
     expect(stageSteps([later], 'runtime')).toBeUndefined();
-  });
-  it('looks up a registry that is not on loopback over TLS', () => {
-    const input = planInputOf(ws, {});
-    const remote = planPull({ ...input, config: { ...input.config, image: { name: 'ghcr.io/acme/api', registry: 'ghcr.io' } } });
-    expect(remote.steps.find(s => s.id === 'check-builder')?.argv).toEqual(['docker', 'manifest', 'inspect', 'ghcr.io/acme/api:builder']);
   });
   it('passes build args and labels through, in order', () => {
     const final = planPull(planInputOf(ws, { 'build-args': 'A=1,2\nB=x', labels: 'team=core' })).steps.find(s => s.id === 'build-final')?.argv ?? [];

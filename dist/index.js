@@ -46104,11 +46104,12 @@ function holdBack(policy, revision, commit) {
  * answer for (5xx, 401, no answer) is left out, with a warning that names it, rather than letting
  * BuildKit wait on it or take a refusal for a first build.
  */
-async function unreadableCacheTags(config, buildx, refs) {
-    if (!buildx || config.noCache)
-        return [];
+async function lookUpCacheTags(config, buildx, refs) {
+    if (!buildx)
+        return { unreadable: [], present: [] };
     const answers = await Promise.all(refs.map(async (ref) => ({ ref, answer: await tagExists(ref, limits(config).lookup) })));
     const unreadable = [];
+    const present = [];
     for (const { ref, answer } of answers) {
         if ('problem' in answer) {
             core/* warning */.$e(`Cache tag ${ref} could not be read (${answer.problem}); building without it`);
@@ -46116,8 +46117,10 @@ async function unreadableCacheTags(config, buildx, refs) {
         }
         else if ('missing' in answer)
             core/* info */.pq(`Cache tag ${ref} is not in the registry yet (a first build of this branch)`);
+        else
+            present.push(ref);
     }
-    return unreadable;
+    return { unreadable, present };
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -47400,9 +47403,10 @@ function tagOf(ref) {
 /** The throwaway builds that fill and read the mounts need no network. */
 const NO_NETWORK = ['--network', 'none'];
 function planGoSteps({ config, policy, facts, go }, build) {
-    const steps = { before: [], after: [], files: [] };
-    const limit = limits(config).activity;
     const prebuild = config.goCache.prebuild;
+    const save = go !== undefined && go.hit !== 'exact' && config.goCache.save && policy.saveCaches && (prebuild !== undefined || go.mounts.length > 0);
+    const steps = { before: [], after: [], files: [], save };
+    const limit = limits(config).activity;
     if (prebuild) {
         if (!facts.go)
             throw new Error("Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)");
@@ -47428,13 +47432,12 @@ function planGoSteps({ config, policy, facts, go }, build) {
     const nonce = facts.now.replace(/[^0-9]/g, '');
     if (go.hit !== 'miss')
         steps.before.push(...fillStep(go, facts, build, nonce, steps.files, limit));
-    // Read back only what will be saved: a new key, by a run that may save.
-    const readBack = go.hit !== 'exact' && config.goCache.save && policy.saveCaches;
     for (const [index, { mount, kind }] of go.mounts.entries()) {
         const options = mountOptions(mount);
         const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
         const name = `${kind}-${index}`;
-        if (readBack) {
+        // Read back only what will be saved.
+        if (save) {
             const file = external_node_path_.join(facts.tempDir, `extract-${name}.Dockerfile`);
             const out = external_node_path_.join(facts.tempDir, `extracted-${name}`);
             const empty = external_node_path_.join(facts.tempDir, 'empty-context');
@@ -47587,7 +47590,7 @@ function planBuildx(input) {
         build: { metadataFile, stage: '', cacheFrom, cacheTo: refs.cacheWrite },
         ...(policy.push ? { pushRef: refs.commit, hint: pushHint(config) } : {})
     };
-    return { strategy: 'buildx', refs, steps: [...go.before, build], readBack: go.after, files: [...secrets, ...go.files], notes };
+    return { strategy: 'buildx', refs, steps: [...go.before, build], readBack: go.after, saveGoCaches: go.save, files: [...secrets, ...go.files], notes };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/pull.ts
@@ -47656,8 +47659,19 @@ function planPull(input) {
         onFailure: 'stop',
         build: { iidfile: finalIid, stage: '' }
     };
-    const stageCached = `the ${config.builderTarget} stage came whole from the cache and ${refs.cacheWrite} is in the registry already`;
-    const unlessStageInRegistry = { condition: { not: { succeeded: 'check-builder' } }, otherwise: stageCached };
+    // The builder stage is exported and its cache tag pushed unless the tag was in the registry before
+    // this build (the look-up before it) and the first build that reached the stage answered it whole.
+    const inRegistry = refs.cacheWrite !== undefined && (input.present ?? []).includes(refs.cacheWrite);
+    const builderFirst = !useCache || !inputs.unchanged;
+    const firstBuild = builderFirst ? 'build-builder' : 'build-final';
+    const unlessStageInRegistry = inRegistry && useCache
+        ? {
+            when: {
+                condition: { not: { stageCached: { step: firstBuild, stage: config.builderTarget } } },
+                otherwise: `the ${config.builderTarget} stage came whole from the cache and ${refs.cacheWrite} is in the registry already`
+            }
+        }
+        : {};
     if (!config.builderTarget)
         steps.push(buildFinal);
     else {
@@ -47667,7 +47681,6 @@ function planPull(input) {
         // built first, so that the image's build finds it in the engine's own cache: BuildKit takes each
         // cache key from whichever import answers first, and latest's inline cache names the builder
         // stage's keys without holding their layers (moby/buildkit's combinedCacheManager).
-        const builderFirst = !useCache || !inputs.unchanged;
         const builderIid = external_node_path_.join(facts.tempDir, 'builder.iid');
         const buildBuilder = {
             id: 'build-builder',
@@ -47687,46 +47700,25 @@ function planPull(input) {
             limit: limit.activity,
             onFailure: 'stop',
             build: { iidfile: builderIid, stage: config.builderTarget },
-            ...(builderFirst ? {} : { when: unlessStageInRegistry })
+            ...(builderFirst ? {} : unlessStageInRegistry)
         };
         if (builderFirst)
             steps.push(buildBuilder, buildFinal);
-        else {
-            steps.push(buildFinal);
-            // Only a run that writes a cache tag needs the stage exported.
-            if (refs.cacheWrite)
-                steps.push(checkCacheTag(input, refs.cacheWrite, 'build-final'), buildBuilder);
-        }
-        if (builderFirst && refs.cacheWrite && useCache)
-            steps.push(checkCacheTag(input, refs.cacheWrite, 'build-builder'));
+        // Only a run that writes a cache tag needs the stage exported.
+        else
+            steps.push(buildFinal, ...(refs.cacheWrite ? [buildBuilder] : []));
     }
     if (policy.push) {
         // The commit tag and the cache tag first, together: they are different images, whose shared layers
         // the engine uploads once. latest and the extra tags follow once both are in (the publish step).
         steps.push(pushStep(input, refs.commit));
-        if (refs.cacheWrite)
-            steps.push({ ...pushStep(input, refs.cacheWrite), when: unlessStageInRegistry });
+        if (refs.cacheWrite && config.builderTarget)
+            steps.push({ ...pushStep(input, refs.cacheWrite), ...unlessStageInRegistry });
     }
     else {
         notes.push(policy.trusted ? 'push: false, nothing is pushed' : `nothing is pushed: ${policy.who}`);
     }
-    return { strategy: 'pull', refs, steps, readBack: go.after, files: [...secrets, ...go.files], notes };
-}
-/** Whether the cache tag is in the registry, asked only when the first build answered the stage whole. */
-function checkCacheTag({ config }, ref, firstBuild) {
-    return {
-        id: 'check-builder',
-        phase: 'lookup',
-        title: `Look up ${ref} in the registry`,
-        argv: ['docker', 'manifest', 'inspect', ...(isLoopback(config.image.registry) ? ['--insecure'] : []), ref],
-        limit: limits(config).lookup,
-        onFailure: 'warn',
-        missingIsNormal: true,
-        when: {
-            condition: { stageCached: { step: firstBuild, stage: config.builderTarget } },
-            otherwise: `the ${config.builderTarget} stage changed`
-        }
-    };
+    return { strategy: 'pull', refs, steps, readBack: go.after, saveGoCaches: go.save, files: [...secrets, ...go.files], notes };
 }
 function pushStep({ config }, ref) {
     return {
@@ -47959,7 +47951,7 @@ function isTransientRegistryError(lines) {
     const text = lines.slice(-10).join('\n');
     if (/unauthori[sz]ed|denied|forbidden|authentication required|\b40[13]\b/i.test(text))
         return false;
-    return /\b5\d\d\b|internal server error|bad gateway|service unavailable|gateway time-?out|too many requests|\b429\b|connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|TLS handshake timeout|blob unknown|server misbehaving|connection refused/i.test(text);
+    return /\b5\d\d\b|internal server error|bad gateway|service unavailable|gateway time-?out|too ?many ?requests|\b429\b|connection reset|broken pipe|unexpected EOF|\bEOF\b|i\/o timeout|TLS handshake timeout|blob unknown|server misbehaving|connection refused/i.test(text);
 }
 function readBuildMetadata(json) {
     const data = JSON.parse(json);
@@ -48407,9 +48399,9 @@ async function run() {
         (0,src_state/* savePostState */.L)(state);
         if (!(await logIn(config, trusted, state)))
             return;
-        const { inputs, policy, unreadable } = await compareWithRegistry(config, facts, trusted);
+        const { inputs, policy, cacheTags } = await compareWithRegistry(config, facts, trusted);
         const go = await bringGoCaches(config, facts, inputs);
-        const built = await buildAndPush({ config, policy, facts, inputs, go: go.state, unreadable });
+        const built = await buildAndPush({ config, policy, facts, inputs, go: go.state, ...cacheTags });
         const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
         const failed = built.result.failed ?? latest?.result.failed;
         // Outputs and summary first: nothing that follows can lose them.
@@ -48428,7 +48420,7 @@ async function run() {
             return;
         }
         warnIfLayerCacheMissed(config, inputs, go.unneeded, built.result);
-        await readBackGoCaches(config, policy, built, go, state);
+        await readBackGoCaches(config, built, go, state);
     }
     catch (error) {
         core/* setFailed */.C1(error instanceof Error ? error.message : String(error));
@@ -48493,24 +48485,24 @@ async function compareWithRegistry(config, facts, policy) {
     const buildx = facts.buildx !== undefined;
     return core/* group */.Os('Compare with latest in the registry', async () => {
         const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
-        const cacheTags = refsFor(config, policy, onEngine ? 'pull' : 'buildx').cacheRead;
-        const [{ inputs, latest, latestProblem }, unreadable] = await Promise.all([
+        const refs = refsFor(config, policy, onEngine ? 'pull' : 'buildx');
+        const [{ inputs, latest, latestProblem }, cacheTags] = await Promise.all([
             compareWithLatest(config, buildx, uses || undefined, mayMove).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
-            unreadableCacheTags(config, buildx, cacheTags)
+            lookUpCacheTags(config, buildx, [...new Set([...refs.cacheRead, ...(refs.cacheWrite ? [refs.cacheWrite] : [])])])
         ]);
         if (latestProblem)
-            unreadable.push(`${config.image.name}:latest`);
+            cacheTags.unreadable.push(refs.latest);
         core/* info */.pq(inputs.note);
         if (!mayMove || !latest)
-            return { inputs, policy, unreadable };
+            return { inputs, policy, cacheTags };
         const { ahead, revision } = await latestIsAhead(config, latest);
         if (ahead === undefined)
             core/* info */.pq(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone?); going on`);
         if (!ahead || !revision)
-            return { inputs, policy, unreadable };
+            return { inputs, policy, cacheTags };
         const held = holdBack(policy, revision, config.commit);
         core/* notice */.lm(held.latest.why);
-        return { inputs, policy: held, unreadable };
+        return { inputs, policy: held, cacheTags };
     });
 }
 async function bringGoCaches(config, facts, inputs) {
@@ -48598,9 +48590,9 @@ function warnIfLayerCacheMissed(config, inputs, goUnneeded, result) {
     core/* warning */.$e(`The inputs matched latest, but the ${config.builderTarget} stage was not answered whole from the layer cache (its base image may have moved, or the cache tags were overwritten)${goUnneeded ? ': it compiled without the Go caches, which were not restored' : ''}`);
 }
 /** After the outputs: the builder's cache mounts back into the runner's Go folders, for the post step's save. */
-async function readBackGoCaches(config, policy, { plan, result }, go, state) {
+async function readBackGoCaches(config, { plan, result }, go, state) {
     const restore = go.restore;
-    if (!restore || restore.hit === 'exact' || !config.goCache.save || !policy.saveCaches)
+    if (!restore || !plan.saveGoCaches)
         return;
     // A builder stage answered whole from the layer cache used no Go cache: its save would hold nothing new.
     const builder = stageSteps(result.outcomes, config.builderTarget);
@@ -48673,8 +48665,12 @@ async function saveGoCaches({ key, paths, limitMs }) {
         core/* warning */.$e(`Saving the Go caches failed; the next run will build without them: ${result.error}`);
         return done(false, result.error);
     }
-    // The library answers -1 for a save it could not make, and has logged why.
-    return result.cacheId === -1 ? done(false, 'the cache service did not take the save (see the warning above)') : done(true);
+    // The library answers -1 for a save it could not make, and has logged why (at times only as info).
+    if (result.cacheId === -1) {
+        core/* warning */.$e('Saving the Go caches failed: the cache service did not take the save (see above); the next run will build without them');
+        return done(false, 'the cache service did not take the save');
+    }
+    return done(true);
 }
 
 // EXTERNAL MODULE: ./src/run/process.ts + 1 modules

@@ -81,15 +81,17 @@ export function holdBack(policy: Policy, revision: string, commit: string): Poli
  * answer for (5xx, 401, no answer) is left out, with a warning that names it, rather than letting
  * BuildKit wait on it or take a refusal for a first build.
  */
-export async function unreadableCacheTags(config: Config, buildx: boolean, refs: string[]): Promise<string[]> {
-  if (!buildx || config.noCache) return [];
+export async function lookUpCacheTags(config: Config, buildx: boolean, refs: string[]): Promise<{ unreadable: string[]; present: string[] }> {
+  if (!buildx) return { unreadable: [], present: [] };
   const answers = await Promise.all(refs.map(async ref => ({ ref, answer: await tagExists(ref, limits(config).lookup) })));
   const unreadable: string[] = [];
+  const present: string[] = [];
   for (const { ref, answer } of answers) {
     if ('problem' in answer) {
       core.warning(`Cache tag ${ref} could not be read (${answer.problem}); building without it`);
       unreadable.push(ref);
     } else if ('missing' in answer) core.info(`Cache tag ${ref} is not in the registry yet (a first build of this branch)`);
+    else present.push(ref);
   }
-  return unreadable;
+  return { unreadable, present };
 }

@@ -2,7 +2,7 @@
 // in, compare with latest, bring the Go caches, build and push the commit tag, move latest and the
 // extra tags, report, then read the Go caches back for the post step to save.
 import * as core from '@actions/core';
-import { compareWithLatest, type Comparison, holdBack, latestIsAhead, unreadableCacheTags } from './compare.js';
+import { compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
 import { goCacheUsers, restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
 import { readConfig, type Config } from './config.js';
@@ -36,9 +36,9 @@ export async function run(): Promise<void> {
     const state: PostState = { tempDir: facts.tempDir, createdBuilder: facts.builder?.created ? facts.builder.name : undefined };
     savePostState(state);
     if (!(await logIn(config, trusted, state))) return;
-    const { inputs, policy, unreadable } = await compareWithRegistry(config, facts, trusted);
+    const { inputs, policy, cacheTags } = await compareWithRegistry(config, facts, trusted);
     const go = await bringGoCaches(config, facts, inputs);
-    const built = await buildAndPush({ config, policy, facts, inputs, go: go.state, unreadable });
+    const built = await buildAndPush({ config, policy, facts, inputs, go: go.state, ...cacheTags });
     const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
     const failed = built.result.failed ?? latest?.result.failed;
 
@@ -113,7 +113,11 @@ async function logIn(config: Config, policy: Policy, state: PostState): Promise<
  * This build's inputs hash and whether latest was built from the same; and whether latest's commit
  * already contains this one, so that an older run moves neither latest nor the default branch's cache.
  */
-async function compareWithRegistry(config: Config, facts: Facts, policy: Policy): Promise<{ inputs: InputsComparison; policy: Policy; unreadable: string[] }> {
+async function compareWithRegistry(
+  config: Config,
+  facts: Facts,
+  policy: Policy
+): Promise<{ inputs: InputsComparison; policy: Policy; cacheTags: { unreadable: string[]; present: string[] } }> {
   const users = goCacheUsers(config);
   const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
   const onEngine = !buildsOnBuilder({ config, facts });
@@ -121,20 +125,20 @@ async function compareWithRegistry(config: Config, facts: Facts, policy: Policy)
   const buildx = facts.buildx !== undefined;
   return core.group('Compare with latest in the registry', async () => {
     const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
-    const cacheTags = refsFor(config, policy, onEngine ? 'pull' : 'buildx').cacheRead;
-    const [{ inputs, latest, latestProblem }, unreadable] = await Promise.all([
+    const refs = refsFor(config, policy, onEngine ? 'pull' : 'buildx');
+    const [{ inputs, latest, latestProblem }, cacheTags] = await Promise.all([
       compareWithLatest(config, buildx, uses || undefined, mayMove).catch((error: Error): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
-      unreadableCacheTags(config, buildx, cacheTags)
+      lookUpCacheTags(config, buildx, [...new Set([...refs.cacheRead, ...(refs.cacheWrite ? [refs.cacheWrite] : [])])])
     ]);
-    if (latestProblem) unreadable.push(`${config.image.name}:latest`);
+    if (latestProblem) cacheTags.unreadable.push(refs.latest);
     core.info(inputs.note);
-    if (!mayMove || !latest) return { inputs, policy, unreadable };
+    if (!mayMove || !latest) return { inputs, policy, cacheTags };
     const { ahead, revision } = await latestIsAhead(config, latest);
     if (ahead === undefined) core.info(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone?); going on`);
-    if (!ahead || !revision) return { inputs, policy, unreadable };
+    if (!ahead || !revision) return { inputs, policy, cacheTags };
     const held = holdBack(policy, revision, config.commit);
     core.notice(held.latest.why);
-    return { inputs, policy: held, unreadable };
+    return { inputs, policy: held, cacheTags };
   });
 }
 

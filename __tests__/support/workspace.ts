@@ -82,8 +82,15 @@ export function policyFor(config: Config, event: RunEvent = pushEvent(), checked
 export function planInputOf(
   ws: string,
   values: Record<string, string>,
-  { event = pushEvent(), facts = FACTS, unchanged = false, hash = 'h'.repeat(64), go }: { event?: RunEvent; facts?: Facts; unchanged?: boolean; hash?: string; go?: GoCacheState } = {}
+  {
+    event = pushEvent(),
+    facts = FACTS,
+    unchanged = false,
+    hash = 'h'.repeat(64),
+    go,
+    present = ['127.0.0.1:5000/acme/api:builder']
+  }: { event?: RunEvent; facts?: Facts; unchanged?: boolean; hash?: string; go?: GoCacheState; present?: string[] } = {}
 ): PlanInput {
   const config = readConfig(inputs({ image: '127.0.0.1:5000/acme/api', ...values }), environment(ws));
-  return { config, policy: policyFor(config, event), facts, inputs: { hash, unchanged, note: '' }, go };
+  return { config, policy: policyFor(config, event), facts, inputs: { hash, unchanged, note: '' }, go, present };
 }

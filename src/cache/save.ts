@@ -34,6 +34,10 @@ export async function saveGoCaches({ key, paths, limitMs }: GoCacheSave): Promis
     core.warning(`Saving the Go caches failed; the next run will build without them: ${result.error}`);
     return done(false, result.error);
   }
-  // The library answers -1 for a save it could not make, and has logged why.
-  return result.cacheId === -1 ? done(false, 'the cache service did not take the save (see the warning above)') : done(true);
+  // The library answers -1 for a save it could not make, and has logged why (at times only as info).
+  if (result.cacheId === -1) {
+    core.warning('Saving the Go caches failed: the cache service did not take the save (see above); the next run will build without them');
+    return done(false, 'the cache service did not take the save');
+  }
+  return done(true);
 }

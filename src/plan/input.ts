@@ -23,4 +23,6 @@ export interface PlanInput {
   go?: GoCacheState;
   /** Cache tags the registry failed to answer for (5xx, 401, no answer): left out of the build's cache sources. */
   unreadable?: string[];
+  /** Cache tags the registry had before this build (the look-up before it). */
+  present?: string[];
 }

@@ -1,7 +1,7 @@
 // The pull path: the seed recipe under BuildKit, with inline cache on the builder stage's cache tag
 // and on latest, built by the engine's own BuildKit (docker build). Pure.
 import * as path from 'node:path';
-import { isLoopback, limits, ociLabels, pushHint, refsFor, secretFiles, secretFlags, tagOf } from './common.js';
+import { limits, ociLabels, pushHint, refsFor, secretFiles, secretFlags, tagOf } from './common.js';
 import { planGoSteps } from './go.js';
 import type { PlanInput } from './input.js';
 import type { Condition, Plan, Step } from './types.js';
@@ -69,8 +69,20 @@ export function planPull(input: PlanInput): Plan {
     build: { iidfile: finalIid, stage: '' }
   };
 
-  const stageCached = `the ${config.builderTarget} stage came whole from the cache and ${refs.cacheWrite} is in the registry already`;
-  const unlessStageInRegistry = { condition: { not: { succeeded: 'check-builder' } } as Condition, otherwise: stageCached };
+  // The builder stage is exported and its cache tag pushed unless the tag was in the registry before
+  // this build (the look-up before it) and the first build that reached the stage answered it whole.
+  const inRegistry = refs.cacheWrite !== undefined && (input.present ?? []).includes(refs.cacheWrite);
+  const builderFirst = !useCache || !inputs.unchanged;
+  const firstBuild = builderFirst ? 'build-builder' : 'build-final';
+  const unlessStageInRegistry =
+    inRegistry && useCache
+      ? {
+          when: {
+            condition: { not: { stageCached: { step: firstBuild, stage: config.builderTarget } } } as Condition,
+            otherwise: `the ${config.builderTarget} stage came whole from the cache and ${refs.cacheWrite} is in the registry already`
+          }
+        }
+      : {};
   if (!config.builderTarget) steps.push(buildFinal);
   else {
     // Two orders. When latest was built from these very inputs, the image is built first: every step
@@ -79,7 +91,6 @@ export function planPull(input: PlanInput): Plan {
     // built first, so that the image's build finds it in the engine's own cache: BuildKit takes each
     // cache key from whichever import answers first, and latest's inline cache names the builder
     // stage's keys without holding their layers (moby/buildkit's combinedCacheManager).
-    const builderFirst = !useCache || !inputs.unchanged;
     const builderIid = path.join(facts.tempDir, 'builder.iid');
     const buildBuilder: Step = {
       id: 'build-builder',
@@ -99,43 +110,22 @@ export function planPull(input: PlanInput): Plan {
       limit: limit.activity,
       onFailure: 'stop',
       build: { iidfile: builderIid, stage: config.builderTarget },
-      ...(builderFirst ? {} : { when: unlessStageInRegistry })
+      ...(builderFirst ? {} : unlessStageInRegistry)
     };
     if (builderFirst) steps.push(buildBuilder, buildFinal);
-    else {
-      steps.push(buildFinal);
-      // Only a run that writes a cache tag needs the stage exported.
-      if (refs.cacheWrite) steps.push(checkCacheTag(input, refs.cacheWrite, 'build-final'), buildBuilder);
-    }
-    if (builderFirst && refs.cacheWrite && useCache) steps.push(checkCacheTag(input, refs.cacheWrite, 'build-builder'));
+    // Only a run that writes a cache tag needs the stage exported.
+    else steps.push(buildFinal, ...(refs.cacheWrite ? [buildBuilder] : []));
   }
 
   if (policy.push) {
     // The commit tag and the cache tag first, together: they are different images, whose shared layers
     // the engine uploads once. latest and the extra tags follow once both are in (the publish step).
     steps.push(pushStep(input, refs.commit));
-    if (refs.cacheWrite) steps.push({ ...pushStep(input, refs.cacheWrite), when: unlessStageInRegistry });
+    if (refs.cacheWrite && config.builderTarget) steps.push({ ...pushStep(input, refs.cacheWrite), ...unlessStageInRegistry });
   } else {
     notes.push(policy.trusted ? 'push: false, nothing is pushed' : `nothing is pushed: ${policy.who}`);
   }
   return { strategy: 'pull', refs, steps, readBack: go.after, saveGoCaches: go.save, files: [...secrets, ...go.files], notes };
-}
-
-/** Whether the cache tag is in the registry, asked only when the first build answered the stage whole. */
-function checkCacheTag({ config }: PlanInput, ref: string, firstBuild: string): Step {
-  return {
-    id: 'check-builder',
-    phase: 'lookup',
-    title: `Look up ${ref} in the registry`,
-    argv: ['docker', 'manifest', 'inspect', ...(isLoopback(config.image.registry) ? ['--insecure'] : []), ref],
-    limit: limits(config).lookup,
-    onFailure: 'warn',
-    missingIsNormal: true,
-    when: {
-      condition: { stageCached: { step: firstBuild, stage: config.builderTarget } },
-      otherwise: `the ${config.builderTarget} stage changed`
-    }
-  };
 }
 
 export function pushStep({ config }: PlanInput, ref: string): Step {

@@ -1,7 +1,7 @@
 // The buildx path against the real stack: a standalone buildkitd on loopback (buildx's remote
 // driver), the loopback registry holding the cache manifests, and the engine for the pull path.
 // Cold, then fresh runners (the builder's cache and every local image wiped) with no change and with
-// a one-line Go change; a registry that refuses the cache export; auto falling back to the pull path;
+// a one-line Go change; a registry that refuses the cache export (no fallback: the image is pushed);
 // the remote builder the action creates for buildkit-endpoint. The pull path runs beside it, for times.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +10,7 @@ import { runAction, type ActionRun } from '../support/action-runner.js';
 import { buildSteps, groupLines, stepStatus } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
 import { buildkitdUp, createRemoteBuilder, pruneBuilder, removeBuilder, sh } from './support/buildkit.js';
-import { startRefusingRegistry } from './support/refusing-registry.js';
+import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
 
 const id = Date.now().toString(36);
@@ -175,42 +175,34 @@ describe('buildx path: builders the action creates, and falling back', { timeout
     expect(builders()).not.toContain('cached-image-build-');
   });
 
-  it('a registry that refuses the cache export: with buildx the image is still built and pushed, and the summary says so', async () => {
-    const refusing = await startRefusingRegistry(REGISTRY, /^buildcache/);
+  /** A proxy in front of the registry that answers 403 to every cache manifest PUT, as registries do that reject the OCI cache manifest. */
+  async function refusingRegistry(): Promise<FaultProxy> {
+    const proxy = await startFaultProxy({ upstream: REGISTRY, name: 'refusing registry' });
+    proxy.add({ method: 'PUT', path: /\/manifests\/buildcache/, fault: 'status', status: 403, message: 'this registry does not accept cache manifests' });
+    return proxy;
+  }
+
+  it.each([
+    ['buildx', 0x203],
+    ['auto', 0x204]
+  ])('cache-strategy %s and a registry that refuses the cache export: the image is built and pushed once, no fallback, a warning', async (strategy, n) => {
+    const refusing = await refusingRegistry();
     try {
       const workspace = copyFixture('hello-svc');
-      const name = `e2e/buildx-refused-${id}`;
-      const sha = fakeSha(0x203);
-      const run = ok(
-        'refused',
-        await build(workspace, sha, { image: `${refusing.address}/${name}`, builder: builderName, 'cache-strategy': 'buildx' })
-      );
-      expect(refusing.refused.length).toBe(1);
+      const name = `e2e/buildx-refused-${strategy}-${id}`;
+      const sha = fakeSha(n);
+      const run = ok(`refused, ${strategy}`, await build(workspace, sha, { image: `${refusing.address}/${name}`, builder: builderName, 'cache-strategy': strategy }));
+      expect(refusing.rules()[0].fired).toBe(1);
       expect(run.outputs.strategy).toBe('buildx');
-      expect(run.main.log).toMatch(/::warning::.*the registry refused the cache export to .*:buildcache: .*denied/);
-      expect(run.summary).toContain('refused: error writing manifest blob');
+      expect(run.main.log).toMatch(/::warning::.*the registry refused the cache export to .*:buildcache .*; the image is built and pushed, but the next run finds no cache there/);
+      expect(run.main.log).not.toMatch(/fell back/);
+      expect(run.summary).toContain('refused:');
       expect(run.outputs['cache-refs']).toBe('');
-      // Same storage behind the proxy: the registry holds the image and no cache.
+      // One image: the commit tag and latest name the same digest, pushed by the one build.
       expect(await listTags(`${REGISTRY}/${name}`)).toEqual(['latest', sha].sort());
       expect(await manifestDigest(`${REGISTRY}/${name}`, sha)).toBe(run.outputs.digest);
-    } finally {
-      await refusing.close();
-    }
-  });
-
-  it('auto and a registry that refuses the cache export: falls back to the pull path, whose inline cache it accepts', async () => {
-    const refusing = await startRefusingRegistry(REGISTRY, /^buildcache/);
-    try {
-      const workspace = copyFixture('hello-svc');
-      const name = `e2e/buildx-refused-auto-${id}`;
-      const sha = fakeSha(0x204);
-      const run = ok('refused auto', await build(workspace, sha, { image: `${refusing.address}/${name}`, builder: builderName }));
-      expect(run.outputs.strategy).toBe('pull');
-      expect(run.outputs['strategy-reason']).toMatch(/fell back from buildx to the pull path, because the registry refused the cache export/);
-      expect(run.main.log).toMatch(/::warning::cache-strategy auto: fell back from buildx/);
-      expect(run.summary).toContain('Fell back');
-      expect(await listTags(`${REGISTRY}/${name}`)).toEqual(['builder', 'latest', sha].sort());
-      expect(await manifestDigest(`${REGISTRY}/${name}`, sha)).toBe(run.outputs.digest);
+      expect(await manifestDigest(`${REGISTRY}/${name}`, 'latest')).toBe(run.outputs.digest);
+      expect(refusing.log.filter(e => e.method === 'PUT' && /\/manifests\//.test(e.path) && !/buildcache/.test(e.path)).length).toBe(2);
     } finally {
       await refusing.close();
     }
