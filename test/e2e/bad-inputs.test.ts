@@ -13,9 +13,21 @@ describe('bad inputs fail fast', () => {
     [{ image: 'Not/Valid' }, "Input 'image'"],
     [{ image, file: 'Dockerfile.nope' }, "Input 'file'"],
     [{ image, 'builder-target': 'compile' }, "Input 'builder-target'"],
-    [{ image, tags: 'has space' }, "Input 'tags'"],
+    [{ image, tags: '///' }, "Input 'tags'"],
     [{ image, 'build-args': 'NOEQUALS' }, "Input 'build-args'"],
-    [{ image, push: 'perhaps' }, "Input 'push'"]
+    [{ image, push: 'perhaps' }, "Input 'push'"],
+    [{ image, latest: 'sometimes' }, "Input 'latest'"],
+    [{ image, tags: 'latest' }, "Input 'tags'"],
+    [{ image, tags: 'builder' }, "Input 'tags'"],
+    [{ image, network: 'bridge0' }, "Input 'network'"],
+    [{ image, labels: 'org.opencontainers.image.revision=x' }, "Input 'labels'"],
+    [{ image, 'build-args': 'A=1\nA=2' }, "Input 'build-args'"],
+    [{ image, 'builder-target': '0' }, "Input 'builder-target'"],
+    [{ image, prebuild: '-toolexec=x' }, "Input 'prebuild'"],
+    [{ image, 'go-cache-mounts': 'GOMOD=mod' }, "Input 'go-cache-mounts'"],
+    [{ image, 'go-cache-dependency-path': '../go.sum' }, "Input 'go-cache-dependency-path'"],
+    [{ image, 'buildkit-endpoint': 'tcp://192.0.2.1:1234' }, "Input 'buildkit-endpoint'"],
+    [{ image, 'idle-timeout': 'forever' }, "Input 'idle-timeout'"]
   ])('%o', async (inputs, named) => {
     const run = await runAction({ workspace, sha: fakeSha(9), inputs });
     expect(run.main.exitCode).toBe(1);
@@ -23,6 +35,17 @@ describe('bad inputs fail fast', () => {
     // Nothing ran: the environment was not even probed.
     expect(run.main.log).not.toContain('Probe the environment');
     expect(run.post.exitCode).toBe(0);
+  });
+
+  it('masks every secret before it checks them: a bad secrets line never shows its value', async () => {
+    const run = await runAction({ workspace, sha: fakeSha(9), inputs: { image, secrets: 'token=abc-secret-value\nthis-line-is-a-secret-too\nkey<<EOF\nPEM-LINE-1\nPEM-LINE-2\nEOF' } });
+    expect(run.main.exitCode).toBe(1);
+    const lines = run.main.log.split('\n');
+    const masks = lines.filter(l => l.startsWith('::add-mask::')).map(l => l.slice('::add-mask::'.length));
+    expect(masks).toEqual(['abc-secret-value', 'this-line-is-a-secret-too', 'PEM-LINE-1', 'PEM-LINE-2']);
+    const error = lines.find(l => l.startsWith('::error::')) ?? '';
+    expect(error).toBe("::error::Input 'secrets': line 2 is not ID=VALUE nor ID<<EOF (25 characters, not shown)");
+    expect(lines.findIndex(l => l.startsWith('::error::'))).toBeGreaterThan(lines.findIndex(l => l.startsWith('::add-mask::PEM-LINE-2')));
   });
 
   it('refuses to run outside a workflow, without GITHUB_SHA', async () => {
