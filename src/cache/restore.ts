@@ -2,7 +2,6 @@
 // never fails the build: warn and go on without it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import * as glob from '@actions/glob';
 import type { Config } from '../config.js';
@@ -55,11 +54,13 @@ export async function restoreGoCaches(config: Config, facts: Facts): Promise<GoC
   const started = Date.now();
   let matchedKey: string | undefined;
   let note: string | undefined;
-  if (!cache.isFeatureAvailable()) note = 'the Actions cache service is not available here';
+  const unavailable = 'the Actions cache service is not available here';
+  if (!process.env.ACTIONS_CACHE_URL && !process.env.ACTIONS_RESULTS_URL) note = unavailable;
   else {
     // Bounded like a build: a total limit of idle-timeout (the library prints nothing while it downloads).
     const result = await runCacheJob({ op: 'restore', paths, key, restoreKeys }, { totalMs: limits(config).activity.idleMs });
-    if (result.error || result.restoreFailed) {
+    if (result.unavailable) note = unavailable;
+    else if (result.error || result.restoreFailed) {
       // What a failed download or unpack left is half a cache: none is better.
       await Promise.all(paths.map(dir => removeTree(dir)));
       note = `restoring the Go caches failed (${result.error ?? `the entry ${result.matchedKey} could not be downloaded or unpacked`}); the folders were emptied and the build goes on without them`;

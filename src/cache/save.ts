@@ -26,6 +26,7 @@ export async function saveGoCaches({ key, paths, limitMs }: GoCacheSave): Promis
   const bytes = (await Promise.all(paths.map(folderSize))).reduce((a, b) => a + b, 0);
   const done = (saved: boolean, note?: string): GoCacheSaved => ({ key, saved, bytes, seconds: (Date.now() - started) / 1000, note });
   const result = await runCacheJob({ op: 'save', paths, key }, { totalMs: limitMs });
+  if (result.unavailable) return done(false, 'the Actions cache service is not available here');
   if (result.reserveConflict) {
     core.info(`Go caches: ${result.error}`);
     return done(false, 'another run saved this key first');

@@ -2,8 +2,10 @@
 // command: so a cache service that hangs is killed by the time limit (with the tar it started), and a
 // restore that failed half-way can be cleaned up after. The library's own log lines pass through, its
 // error annotations turned into warnings: a cache fault never fails a build.
-import * as cache from '@actions/cache';
 import { runProcess, type TimeLimit } from '../run/process.js';
+
+/** The library (with the Azure SDK, most of the bundle) is loaded only in the cache job's process. */
+const loadCache = () => import('@actions/cache');
 
 export type CacheJob =
   | { op: 'restore'; paths: string[]; key: string; restoreKeys: string[] }
@@ -20,6 +22,8 @@ export interface CacheJobResult {
   reserveConflict?: boolean;
   /** The job failed: an exception, a time limit, a worker that died. */
   error?: string;
+  /** The runner offers no cache service (no ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL as the protocol needs). */
+  unavailable?: boolean;
 }
 
 /** The variable that turns a run of the bundle into a cache job. */
@@ -61,6 +65,8 @@ export async function cacheJobMain(raw: string): Promise<void> {
 }
 
 async function restore(job: Extract<CacheJob, { op: 'restore' }>): Promise<CacheJobResult> {
+  const cache = await loadCache();
+  if (!cache.isFeatureAvailable()) return { unavailable: true };
   // restoreCache answers undefined both for no entry and for one it failed to unpack: ask first.
   const found = await cache.restoreCache(job.paths, job.key, job.restoreKeys, { lookupOnly: true });
   if (!found) return {};
@@ -69,6 +75,8 @@ async function restore(job: Extract<CacheJob, { op: 'restore' }>): Promise<Cache
 }
 
 async function save(job: Extract<CacheJob, { op: 'save' }>): Promise<CacheJobResult> {
+  const cache = await loadCache();
+  if (!cache.isFeatureAvailable()) return { unavailable: true };
   try {
     return { cacheId: await cache.saveCache(job.paths, job.key) };
   } catch (error) {
