@@ -7,9 +7,10 @@
 //
 // The classic docker CLI 20.10 filters with older code: see IgnoreRules.
 //
-// Why not @balena/dockerignore: it is a port of an older docker/pkg/fileutils, and differs from
-// patternmatcher where this file's tests show (`**foo`, `a+`, `(x)`, `{a}`, parent-folder matches of
-// exceptions, `!` patterns that re-include a whole folder, invalid patterns that BuildKit refuses).
+// Why not @balena/dockerignore: it follows the old docker/pkg/fileutils, not patternmatcher, and keeps
+// or drops files otherwise than BuildKit for `[^a-z]*`, `a+b.txt` and `(x).txt`, `**bar`, a plain
+// `foo|bar` (__tests__/context-hash.test.ts); it has no walk (which folders are sent is left to its
+// caller) and takes a lone `!`, which fails the build.
 import { re2ToRegExp } from './re2.js';
 
 /** bufio.Scanner's default limit: a longer line makes ReadAll fail, and with it the build. */
