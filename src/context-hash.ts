@@ -221,6 +221,9 @@ async function hashLargeFile(file: string, size: number): Promise<string | Error
   }
 }
 
+/** The system's python3 when there is one: a version manager's shim on PATH may take 0.4 s to start. */
+const PYTHON = fsSync.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
 /** Node has no xattr calls; one python3 lists them all (llistxattr, as fsutil does). */
 const XATTR_SCRIPT = `
 import base64, errno, json, os, sys
@@ -254,7 +257,7 @@ async function readXattrs(root: string, entries: ContextEntry[], notes: string[]
   const found = new Map<string, string[]>();
   if (entries.length === 0) return found;
   const input = Buffer.concat(entries.map(e => Buffer.from(`${path.join(root, e.path)}\0`)));
-  const result = await run('python3', ['-c', XATTR_SCRIPT], input).catch((error: Error) => ({ error: error.message }));
+  const result = await run(PYTHON, ['-c', XATTR_SCRIPT], input).catch((error: Error) => ({ error: error.message }));
   if ('error' in result) {
     notes.push(`extended attributes not read: ${result.error}`);
     return found;
