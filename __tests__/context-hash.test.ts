@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import dockerignore from '@balena/dockerignore';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hashBuildInputs, type BuildInputs } from '../src/context-hash.js';
 import { listTree } from '../src/context-files.js';
 import { readIgnoreFile, type IgnoreRules } from '../src/dockerignore.js';
@@ -182,9 +182,15 @@ describe('re2ToRegExp', () => {
   });
 });
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** A context on disk with a Dockerfile and a few files, and a hash function over it. */
 function workspace(dockerfile = 'FROM 127.0.0.1:5000/base/go:1.26 AS builder\nFROM scratch\nCOPY --from=builder /etc/hostname /x\nCOPY . /src/\n') {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-context-hash-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-context-hash-unit-'));
+  made.push(dir);
   fs.writeFileSync(path.join(dir, 'Dockerfile'), dockerfile);
   fs.mkdirSync(path.join(dir, 'cmd/api'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'docs'));
