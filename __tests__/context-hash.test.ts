@@ -172,12 +172,15 @@ describe('re2ToRegExp', () => {
     ['^[^a]$', '\n', true],
     ['^.$', '\n', false],
     ['^.$', '\r', true],
-    ['^a{y}$', 'a{y}', true]
+    ['^a{y}$', 'a{y}', true],
+    ['^+$', '', true],
+    ['^+|$', 'anything', true],
+    ['^x^*$', 'x', true]
   ])('%s on %j: %s', (source, input, matches) => {
     expect(re2ToRegExp(source)?.test(input)).toBe(matches);
   });
 
-  it.each(['^[[:alpha:]]$', '^\\pL$', '^a**$', '^a*{2}$', '^(?i)a$', '^\\1$', '^[z-a]$', '^a{1001}$', '^*a$'])('refuses %s', source => {
+  it.each(['^[[:alpha:]]$', '^\\pL$', '^a**$', '^a*{2}$', '^(?i)a$', '^\\1$', '^[z-a]$', '^a{1001}$', '^a*?$'])('refuses %s', source => {
     expect(re2ToRegExp(source)).toBeUndefined();
   });
 });

@@ -72,11 +72,10 @@ class Parser {
         out += atom.js;
         continue;
       }
-      // Go repeats an assertion; JavaScript's u flag refuses to.
-      if (!atom.repeatable) throw new Unsupported('repetition of an assertion');
       // Go refuses stacked repetitions (`a**`, `a*{2}`); `*?` would be lazy: not worth the subset.
       if (this.peek() === '?' || this.repetition() !== undefined) throw new Unsupported('double repetition');
-      out += atom.js + repeat;
+      // Go repeats an assertion (`^+` is `^`); JavaScript's u flag takes that only inside a group.
+      out += (atom.repeatable ? atom.js : `(?:${atom.js})`) + repeat;
     }
     if (inGroup) throw new Unsupported('missing )');
     return out;
