@@ -9,7 +9,11 @@ import { FakeProcesses, flag } from './support/fake-seam.js';
 const fake = vi.hoisted(() => ({ current: undefined as unknown as import('./support/fake-seam.js').FakeProcesses }));
 vi.mock('../src/run/process.js', async original => {
   const real = await original<typeof import('../src/run/process.js')>();
-  return { ...real, runProcess: (request: import('../src/run/process.js').ProcessRequest) => fake.current.run(request) };
+  // python3 (the context hash's xattr read) runs for real: it touches only the test's own files.
+  return {
+    ...real,
+    runProcess: (request: import('../src/run/process.js').ProcessRequest) => (request.argv[0].endsWith('python3') ? real.runProcess(request) : fake.current.run(request))
+  };
 });
 const { run } = await import('../src/main.js');
 const { runPost } = await import('../src/post.js');

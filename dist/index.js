@@ -1,376 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4158:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-
-/**
- * @license
- * Copyright 2020 Balena Ltd.
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *    http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- *
- * ------------------------------------------------------------------------
- *
- * Copyright 2018 Zeit, Inc.
- * Licensed under the MIT License. See file LICENSE.md for a full copy.
- *
- * ------------------------------------------------------------------------
- */
-
-/**
- * This module implements the [dockerignore
- * spec](https://docs.docker.com/engine/reference/builder/#dockerignore-file),
- * closely following Docker's (Moby) Golang implementation:
- * https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go
- * https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go
- * https://github.com/moby/moby/blob/v19.03.8/pkg/archive/archive.go#L825
- *
- * Something the spec is not clear about, but we discovered by reading source code
- * and testing against the "docker build" command, is the handling of backslashes and
- * forward slashes as path separators and escape characters in the .dockerignore file
- * across platforms including Windows, Linux and macOS:
- *
- * * On Linux and macOS, only forward slashes can be used as path separators in the
- *   .dockerignore file, and the backslash works as an escape character.
- * * On Windows, both forward slashes and backslashes are allowed as path separators
- *   in the .dockerignore file, and the backslash is not used as an escape character.
- *
- * This is consistent with how Windows works generally: both forward slashes and
- * backslashes are accepted as path separators by the cmd.exe Command Prompt or
- * PowerShell, and by library functions like the Golang filepath.Clean or the
- * Node.js path.normalize.
- *
- * Similarly, path strings provided to the IgnoreBase.ignores() and IgnoreBase.filter()
- * methods can use either forward slashes or backslashes as path separators on Windows,
- * but only forward slashes are accepted as path separators on Linux and macOS.
- */
-
-const path = __nccwpck_require__(6928);
-
-const factory = options => new IgnoreBase(options); // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L538-L539
-// Fixes typescript module import
-
-
-factory.default = factory;
-module.exports = factory;
-
-function make_array(subject) {
-  return Array.isArray(subject) ? subject : [subject];
-}
-
-const REGEX_TRAILING_SLASH = /(?<=.)\/$/;
-const REGEX_TRAILING_BACKSLASH = /(?<=.)\\$/;
-const REGEX_TRAILING_PATH_SEP = path.sep === '\\' ? REGEX_TRAILING_BACKSLASH : REGEX_TRAILING_SLASH;
-const KEY_IGNORE = typeof Symbol !== 'undefined' ? Symbol.for('dockerignore') : 'dockerignore'; // An implementation of Go's filepath.Clean
-// https://golang.org/pkg/path/filepath/#Clean
-// https://github.com/golang/go/blob/master/src/path/filepath/path.go
-// Note that, like Go, on Windows this function converts forward slashes
-// to backslashes.
-
-function cleanPath(file) {
-  return path.normalize(file).replace(REGEX_TRAILING_PATH_SEP, '');
-} // Javascript port of Golang's filepath.ToSlash
-// https://golang.org/pkg/path/filepath/#ToSlash
-// https://github.com/golang/go/blob/master/src/path/filepath/path.go
-// Convert any OS-specific path separator to '/'. Backslash is converted
-// to forward slash on Windows, but not on Linux/macOS.
-// Note that both forward slashes and backslashes are valid path separators on
-// Windows. As a result, code such as `pattern.split(path.sep).join('/')` fails
-// on Windows when forward slashes are used as path separators.
-
-
-function toSlash(file) {
-  if (path.sep === '/') {
-    return file;
-  }
-
-  return file.replace(/\\/g, '/');
-} // Javascript port of Golang's filepath.FromSlash
-// https://github.com/golang/go/blob/master/src/path/filepath/path.go
-
-
-function fromSlash(file) {
-  if (path.sep === '/') {
-    return file;
-  }
-
-  return file.replace(/\//g, path.sep);
-}
-
-class IgnoreBase {
-  constructor({
-    // https://github.com/kaelzhang/node-ignore/blob/5.1.4/index.js#L372
-    ignorecase = true
-  } = {}) {
-    this._rules = [];
-    this._ignorecase = ignorecase;
-    this[KEY_IGNORE] = true;
-
-    this._initCache();
-  }
-
-  _initCache() {
-    this._cache = {};
-  } // @param {Array.<string>|string|Ignore} pattern
-
-
-  add(pattern) {
-    this._added = false;
-
-    if (typeof pattern === 'string') {
-      pattern = pattern.split(/\r?\n/g);
-    }
-
-    make_array(pattern).forEach(this._addPattern, this); // Some rules have just added to the ignore,
-    // making the behavior changed.
-
-    if (this._added) {
-      this._initCache();
-    }
-
-    return this;
-  } // legacy
-
-
-  addPattern(pattern) {
-    return this.add(pattern);
-  }
-
-  _addPattern(pattern) {
-    // https://github.com/kaelzhang/node-ignore/issues/32
-    if (pattern && pattern[KEY_IGNORE]) {
-      this._rules = this._rules.concat(pattern._rules);
-      this._added = true;
-      return;
-    }
-
-    if (this._checkPattern(pattern)) {
-      const rule = this._createRule(pattern.trim());
-
-      if (rule !== null) {
-        this._added = true;
-
-        this._rules.push(rule);
-      }
-    }
-  }
-
-  _checkPattern(pattern) {
-    // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L34-L40
-    return pattern && typeof pattern === 'string' && pattern.indexOf('#') !== 0 && pattern.trim() !== "";
-  }
-
-  filter(paths) {
-    return make_array(paths).filter(path => this._filter(path));
-  }
-
-  createFilter() {
-    return path => this._filter(path);
-  }
-
-  ignores(path) {
-    return !this._filter(path);
-  } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L41-L53
-  // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L29-L55
-
-
-  _createRule(pattern) {
-    const origin = pattern;
-    let negative = false; // > An optional prefix "!" which negates the pattern;
-    // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L43-L46
-
-    if (pattern[0] === '!') {
-      negative = true;
-      pattern = pattern.substring(1).trim();
-    } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L47-L53
-
-
-    if (pattern.length > 0) {
-      pattern = cleanPath(pattern);
-      pattern = toSlash(pattern);
-
-      if (pattern.length > 1 && pattern[0] === '/') {
-        pattern = pattern.slice(1);
-      }
-    } // https://github.com/moby/moby/blob/v19.03.8/builder/dockerignore/dockerignore.go#L54-L55
-
-
-    if (negative) {
-      pattern = '!' + pattern;
-    } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L30
-
-
-    pattern = pattern.trim();
-
-    if (pattern === "") {
-      return null;
-    } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L34
-    // convert forward slashes to backslashes on Windows
-
-
-    pattern = cleanPath(pattern); // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L36-L42
-
-    if (pattern[0] === '!') {
-      if (pattern.length === 1) {
-        return null;
-      }
-
-      negative = true;
-      pattern = pattern.substring(1);
-    } else {
-      negative = false;
-    }
-
-    return {
-      origin,
-      pattern,
-      // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L54
-      dirs: pattern.split(path.sep),
-      negative
-    };
-  } // @returns `Boolean` true if the `path` is NOT ignored
-
-
-  _filter(path) {
-    if (!path) {
-      return false;
-    }
-
-    if (path in this._cache) {
-      return this._cache[path];
-    }
-
-    return this._cache[path] = this._test(path);
-  } // @returns {Boolean} true if a file is NOT ignored
-  // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L62
-
-
-  _test(file) {
-    file = fromSlash(file); // equivalent to golang filepath.Dir() https://golang.org/src/path/filepath/path.go
-
-    const parentPath = cleanPath(path.dirname(file));
-    const parentPathDirs = parentPath.split(path.sep);
-    let matched = false;
-
-    this._rules.forEach(rule => {
-      let match = this._match(file, rule); // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L80
-
-
-      if (!match && parentPath !== ".") {
-        // Check to see if the pattern matches one of our parent dirs.
-        if (rule.dirs.includes('**')) {
-          // Ah shucks! We have to test every possible parent path that has 
-          // a number of dirs _n_ where 
-          // `rule.dirs.filter(doubleStar).length <= _n_ <= parentPathDirs.length`
-          // since the ** can imply any number of directories including 0
-          for (let i = rule.dirs.filter(x => x !== '**').length; i <= parentPathDirs.length; i++) {
-            match = match || this._match(parentPathDirs.slice(0, i).join(path.sep), rule);
-          }
-        } else if (rule.dirs.length <= parentPathDirs.length) {
-          // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L83
-          match = this._match(parentPathDirs.slice(0, rule.dirs.length).join(path.sep), rule);
-        }
-      }
-
-      if (match) {
-        matched = !rule.negative;
-      }
-    });
-
-    return !matched;
-  } // @returns {Boolean} true if a file is matched by a rule
-
-
-  _match(file, rule) {
-    return this._compile(rule).regexp.test(file);
-  } // https://github.com/moby/moby/blob/v19.03.8/pkg/fileutils/fileutils.go#L139
-
-
-  _compile(rule) {
-    if (rule.regexp) {
-      return rule;
-    }
-
-    let regStr = '^'; // Go through the pattern and convert it to a regexp.
-
-    let escapedSlash = path.sep === '\\' ? '\\\\' : path.sep;
-
-    for (let i = 0; i < rule.pattern.length; i++) {
-      const ch = rule.pattern[i];
-
-      if (ch === '*') {
-        if (rule.pattern[i + 1] === '*') {
-          // is some flavor of "**"
-          i++; // Treat **/ as ** so eat the "/"
-
-          if (rule.pattern[i + 1] === path.sep) {
-            i++;
-          }
-
-          if (rule.pattern[i + 1] === undefined) {
-            // is "**EOF" - to align with .gitignore just accept all
-            regStr += ".*";
-          } else {
-            // is "**"
-            // Note that this allows for any # of /'s (even 0) because
-            // the .* will eat everything, even /'s
-            regStr += `(.*${escapedSlash})?`;
-          }
-        } else {
-          // is "*" so map it to anything but "/"
-          regStr += `[^${escapedSlash}]*`;
-        }
-      } else if (ch === '?') {
-        // "?" is any char except "/"
-        regStr += `[^${escapedSlash}]`;
-      } else if (ch === '.' || ch === '$') {
-        // Escape some regexp special chars that have no meaning
-        // in golang's filepath.Match
-        regStr += `\\${ch}`;
-      } else if (ch === '\\') {
-        // escape next char. Note that a trailing \ in the pattern
-        // will be left alone (but need to escape it)
-        if (path.sep === '\\') {
-          // On windows map "\" to "\\", meaning an escaped backslash,
-          // and then just continue because filepath.Match on
-          // Windows doesn't allow escaping at all
-          regStr += escapedSlash;
-          continue;
-        }
-
-        if (rule.pattern[i + 1] !== undefined) {
-          regStr += '\\' + rule.pattern[i + 1];
-          i++;
-        } else {
-          regStr += '\\';
-        }
-      } else {
-        regStr += ch;
-      }
-    }
-
-    regStr += "$";
-    rule.regexp = new RegExp(regStr, this._ignorecase ? 'i' : '');
-    return rule;
-  }
-
-}
-
-
-/***/ }),
-
 /***/ 5940:
 /***/ ((__unused_webpack_module, exports) => {
 
@@ -39186,7 +38816,7 @@ function toPosix(p) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _cache_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3766);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6350);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4207);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7692);
 // One bundle serves both steps of the action, and the cache jobs they start: the post step finds
 // the mark the main step left; a cache job is told by its environment.
@@ -39212,106 +38842,1591 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6350:
+/***/ 4207:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  e: () => (/* binding */ main_run)
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
 var core = __nccwpck_require__(3838);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/build-inputs.ts
+// The inputs of the image build a Config describes, for the inputs hash (context-hash.ts): what the
+// config says, the digests the build's images resolve to now, and whose filter sends the context.
+
+/** The inputs of the image build a Config describes (prebuild's output left out: it is written after the hash). */
+function buildInputsOf(config, context = {}) {
+    const prebuilt = config.goCache.prebuild ? [external_node_path_.relative(config.context, config.goCache.prebuild.output)] : [];
+    return {
+        context: config.context,
+        dockerfile: config.file,
+        buildArgs: config.buildArgs,
+        target: '',
+        builderTarget: config.builderTarget,
+        platforms: [],
+        labels: config.labels,
+        network: config.network,
+        baseDigests: context.baseDigests ?? {},
+        exclude: prebuilt,
+        rules: context.rules
+    };
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: ./node_modules/@balena/dockerignore/ignore.js
-var ignore = __nccwpck_require__(4158);
-var ignore_default = /*#__PURE__*/__nccwpck_require__.n(ignore);
-// EXTERNAL MODULE: ./src/files.ts
-var src_files = __nccwpck_require__(9148);
-;// CONCATENATED MODULE: ./src/build-inputs.ts
-// What the build is made of, hashed: the files BuildKit would receive as the context (by the
-// .dockerignore rules), the Dockerfile, the build arguments and the target. The hash goes into a label
-// of the image; when the registry's latest carries the same hash, every step will come from the layer
-// cache: restoring and injecting the Go caches would be work for nothing, and the pull path may build
-// the image first and leave the builder stage's layers in the registry.
-
-
-
-
-
-
-// A CommonJS module whose typings say `export default`: take the function whichever way it arrives.
-const build_inputs_ignore = ((ignore_default())["default"] ?? (ignore_default()));
-/** Bump when what a hash covers changes, so an old image never matches a new meaning. */
-const SCHEME = 'v1';
-/** The hash of the build's inputs; `exclude` holds context-relative paths left out (prebuild's output). */
-async function hashBuildInputs(config, exclude = []) {
-    const ignored = contextIgnore(config);
-    const excluded = new Set(exclude.map(p => (0,src_files/* toPosix */.d7)(p).replace(/\/+$/, '')));
-    const files = (await contextFiles(config.context, ignored)).filter(f => !isUnder(f, excluded));
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    hash.update(`${SCHEME}\0file ${(0,src_files/* toPosix */.d7)(external_node_path_.relative(config.context, config.file))}\0builder ${config.builderTarget}\0`);
-    hash.update(`dockerfile\0${external_node_fs_.readFileSync(config.file)}\0`);
-    for (const arg of [...config.buildArgs].sort())
-        hash.update(`arg\0${arg}\0`);
-    for (const file of files) {
-        const full = external_node_path_.join(config.context, file);
-        const stat = external_node_fs_.lstatSync(full);
-        if (stat.isSymbolicLink())
-            hash.update(`link\0${file}\0${external_node_fs_.readlinkSync(full)}\0`);
-        else
-            hash.update(`file\0${file}\0${stat.mode & 0o111 ? 'x' : '-'}\0${await fileHash(full)}\0`);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/base-images.ts
+/** What FROM names when there is no image (BuildKit's emptyImageName). */
+const SCRATCH = 'scratch';
+/**
+ * The external images of a build, sorted, each once. FROM names are expanded as BuildKit expands
+ * them: with the ARGs before the first FROM (a build arg overrides only an ARG declared there) and the
+ * automatic platform ARGs. A name this cannot expand exactly (quotes with escapes, `${X#y}`, a
+ * platform ARG with no platform given, …) is returned as written, `$` and all: it cannot be resolved,
+ * so a hash that needs its digest is never exact. `--platform` flags do not change the ref: its digest
+ * is the index digest, which covers every platform. COPY --from and mount from= take no variables in
+ * BuildKit, so they are taken as written.
+ */
+function baseImageRefs(dockerfile, buildArgs, options = {}) {
+    const args = Array.isArray(buildArgs) ? parseBuildArgs(buildArgs) : buildArgs;
+    const refs = new Set();
+    const syntax = args.BUILDKIT_SYNTAX !== undefined ? firstWord(args.BUILDKIT_SYNTAX) : dockerfile.syntax;
+    if (syntax)
+        refs.add(syntax);
+    const platforms = options.platforms && options.platforms.length > 0 ? options.platforms : [options.buildPlatform];
+    // readDockerfile names an unnamed stage by its index: not a name a FROM or mount can use.
+    const named = dockerfile.stages.filter(s => s.name !== String(s.index));
+    const stageNames = new Set(named.map(s => s.name.toLowerCase()));
+    for (const platform of platforms) {
+        const vars = fromScope(dockerfile, args, platform, options.buildPlatform);
+        const earlier = new Set();
+        for (const stage of dockerfile.stages) {
+            const name = expandWord(stage.baseImage, vars) ?? stage.baseImage;
+            if (name !== SCRATCH && !earlier.has(name.toLowerCase()))
+                refs.add(name);
+            if (stage.name !== String(stage.index))
+                earlier.add(stage.name.toLowerCase());
+        }
     }
-    return { hash: hash.digest('hex'), files: files.length };
+    for (const source of dockerfile.sources ?? []) {
+        const from = source.from;
+        if (from === '' || from === SCRATCH || stageNames.has(from.toLowerCase()))
+            continue;
+        // COPY --from=<index> names a stage by number.
+        if (source.via === 'COPY' && /^\d+$/.test(from))
+            continue;
+        refs.add(from);
+    }
+    return [...refs].sort();
 }
-/** BuildKit's rules: `<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`. */
-function contextIgnore(config) {
-    const own = `${config.file}.dockerignore`;
-    const file = external_node_fs_.existsSync(own) ? own : external_node_path_.join(config.context, '.dockerignore');
-    const patterns = external_node_fs_.existsSync(file) ? external_node_fs_.readFileSync(file, 'utf8').split(/\r?\n/) : [];
-    const rules = build_inputs_ignore().add(patterns);
-    return { ignores: relative => rules.ignores(relative), reincludes: patterns.some(p => p.trim().startsWith('!')) };
+/** `KEY=VALUE` lines as a map (a bare `KEY` takes nothing from here, as `--build-arg KEY` without an environment value). */
+function parseBuildArgs(lines) {
+    const args = {};
+    for (const line of lines) {
+        const eq = line.indexOf('=');
+        if (eq > 0)
+            args[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+    return args;
 }
-/** Every file of the context BuildKit would send, sorted, as POSIX paths relative to it. */
-async function contextFiles(root, ignored) {
-    const found = [];
-    const walk = async (dir) => {
-        const entries = await external_node_fs_.promises.readdir(external_node_path_.join(root, dir), { withFileTypes: true });
-        for (const entry of entries) {
-            const relative = dir ? `${dir}/${entry.name}` : entry.name;
-            if (entry.isDirectory()) {
-                if (ignored.reincludes || !ignored.ignores(relative))
-                    await walk(relative);
-            }
-            else if (!ignored.ignores(relative))
-                found.push(relative);
+/** The variables a FROM sees: automatic platform ARGs, then the global ARGs in order. */
+function fromScope(dockerfile, args, target, build) {
+    const scope = new Map();
+    const setPlatform = (prefix, platform) => {
+        if (platform === undefined)
+            return;
+        const [os = '', arch = '', variant = ''] = platform.split('/');
+        scope.set(`${prefix}PLATFORM`, platform);
+        scope.set(`${prefix}OS`, os);
+        scope.set(`${prefix}ARCH`, arch);
+        scope.set(`${prefix}VARIANT`, variant);
+    };
+    setPlatform('BUILD', build);
+    setPlatform('TARGET', target ?? build);
+    for (const { name, value } of dockerfile.metaArgs ?? Object.entries(dockerfile.globalArgs).map(([n, v]) => ({ name: n, value: v }))) {
+        // An automatic platform ARG declared again keeps its value.
+        if (/^(BUILD|TARGET)(PLATFORM|OS|ARCH|VARIANT)$/.test(name) && scope.has(name))
+            continue;
+        if (Object.hasOwn(args, name))
+            scope.set(name, args[name]);
+        else if (value === undefined || value === null)
+            scope.set(name, scope.get(name));
+        else
+            scope.set(name, expandWord(value, scope) ?? UNEXPANDABLE);
+    }
+    return scope;
+}
+/** Marks a variable whose value could not be worked out: any word that uses it cannot be either. */
+const UNEXPANDABLE = '\u0000unexpandable';
+/**
+ * A word as BuildKit's shell lexer expands it, for the forms seen in FROM lines: literals, single
+ * and double quotes, `$X`, `${X}`, `${X:-word}`, `${X:+word}`. Undefined for anything else.
+ */
+function expandWord(word, scope) {
+    const lookup = (name) => (scope instanceof Map ? scope.get(name) : Object.hasOwn(scope, name) ? scope[name] : undefined);
+    const chars = Array.from(word);
+    let at = 0;
+    const fail = () => {
+        throw new Unexpandable();
+    };
+    const value = (name) => {
+        const v = lookup(name);
+        if (v === UNEXPANDABLE || (v === undefined && /^(BUILD|TARGET)(PLATFORM|OS|ARCH|VARIANT)$/.test(name)))
+            fail();
+        return v;
+    };
+    const dollar = () => {
+        if (chars[at] === '{') {
+            at++;
+            const name = readName();
+            if (name === '')
+                fail();
+            const ch = chars[at++];
+            if (ch === '}')
+                return value(name) ?? '';
+            if (ch !== ':')
+                fail();
+            const op = chars[at++];
+            if (op !== '-' && op !== '+')
+                fail();
+            const alternative = readUntilBrace();
+            const v = value(name);
+            const set = v !== undefined && v !== '';
+            return op === '-' ? (set ? v : alternative) : set ? alternative : '';
+        }
+        if (/[0-9]/.test(chars[at] ?? ''))
+            fail();
+        const name = readName();
+        // BuildKit keeps a `$` that starts no name.
+        return name === '' ? '$' : (value(name) ?? '');
+    };
+    const readName = () => {
+        let name = '';
+        while (at < chars.length && /[A-Za-z0-9_]/.test(chars[at]))
+            name += chars[at++];
+        if (at < chars.length && /[^\x00-\x7f]/.test(chars[at]) && name !== '')
+            fail();
+        return name;
+    };
+    const readUntilBrace = () => {
+        let out = '';
+        for (;;) {
+            const ch = chars[at++];
+            if (ch === undefined)
+                fail();
+            if (ch === '}')
+                return out;
+            if (ch === '$')
+                out += dollar();
+            else if (ch === '"' || ch === "'" || ch === '\\' || ch === '`')
+                fail();
+            else
+                out += ch;
         }
     };
-    await walk('');
-    return found.sort();
+    try {
+        let out = '';
+        while (at < chars.length) {
+            const ch = chars[at++];
+            if (ch === '\\' || ch === '`')
+                fail();
+            else if (ch === "'") {
+                const end = chars.indexOf("'", at);
+                if (end < 0)
+                    fail();
+                out += chars.slice(at, end).join('');
+                at = end + 1;
+            }
+            else if (ch === '"') {
+                for (;;) {
+                    const inner = chars[at++];
+                    if (inner === undefined || inner === '\\' || inner === '`')
+                        fail();
+                    if (inner === '"')
+                        break;
+                    out += inner === '$' ? dollar() : inner;
+                }
+            }
+            else if (ch === '$')
+                out += dollar();
+            else
+                out += ch;
+        }
+        return out;
+    }
+    catch (error) {
+        if (error instanceof Unexpandable)
+            return undefined;
+        throw error;
+    }
 }
-async function fileHash(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    await (0,promises_namespaceObject.pipeline)(external_node_fs_.createReadStream(file), hash);
-    return hash.digest('hex');
+class Unexpandable extends Error {
 }
-function isUnder(file, folders) {
-    for (const folder of folders)
-        if (file === folder || file.startsWith(`${folder}/`))
+function firstWord(text) {
+    return text.trim().split(' ')[0];
+}
+
+;// CONCATENATED MODULE: ./src/re2.ts
+// Go regular expressions (RE2 syntax, as regexp.Compile reads them) as JavaScript RegExps, for the
+// forms moby/patternmatcher builds from .dockerignore patterns: literals, `.`, `^`, `$`, groups,
+// alternation, `*` `?` `+` `{n,m}`, bracket classes with ranges, and the escapes Go and JavaScript
+// agree on once spelt out (`\d`, `\s`, `\w` are ASCII sets in Go, so they become explicit ranges).
+// Anything else (`\p{..}`, `[[:alpha:]]`, octal, hex, flags, lazy repetition) gives undefined: the
+// caller cannot then claim to match as BuildKit does. A pattern Go refuses gives undefined too.
+const DIGIT = [[0x30, 0x39]];
+const SPACE = [[0x09, 0x0a], [0x0c, 0x0d], [0x20, 0x20]];
+const WORD = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
+const PERL = { d: DIGIT, s: SPACE, w: WORD };
+const CONTROL = { a: 0x07, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b };
+const MAX_RUNE = 0x10ffff;
+class Unsupported extends Error {
+}
+/** The RegExp that matches what Go's regexp.MustCompile(source).MatchString matches, or undefined. */
+function re2ToRegExp(source) {
+    try {
+        const parser = new Parser(source);
+        const js = parser.sequence(false);
+        if (!parser.done())
+            return undefined;
+        return new RegExp(js, 'u');
+    }
+    catch (error) {
+        if (error instanceof Unsupported)
+            return undefined;
+        throw error;
+    }
+}
+class Parser {
+    chars;
+    pos = 0;
+    constructor(source) {
+        this.chars = Array.from(source);
+    }
+    done() {
+        return this.pos >= this.chars.length;
+    }
+    peek(offset = 0) {
+        return this.chars[this.pos + offset];
+    }
+    next() {
+        const ch = this.chars[this.pos++];
+        if (ch === undefined)
+            throw new Unsupported('unexpected end');
+        return ch;
+    }
+    /** Alternatives of atoms, each with at most one repetition, up to the end or (in a group) its `)`. */
+    sequence(inGroup) {
+        let out = '';
+        while (!this.done()) {
+            const ch = this.peek();
+            if (ch === ')') {
+                if (!inGroup)
+                    throw new Unsupported('unmatched )');
+                return out;
+            }
+            if (ch === '|') {
+                // Empty alternatives are fine in both; JavaScript's test() searches as Go's MatchString does.
+                this.pos++;
+                out += '|';
+                continue;
+            }
+            const atom = this.atom();
+            const repeat = this.repetition();
+            if (repeat === undefined) {
+                out += atom.js;
+                continue;
+            }
+            // Go refuses stacked repetitions (`a**`, `a*{2}`); `*?` would be lazy: not worth the subset.
+            if (this.peek() === '?' || this.repetition() !== undefined)
+                throw new Unsupported('double repetition');
+            // Go repeats an assertion (`^+` is `^`); JavaScript's u flag takes that only inside a group.
+            out += (atom.repeatable ? atom.js : `(?:${atom.js})`) + repeat;
+        }
+        if (inGroup)
+            throw new Unsupported('missing )');
+        return out;
+    }
+    /** `*`, `+`, `?` or `{n}`, `{n,}`, `{n,m}` (consumed); a `{` that is no repetition is a literal in Go. */
+    repetition() {
+        const ch = this.peek();
+        if (ch === '*' || ch === '+' || ch === '?') {
+            this.pos++;
+            return ch;
+        }
+        if (ch !== '{')
+            return undefined;
+        const rest = this.chars.slice(this.pos).join('');
+        const match = /^\{(\d+)(,(\d*))?\}/.exec(rest);
+        if (!match)
+            return undefined;
+        const min = Number(match[1]);
+        const max = match[2] === undefined ? min : match[3] === '' ? -1 : Number(match[3]);
+        if (min > 1000 || max > 1000 || (max >= 0 && min > max))
+            throw new Unsupported('repeat count');
+        this.pos += Array.from(match[0]).length;
+        return match[0];
+    }
+    atom() {
+        const ch = this.next();
+        switch (ch) {
+            case '(': {
+                if (this.peek() === '?')
+                    throw new Unsupported('group flags');
+                const inner = this.sequence(true);
+                this.next(); // the `)`
+                return { js: `(?:${inner})`, repeatable: true };
+            }
+            case '[':
+                return { js: this.charClass(), repeatable: true };
+            case '\\':
+                return this.escapeOutside();
+            case '.':
+                // Go's `.` without the s flag is any character but a newline (JavaScript's also skips \r, \u2028…).
+                return { js: '[^\\n]', repeatable: true };
+            case '^':
+                return { js: '^', repeatable: false };
+            case '$':
+                return { js: '$', repeatable: false };
+            case '*':
+            case '+':
+            case '?':
+                throw new Unsupported('missing argument to repetition');
+            case '{':
+                // Only a `{` that does not read as a repetition gets here, and Go takes it literally; but
+                // `{2}` with nothing before it is Go's "missing argument" error.
+                this.pos--;
+                if (this.repetition() !== undefined)
+                    throw new Unsupported('missing argument to repetition');
+                this.pos++;
+                return { js: literal(0x7b), repeatable: true };
+            default:
+                return { js: literal(ch.codePointAt(0)), repeatable: true };
+        }
+    }
+    escapeOutside() {
+        const c = this.next();
+        if (c === 'b' || c === 'B')
+            return { js: `\\${c}`, repeatable: false };
+        if (c === 'A')
+            return { js: '^', repeatable: false };
+        if (c === 'z')
+            return { js: '$', repeatable: false };
+        const perl = perlClass(c);
+        if (perl)
+            return { js: classSource(perl, false), repeatable: true };
+        return { js: literal(escapedRune(c)), repeatable: true };
+    }
+    /** A bracket class after its `[`, as Go's parseClass reads it (Perl flags: `-` may be anywhere). */
+    charClass() {
+        let negated = false;
+        if (this.peek() === '^') {
+            negated = true;
+            this.pos++;
+        }
+        const ranges = [];
+        let first = true;
+        for (;;) {
+            const ch = this.peek();
+            if (ch === undefined)
+                throw new Unsupported('missing ]');
+            if (ch === ']' && !first) {
+                this.pos++;
+                break;
+            }
+            first = false;
+            if (ch === '[' && this.peek(1) === ':')
+                throw new Unsupported('POSIX class');
+            if (ch === '\\') {
+                const perl = perlClass(this.peek(1) ?? '');
+                if (perl) {
+                    this.pos += 2;
+                    ranges.push(...perl);
+                    continue;
+                }
+            }
+            const lo = this.classChar();
+            let hi = lo;
+            if (this.peek() === '-' && this.peek(1) !== undefined && this.peek(1) !== ']') {
+                this.pos++;
+                hi = this.classChar();
+                if (hi < lo)
+                    throw new Unsupported('bad range');
+            }
+            ranges.push([lo, hi]);
+        }
+        return classSource(ranges, negated);
+    }
+    classChar() {
+        const ch = this.next();
+        if (ch !== '\\')
+            return ch.codePointAt(0);
+        return escapedRune(this.next());
+    }
+}
+/** `\d` `\s` `\w` and their negations as ranges (Go's are ASCII only). */
+function perlClass(c) {
+    if (Object.hasOwn(PERL, c))
+        return PERL[c];
+    const lower = c.toLowerCase();
+    if (c !== lower && Object.hasOwn(PERL, lower))
+        return complement(PERL[lower]);
+    return undefined;
+}
+/** The character an escape stands for, as Go's parseEscape reads a single-character escape. */
+function escapedRune(c) {
+    const code = c.codePointAt(0);
+    if (code < 0x80 && !/[0-9A-Za-z]/.test(c))
+        return code;
+    if (Object.hasOwn(CONTROL, c))
+        return CONTROL[c];
+    throw new Unsupported(`escape \\${c}`);
+}
+function complement(set) {
+    const out = [];
+    let next = 0;
+    for (const [lo, hi] of [...set].sort((a, b) => a[0] - b[0])) {
+        if (lo > next)
+            out.push([next, lo - 1]);
+        next = Math.max(next, hi + 1);
+    }
+    if (next <= MAX_RUNE)
+        out.push([next, MAX_RUNE]);
+    return out;
+}
+function classSource(ranges, negated) {
+    const body = ranges.map(([lo, hi]) => (lo === hi ? literal(lo) : `${literal(lo)}-${literal(hi)}`)).join('');
+    return `[${negated ? '^' : ''}${body}]`;
+}
+/** Every literal as a code point escape: valid in and out of classes with the u flag. */
+function literal(code) {
+    return `\\u{${code.toString(16)}}`;
+}
+
+;// CONCATENATED MODULE: ./src/dockerignore.ts
+// The .dockerignore rules exactly as BuildKit applies them: a port of the Go code that runs on the
+// client side of every BuildKit build (buildx, and docker build ≥ 23, which is buildx):
+// github.com/moby/patternmatcher v0.6.1 — ignorefile.ReadAll, New, Pattern.compile and match,
+// MatchesUsingParentResults — with the Go library functions they lean on (strings.TrimSpace,
+// filepath.Clean, filepath.Match as New's syntax check, text/scanner's BOM skip). Go builds an RE2
+// regular expression for most patterns; re2.ts translates it, and refuses what it cannot translate.
+//
+// The classic docker CLI 20.10 filters with older code: see IgnoreRules.
+//
+// Why not @balena/dockerignore: it follows the old docker/pkg/fileutils, not patternmatcher, and keeps
+// or drops files otherwise than BuildKit for `[^a-z]*`, `a+b.txt` and `(x).txt`, `**bar`, a plain
+// `foo|bar` (__tests__/context-hash.test.ts); it has no walk (which folders are sent is left to its
+// caller) and takes a lone `!`, which fails the build.
+
+/** bufio.Scanner's default limit: a longer line makes ReadAll fail, and with it the build. */
+const MAX_LINE = 64 * 1024;
+const BOM = '\uFEFF';
+/** The patterns of an ignore file as ignorefile.ReadAll returns them, or why BuildKit would refuse it. */
+function readIgnoreFile(data) {
+    let text;
+    try {
+        // Go keeps invalid UTF-8 as bytes; a JavaScript string cannot hold them faithfully.
+        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data);
+    }
+    catch {
+        return { problem: 'it is not valid UTF-8' };
+    }
+    const patterns = [];
+    const lines = text.split('\n');
+    // ScanLines yields no empty token after a final newline.
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    for (let index = 0; index < lines.length; index++) {
+        let line = lines[index];
+        // The limit counts bytes; near it the exact rule (buffer growth) is not worth copying: refuse.
+        if (Buffer.byteLength(line) >= MAX_LINE - 1)
+            return { problem: `line ${index + 1} is longer than BuildKit reads` };
+        if (line.endsWith('\r'))
+            line = line.slice(0, -1);
+        if (index === 0 && line.startsWith(BOM))
+            line = line.slice(1);
+        // Comments are recognised before trimming: "  # x" is a pattern.
+        if (line.startsWith('#'))
+            continue;
+        let pattern = goTrimSpace(line);
+        if (pattern === '')
+            continue;
+        const invert = pattern[0] === '!';
+        if (invert)
+            pattern = goTrimSpace(pattern.slice(1));
+        if (pattern.length > 0) {
+            pattern = goClean(pattern);
+            if (pattern.length > 1 && pattern[0] === '/')
+                pattern = pattern.slice(1);
+        }
+        patterns.push(invert ? `!${pattern}` : pattern);
+    }
+    return { patterns };
+}
+/** The exclusion rules of an ignore file, as the client's fsutil walk applies them. */
+class IgnoreMatcher {
+    rules;
+    patterns;
+    exclusions;
+    onlyPrefixExceptions;
+    constructor(rules, patterns, 
+    /** Some pattern is an exception (`!`). */
+    exclusions, 
+    /** No exception has a glob character before a trailing `/*` or `/**`: fsutil may skip folders. */
+    onlyPrefixExceptions) {
+        this.rules = rules;
+        this.patterns = patterns;
+        this.exclusions = exclusions;
+        this.onlyPrefixExceptions = onlyPrefixExceptions;
+    }
+    /** patternmatcher.New, compiling every pattern at once; or why BuildKit would refuse one. */
+    static create(raw, rules = 'buildx') {
+        const patterns = [];
+        let exclusions = false;
+        for (const original of raw) {
+            let p = goTrimSpace(original);
+            if (p === '')
+                continue;
+            p = goClean(p);
+            let exclusion = false;
+            if (p[0] === '!') {
+                if (p.length === 1)
+                    return { problem: 'illegal exclusion pattern: "!"' };
+                exclusion = true;
+                exclusions = true;
+                p = p.slice(1);
+            }
+            if (goMatchIsBad(p))
+                return { problem: `syntax error in pattern ${JSON.stringify(original)}` };
+            const test = rules === 'buildx' ? compile(p) : compileClassic(p);
+            // Go compiles lazily and fails the build at the first path that meets a bad pattern; refusing
+            // up front is stricter than BuildKit only for a pattern no path ever reaches.
+            if (!test)
+                return { problem: `pattern ${JSON.stringify(original)} is not one this port can match exactly` };
+            patterns.push({ cleaned: p, exclusion, depth: p.split('/').length, test });
+        }
+        // fsutil's NewFilterFS: `\` counts as a glob character on Unix.
+        const onlyPrefixExceptions = !patterns.some(p => p.exclusion && /[*[\]?^\\]/.test(withoutTrailingGlob(p.cleaned)));
+        return new IgnoreMatcher(rules, patterns, exclusions, onlyPrefixExceptions);
+    }
+    get size() {
+        return this.patterns.length;
+    }
+    /** The walk's verdict on `path` (slash-separated, relative), given what its folder matched. */
+    decide(path, isDir, parent) {
+        if (this.rules === 'docker-20.10') {
+            if (!this.matchesClassic(path))
+                return { send: true, walk: isDir };
+            // fsutil 2020: an excluded folder that an exception's text starts inside is sent, and walked.
+            const reachable = isDir && this.exclusions && this.patterns.some(p => p.exclusion && `${p.cleaned}/`.startsWith(`${path}/`));
+            return { send: reachable, walk: reachable };
+        }
+        const { excluded, info } = this.matches(path, parent);
+        if (!excluded)
+            return { send: true, walk: isDir, info };
+        return { send: false, walk: isDir && !this.skipsExcludedDir(path), info };
+    }
+    /**
+     * MatchesUsingParentResults: whether `path` is excluded, given what its folder matched (undefined
+     * at the top of the context, where the parent folders are tried instead).
+     */
+    matches(path, parent) {
+        let matched = false;
+        const info = new Array(this.patterns.length).fill(false);
+        this.patterns.forEach((pattern, i) => {
+            let match = parent ? parent[i] : false;
+            if (!match) {
+                // An inclusion cannot change a match, nor an exception a non-match: not evaluated, not recorded.
+                if (pattern.exclusion !== matched)
+                    return;
+                match = pattern.test(path);
+                if (!match && !parent) {
+                    const dirs = parentDirs(path);
+                    for (let k = 1; k <= dirs.length && !match; k++)
+                        match = pattern.test(dirs.slice(0, k).join('/'));
+                }
+            }
+            info[i] = match;
+            if (match)
+                matched = !pattern.exclusion;
+        });
+        return { excluded: matched, info };
+    }
+    /** fileutils 20.10's Matches: every pattern, on the path and on its first `depth` folders only. */
+    matchesClassic(path) {
+        const dirs = parentDirs(path);
+        let matched = false;
+        for (const pattern of this.patterns) {
+            let match = pattern.test(path);
+            if (!match && dirs.length > 0 && pattern.depth <= dirs.length)
+                match = pattern.test(dirs.slice(0, pattern.depth).join('/'));
+            if (match)
+                matched = !pattern.exclusion;
+        }
+        return matched;
+    }
+    /**
+     * fsutil's shortcut for an excluded folder: it is not walked when no exception could bring back
+     * anything inside it. When an exception has glob characters, every excluded folder is walked.
+     */
+    skipsExcludedDir(path) {
+        if (!this.onlyPrefixExceptions)
+            return false;
+        if (!this.exclusions)
             return true;
+        const dirSlash = `${path}/`;
+        return !this.patterns.some(p => p.exclusion && `${withoutTrailingGlob(p.cleaned)}/`.startsWith(dirSlash));
+    }
+}
+/** The folders of filepath.Dir(path), split; none at the top. */
+function parentDirs(path) {
+    const slash = path.lastIndexOf('/');
+    return slash > 0 ? goClean(path.slice(0, slash)).split('/') : [];
+}
+function withoutTrailingGlob(pattern) {
+    let p = pattern;
+    if (p.endsWith('/**'))
+        p = p.slice(0, -3);
+    if (p.endsWith('/*'))
+        p = p.slice(0, -2);
+    return p;
+}
+/** Pattern.compile and Pattern.match: exact, prefix and suffix shortcuts, else an RE2 expression. */
+function compile(pattern) {
+    // patternmatcher means to escape `.+()|{}$`, but its bitmap (`escapeBytes[b%8] |= 1 << (b/8)` in
+    // bytes) loses every bit for b >= 64: only `.+()$` are escaped; `|`, `{` and `}` reach the regular
+    // expression raw, so `a|b` is an alternation and `x{2}` a repetition. Kept, as BuildKit has it.
+    const SHOULD_ESCAPE = '.+()$';
+    // text/scanner drops a byte order mark at the very start, but the shortcuts slice bytes of the
+    // pattern with it: too odd to copy.
+    if (pattern.startsWith(BOM))
+        return undefined;
+    let regex = '^';
+    let type = 'exact';
+    const chars = Array.from(pattern);
+    let at = 0;
+    const peek = () => chars[at];
+    for (let i = 0; at < chars.length; i++) {
+        const ch = chars[at++];
+        if (ch === '*') {
+            if (peek() === '*') {
+                at++;
+                // `**/` is `**`: eat the slash.
+                if (peek() === '/')
+                    at++;
+                if (peek() === undefined) {
+                    // `**` at the end: everything, as in .gitignore.
+                    if (type === 'exact')
+                        type = 'prefix';
+                    else {
+                        regex += '.*';
+                        type = 'regexp';
+                    }
+                }
+                else {
+                    // Any number of folders, none included.
+                    regex += '(.*/)?';
+                    type = 'regexp';
+                }
+                if (i === 0)
+                    type = 'suffix';
+            }
+            else {
+                regex += '[^/]*';
+                type = 'regexp';
+            }
+        }
+        else if (ch === '?') {
+            regex += '[^/]';
+            type = 'regexp';
+        }
+        else if (SHOULD_ESCAPE.includes(ch)) {
+            regex += `\\${ch}`;
+        }
+        else if (ch === '\\') {
+            // Escapes the next character; a trailing `\` stays (filepath.Match has refused it already).
+            if (peek() !== undefined) {
+                regex += `\\${chars[at++]}`;
+                type = 'regexp';
+            }
+            else {
+                regex += '\\';
+            }
+        }
+        else if (ch === '[' || ch === ']') {
+            regex += ch;
+            type = 'regexp';
+        }
+        else {
+            regex += ch;
+        }
+    }
+    switch (type) {
+        case 'exact':
+            return path => path === pattern;
+        case 'prefix': {
+            const prefix = pattern.slice(0, -2);
+            return path => path.startsWith(prefix);
+        }
+        case 'suffix': {
+            const suffix = pattern.slice(2);
+            // `**/foo` matches `foo` too.
+            return path => path.endsWith(suffix) || (suffix[0] === '/' && path === suffix.slice(1));
+        }
+        case 'regexp': {
+            const re = re2ToRegExp(`${regex}$`);
+            return re ? path => re.test(path) : undefined;
+        }
+    }
+}
+/** fileutils 20.10's Pattern.compile: always a regular expression, only `.` and `$` escaped. */
+function compileClassic(pattern) {
+    if (pattern.startsWith(BOM))
+        return undefined;
+    let regex = '^';
+    const chars = Array.from(pattern);
+    let at = 0;
+    while (at < chars.length) {
+        const ch = chars[at++];
+        if (ch === '*') {
+            if (chars[at] === '*') {
+                at++;
+                if (chars[at] === '/')
+                    at++;
+                regex += chars[at] === undefined ? '.*' : '(.*/)?';
+            }
+            else {
+                regex += '[^/]*';
+            }
+        }
+        else if (ch === '?') {
+            regex += '[^/]';
+        }
+        else if (ch === '.' || ch === '$') {
+            regex += `\\${ch}`;
+        }
+        else if (ch === '\\') {
+            regex += chars[at] !== undefined ? `\\${chars[at++]}` : '\\';
+        }
+        else {
+            regex += ch;
+        }
+    }
+    const re = re2ToRegExp(`${regex}$`);
+    return re ? path => re.test(path) : undefined;
+}
+/** Go's unicode.IsSpace: the White_Space property (not JavaScript's trim set: no U+FEFF, but U+0085). */
+const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+function goTrimSpace(s) {
+    return s.replace(GO_SPACE, '');
+}
+/** Go's path.Clean (filepath.Clean on Unix). */
+function goClean(p) {
+    if (p === '')
+        return '.';
+    const rooted = p.startsWith('/');
+    const out = [];
+    for (const segment of p.split('/')) {
+        if (segment === '' || segment === '.')
+            continue;
+        if (segment === '..') {
+            if (out.length > 0 && out[out.length - 1] !== '..')
+                out.pop();
+            else if (!rooted)
+                out.push('..');
+        }
+        else {
+            out.push(segment);
+        }
+    }
+    const cleaned = (rooted ? '/' : '') + out.join('/');
+    return cleaned === '' ? '.' : cleaned;
+}
+/**
+ * Whether Go's filepath.Match(pattern, ".") reports ErrBadPattern: the syntax check patternmatcher.New
+ * makes. A port of Go 1.26's match.go on bytes; note it stops checking at the first chunk that
+ * cannot match ".", as Go does (what it misses, the regular expression may still refuse).
+ */
+function goMatchIsBad(pattern) {
+    let pat = Buffer.from(pattern, 'utf8');
+    let name = Buffer.from('.');
+    outer: while (pat.length > 0) {
+        const { star, chunk, rest } = scanChunk(pat);
+        pat = rest;
+        if (star && chunk.length === 0)
+            return false;
+        const first = matchChunk(chunk, name);
+        if (first.ok && (first.rest.length === 0 || pat.length > 0)) {
+            name = first.rest;
+            continue;
+        }
+        if (first.bad)
+            return true;
+        if (star) {
+            for (let i = 0; i < name.length && name[i] !== SLASH; i++) {
+                const later = matchChunk(chunk, name.subarray(i + 1));
+                if (later.ok) {
+                    if (pat.length === 0 && later.rest.length > 0)
+                        continue;
+                    name = later.rest;
+                    continue outer;
+                }
+                if (later.bad)
+                    return true;
+            }
+        }
+        return false;
+    }
     return false;
+}
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
+function scanChunk(pattern) {
+    let star = false;
+    let p = pattern;
+    while (p.length > 0 && p[0] === 0x2a) {
+        p = p.subarray(1);
+        star = true;
+    }
+    let inRange = false;
+    for (let i = 0; i < p.length; i++) {
+        switch (p[i]) {
+            case BACKSLASH:
+                if (i + 1 < p.length)
+                    i++;
+                break;
+            case 0x5b:
+                inRange = true;
+                break;
+            case 0x5d:
+                inRange = false;
+                break;
+            case 0x2a:
+                if (!inRange)
+                    return { star, chunk: p.subarray(0, i), rest: p.subarray(i) };
+        }
+    }
+    return { star, chunk: p, rest: Buffer.alloc(0) };
+}
+function matchChunk(chunkIn, sIn) {
+    let chunk = chunkIn;
+    let s = sIn;
+    let failed = false;
+    while (chunk.length > 0) {
+        failed = failed || s.length === 0;
+        switch (chunk[0]) {
+            case 0x5b: {
+                let r = -1;
+                if (!failed) {
+                    const [rune, n] = decodeRune(s);
+                    r = rune;
+                    s = s.subarray(n);
+                }
+                chunk = chunk.subarray(1);
+                let negated = false;
+                if (chunk.length > 0 && chunk[0] === 0x5e) {
+                    negated = true;
+                    chunk = chunk.subarray(1);
+                }
+                let match = false;
+                let nrange = 0;
+                for (;;) {
+                    if (chunk.length > 0 && chunk[0] === 0x5d && nrange > 0) {
+                        chunk = chunk.subarray(1);
+                        break;
+                    }
+                    const lo = getEsc(chunk);
+                    if (lo.bad)
+                        return { rest: Buffer.alloc(0), ok: false, bad: true };
+                    chunk = lo.rest;
+                    let hi = lo.rune;
+                    if (chunk[0] === 0x2d) {
+                        const h = getEsc(chunk.subarray(1));
+                        if (h.bad)
+                            return { rest: Buffer.alloc(0), ok: false, bad: true };
+                        chunk = h.rest;
+                        hi = h.rune;
+                    }
+                    match = match || (lo.rune <= r && r <= hi);
+                    nrange++;
+                }
+                failed = failed || match === negated;
+                break;
+            }
+            case 0x3f:
+                if (!failed) {
+                    failed = s[0] === SLASH;
+                    s = s.subarray(decodeRune(s)[1]);
+                }
+                chunk = chunk.subarray(1);
+                break;
+            case BACKSLASH:
+                chunk = chunk.subarray(1);
+                if (chunk.length === 0)
+                    return { rest: Buffer.alloc(0), ok: false, bad: true };
+            // falls through
+            default:
+                if (!failed) {
+                    failed = chunk[0] !== s[0];
+                    s = s.subarray(1);
+                }
+                chunk = chunk.subarray(1);
+        }
+    }
+    if (failed)
+        return { rest: Buffer.alloc(0), ok: false, bad: false };
+    return { rest: s, ok: true, bad: false };
+}
+function getEsc(chunkIn) {
+    let chunk = chunkIn;
+    if (chunk.length === 0 || chunk[0] === 0x2d || chunk[0] === 0x5d)
+        return { rune: 0, rest: chunk, bad: true };
+    if (chunk[0] === BACKSLASH) {
+        chunk = chunk.subarray(1);
+        if (chunk.length === 0)
+            return { rune: 0, rest: chunk, bad: true };
+    }
+    const [rune, n] = decodeRune(chunk);
+    const rest = chunk.subarray(n);
+    return { rune, rest, bad: rest.length === 0 };
+}
+/** utf8.DecodeRune on valid UTF-8 (readIgnoreFile refuses anything else). */
+function decodeRune(b) {
+    const lead = b[0];
+    const n = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    const rune = b.subarray(0, n).toString('utf8').codePointAt(0);
+    return [rune, n];
+}
+
+// EXTERNAL MODULE: ./src/files.ts
+var src_files = __nccwpck_require__(9148);
+;// CONCATENATED MODULE: ./src/context-files.ts
+// The entries of a build context BuildKit receives: which .dockerignore applies (the Dockerfile's own
+// beside it, else the context's), and the walk of fsutil's filterFS over it — an excluded folder is
+// walked only when an exception may bring something back, and is sent (as the parent of what came
+// back) only then. FIFOs, sockets and devices are listed as BuildKit receives them; no file of the
+// context is opened here (only the ignore file is read).
+
+
+
+
+
+const DEFAULT_MAX_ENTRIES = 100_000;
+/** dockerui's limit on an ignore file (BuildKit's default gRPC message size); larger fails the build. */
+const MAX_IGNORE_FILE = 16 * 1024 * 1024;
+/** The context as BuildKit receives it for a build of `dockerfile` (absolute paths). */
+async function listContext(context, dockerfile, options = {}) {
+    const problems = [];
+    const ignore = await findIgnoreFile(context, dockerfile, problems);
+    const listed = await listTree(fileTree(context), ignore?.patterns ?? [], options, ignore?.name);
+    return { entries: listed.entries, ignoreFile: ignore?.name, patterns: ignore?.patterns ?? [], problems: [...problems, ...listed.problems] };
+}
+function fileTree(root) {
+    return {
+        readdir: dir => external_node_fs_.readdirSync(external_node_path_.join(root, dir)),
+        lstat: entry => external_node_fs_.lstatSync(external_node_path_.join(root, entry)),
+        readlink: entry => external_node_fs_.readlinkSync(external_node_path_.join(root, entry))
+    };
+}
+/** The entries fsutil sends of a tree, filtered by ignorefile.ReadAll patterns (from `source`); sorted by path. */
+async function listTree(tree, patterns, options = {}, source = 'the ignore rules') {
+    const problems = [];
+    let matcher;
+    if (patterns.length > 0) {
+        const created = IgnoreMatcher.create(patterns, options.rules);
+        if ('problem' in created)
+            problems.push(`${source}: ${created.problem}`);
+        else if (created.size > 0)
+            matcher = created;
+    }
+    const walker = new Walker(tree, matcher, options, problems);
+    await walker.walk();
+    walker.entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { entries: walker.entries, problems };
+}
+/**
+ * BuildKit's dockerfile frontend (dockerui) reads `<Dockerfile>.dockerignore` from the Dockerfile's
+ * folder and, only when that read fails, the context's `.dockerignore` (frontend/dockerui/config.go,
+ * ReadEntrypoint and dockerIgnorePatterns). An empty `<Dockerfile>.dockerignore` arrives as an empty
+ * slice in the built-in frontend (no rules) but as nil through the gateway of a `# syntax=` frontend,
+ * which then falls back to `.dockerignore`: that case is reported as a problem.
+ */
+async function findIgnoreFile(context, dockerfile, problems) {
+    const own = `${dockerfile}.dockerignore`;
+    const shared = external_node_path_.join(context, '.dockerignore');
+    const name = (file) => (0,src_files/* toPosix */.d7)(external_node_path_.relative(context, file));
+    const ownData = await readRegular(own, problems, name(own));
+    if (ownData !== undefined) {
+        if (ownData.length === 0) {
+            const sharedData = await readRegular(shared, [], name(shared));
+            if (sharedData !== undefined && sharedData.length > 0) {
+                problems.push(`${name(own)} is empty: the built-in frontend applies no rules, a # syntax= frontend applies .dockerignore`);
+            }
+        }
+        return parse(name(own), ownData, problems);
+    }
+    const sharedData = await readRegular(shared, problems, name(shared));
+    return sharedData === undefined ? undefined : parse(name(shared), sharedData, problems);
+}
+function parse(name, data, problems) {
+    const read = readIgnoreFile(data);
+    if ('problem' in read) {
+        problems.push(`${name}: ${read.problem}`);
+        return { name, patterns: [] };
+    }
+    return { name, patterns: read.patterns };
+}
+/** The bytes of a regular file; undefined when there is none. Anything odd is a problem. */
+async function readRegular(file, problems, name) {
+    const stat = await promises_.lstat(file).catch(() => undefined);
+    if (!stat)
+        return undefined;
+    // BuildKit reads these through a transfer that follows links only inside its folder.
+    if (!stat.isFile()) {
+        problems.push(`${name} is not a regular file`);
+        return undefined;
+    }
+    if (stat.size > MAX_IGNORE_FILE) {
+        problems.push(`${name} is larger than BuildKit reads`);
+        return undefined;
+    }
+    return promises_.readFile(file);
+}
+/**
+ * The walk uses the synchronous calls: through libuv's four threads a readdir, lstat or readlink
+ * costs ~10 times more (20,000 files: 0.7-1.5 s against 0.1-0.25 s). It gives the event loop a turn
+ * every few milliseconds, so other work of the action keeps going.
+ */
+class Walker {
+    tree;
+    matcher;
+    problems;
+    entries = [];
+    seen = 0;
+    stopped = false;
+    excluded;
+    maxEntries;
+    pause = pauser();
+    constructor(tree, matcher, options, problems) {
+        this.tree = tree;
+        this.matcher = matcher;
+        this.problems = problems;
+        this.excluded = (options.exclude ?? []).map(p => (0,src_files/* toPosix */.d7)(external_node_path_.normalize(p)).replace(/\/+$/, ''));
+        this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    }
+    async walk() {
+        await this.walkDir('', undefined, []);
+    }
+    async walkDir(dir, parentInfo, parents) {
+        let names;
+        try {
+            names = this.tree.readdir(dir);
+        }
+        catch (error) {
+            // fsutil ignores a permission error on a folder it was only walking for exceptions.
+            const code = error.code;
+            const walkingOnly = parents.length > 0 && !parents[parents.length - 1].sent;
+            if (!(walkingOnly && code === 'EACCES'))
+                this.problems.push(`cannot read ${dir || '.'}: ${code ?? error.message}`);
+            return;
+        }
+        for (const name of names) {
+            if (this.stopped)
+                return;
+            await this.pause();
+            await this.visit(dir, name, parentInfo, parents);
+        }
+    }
+    async visit(dir, name, parentInfo, parents) {
+        if (++this.seen > this.maxEntries) {
+            this.stopped = true;
+            this.problems.push(`more than ${this.maxEntries} entries in the context: stopped looking`);
+            return;
+        }
+        const relative = dir ? `${dir}/${name}` : name;
+        // A name that is not UTF-8 reaches JavaScript with replacement characters: not the name BuildKit sends.
+        if (name.includes('\uFFFD'))
+            this.problems.push(`${JSON.stringify(relative)}: the name is not valid UTF-8 (or holds U+FFFD)`);
+        if (this.excluded.some(e => relative === e || relative.startsWith(`${e}/`)))
+            return;
+        let stat;
+        try {
+            stat = this.tree.lstat(relative);
+        }
+        catch (error) {
+            this.problems.push(`cannot stat ${relative}: ${error.code ?? error.message}`);
+            return;
+        }
+        const isDir = stat.isDirectory();
+        const decision = this.matcher ? this.matcher.decide(relative, isDir, parentInfo) : { send: true, walk: isDir, info: undefined };
+        if (!decision.send && !decision.walk)
+            return;
+        const entry = this.entry(relative, stat);
+        if (!entry)
+            return;
+        if (decision.send) {
+            // fsutil sends the folders above an entry when it sends the entry.
+            for (const parent of parents) {
+                if (!parent.sent) {
+                    parent.sent = true;
+                    this.entries.push(parent.entry);
+                }
+            }
+            this.entries.push(entry);
+        }
+        if (decision.walk)
+            await this.walkDir(relative, decision.info, [...parents, { entry, sent: decision.send }]);
+    }
+    entry(relative, stat) {
+        const mode = stat.mode & 0o7777;
+        const base = { path: relative, mode, size: 0 };
+        if (stat.isFile())
+            return { ...base, kind: 'file', size: stat.size };
+        if (stat.isDirectory())
+            return { ...base, kind: 'dir' };
+        if (stat.isSymbolicLink()) {
+            try {
+                return { ...base, kind: 'symlink', target: this.tree.readlink(relative) };
+            }
+            catch (error) {
+                this.problems.push(`cannot read the link ${relative}: ${error.code ?? error.message}`);
+                return undefined;
+            }
+        }
+        if (stat.isFIFO())
+            return { ...base, kind: 'fifo' };
+        if (stat.isSocket())
+            return { ...base, kind: 'socket' };
+        if (stat.isCharacterDevice())
+            return { ...base, kind: 'char', rdev: stat.rdev };
+        if (stat.isBlockDevice())
+            return { ...base, kind: 'block', rdev: stat.rdev };
+        this.problems.push(`${relative}: a file of unknown type`);
+        return undefined;
+    }
+}
+/** A function to await between steps of synchronous work: it yields to the event loop every `ms`. */
+function pauser(ms = 10) {
+    let last = Date.now();
+    return () => {
+        if (Date.now() - last < ms)
+            return undefined;
+        return new Promise(resolve => setImmediate(() => {
+            last = Date.now();
+            resolve();
+        }));
+    };
+}
+/** At most `n` of the calls run at once (only leaf calls: a caller holding a slot never waits for one). */
+function limiter(n) {
+    let active = 0;
+    const waiting = [];
+    return async (fn) => {
+        if (active >= n)
+            await new Promise(resolve => waiting.push(resolve));
+        else
+            active++;
+        try {
+            return await fn();
+        }
+        finally {
+            // The slot passes straight to the next waiter, so no newcomer slips in between.
+            const next = waiting.shift();
+            if (next)
+                next();
+            else
+                active--;
+        }
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
+var main = __nccwpck_require__(8390);
+;// CONCATENATED MODULE: ./src/dockerfile.ts
+// What the action needs to know of a Dockerfile, read with a real parser (dockerfile-ast).
+
+function readDockerfile(content) {
+    const dockerfile = main.DockerfileParser.parse(content);
+    const stages = [];
+    const cacheMounts = [];
+    const instructions = [];
+    const sources = [];
+    dockerfile.getFROMs().forEach((from, index) => {
+        const platform = from.getPlatformFlag()?.getValue() ?? undefined;
+        stages.push({
+            name: from.getBuildStage()?.toLowerCase() ?? String(index),
+            index,
+            baseImage: from.getImage() ?? '',
+            ...(platform !== undefined ? { platform } : {})
+        });
+    });
+    const fromLines = dockerfile.getFROMs().map(f => f.getRange().start.line);
+    for (const instruction of dockerfile.getInstructions()) {
+        const stage = stageAt(stages, fromLines, instruction.getRange().start.line);
+        instructions.push({ stage, line: instruction.getRange().start.line + 1, text: squash(instruction.toString()) });
+        if (instruction.getKeyword() === 'COPY') {
+            const from = instruction.getFlags().find(f => f.getName() === 'from')?.getValue();
+            if (from)
+                sources.push({ stage, via: 'COPY', from });
+        }
+        if (instruction.getKeyword() !== 'RUN')
+            continue;
+        for (const flag of instruction.getFlags()) {
+            if (flag.getName() !== 'mount')
+                continue;
+            const options = Object.fromEntries(flag.getOptions().map(o => [o.getName(), o.getValue() ?? '']));
+            if (options.from)
+                sources.push({ stage, via: 'RUN --mount', from: options.from });
+            if (options.type !== 'cache' || !options.target)
+                continue;
+            cacheMounts.push({
+                stage,
+                // BuildKit uses the target as the id when none is given.
+                id: options.id || options.target,
+                target: options.target,
+                sharing: options.sharing,
+                uid: options.uid,
+                gid: options.gid
+            });
+        }
+    }
+    const globalArgs = {};
+    const metaArgs = [];
+    const raw = rawText(content);
+    for (const arg of dockerfile.getInitialARGs()) {
+        const property = arg.getProperty();
+        if (property?.getName())
+            globalArgs[property.getName()] = property.getValue() ?? '';
+        for (const p of arg.getProperties()) {
+            const range = p.getValueRange();
+            metaArgs.push(range ? { name: p.getName(), value: raw(range) } : { name: p.getName() });
+        }
+    }
+    const syntax = detectSyntax(content);
+    return { globalArgs, metaArgs, sources, ...(syntax ? { syntax } : {}), stages, cacheMounts, instructions };
+}
+/** The text of a range, line continuations (`\` + newline) taken out as BuildKit's parser does. */
+function rawText(content) {
+    const starts = [0];
+    for (const match of content.matchAll(/\r\n|\r|\n/g))
+        starts.push(match.index + match[0].length);
+    const offset = (p) => (starts[p.line] ?? content.length) + p.character;
+    return range => content.slice(offset(range.start), offset(range.end)).replace(/\\\r?\n/g, '');
+}
+/**
+ * The frontend image of the Dockerfile's syntax directive: BuildKit's parser.DetectSyntax (after a
+ * BOM and a `#!` line, the leading `#` comments, then `//` ones, then a JSON document's "syntax").
+ */
+function detectSyntax(content) {
+    let text = content.replace(/^\uFEFF/, '');
+    const firstLine = text.split('\n', 1)[0];
+    if (firstLine.startsWith('#!'))
+        text = text.slice(firstLine.length + 1);
+    const lines = text.split('\n').map(l => l.replace(/\r$/, ''));
+    for (const comment of ['#', '//']) {
+        const value = directive(lines, comment);
+        if (value !== undefined)
+            return value.split(' ')[0];
+    }
+    try {
+        const json = JSON.parse(text);
+        if (json && typeof json === 'object' && typeof json.syntax === 'string')
+            return json.syntax;
+    }
+    catch {
+        // not JSON
+    }
+    return undefined;
+}
+/** DirectiveParser.ParseAll: directives until the first line that is not one; the syntax value. */
+function directive(lines, comment) {
+    const seen = new Set();
+    for (const line of lines) {
+        if (!line.startsWith(comment))
+            return undefined;
+        const match = /^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/.exec(line.slice(comment.length).replace(/^\s+/, ''));
+        if (!match)
+            return undefined;
+        const key = match[1].toLowerCase();
+        if (!['syntax', 'escape', 'check'].includes(key) || seen.has(key))
+            return undefined;
+        seen.add(key);
+        if (key === 'syntax')
+            return match[2];
+    }
+    return undefined;
+}
+function stageAt(stages, fromLines, line) {
+    let current = stages[0]?.name ?? '0';
+    fromLines.forEach((fromLine, i) => {
+        if (fromLine <= line)
+            current = stages[i].name;
+    });
+    return current;
+}
+function hasStage(facts, name) {
+    return facts.stages.some(stage => stage.name === name.toLowerCase());
+}
+/** The Dockerfile line of a step BuildKit reported as `[stage i/n] INSTRUCTION`. */
+function lineOfStep(facts, stage, instruction) {
+    const text = squash(instruction);
+    const inStage = facts.instructions.filter(i => i.stage === stage || (/^stage-\d+$/.test(stage) && i.stage === stage.slice(6)));
+    return inStage.find(i => i.text === text)?.line;
+}
+function squash(text) {
+    return text.replace(/\s+/g, ' ').trim();
 }
 
 // EXTERNAL MODULE: ./src/run/process.ts + 1 modules
 var run_process = __nccwpck_require__(5206);
+;// CONCATENATED MODULE: ./src/context-hash.ts
+// The inputs hash labelled on each image: one digest over all that BuildKit sees when it builds it.
+// When the registry's latest carries the same hash, the action may give the new commit latest's image
+// instead of building it, so the hash must change whenever BuildKit's result could:
+// - the context entries BuildKit receives (context-files.ts), each with what BuildKit's COPY cache key
+//   (cache/contenthash) holds of it: path, type, permission and setuid/setgid/sticky bits, a regular
+//   file's bytes, a symlink's target, a device's number, its extended attributes (user.*, trusted.*,
+//   security.capability). Not mtime, nor uid/gid: the key leaves out mtime, and buildx and the
+//   classic CLI send every file as 0:0. Nor the context folder's own mode: BuildKit fakes the root;
+// - the Dockerfile (bytes and path), the ignore rules, build args, target, builder target, platforms,
+//   user labels, network mode;
+// - the digest each external image resolves to now (FROM, COPY --from, RUN --mount from=, syntax).
+// Secrets are not hashed: a label must not carry them, even hashed (a guessable value would be
+// confirmed by it). So a changed secret does not change the hash; builds whose output depends on a
+// secret's value must not be skipped on this hash alone.
+
+
+
+
+
+
+
+
+
+
+
+
+/** Bump when what the hash covers changes, so an old image never matches a new meaning. */
+const SCHEME = 'cached-image-build/inputs/v2';
+/** Files up to this size are read in one synchronous call; larger ones in chunks of READ_CHUNK. */
+const SMALL_FILE = 256 * 1024;
+const READ_CHUNK = 1024 * 1024;
+/** The hash of a build's inputs. Reads the Dockerfile and walks the context; no other I/O but python3 for xattrs. */
+async function hashBuildInputs(inputs, options = {}) {
+    const notes = [];
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const record = (...fields) => hash.update(`${JSON.stringify(fields)}\n`);
+    const dockerfileBytes = await promises_.readFile(inputs.dockerfile);
+    const facts = readDockerfile(dockerfileBytes.toString('utf8'));
+    record('scheme', SCHEME);
+    record('dockerfile', (0,src_files/* toPosix */.d7)(external_node_path_.relative(inputs.context, inputs.dockerfile)), sha256(dockerfileBytes));
+    record('args', ...buildArgLines(inputs.buildArgs, notes));
+    record('target', inputs.target ?? '');
+    record('builder-target', inputs.builderTarget ?? '');
+    record('platforms', ...(inputs.platforms ?? []));
+    record('labels', ...(inputs.labels ?? []));
+    record('network', inputs.network ?? '');
+    for (const ref of baseImageRefs(facts, inputs.buildArgs, { platforms: inputs.platforms, buildPlatform: inputs.buildPlatform })) {
+        const digest = inputs.baseDigests[ref];
+        if (!digest)
+            notes.push(`no digest for ${ref}`);
+        record('image', ref, digest ?? '');
+    }
+    const listing = await listContext(inputs.context, inputs.dockerfile, {
+        maxEntries: options.maxEntries,
+        exclude: inputs.exclude,
+        rules: inputs.rules
+    });
+    notes.push(...listing.problems);
+    record('ignore', listing.ignoreFile ?? '', ...listing.patterns);
+    const contents = await hashContents(inputs.context, listing.entries, options.concurrency ?? 4, notes);
+    const xattrs = options.xattrs === false ? new Map() : await readXattrs(inputs.context, listing.entries, notes);
+    if (options.xattrs === false)
+        notes.push('extended attributes not read (xattrs: false)');
+    for (const entry of listing.entries) {
+        // fsutil clears a socket's type bit: BuildKit sees an empty regular file.
+        const kind = entry.kind === 'socket' ? 'file' : entry.kind;
+        const detail = entry.kind === 'file' ? (contents.digests.get(entry.path) ?? '') :
+            entry.kind === 'socket' ? EMPTY_SHA256 :
+                entry.kind === 'symlink' ? (entry.target ?? '') :
+                    entry.rdev !== undefined ? String(entry.rdev) : '';
+        record('entry', entry.path, kind, entry.mode.toString(8), entry.size, detail, ...(xattrs.get(entry.path) ?? []));
+    }
+    const exact = notes.length === 0;
+    if (!exact)
+        hash.update((0,external_node_crypto_.randomBytes)(32));
+    return { hash: hash.digest('hex'), exact, notes, entries: listing.entries.length, bytes: contents.bytes };
+}
+const EMPTY_SHA256 = sha256(Buffer.alloc(0));
+/** Build args sorted, each name once with its last value (docker's rule); a bare name is the caller's environment. */
+function buildArgLines(args, notes) {
+    const byName = new Map();
+    for (const arg of args) {
+        const eq = arg.indexOf('=');
+        if (eq < 0)
+            notes.push(`build arg ${arg} takes its value from the environment: give it as ${arg}=VALUE`);
+        byName.set(eq < 0 ? arg : arg.slice(0, eq), arg);
+    }
+    return [...byName.values()].sort();
+}
+function sha256(data) {
+    return (0,external_node_crypto_.createHash)('sha256').update(data).digest('hex');
+}
+/**
+ * Each regular file's sha256, read in chunks (files may be GBs). A file is opened without following
+ * links and without blocking, and must still be a regular file of the size the walk saw: a FIFO
+ * swapped in after the walk would otherwise hang the read. Small files are read with synchronous
+ * calls (20,000 files: 0.3 s, against 3-4 s through libuv's four threads), the event loop given a
+ * turn every few milliseconds; large ones with asynchronous reads, `concurrency` at once, meanwhile.
+ */
+async function hashContents(root, entries, concurrency, notes) {
+    const digests = new Map();
+    const files = entries.filter(e => e.kind === 'file');
+    let bytes = 0;
+    const done = (entry, digest) => {
+        if (digest instanceof Error)
+            notes.push(`cannot read ${entry.path}: ${digest.code ?? digest.message}`);
+        else {
+            digests.set(entry.path, digest);
+            bytes += entry.size;
+        }
+    };
+    const limit = limiter(concurrency);
+    const large = Promise.all(files.filter(e => e.size > SMALL_FILE).map(entry => limit(() => hashLargeFile(external_node_path_.join(root, entry.path), entry.size).then(d => done(entry, d)))));
+    const pause = pauser();
+    const buffer = Buffer.allocUnsafe(SMALL_FILE);
+    for (const entry of files) {
+        if (entry.size > SMALL_FILE)
+            continue;
+        await pause();
+        done(entry, entry.size === 0 ? EMPTY_SHA256 : hashSmallFile(external_node_path_.join(root, entry.path), entry.size, buffer));
+    }
+    await large;
+    return { digests, bytes };
+}
+const OPEN_FLAGS = external_node_fs_.constants.O_RDONLY | external_node_fs_.constants.O_NOFOLLOW | external_node_fs_.constants.O_NONBLOCK;
+const CHANGED = 'changed while the context was read';
+function hashSmallFile(file, size, buffer) {
+    let fd;
+    try {
+        fd = external_node_fs_.openSync(file, OPEN_FLAGS);
+        const stat = external_node_fs_.fstatSync(fd);
+        if (!stat.isFile() || stat.size !== size)
+            return new Error(CHANGED);
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        let read = 0;
+        for (let n; (n = external_node_fs_.readSync(fd, buffer, 0, buffer.length, null)) > 0; read += n)
+            hash.update(buffer.subarray(0, n));
+        return read === size ? hash.digest('hex') : new Error(CHANGED);
+    }
+    catch (error) {
+        return error;
+    }
+    finally {
+        if (fd !== undefined)
+            external_node_fs_.closeSync(fd);
+    }
+}
+async function hashLargeFile(file, size) {
+    let handle;
+    try {
+        handle = await promises_.open(file, OPEN_FLAGS);
+        const stat = await handle.stat();
+        if (!stat.isFile() || stat.size !== size)
+            return new Error(CHANGED);
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        const buffer = Buffer.allocUnsafe(READ_CHUNK);
+        let read = 0;
+        for (let n; (n = (await handle.read(buffer, 0, buffer.length, null)).bytesRead) > 0; read += n)
+            hash.update(buffer.subarray(0, n));
+        return read === size ? hash.digest('hex') : new Error(CHANGED);
+    }
+    catch (error) {
+        return error;
+    }
+    finally {
+        await handle?.close();
+    }
+}
+/** The system's python3 when there is one: a version manager's shim on PATH may take 0.4 s to start. */
+const PYTHON = external_node_fs_.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+/** Node has no xattr calls; one python3 lists them all (llistxattr, as fsutil does). */
+const XATTR_SCRIPT = `
+import base64, errno, json, os, sys
+out = {}
+for i, p in enumerate(sys.stdin.buffer.read().split(b'\\0')[:-1]):
+    try:
+        names = os.listxattr(p, follow_symlinks=False)
+    except OSError as e:
+        if e.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            continue
+        print(json.dumps({"error": "%s: %s" % (p.decode(errors="replace"), e)}))
+        sys.exit(0)
+    pairs = []
+    for n in sorted(names):
+        try:
+            pairs.append([n, base64.b64encode(os.getxattr(p, n, follow_symlinks=False)).decode()])
+        except OSError:
+            pass
+    if pairs:
+        out[str(i)] = pairs
+print(json.dumps({"xattrs": out}))
+`;
+/**
+ * The extended attributes BuildKit keys on, per path, as `name=base64` strings: fsutil sends all but
+ * com.apple.*, and the tarsum headers keep security.capability and all outside security.* and system.*
+ * (cache/contenthash/tarsum.go, v1TarHeaderSelect). Measured on the engine: a user.* or trusted.*
+ * attribute changes COPY's cache key.
+ */
+async function readXattrs(root, entries, notes) {
+    const found = new Map();
+    if (entries.length === 0)
+        return found;
+    const input = Buffer.concat(entries.map(e => Buffer.from(`${external_node_path_.join(root, e.path)}\0`)));
+    const result = await run(PYTHON, ['-c', XATTR_SCRIPT], input).catch((error) => ({ error: error.message }));
+    if ('error' in result) {
+        notes.push(`extended attributes not read: ${result.error}`);
+        return found;
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(result.stdout);
+    }
+    catch {
+        notes.push(`extended attributes not read: ${result.stderr.trim().split('\n').pop() ?? 'no answer'}`);
+        return found;
+    }
+    if (parsed.error || !parsed.xattrs) {
+        notes.push(`extended attributes not read: ${parsed.error ?? 'no answer'}`);
+        return found;
+    }
+    for (const [index, pairs] of Object.entries(parsed.xattrs)) {
+        const kept = pairs.filter(([name]) => keyedXattr(name)).map(([name, value]) => `${name}=${value}`);
+        if (kept.length > 0)
+            found.set(entries[Number(index)].path, kept);
+    }
+    return found;
+}
+function keyedXattr(name) {
+    if (name.startsWith('com.apple.'))
+        return false;
+    return name === 'security.capability' || (!name.startsWith('security.') && !name.startsWith('system.'));
+}
+/** Through the process seam, bounded: a python3 that hangs makes the hash inexact, not the job stuck. */
+async function run(command, args, input) {
+    const result = await (0,run_process/* runProcess */.R3)({ argv: [command, ...args], stdin: input.toString('utf8'), captureStdout: true, limit: { totalMs: 30_000 } });
+    if (result.exitCode !== 0)
+        throw new Error(`${command} ${result.timedOut ?? `exited ${result.exitCode}`}: ${result.tail.at(-1) ?? ''}`);
+    return { stdout: result.stdout, stderr: result.tail.join('\n') };
+}
+
 ;// CONCATENATED MODULE: ./src/git.ts
 // What git knows of the checked-out code: its commit, and whether one commit is an ancestor of
 // another (so latest never moves backwards). Unknown answers are undefined: a shallow clone may not
@@ -39413,26 +40528,34 @@ async function tagExists(ref, limit) {
 
 
 /**
- * The hash is labelled on every image. latest is read when something uses the answer: `uses` (the
- * cache-mount mode, whose Go caches would be restored for nothing, and the pull path, which orders its
- * two builds by it) or a run that may move latest (its revision label).
+ * The hash is labelled on every image; it covers every context entry BuildKit receives, the
+ * Dockerfile, the build arguments, the target and the digest each image the build pulls resolves to
+ * now. latest is read when something uses the answer: the cache-mount mode (its Go caches would be
+ * restored for nothing), the pull path (it orders its two builds by it), a run that may move latest
+ * (its revision label).
  */
-async function compareWithLatest(config, buildx, uses, mayMoveLatest) {
+async function compareWithLatest(config, options) {
     const started = Date.now();
     const latestRef = `${config.image.name}:latest`;
-    const prebuilt = config.goCache.prebuild ? [external_node_path_.relative(config.context, config.goCache.prebuild.output)] : [];
-    const { hash, files } = await hashBuildInputs(config, prebuilt);
-    const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
+    const lookup = limits(config).lookup;
+    const wanted = options.uses !== undefined || options.mayMoveLatest;
+    const [digests, previous] = await Promise.all([
+        options.buildx ? resolveImages(config) : Promise.resolve({ digests: {}, problems: ['reading image digests needs the buildx plugin'] }),
+        options.buildx && wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)
+    ]);
+    const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules: options.rules }));
+    const found = `inputs ${hashed.hash.slice(0, 12)} (${hashed.entries} entries, ${(hashed.bytes / 1e6).toFixed(1)} MB, with ${Object.keys(digests.digests).length} image digests, in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
+    // An inexact hash is still labelled (salted: it matches nothing), so a later run never copies this image.
+    const hash = hashed.hash;
     const skip = (why, latest, latestProblem) => ({
         inputs: { hash, unchanged: false, note: `${found}; not compared with ${latestRef}: ${why}` },
         latest,
         latestProblem
     });
-    if (!uses && !mayMoveLatest)
+    if (!wanted)
         return skip('nothing here uses the answer');
-    if (!buildx)
+    if (!options.buildx || !previous)
         return skip('reading its labels needs the buildx plugin');
-    const previous = await inspectImage(latestRef, limits(config).lookup);
     if ('missing' in previous)
         return skip(`it is not in the registry (${previous.missing})`);
     if ('problem' in previous) {
@@ -39442,13 +40565,29 @@ async function compareWithLatest(config, buildx, uses, mayMoveLatest) {
     const latest = previous.image;
     if (config.noCache)
         return skip('no-cache', latest);
-    if (!uses)
+    if (options.uses === undefined)
         return skip('nothing here uses the answer', latest);
+    if (!hashed.exact)
+        return skip(`the hash is not exact (${[...digests.problems, ...hashed.notes].join('; ')})`, latest);
     const theirs = latest.labels[INPUTS_LABEL];
     if (theirs === hash) {
-        return { inputs: { hash, unchanged: true, note: `${latestRef} was built from the same ${found}: every step should come from the layer cache (${uses})` }, latest };
+        return { inputs: { hash, unchanged: true, note: `${latestRef} was built from the same ${found}: every step should come from the layer cache (${options.uses})` }, latest };
     }
     return skip(theirs ? `it was built from other inputs (${theirs.slice(0, 12)})` : `it has no ${INPUTS_LABEL} label`, latest);
+}
+/** The digest each image the build pulls resolves to now: a moved base image means a rebuild. */
+async function resolveImages(config) {
+    const refs = baseImageRefs(config.dockerfile, config.buildArgs);
+    const found = await Promise.all(refs.map(async (ref) => ({ ref, answer: await inspectImage(ref, limits(config).lookup) })));
+    const digests = {};
+    const problems = [];
+    for (const { ref, answer } of found) {
+        if ('image' in answer)
+            digests[ref] = answer.image.digest;
+        else
+            problems.push(`${ref}: ${'missing' in answer ? answer.missing : answer.problem}`);
+    }
+    return { digests, problems };
 }
 /** Whether latest's commit already contains `commit` (this run is older); undefined when git cannot tell. */
 async function latestIsAhead(config, latest) {
@@ -39495,8 +40634,6 @@ async function lookUpCacheTags(config, buildx, refs) {
     return { unreadable, present };
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
 var glob = __nccwpck_require__(2377);
 ;// CONCATENATED MODULE: ./src/cache/trim.ts
@@ -39768,75 +40905,6 @@ function readIfExists(file) {
     catch {
         return '';
     }
-}
-
-// EXTERNAL MODULE: ./node_modules/dockerfile-ast/lib/main.js
-var main = __nccwpck_require__(8390);
-;// CONCATENATED MODULE: ./src/dockerfile.ts
-// What the action needs to know of a Dockerfile, read with a real parser (dockerfile-ast).
-
-function readDockerfile(content) {
-    const dockerfile = main.DockerfileParser.parse(content);
-    const stages = [];
-    const cacheMounts = [];
-    const instructions = [];
-    dockerfile.getFROMs().forEach((from, index) => {
-        stages.push({
-            name: from.getBuildStage()?.toLowerCase() ?? String(index),
-            index,
-            baseImage: from.getImage() ?? ''
-        });
-    });
-    const fromLines = dockerfile.getFROMs().map(f => f.getRange().start.line);
-    for (const instruction of dockerfile.getInstructions()) {
-        const stage = stageAt(stages, fromLines, instruction.getRange().start.line);
-        instructions.push({ stage, line: instruction.getRange().start.line + 1, text: squash(instruction.toString()) });
-        if (instruction.getKeyword() !== 'RUN')
-            continue;
-        for (const flag of instruction.getFlags()) {
-            if (flag.getName() !== 'mount')
-                continue;
-            const options = Object.fromEntries(flag.getOptions().map(o => [o.getName(), o.getValue() ?? '']));
-            if (options.type !== 'cache' || !options.target)
-                continue;
-            cacheMounts.push({
-                stage,
-                // BuildKit uses the target as the id when none is given.
-                id: options.id || options.target,
-                target: options.target,
-                sharing: options.sharing,
-                uid: options.uid,
-                gid: options.gid
-            });
-        }
-    }
-    const globalArgs = {};
-    for (const arg of dockerfile.getInitialARGs()) {
-        const property = arg.getProperty();
-        if (property?.getName())
-            globalArgs[property.getName()] = property.getValue() ?? '';
-    }
-    return { globalArgs, stages, cacheMounts, instructions };
-}
-function stageAt(stages, fromLines, line) {
-    let current = stages[0]?.name ?? '0';
-    fromLines.forEach((fromLine, i) => {
-        if (fromLine <= line)
-            current = stages[i].name;
-    });
-    return current;
-}
-function hasStage(facts, name) {
-    return facts.stages.some(stage => stage.name === name.toLowerCase());
-}
-/** The Dockerfile line of a step BuildKit reported as `[stage i/n] INSTRUCTION`. */
-function lineOfStep(facts, stage, instruction) {
-    const text = squash(instruction);
-    const inStage = facts.instructions.filter(i => i.stage === stage || (/^stage-\d+$/.test(stage) && i.stage === stage.slice(6)));
-    return inStage.find(i => i.text === text)?.line;
-}
-function squash(text) {
-    return text.replace(/\s+/g, ' ').trim();
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -41760,7 +42828,7 @@ var src_state = __nccwpck_require__(2462);
 
 
 
-async function run() {
+async function main_run() {
     try {
         const config = readInputs();
         if (!config)
@@ -41859,7 +42927,7 @@ async function compareWithRegistry(config, facts, policy) {
         const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
         const refs = refsFor(config, policy, onEngine ? 'pull' : 'buildx');
         const [{ inputs, latest, latestProblem }, cacheTags] = await Promise.all([
-            compareWithLatest(config, buildx, uses || undefined, mayMove).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
+            compareWithLatest(config, { buildx, rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx', uses: uses || undefined, mayMoveLatest: mayMove }).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
             lookUpCacheTags(config, buildx, [...new Set([...refs.cacheRead, ...(refs.cacheWrite ? [refs.cacheWrite] : [])])])
         ]);
         if (latestProblem)
@@ -41893,6 +42961,10 @@ async function bringGoCaches(config, facts, inputs) {
     const agedTo = restore?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
     const state = restore && { hit: restore.hit, dirs: facts.goDirs, mounts: restore.mounts, baseImage: restore.baseImage };
     return { restore, state, unneeded, agedTo };
+}
+/** The docker CLI before 23 sends the context itself (its own .dockerignore filter), not through buildx. */
+function classicClient(facts) {
+    return Number(facts.dockerClient.split('.')[0]) < 23;
 }
 /** `docker pull`, for speed only: a failure is a line in the log, the build pulls on its own. */
 async function pullQuietly(config, image) {

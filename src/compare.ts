@@ -2,9 +2,9 @@
 // every step comes from the layer cache), and whether its commit already contains this one (then
 // this run moves neither latest nor the default branch's cache tags backwards).
 import * as core from '@actions/core';
-import * as path from 'node:path';
-import { hashBuildInputs } from './build-inputs.js';
+import { buildInputsOf } from './build-inputs.js';
 import type { Config } from './config.js';
+import { baseImageRefs, hashBuildInputs, type IgnoreRules } from './context-hash.js';
 import { isAncestor } from './git.js';
 import { INPUTS_LABEL, REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
@@ -20,25 +20,44 @@ export interface Comparison {
   latestProblem?: string;
 }
 
+export interface CompareOptions {
+  /** docker buildx is there (imagetools reads the registry). */
+  buildx: boolean;
+  /** Whose filter sends the context: the classic CLI (docker build before Docker 23) or buildx. */
+  rules: IgnoreRules;
+  /** What uses the answer, for the log; undefined when nothing does. */
+  uses?: string;
+  /** The run may move latest (or the default branch's cache tags): latest's revision is needed. */
+  mayMoveLatest: boolean;
+}
+
 /**
- * The hash is labelled on every image. latest is read when something uses the answer: `uses` (the
- * cache-mount mode, whose Go caches would be restored for nothing, and the pull path, which orders its
- * two builds by it) or a run that may move latest (its revision label).
+ * The hash is labelled on every image; it covers every context entry BuildKit receives, the
+ * Dockerfile, the build arguments, the target and the digest each image the build pulls resolves to
+ * now. latest is read when something uses the answer: the cache-mount mode (its Go caches would be
+ * restored for nothing), the pull path (it orders its two builds by it), a run that may move latest
+ * (its revision label).
  */
-export async function compareWithLatest(config: Config, buildx: boolean, uses: string | undefined, mayMoveLatest: boolean): Promise<Comparison> {
+export async function compareWithLatest(config: Config, options: CompareOptions): Promise<Comparison> {
   const started = Date.now();
   const latestRef = `${config.image.name}:latest`;
-  const prebuilt = config.goCache.prebuild ? [path.relative(config.context, config.goCache.prebuild.output)] : [];
-  const { hash, files } = await hashBuildInputs(config, prebuilt);
-  const found = `inputs ${hash.slice(0, 12)} (${files} files hashed in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
+  const lookup = limits(config).lookup;
+  const wanted = options.uses !== undefined || options.mayMoveLatest;
+  const [digests, previous] = await Promise.all([
+    options.buildx ? resolveImages(config) : Promise.resolve({ digests: {}, problems: ['reading image digests needs the buildx plugin'] }),
+    options.buildx && wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)
+  ]);
+  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules: options.rules }));
+  const found = `inputs ${hashed.hash.slice(0, 12)} (${hashed.entries} entries, ${(hashed.bytes / 1e6).toFixed(1)} MB, with ${Object.keys(digests.digests).length} image digests, in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
+  // An inexact hash is still labelled (salted: it matches nothing), so a later run never copies this image.
+  const hash = hashed.hash;
   const skip = (why: string, latest?: RemoteImage, latestProblem?: string): Comparison => ({
     inputs: { hash, unchanged: false, note: `${found}; not compared with ${latestRef}: ${why}` },
     latest,
     latestProblem
   });
-  if (!uses && !mayMoveLatest) return skip('nothing here uses the answer');
-  if (!buildx) return skip('reading its labels needs the buildx plugin');
-  const previous = await inspectImage(latestRef, limits(config).lookup);
+  if (!wanted) return skip('nothing here uses the answer');
+  if (!options.buildx || !previous) return skip('reading its labels needs the buildx plugin');
   if ('missing' in previous) return skip(`it is not in the registry (${previous.missing})`);
   if ('problem' in previous) {
     core.warning(`Reading ${latestRef} failed (${previous.problem}); building without its cache, as if it had other inputs`);
@@ -46,12 +65,26 @@ export async function compareWithLatest(config: Config, buildx: boolean, uses: s
   }
   const latest = previous.image;
   if (config.noCache) return skip('no-cache', latest);
-  if (!uses) return skip('nothing here uses the answer', latest);
+  if (options.uses === undefined) return skip('nothing here uses the answer', latest);
+  if (!hashed.exact) return skip(`the hash is not exact (${[...digests.problems, ...hashed.notes].join('; ')})`, latest);
   const theirs = latest.labels[INPUTS_LABEL];
   if (theirs === hash) {
-    return { inputs: { hash, unchanged: true, note: `${latestRef} was built from the same ${found}: every step should come from the layer cache (${uses})` }, latest };
+    return { inputs: { hash, unchanged: true, note: `${latestRef} was built from the same ${found}: every step should come from the layer cache (${options.uses})` }, latest };
   }
   return skip(theirs ? `it was built from other inputs (${theirs.slice(0, 12)})` : `it has no ${INPUTS_LABEL} label`, latest);
+}
+
+/** The digest each image the build pulls resolves to now: a moved base image means a rebuild. */
+export async function resolveImages(config: Config): Promise<{ digests: Record<string, string>; problems: string[] }> {
+  const refs = baseImageRefs(config.dockerfile, config.buildArgs);
+  const found = await Promise.all(refs.map(async ref => ({ ref, answer: await inspectImage(ref, limits(config).lookup) })));
+  const digests: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const { ref, answer } of found) {
+    if ('image' in answer) digests[ref] = answer.image.digest;
+    else problems.push(`${ref}: ${'missing' in answer ? answer.missing : answer.problem}`);
+  }
+  return { digests, problems };
 }
 
 /** Whether latest's commit already contains `commit` (this run is older); undefined when git cannot tell. */

@@ -6,6 +6,15 @@ export interface Stage {
   name: string;
   index: number;
   baseImage: string;
+  /** FROM's --platform value, as written. */
+  platform?: string;
+}
+
+/** An image a stage reads from besides its base: `COPY --from=` or `RUN --mount=…,from=` (as written). */
+export interface StageSource {
+  stage: string;
+  via: 'COPY' | 'RUN --mount';
+  from: string;
 }
 
 export interface CacheMount {
@@ -28,6 +37,12 @@ export interface InstructionLine {
 export interface DockerfileFacts {
   /** ARGs before the first FROM, with their defaults: they may name base images. */
   globalArgs: Record<string, string>;
+  /** The same ARGs in order, every name of each line, the default as written (quotes and all). */
+  metaArgs?: Array<{ name: string; value?: string }>;
+  /** COPY --from and RUN --mount from= values: stage names or images. */
+  sources?: StageSource[];
+  /** The frontend image of a `# syntax=` directive (BuildKit's DetectSyntax). */
+  syntax?: string;
   stages: Stage[];
   cacheMounts: CacheMount[];
   instructions: InstructionLine[];
@@ -38,21 +53,29 @@ export function readDockerfile(content: string): DockerfileFacts {
   const stages: Stage[] = [];
   const cacheMounts: CacheMount[] = [];
   const instructions: InstructionLine[] = [];
+  const sources: StageSource[] = [];
   dockerfile.getFROMs().forEach((from, index) => {
+    const platform = from.getPlatformFlag()?.getValue() ?? undefined;
     stages.push({
       name: from.getBuildStage()?.toLowerCase() ?? String(index),
       index,
-      baseImage: from.getImage() ?? ''
+      baseImage: from.getImage() ?? '',
+      ...(platform !== undefined ? { platform } : {})
     });
   });
   const fromLines = dockerfile.getFROMs().map(f => f.getRange().start.line);
   for (const instruction of dockerfile.getInstructions()) {
     const stage = stageAt(stages, fromLines, instruction.getRange().start.line);
     instructions.push({ stage, line: instruction.getRange().start.line + 1, text: squash(instruction.toString()) });
+    if (instruction.getKeyword() === 'COPY') {
+      const from = (instruction as unknown as FlagHolder).getFlags().find(f => f.getName() === 'from')?.getValue();
+      if (from) sources.push({ stage, via: 'COPY', from });
+    }
     if (instruction.getKeyword() !== 'RUN') continue;
     for (const flag of (instruction as unknown as FlagHolder).getFlags()) {
       if (flag.getName() !== 'mount') continue;
       const options = Object.fromEntries(flag.getOptions().map(o => [o.getName(), o.getValue() ?? '']));
+      if (options.from) sources.push({ stage, via: 'RUN --mount', from: options.from });
       if (options.type !== 'cache' || !options.target) continue;
       cacheMounts.push({
         stage,
@@ -66,15 +89,72 @@ export function readDockerfile(content: string): DockerfileFacts {
     }
   }
   const globalArgs: Record<string, string> = {};
+  const metaArgs: Array<{ name: string; value?: string }> = [];
+  const raw = rawText(content);
   for (const arg of dockerfile.getInitialARGs()) {
     const property = arg.getProperty();
     if (property?.getName()) globalArgs[property.getName()] = property.getValue() ?? '';
+    for (const p of arg.getProperties()) {
+      const range = p.getValueRange();
+      metaArgs.push(range ? { name: p.getName(), value: raw(range) } : { name: p.getName() });
+    }
   }
-  return { globalArgs, stages, cacheMounts, instructions };
+  const syntax = detectSyntax(content);
+  return { globalArgs, metaArgs, sources, ...(syntax ? { syntax } : {}), stages, cacheMounts, instructions };
+}
+
+/** The text of a range, line continuations (`\` + newline) taken out as BuildKit's parser does. */
+function rawText(content: string): (range: { start: Position; end: Position }) => string {
+  const starts = [0];
+  for (const match of content.matchAll(/\r\n|\r|\n/g)) starts.push((match.index as number) + match[0].length);
+  const offset = (p: Position) => (starts[p.line] ?? content.length) + p.character;
+  return range => content.slice(offset(range.start), offset(range.end)).replace(/\\\r?\n/g, '');
+}
+
+interface Position {
+  line: number;
+  character: number;
+}
+
+/**
+ * The frontend image of the Dockerfile's syntax directive: BuildKit's parser.DetectSyntax (after a
+ * BOM and a `#!` line, the leading `#` comments, then `//` ones, then a JSON document's "syntax").
+ */
+export function detectSyntax(content: string): string | undefined {
+  let text = content.replace(/^\uFEFF/, '');
+  const firstLine = text.split('\n', 1)[0];
+  if (firstLine.startsWith('#!')) text = text.slice(firstLine.length + 1);
+  const lines = text.split('\n').map(l => l.replace(/\r$/, ''));
+  for (const comment of ['#', '//']) {
+    const value = directive(lines, comment);
+    if (value !== undefined) return value.split(' ')[0];
+  }
+  try {
+    const json = JSON.parse(text) as unknown;
+    if (json && typeof json === 'object' && typeof (json as Record<string, unknown>).syntax === 'string') return (json as Record<string, string>).syntax;
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+/** DirectiveParser.ParseAll: directives until the first line that is not one; the syntax value. */
+function directive(lines: string[], comment: string): string | undefined {
+  const seen = new Set<string>();
+  for (const line of lines) {
+    if (!line.startsWith(comment)) return undefined;
+    const match = /^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/.exec(line.slice(comment.length).replace(/^\s+/, ''));
+    if (!match) return undefined;
+    const key = match[1].toLowerCase();
+    if (!['syntax', 'escape', 'check'].includes(key) || seen.has(key)) return undefined;
+    seen.add(key);
+    if (key === 'syntax') return match[2];
+  }
+  return undefined;
 }
 
 interface FlagHolder {
-  getFlags(): Array<{ getName(): string; getOptions(): Array<{ getName(): string; getValue(): string | null }> }>;
+  getFlags(): Array<{ getName(): string; getValue(): string | null; getOptions(): Array<{ getName(): string; getValue(): string | null }> }>;
 }
 
 function stageAt(stages: Stage[], fromLines: number[], line: number): string {

@@ -127,7 +127,9 @@ async function compareWithRegistry(
     const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
     const refs = refsFor(config, policy, onEngine ? 'pull' : 'buildx');
     const [{ inputs, latest, latestProblem }, cacheTags] = await Promise.all([
-      compareWithLatest(config, buildx, uses || undefined, mayMove).catch((error: Error): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
+      compareWithLatest(config, { buildx, rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx', uses: uses || undefined, mayMoveLatest: mayMove }).catch(
+        (error: Error): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })
+      ),
       lookUpCacheTags(config, buildx, [...new Set([...refs.cacheRead, ...(refs.cacheWrite ? [refs.cacheWrite] : [])])])
     ]);
     if (latestProblem) cacheTags.unreadable.push(refs.latest);
@@ -165,6 +167,11 @@ async function bringGoCaches(config: Config, facts: Facts, inputs: InputsCompari
   const agedTo = restore?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
   const state = restore && { hit: restore.hit, dirs: facts.goDirs, mounts: restore.mounts, baseImage: restore.baseImage };
   return { restore, state, unneeded, agedTo };
+}
+
+/** The docker CLI before 23 sends the context itself (its own .dockerignore filter), not through buildx. */
+function classicClient(facts: Facts): boolean {
+  return Number(facts.dockerClient.split('.')[0]) < 23;
 }
 
 /** `docker pull`, for speed only: a failure is a line in the log, the build pulls on its own. */

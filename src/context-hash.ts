@@ -1,0 +1,293 @@
+// The inputs hash labelled on each image: one digest over all that BuildKit sees when it builds it.
+// When the registry's latest carries the same hash, the action may give the new commit latest's image
+// instead of building it, so the hash must change whenever BuildKit's result could:
+// - the context entries BuildKit receives (context-files.ts), each with what BuildKit's COPY cache key
+//   (cache/contenthash) holds of it: path, type, permission and setuid/setgid/sticky bits, a regular
+//   file's bytes, a symlink's target, a device's number, its extended attributes (user.*, trusted.*,
+//   security.capability). Not mtime, nor uid/gid: the key leaves out mtime, and buildx and the
+//   classic CLI send every file as 0:0. Nor the context folder's own mode: BuildKit fakes the root;
+// - the Dockerfile (bytes and path), the ignore rules, build args, target, builder target, platforms,
+//   user labels, network mode;
+// - the digest each external image resolves to now (FROM, COPY --from, RUN --mount from=, syntax).
+// Secrets are not hashed: a label must not carry them, even hashed (a guessable value would be
+// confirmed by it). So a changed secret does not change the hash; builds whose output depends on a
+// secret's value must not be skipped on this hash alone.
+import { createHash, randomBytes } from 'node:crypto';
+import * as fsSync from 'node:fs';
+import { constants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { baseImageRefs } from './base-images.js';
+import { limiter, listContext, pauser, type ContextEntry } from './context-files.js';
+import { readDockerfile } from './dockerfile.js';
+import type { IgnoreRules } from './dockerignore.js';
+import { toPosix } from './files.js';
+import { runProcess } from './run/process.js';
+
+export type { ContextEntry } from './context-files.js';
+export type { IgnoreRules } from './dockerignore.js';
+export { baseImageRefs } from './base-images.js';
+export { listContext } from './context-files.js';
+
+/** Bump when what the hash covers changes, so an old image never matches a new meaning. */
+const SCHEME = 'cached-image-build/inputs/v2';
+/** Files up to this size are read in one synchronous call; larger ones in chunks of READ_CHUNK. */
+const SMALL_FILE = 256 * 1024;
+const READ_CHUNK = 1024 * 1024;
+
+export interface BuildInputs {
+  /** Absolute path of the build context. */
+  context: string;
+  /** Absolute path of the Dockerfile. */
+  dockerfile: string;
+  /** `KEY=VALUE`, as given to --build-arg. */
+  buildArgs: string[];
+  /** --target of the image build; empty or undefined: the last stage. */
+  target?: string;
+  /** The stage the action builds and pushes as the builder tag. */
+  builderTarget?: string;
+  /** --platform, in order; empty: the builder's. */
+  platforms?: string[];
+  /** The builder's platform, for BUILDPLATFORM in FROM lines (and TARGETPLATFORM without `platforms`). */
+  buildPlatform?: string;
+  /** The user's --label values (not the action's per-commit OCI labels). */
+  labels?: string[];
+  /** --network: part of every RUN's cache key. */
+  network?: string;
+  /** The digest each ref of baseImageRefs resolves to now; a missing one makes the hash inexact. */
+  baseDigests: Record<string, string>;
+  /** Context-relative paths left out (prebuild output): the caller vouches they follow from the rest. */
+  exclude?: string[];
+  /** Whose filter sends the context: see IgnoreRules. */
+  rules?: IgnoreRules;
+}
+
+export interface HashOptions {
+  /** Entries looked at before giving up (default 100000). */
+  maxEntries?: number;
+  /** Large files read at once (default 4; small ones are read one after another, synchronously). */
+  concurrency?: number;
+  /** Read extended attributes (default true; needs python3). Without them the hash is not exact. */
+  xattrs?: boolean;
+}
+
+export interface InputsHash {
+  /** sha256, hex. When not exact it is salted at random, so that it never equals any other hash. */
+  hash: string;
+  /** The hash covers all BuildKit sees: only then may equal hashes stand for equal builds. */
+  exact: boolean;
+  /** Why it is not exact; empty when it is. */
+  notes: string[];
+  /** Context entries hashed. */
+  entries: number;
+  /** Bytes of file content read. */
+  bytes: number;
+}
+
+/** The hash of a build's inputs. Reads the Dockerfile and walks the context; no other I/O but python3 for xattrs. */
+export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions = {}): Promise<InputsHash> {
+  const notes: string[] = [];
+  const hash = createHash('sha256');
+  const record = (...fields: Array<string | number>) => hash.update(`${JSON.stringify(fields)}\n`);
+
+  const dockerfileBytes = await fs.readFile(inputs.dockerfile);
+  const facts = readDockerfile(dockerfileBytes.toString('utf8'));
+  record('scheme', SCHEME);
+  record('dockerfile', toPosix(path.relative(inputs.context, inputs.dockerfile)), sha256(dockerfileBytes));
+  record('args', ...buildArgLines(inputs.buildArgs, notes));
+  record('target', inputs.target ?? '');
+  record('builder-target', inputs.builderTarget ?? '');
+  record('platforms', ...(inputs.platforms ?? []));
+  record('labels', ...(inputs.labels ?? []));
+  record('network', inputs.network ?? '');
+  for (const ref of baseImageRefs(facts, inputs.buildArgs, { platforms: inputs.platforms, buildPlatform: inputs.buildPlatform })) {
+    const digest = inputs.baseDigests[ref];
+    if (!digest) notes.push(`no digest for ${ref}`);
+    record('image', ref, digest ?? '');
+  }
+
+  const listing = await listContext(inputs.context, inputs.dockerfile, {
+    maxEntries: options.maxEntries,
+    exclude: inputs.exclude,
+    rules: inputs.rules
+  });
+  notes.push(...listing.problems);
+  record('ignore', listing.ignoreFile ?? '', ...listing.patterns);
+
+  const contents = await hashContents(inputs.context, listing.entries, options.concurrency ?? 4, notes);
+  const xattrs = options.xattrs === false ? new Map<string, string[]>() : await readXattrs(inputs.context, listing.entries, notes);
+  if (options.xattrs === false) notes.push('extended attributes not read (xattrs: false)');
+  for (const entry of listing.entries) {
+    // fsutil clears a socket's type bit: BuildKit sees an empty regular file.
+    const kind = entry.kind === 'socket' ? 'file' : entry.kind;
+    const detail =
+      entry.kind === 'file' ? (contents.digests.get(entry.path) ?? '') :
+      entry.kind === 'socket' ? EMPTY_SHA256 :
+      entry.kind === 'symlink' ? (entry.target ?? '') :
+      entry.rdev !== undefined ? String(entry.rdev) : '';
+    record('entry', entry.path, kind, entry.mode.toString(8), entry.size, detail, ...(xattrs.get(entry.path) ?? []));
+  }
+
+  const exact = notes.length === 0;
+  if (!exact) hash.update(randomBytes(32));
+  return { hash: hash.digest('hex'), exact, notes, entries: listing.entries.length, bytes: contents.bytes };
+}
+
+const EMPTY_SHA256 = sha256(Buffer.alloc(0));
+
+/** Build args sorted, each name once with its last value (docker's rule); a bare name is the caller's environment. */
+function buildArgLines(args: string[], notes: string[]): string[] {
+  const byName = new Map<string, string>();
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq < 0) notes.push(`build arg ${arg} takes its value from the environment: give it as ${arg}=VALUE`);
+    byName.set(eq < 0 ? arg : arg.slice(0, eq), arg);
+  }
+  return [...byName.values()].sort();
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Each regular file's sha256, read in chunks (files may be GBs). A file is opened without following
+ * links and without blocking, and must still be a regular file of the size the walk saw: a FIFO
+ * swapped in after the walk would otherwise hang the read. Small files are read with synchronous
+ * calls (20,000 files: 0.3 s, against 3-4 s through libuv's four threads), the event loop given a
+ * turn every few milliseconds; large ones with asynchronous reads, `concurrency` at once, meanwhile.
+ */
+async function hashContents(root: string, entries: ContextEntry[], concurrency: number, notes: string[]): Promise<{ digests: Map<string, string>; bytes: number }> {
+  const digests = new Map<string, string>();
+  const files = entries.filter(e => e.kind === 'file');
+  let bytes = 0;
+  const done = (entry: ContextEntry, digest: string | Error) => {
+    if (digest instanceof Error) notes.push(`cannot read ${entry.path}: ${(digest as NodeJS.ErrnoException).code ?? digest.message}`);
+    else {
+      digests.set(entry.path, digest);
+      bytes += entry.size;
+    }
+  };
+  const limit = limiter(concurrency);
+  const large = Promise.all(
+    files.filter(e => e.size > SMALL_FILE).map(entry => limit(() => hashLargeFile(path.join(root, entry.path), entry.size).then(d => done(entry, d))))
+  );
+  const pause = pauser();
+  const buffer = Buffer.allocUnsafe(SMALL_FILE);
+  for (const entry of files) {
+    if (entry.size > SMALL_FILE) continue;
+    await pause();
+    done(entry, entry.size === 0 ? EMPTY_SHA256 : hashSmallFile(path.join(root, entry.path), entry.size, buffer));
+  }
+  await large;
+  return { digests, bytes };
+}
+
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const CHANGED = 'changed while the context was read';
+
+function hashSmallFile(file: string, size: number, buffer: Buffer): string | Error {
+  let fd: number | undefined;
+  try {
+    fd = fsSync.openSync(file, OPEN_FLAGS);
+    const stat = fsSync.fstatSync(fd);
+    if (!stat.isFile() || stat.size !== size) return new Error(CHANGED);
+    const hash = createHash('sha256');
+    let read = 0;
+    for (let n; (n = fsSync.readSync(fd, buffer, 0, buffer.length, null)) > 0; read += n) hash.update(buffer.subarray(0, n));
+    return read === size ? hash.digest('hex') : new Error(CHANGED);
+  } catch (error) {
+    return error as Error;
+  } finally {
+    if (fd !== undefined) fsSync.closeSync(fd);
+  }
+}
+
+async function hashLargeFile(file: string, size: number): Promise<string | Error> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(file, OPEN_FLAGS);
+    const stat = await handle.stat();
+    if (!stat.isFile() || stat.size !== size) return new Error(CHANGED);
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(READ_CHUNK);
+    let read = 0;
+    for (let n; (n = (await handle.read(buffer, 0, buffer.length, null)).bytesRead) > 0; read += n) hash.update(buffer.subarray(0, n));
+    return read === size ? hash.digest('hex') : new Error(CHANGED);
+  } catch (error) {
+    return error as Error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** The system's python3 when there is one: a version manager's shim on PATH may take 0.4 s to start. */
+const PYTHON = fsSync.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+/** Node has no xattr calls; one python3 lists them all (llistxattr, as fsutil does). */
+const XATTR_SCRIPT = `
+import base64, errno, json, os, sys
+out = {}
+for i, p in enumerate(sys.stdin.buffer.read().split(b'\\0')[:-1]):
+    try:
+        names = os.listxattr(p, follow_symlinks=False)
+    except OSError as e:
+        if e.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            continue
+        print(json.dumps({"error": "%s: %s" % (p.decode(errors="replace"), e)}))
+        sys.exit(0)
+    pairs = []
+    for n in sorted(names):
+        try:
+            pairs.append([n, base64.b64encode(os.getxattr(p, n, follow_symlinks=False)).decode()])
+        except OSError:
+            pass
+    if pairs:
+        out[str(i)] = pairs
+print(json.dumps({"xattrs": out}))
+`;
+
+/**
+ * The extended attributes BuildKit keys on, per path, as `name=base64` strings: fsutil sends all but
+ * com.apple.*, and the tarsum headers keep security.capability and all outside security.* and system.*
+ * (cache/contenthash/tarsum.go, v1TarHeaderSelect). Measured on the engine: a user.* or trusted.*
+ * attribute changes COPY's cache key.
+ */
+async function readXattrs(root: string, entries: ContextEntry[], notes: string[]): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (entries.length === 0) return found;
+  const input = Buffer.concat(entries.map(e => Buffer.from(`${path.join(root, e.path)}\0`)));
+  const result = await run(PYTHON, ['-c', XATTR_SCRIPT], input).catch((error: Error) => ({ error: error.message }));
+  if ('error' in result) {
+    notes.push(`extended attributes not read: ${result.error}`);
+    return found;
+  }
+  let parsed: { xattrs?: Record<string, Array<[string, string]>>; error?: string };
+  try {
+    parsed = JSON.parse(result.stdout) as typeof parsed;
+  } catch {
+    notes.push(`extended attributes not read: ${result.stderr.trim().split('\n').pop() ?? 'no answer'}`);
+    return found;
+  }
+  if (parsed.error || !parsed.xattrs) {
+    notes.push(`extended attributes not read: ${parsed.error ?? 'no answer'}`);
+    return found;
+  }
+  for (const [index, pairs] of Object.entries(parsed.xattrs)) {
+    const kept = pairs.filter(([name]) => keyedXattr(name)).map(([name, value]) => `${name}=${value}`);
+    if (kept.length > 0) found.set(entries[Number(index)].path, kept);
+  }
+  return found;
+}
+
+function keyedXattr(name: string): boolean {
+  if (name.startsWith('com.apple.')) return false;
+  return name === 'security.capability' || (!name.startsWith('security.') && !name.startsWith('system.'));
+}
+
+/** Through the process seam, bounded: a python3 that hangs makes the hash inexact, not the job stuck. */
+async function run(command: string, args: string[], input: Buffer): Promise<{ stdout: string; stderr: string }> {
+  const result = await runProcess({ argv: [command, ...args], stdin: input.toString('utf8'), captureStdout: true, limit: { totalMs: 30_000 } });
+  if (result.exitCode !== 0) throw new Error(`${command} ${result.timedOut ?? `exited ${result.exitCode}`}: ${result.tail.at(-1) ?? ''}`);
+  return { stdout: result.stdout, stderr: result.tail.join('\n') };
+}
