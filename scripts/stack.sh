@@ -345,6 +345,9 @@ sid_apt() {
     -o Dir::State::Lists="$SID_DIR/lists" \
     -o Dir::Cache="$SID_DIR/cache" \
     -o Acquire::Languages=none \
+    -o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false \
+    -o Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled=false \
+    -o Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled=false \
     -o APT::Sandbox::User=root \
     "$@"
 }
