@@ -49,7 +49,10 @@
 # Ports: STACK_REGISTRY_PORT (5000), STACK_GOPROXY_PORT (3111), both on 127.0.0.1. The registry,
 # the module proxy and the base images are shared by all engines.
 # Env: STACK_ENGINES_DIR (default $STACK_DIR/engines; unix socket paths must stay under 108
-# bytes), TOOLS_DIR (default $STACK_DIR/tools/bin, see scripts/install-tools.sh).
+# bytes), TOOLS_DIR (default $STACK_DIR/tools/bin, see scripts/install-tools.sh),
+# STACK_DOCKER20_DIR (docker20 as a 20.10 daemon of its own with socket, roots and pid file in
+# that folder, on the system's containerd in namespaces of its own: for a machine whose
+# /var/run/docker.sock engine is in use by someone else, since the tests wipe their engine).
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -248,12 +251,17 @@ select_engine() {
   ENGINE=$1
   case $ENGINE in
     docker20)
-      ENGINE_DIR="" ENGINE_STORE=classic
+      ENGINE_DIR=${STACK_DOCKER20_DIR:-} ENGINE_STORE=classic
       ENGINE_HOST=unix:///var/run/docker.sock
       ENGINE_CLIENT=/usr/bin/docker # the Debian client, whatever else is on PATH
       ENGINE_BIN=$BIN_DIR ENGINE_CONFIG=""
       DOCKERD_NAME=dockerd CONTAINERD_NAME=containerd
       ENGINE_CONTAINERD_SOCK=$CONTAINERD_SOCK
+      if [[ -n $ENGINE_DIR ]]; then
+        # A 20.10 daemon of its own beside the machine's (which others may be using): its own
+        # socket and roots, the system's containerd in namespaces of its own.
+        ENGINE_HOST=unix://$ENGINE_DIR/docker.sock DOCKERD_NAME=dockerd-docker20
+      fi
       ;;
     docker28 | docker28-containerd)
       ENGINE_DIR=$ENGINES_DIR/$ENGINE
@@ -325,11 +333,18 @@ ensure_docker20() {
     start_daemon containerd containerd
     wait_until containerd 30 "$LOG_DIR/containerd.log" containerd_answers
   fi
+  local own=()
+  if [[ -n $ENGINE_DIR ]]; then
+    mkdir -p "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
+    own=(-H "$ENGINE_HOST" --data-root "$ENGINE_DIR/data" --exec-root "$ENGINE_DIR/exec"
+      --pidfile "$ENGINE_DIR/docker.pid" --cgroup-parent /cib-docker20
+      --containerd-namespace cib-docker20 --containerd-plugins-namespace cib-docker20-plugins)
+  fi
   # No bridge, no iptables: builds and test containers use --network=host, and
   # a VM without netfilter modules would otherwise refuse to start dockerd.
-  start_daemon dockerd dockerd --bridge=none --iptables=false --ip-masq=false \
-    --containerd="$CONTAINERD_SOCK"
-  wait_until dockerd 60 "$LOG_DIR/dockerd.log" docker_answers
+  start_daemon "$DOCKERD_NAME" dockerd --bridge=none --iptables=false --ip-masq=false \
+    --containerd="$CONTAINERD_SOCK" "${own[@]}"
+  wait_until "$DOCKERD_NAME" 60 "$LOG_DIR/$DOCKERD_NAME.log" docker_answers
 }
 
 # --- docker28: Debian sid's packages, unpacked --------------------------------
@@ -899,7 +914,8 @@ cmd_wipe_runner() {
 down_engine() {
   select_engine "$1"
   stop_daemon "$DOCKERD_NAME"
-  stop_daemon "$CONTAINERD_NAME"
+  # A docker20 of its own shares the system's containerd with the machine's engine.
+  [[ $ENGINE == docker20 && -n $ENGINE_DIR ]] || stop_daemon "$CONTAINERD_NAME"
 }
 
 cmd_down_all() {
