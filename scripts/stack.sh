@@ -27,9 +27,10 @@
 # docker.io/moby/buildkit:buildx-stable-1 resolve to images built here (`# syntax=` lines and
 # docker-container builders work offline). Their client is sid's docker-cli 28.5.2 with sid's
 # docker-buildx 0.29.1 as plugin, in a DOCKER_CONFIG of the engine's own.
-# Measured on 2 cores, from nothing (sid lists, packages, daemons): docker28 ~12 s, docker28-containerd
-# ~4 s more once the packages are there; the frontend and BuildKit images ~10 s with a warm
-# GOCACHE (see ENGINES-NOTES.md for cold times). `up` when all is up: well under 1 s.
+# Measured on 2 cores (busy with other work), from nothing: docker28 16-20 s (sid's lists and
+# packages, unpack, containerd + dockerd), then docker28-containerd 0.5-1 s; the frontend and
+# BuildKit images ~5 s once scripts/install-tools.sh has built buildkitd, buildctl and the
+# frontend (cold: see ENGINES-NOTES.md). `up` when all is up: 0.3-0.8 s.
 #
 # Every subcommand is idempotent: what is already there is left alone, fast.
 # State lives in $STACK_DIR (default .stack/ at the repo root, gitignored):
@@ -759,7 +760,7 @@ tool() {
 
 ensure_buildkit_tools() {
   # Skipped without running go when the binaries match the recipe (stamps).
-  TOOLS_DIR=$TOOLS_DIR timeout 1800 bash "$REPO_ROOT/scripts/install-tools.sh" buildkit dockerfile-frontend >&2 ||
+  PATH=$(dirname "$GO"):$PATH TOOLS_DIR=$TOOLS_DIR timeout 1800 bash "$REPO_ROOT/scripts/install-tools.sh" buildkit dockerfile-frontend >&2 ||
     die "scripts/install-tools.sh buildkit dockerfile-frontend failed"
 }
 
