@@ -30,7 +30,7 @@
 # Measured on 2 cores (busy with other work), from nothing: docker28 16-20 s (sid's lists and
 # packages, unpack, containerd + dockerd), then docker28-containerd 0.5-1 s; the frontend and
 # BuildKit images ~5 s once scripts/install-tools.sh has built buildkitd, buildctl and the
-# frontend (cold: see ENGINES-NOTES.md). `up` when all is up: 0.3-0.8 s.
+# frontend (cold: see the README's Engines section). `up` when all is up: 0.3-0.8 s.
 #
 # Every subcommand is idempotent: what is already there is left alone, fast.
 # State lives in $STACK_DIR (default .stack/ at the repo root, gitignored):
@@ -95,7 +95,9 @@ SID_DAEMON_PATH=$SID_ROOT/usr/bin:$SID_ROOT/usr/sbin:/usr/local/sbin:/usr/local/
 
 # The images that make `# syntax=docker/dockerfile:1` and docker-container builders work
 # offline, built from the BuildKit pinned in scripts/install-tools.sh.
+# shellcheck disable=SC2016 # the pin as install-tools.sh writes it, ${...} and all
 BUILDKIT_VERSION=$(sed -n 's/^BUILDKIT_VERSION=${BUILDKIT_VERSION:-\(v[0-9.]*\)}$/\1/p' "$REPO_ROOT/scripts/install-tools.sh")
+[[ -n $BUILDKIT_VERSION ]] || { printf '[stack] error: no BUILDKIT_VERSION pin in scripts/install-tools.sh\n' >&2; exit 1; }
 FRONTEND_TAGS="1 1.27 latest" # frontend/dockerfile/version/version.go of buildkit v0.33.1: 1.27
 BUILDKIT_TAGS="buildx-stable-1 $BUILDKIT_VERSION latest"
 BUILDKITD_CONTAINER_CONFIG=$STACK_DIR/buildkitd-container.toml
@@ -979,7 +981,7 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 main() {
