@@ -914,11 +914,22 @@ cmd_wipe_runner() {
   log "wipe-runner ($ENGINE): no containers, images, volumes or build cache left ($(since "$start")); registry and module proxy untouched"
 }
 
+# What a stopped dockerd leaves mounted in its folder (exec-root/netns/default, a bind of the
+# host's network namespace, stays after a clean stop), deepest first, so the folder can go.
+unmount_leftovers() {
+  local dir=$1 mnt
+  [[ -n $dir && -d $dir ]] || return 0
+  while read -r mnt; do
+    timeout 10 umount "$mnt" 2>/dev/null || timeout 10 umount -l "$mnt" || log "could not unmount $mnt"
+  done < <(awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
+}
+
 down_engine() {
   select_engine "$1"
   stop_daemon "$DOCKERD_NAME"
   # A docker20 of its own shares the system's containerd with the machine's engine.
   [[ $ENGINE == docker20 && -n $ENGINE_DIR ]] || stop_daemon "$CONTAINERD_NAME"
+  pid_alive "$DOCKERD_NAME" || unmount_leftovers "$ENGINE_DIR"
 }
 
 cmd_down_all() {
