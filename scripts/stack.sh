@@ -27,10 +27,11 @@
 # docker.io/moby/buildkit:buildx-stable-1 resolve to images built here (`# syntax=` lines and
 # docker-container builders work offline). Their client is sid's docker-cli 28.5.2 with sid's
 # docker-buildx 0.29.1 as plugin, in a DOCKER_CONFIG of the engine's own.
-# Measured on 2 cores (busy with other work), from nothing: docker28 16-20 s (sid's lists and
-# packages, unpack, containerd + dockerd), then docker28-containerd 0.5-1 s; the frontend and
-# BuildKit images ~5 s once scripts/install-tools.sh has built buildkitd, buildctl and the
-# frontend (cold: see the README's Engines section). `up` when all is up: 0.3-0.8 s.
+# Measured on 2 cores (busy with other work), from nothing: docker28 13-20 s (sid's lists and
+# packages, unpack, containerd + dockerd), then docker28-containerd 0.5-1 s; the whole `up` with
+# an empty registry ~42 s (base images ~19 s, frontend and BuildKit images ~5 s) once
+# scripts/install-tools.sh has built buildkitd, buildctl and the frontend (cold: ~224 s).
+# `up` when all is up: 0.3-0.8 s.
 #
 # Every subcommand is idempotent: what is already there is left alone, fast.
 # State lives in $STACK_DIR (default .stack/ at the repo root, gitignored):
