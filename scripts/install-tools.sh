@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Build the pinned Docker tooling from source through the Go module proxy
 # (no GitHub, no container registries here): buildx (also as a docker CLI
-# plugin), buildkitd + buildctl, act.
+# plugin), buildkitd + buildctl, act, and BuildKit's Dockerfile frontend
+# (the binary of the docker/dockerfile image, which scripts/stack.sh wraps
+# in an image for the local registry).
 #
-#   scripts/install-tools.sh [buildx|buildkit|act|all]...   (default: all)
+#   scripts/install-tools.sh [buildx|buildkit|act|dockerfile-frontend|all]...   (default: all)
 #
 # Idempotent: a tool whose binary is present and whose stamp matches the
 # recipe (module, version, flags) is skipped without running go. Cold, the
@@ -33,12 +35,12 @@ STAMPS=$TOOLS_DIR/.stamps
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# install_go NAME PKG VERSION CGO TAGS LDFLAGS [main]
+# install_go NAME PKG VERSION CGO TAGS LDFLAGS [main [MODULE]]
 # With "main", build inside the downloaded module as the main module: needed
 # when its go.mod has exclude or replace directives, which `go install
-# pkg@version` refuses (buildkit's does).
+# pkg@version` refuses (buildkit's does). MODULE defaults to PKG up to /cmd/.
 install_go() {
-  local name=$1 pkg=$2 version=$3 cgo=$4 tags=$5 ldflags=$6 how=${7:-install}
+  local name=$1 pkg=$2 version=$3 cgo=$4 tags=$5 ldflags=$6 how=${7:-install} module=${8:-}
   local bin=$TOOLS_DIR/$name stamp=$STAMPS/$name
   local recipe="$pkg@$version how=$how cgo=$cgo tags=$tags ldflags=$ldflags trimpath"
   if [[ -x $bin && -f $stamp && $(<"$stamp") == "$recipe" ]]; then
@@ -54,7 +56,7 @@ install_go() {
   local -a flags=(${tags:+-tags "$tags"} -ldflags "$ldflags")
   local -x CGO_ENABLED=$cgo GOWORK=off GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath"
   if [[ $how == main ]]; then
-    local mod=${pkg%%/cmd/*} dir
+    local mod=${module:-${pkg%%/cmd/*}} dir
     dir=$(cd / && go mod download -json "$mod@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
     [[ -d $dir ]] || { rm -rf "$stage"; die "go mod download $mod@$version failed"; }
     (cd "$dir" && go build "${flags[@]}" -o "$out" "./${pkg#"$mod"/}") ||
@@ -73,6 +75,12 @@ install_go() {
 install_buildx_plugin() {
   local src=$TOOLS_DIR/buildx dst=$PLUGIN_DIR/docker-buildx
   mkdir -p "$PLUGIN_DIR"
+  # A symlink is someone's choice of plugin (scripts/stack.sh links Debian's
+  # docker-buildx into the DOCKER_CONFIG of its Docker 28 engines): keep it.
+  if [[ -L $dst && ! $dst -ef $src ]]; then
+    log "docker-buildx plugin: $dst links to $(readlink "$dst"), left alone"
+    return 0
+  fi
   if [[ -x $dst ]] && { [[ $dst -ef $src ]] || cmp -s "$src" "$dst"; }; then
     return 0
   fi
@@ -110,6 +118,15 @@ install_buildkit() {
   ensure_runc
 }
 
+install_dockerfile_frontend() {
+  # The image docker/dockerfile:1 holds this one binary (upstream builds it
+  # with CGO_ENABLED=0 and these tags; frontend/dockerfile/release/*/tags add
+  # none for the mainline channel of this version).
+  local p=github.com/moby/buildkit/frontend/dockerfile/cmd/dockerfile-frontend
+  install_go dockerfile-frontend $p "$BUILDKIT_VERSION" 0 "netgo static_build osusergo" \
+    "-s -w -X main.Version=buildkit-$BUILDKIT_VERSION -X main.Package=$p" main github.com/moby/buildkit
+}
+
 install_act() {
   # act embeds its VERSION file; no ldflags needed for `act --version`.
   install_go act github.com/nektos/act "$ACT_VERSION" 0 "" "-s -w"
@@ -124,8 +141,9 @@ main() {
       buildx) install_buildx ;;
       buildkit | buildkitd | buildctl) install_buildkit ;;
       act) install_act ;;
-      all) install_buildx; install_buildkit; install_act ;;
-      *) die "unknown tool '$t' (valid: buildx, buildkit, act, all)" ;;
+      dockerfile-frontend) install_dockerfile_frontend ;;
+      all) install_buildx; install_buildkit; install_act; install_dockerfile_frontend ;;
+      *) die "unknown tool '$t' (valid: buildx, buildkit, act, dockerfile-frontend, all)" ;;
     esac
   done
 }

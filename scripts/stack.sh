@@ -1,25 +1,60 @@
 #!/usr/bin/env bash
-# The proof stack: a local Docker engine, a registry, a Go module proxy and the
+# The proof stack: local Docker engines, a registry, a Go module proxy and the
 # base images, so the action can be tested and demonstrated on one machine with
 # no container registry or GitHub reachable.
 #
-#   bash scripts/stack.sh up           install what is missing, start what is not running
+#   bash scripts/stack.sh up           install what is missing, start what is not running (the chosen engine)
+#   bash scripts/stack.sh up-all       the same for every engine
 #   bash scripts/stack.sh env          print `export ...` lines: eval "$(bash scripts/stack.sh env)"
-#   bash scripts/stack.sh wipe-runner  make local Docker state like a fresh CI runner's
-#   bash scripts/stack.sh down         stop what `up` started
-#   bash scripts/stack.sh status
+#   bash scripts/stack.sh wipe-runner  make the chosen engine's local state like a fresh CI runner's
+#   bash scripts/stack.sh status       the chosen engine in detail, a line for each of the others
+#   bash scripts/stack.sh down         stop the chosen engine's daemons (what `up` started)
+#   bash scripts/stack.sh down-all     stop every engine, the registry and the module proxy
+#
+# The engine is chosen by STACK_ENGINE:
+#   docker28            (default) Debian sid's docker.io 28.5.2 + containerd 2.1.9, classic image
+#                       store, as on GitHub's ubuntu-24.04 runners; socket $STACK_ENGINES_DIR/docker28/docker.sock
+#   docker28-containerd the same packages, containerd image store (daemon.json
+#                       features.containerd-snapshotter); socket $STACK_ENGINES_DIR/docker28-containerd/docker.sock
+#   docker20            Debian bookworm's docker.io 20.10 on /var/run/docker.sock (the old-engine leg)
+# The Docker 28 engines run beside the 20.10 one, each with its own socket, data root, exec
+# root, pid file, log and containerd (own socket and root). Their packages are fetched from sid
+# with `apt-get download` through a source list of the stack's own and unpacked with `dpkg -x`
+# into $STACK_DIR/sid/root: nothing is installed into the system. Bookworm's runc 1.1.5 runs
+# their containers (sid's needs glibc 2.38). They run with --bridge=none, no iptables: RUN steps
+# must use --network host (or none), as the e2e tests do; a bridge network is "not found".
+# Each lists the local registry in registry-mirrors, so docker.io/docker/dockerfile:1 and
+# docker.io/moby/buildkit:buildx-stable-1 resolve to images built here (`# syntax=` lines and
+# docker-container builders work offline). Their client is sid's docker-cli 28.5.2 with sid's
+# docker-buildx 0.29.1 as plugin, in a DOCKER_CONFIG of the engine's own.
+# Measured on 2 cores (busy with other work), from nothing: docker28 13-20 s (sid's lists and
+# packages, unpack, containerd + dockerd), then docker28-containerd 0.5-1 s; the whole `up` with
+# an empty registry ~42 s (base images ~19 s, frontend and BuildKit images ~5 s) once
+# scripts/install-tools.sh has built buildkitd, buildctl and the frontend (cold: ~224 s).
+# `up` when all is up: 0.3-0.8 s.
 #
 # Every subcommand is idempotent: what is already there is left alone, fast.
 # State lives in $STACK_DIR (default .stack/ at the repo root, gitignored):
 #   bin/docker -> /usr/bin/docker   the Debian 20.10 client, which does BuildKit builds
 #                                   without the buildx plugin (the Docker 28 client in
 #                                   /usr/local/bin refuses them)
+#   sid/                            sid's apt lists, .debs, root/ (unpacked), bin/docker
+#   engines/ENGINE/                 a Docker 28 engine: daemon.json, docker.sock, data/, exec/,
+#                                   containerd/ (config, socket, root, state), docker-config/
+#   buildkitd-container.toml        config for docker-container builders (plain http to the
+#                                   registry, docker.io mirrored there)
 #   run/*.pid  logs/*.log           daemons started by `up`
 #   registry/                       registry config and storage
 #   gomodcache-seed/                GOMODCACHE filled from the fixtures; its cache/download
 #                                   is what the module proxy serves
 #
-# Ports: STACK_REGISTRY_PORT (5000), STACK_GOPROXY_PORT (3111), both on 127.0.0.1.
+# Ports: STACK_REGISTRY_PORT (5000), STACK_GOPROXY_PORT (3111), both on 127.0.0.1. The registry,
+# the module proxy and the base images are shared by all engines.
+# Env: STACK_ENGINES_DIR (default $STACK_DIR/engines; unix socket paths must stay under 108
+# bytes), TOOLS_DIR (default $STACK_DIR/tools/bin, see scripts/install-tools.sh),
+# STACK_DOCKER20_DIR (docker20 as a 20.10 daemon of its own with socket, roots and pid file in
+# that folder, on the system's containerd in namespaces of its own: for a machine whose
+# /var/run/docker.sock engine is in use by someone else, since the tests wipe their engine).
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,11 +73,35 @@ LOG_DIR=$STACK_DIR/logs
 SEED_DIR=$STACK_DIR/gomodcache-seed
 IMAGES_DIR=$STACK_DIR/images
 
-DOCKER=/usr/bin/docker # the Debian client, whatever else is on PATH
-CONTAINERD_SOCK=/run/containerd/containerd.sock
+CONTAINERD_SOCK=/run/containerd/containerd.sock # docker20's containerd, the system's
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
+TOOLS_DIR=${TOOLS_DIR:-$STACK_DIR/tools/bin}
 
-PACKAGES=(docker.io docker-registry busybox-static curl)
+PACKAGES=(docker.io docker-registry busybox-static curl runc)
+
+ENGINES=(docker28 docker28-containerd docker20)
+STACK_ENGINE=${STACK_ENGINE:-docker28}
+ENGINES_DIR=${STACK_ENGINES_DIR:-$STACK_DIR/engines}
+
+# Debian sid's packages for the Docker 28 engines: name and upstream version. The newest
+# revision of that version in sid's lists is taken (sid moves; a version that left it fails
+# with the versions it has now).
+SID_PACKAGES=("docker.io 28.5.2" "docker-cli 28.5.2" "docker-buildx 0.29.1" "containerd 2.1.9" "tini-static 0.19.0")
+SID_MIRROR=${STACK_SID_MIRROR:-http://deb.debian.org/debian}
+SID_DIR=$STACK_DIR/sid
+SID_ROOT=$SID_DIR/root
+SID_BIN=$SID_DIR/bin
+# What the Docker 28 daemons find on PATH: sid's binaries first, then the system's (runc).
+SID_DAEMON_PATH=$SID_ROOT/usr/bin:$SID_ROOT/usr/sbin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# The images that make `# syntax=docker/dockerfile:1` and docker-container builders work
+# offline, built from the BuildKit pinned in scripts/install-tools.sh.
+# shellcheck disable=SC2016 # the pin as install-tools.sh writes it, ${...} and all
+BUILDKIT_VERSION=$(sed -n 's/^BUILDKIT_VERSION=${BUILDKIT_VERSION:-\(v[0-9.]*\)}$/\1/p' "$REPO_ROOT/scripts/install-tools.sh")
+[[ -n $BUILDKIT_VERSION ]] || { printf '[stack] error: no BUILDKIT_VERSION pin in scripts/install-tools.sh\n' >&2; exit 1; }
+FRONTEND_TAGS="1 1.27 latest" # frontend/dockerfile/version/version.go of buildkit v0.33.1: 1.27
+BUILDKIT_TAGS="buildx-stable-1 $BUILDKIT_VERSION latest"
+BUILDKITD_CONTAINER_CONFIG=$STACK_DIR/buildkitd-container.toml
 
 # PATH inside the Go base image; also the order the official golang image uses.
 IMAGE_PATH=/usr/local/go/bin:/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -87,6 +146,8 @@ daemon_program() {
   case $1 in
     registry) echo docker-registry ;;
     modproxy) echo modproxy.mjs ;;
+    dockerd-*) echo dockerd ;;
+    containerd-*) echo containerd ;;
     *) echo "$1" ;;
   esac
 }
@@ -182,47 +243,283 @@ ensure_packages() {
   ((rc == 0)) || die "apt-get failed (exit $rc)"
 }
 
-# --- docker engine ------------------------------------------------------------
+# --- engines ------------------------------------------------------------------
 
-ensure_client_link() {
-  mkdir -p "$BIN_DIR"
-  [[ -x $DOCKER ]] || return 0
-  if [[ $(readlink "$BIN_DIR/docker" 2>/dev/null) != "$DOCKER" ]]; then
-    ln -sfn "$DOCKER" "$BIN_DIR/docker"
+# select_engine NAME: sets what the rest of the script uses for that engine.
+#   ENGINE_HOST    the DOCKER_HOST of its daemon
+#   ENGINE_CLIENT  the docker client that goes with it
+#   ENGINE_BIN     the folder put first on PATH by `env` (holds `docker`)
+#   ENGINE_CONFIG  the DOCKER_CONFIG of its client (empty: the caller's, as before engines)
+#   DOCKERD_NAME CONTAINERD_NAME  their names in run/ and logs/
+select_engine() {
+  ENGINE=$1
+  case $ENGINE in
+    docker20)
+      ENGINE_DIR=${STACK_DOCKER20_DIR:-} ENGINE_STORE=classic
+      ENGINE_HOST=unix:///var/run/docker.sock
+      ENGINE_CLIENT=/usr/bin/docker # the Debian client, whatever else is on PATH
+      ENGINE_BIN=$BIN_DIR ENGINE_CONFIG=""
+      DOCKERD_NAME=dockerd CONTAINERD_NAME=containerd
+      ENGINE_CONTAINERD_SOCK=$CONTAINERD_SOCK
+      if [[ -n $ENGINE_DIR ]]; then
+        # A 20.10 daemon of its own beside the machine's (which others may be using): its own
+        # socket and roots, the system's containerd in namespaces of its own.
+        ENGINE_HOST=unix://$ENGINE_DIR/docker.sock DOCKERD_NAME=dockerd-docker20
+      fi
+      ;;
+    docker28 | docker28-containerd)
+      ENGINE_DIR=$ENGINES_DIR/$ENGINE
+      ENGINE_STORE=classic
+      [[ $ENGINE == docker28-containerd ]] && ENGINE_STORE=containerd
+      ENGINE_HOST=unix://$ENGINE_DIR/docker.sock
+      ENGINE_CLIENT=$SID_ROOT/usr/bin/docker
+      ENGINE_BIN=$SID_BIN ENGINE_CONFIG=$ENGINE_DIR/docker-config
+      DOCKERD_NAME=dockerd-$ENGINE CONTAINERD_NAME=containerd-$ENGINE
+      ENGINE_CONTAINERD_SOCK=$ENGINE_DIR/containerd/containerd.sock
+      ;;
+    *) die "unknown STACK_ENGINE '$ENGINE' (valid: ${ENGINES[*]})" ;;
+  esac
+}
+
+# dk ARGS...: the chosen engine's client on its daemon, with a time limit (DK_TIMEOUT, 300 s:
+# pushing the Go base image is the slowest call).
+dk() {
+  if [[ -n $ENGINE_CONFIG ]]; then
+    DOCKER_HOST=$ENGINE_HOST DOCKER_CONFIG=$ENGINE_CONFIG timeout "${DK_TIMEOUT:-300}" "$ENGINE_CLIENT" "$@"
+  else
+    DOCKER_HOST=$ENGINE_HOST timeout "${DK_TIMEOUT:-300}" "$ENGINE_CLIENT" "$@"
   fi
 }
 
 docker_answers() {
-  timeout 10 "$DOCKER" version --format '{{.Server.Version}}' >/dev/null 2>&1
+  [[ -x $ENGINE_CLIENT ]] && DK_TIMEOUT=10 dk version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
+
+engine_version() {
+  DK_TIMEOUT=10 dk version --format '{{.Server.Version}}' 2>/dev/null
 }
 
 containerd_answers() {
-  timeout 5 ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1
+  local ctr=ctr
+  [[ $ENGINE == docker20 ]] || ctr=$SID_ROOT/usr/bin/ctr
+  timeout 5 "$ctr" --address "$ENGINE_CONTAINERD_SOCK" version >/dev/null 2>&1
 }
 
 cgroups_mounted() {
   [[ -n $(find /sys/fs/cgroup -mindepth 1 -maxdepth 1 2>/dev/null | head -n 1) ]]
 }
 
-ensure_docker() {
+ensure_cgroups() {
+  if ! cgroups_mounted && command -v cgroupfs-mount >/dev/null; then
+    timeout 30 cgroupfs-mount
+  fi
+}
+
+# --- docker20: Debian bookworm's engine ---------------------------------------
+
+ensure_client_link() {
+  mkdir -p "$BIN_DIR"
+  [[ -x /usr/bin/docker ]] || return 0
+  if [[ $(readlink "$BIN_DIR/docker" 2>/dev/null) != /usr/bin/docker ]]; then
+    ln -sfn /usr/bin/docker "$BIN_DIR/docker"
+  fi
+}
+
+ensure_docker20() {
   if docker_answers; then
-    log "docker: already answering (engine $("$DOCKER" version --format '{{.Server.Version}}'))"
+    log "docker20: already answering (engine $(engine_version))"
     return 0
   fi
-  if ! cgroups_mounted && command -v cgroupfs-mount >/dev/null; then
-    cgroupfs-mount
-  fi
+  ensure_cgroups
   if containerd_answers; then
     log "containerd: already answering"
   else
     start_daemon containerd containerd
     wait_until containerd 30 "$LOG_DIR/containerd.log" containerd_answers
   fi
+  local own=()
+  if [[ -n $ENGINE_DIR ]]; then
+    mkdir -p "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
+    own=(-H "$ENGINE_HOST" --data-root "$ENGINE_DIR/data" --exec-root "$ENGINE_DIR/exec"
+      --pidfile "$ENGINE_DIR/docker.pid" --cgroup-parent /cib-docker20
+      --containerd-namespace cib-docker20 --containerd-plugins-namespace cib-docker20-plugins)
+  fi
   # No bridge, no iptables: builds and test containers use --network=host, and
   # a VM without netfilter modules would otherwise refuse to start dockerd.
-  start_daemon dockerd dockerd --bridge=none --iptables=false --ip-masq=false \
-    --containerd="$CONTAINERD_SOCK"
-  wait_until dockerd 60 "$LOG_DIR/dockerd.log" docker_answers
+  start_daemon "$DOCKERD_NAME" dockerd --bridge=none --iptables=false --ip-masq=false \
+    --containerd="$CONTAINERD_SOCK" "${own[@]}"
+  wait_until "$DOCKERD_NAME" 60 "$LOG_DIR/$DOCKERD_NAME.log" docker_answers
+}
+
+# --- docker28: Debian sid's packages, unpacked --------------------------------
+
+# apt-get on sid's lists only, kept in $SID_DIR: the system's sources, lists and cache are
+# neither read nor changed, and nothing is installed.
+sid_apt() {
+  local tool=$1
+  shift
+  timeout 300 "$tool" -q \
+    -o Dir::Etc::SourceList="$SID_DIR/sources.list" \
+    -o Dir::Etc::SourceParts="$SID_DIR/sources.list.d" \
+    -o Dir::State::Lists="$SID_DIR/lists" \
+    -o Dir::Cache="$SID_DIR/cache" \
+    -o Acquire::Languages=none \
+    -o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false \
+    -o Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled=false \
+    -o Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled=false \
+    -o APT::Sandbox::User=root \
+    "$@"
+}
+
+sid_stamp() {
+  printf '%s\n' "${SID_PACKAGES[@]}"
+}
+
+sid_present() {
+  [[ -f $SID_ROOT/.stamp && $(<"$SID_ROOT/.stamp") == "$(sid_stamp)" && -x $SID_ROOT/usr/sbin/dockerd &&
+    -x $SID_ROOT/usr/bin/containerd && -x $SID_ROOT/usr/bin/docker &&
+    -x $SID_ROOT/usr/libexec/docker/cli-plugins/docker-buildx && -e $SID_ROOT/usr/bin/docker-init ]]
+}
+
+ensure_sid_packages() {
+  if sid_present; then
+    log "sid packages: present ($(tr '\n' ' ' <"$SID_ROOT/.stamp"| sed 's/ $//'))"
+    return 0
+  fi
+  command -v apt-get >/dev/null || die "apt-get not found: the Docker 28 engines come from Debian sid's packages"
+  mkdir -p "$SID_DIR/lists/partial" "$SID_DIR/cache/archives/partial" "$SID_DIR/sources.list.d" "$SID_DIR/debs"
+  printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s sid main\n' "$SID_MIRROR" >"$SID_DIR/sources.list"
+  log "sid packages: apt-get update (sid's lists only, in $SID_DIR/lists)"
+  sid_apt apt-get update >&2 || die "apt-get update of sid's lists failed ($SID_MIRROR)"
+  local entry name want version wanted=()
+  for entry in "${SID_PACKAGES[@]}"; do
+    read -r name want <<<"$entry"
+    # madison: "name | version | source"; the revisions of the wanted upstream version.
+    version=$(sid_apt apt-cache madison "$name" 2>/dev/null | awk -F' [|] ' -v w="$want" \
+      '$3 ~ /sid/ { v = $2; gsub(/ /, "", v); if (index(v, w "+") == 1 || index(v, w "-") == 1) { print v; exit } }')
+    [[ -n $version ]] || die "sid has no $name $want now (it has: $(sid_apt apt-cache madison "$name" 2>/dev/null | awk -F' [|] ' '{print $2}' | tr -d ' ' | tr '\n' ' ')); change SID_PACKAGES in scripts/stack.sh"
+    wanted+=("$name=$version")
+  done
+  log "sid packages: downloading ${wanted[*]}"
+  rm -f "$SID_DIR/debs/"*.deb
+  (cd "$SID_DIR/debs" && sid_apt apt-get download "${wanted[@]}") >&2 || die "apt-get download from sid failed"
+  local tmp=$SID_DIR/root.tmp deb
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  for deb in "$SID_DIR/debs/"*.deb; do
+    timeout 120 dpkg -x "$deb" "$tmp" || die "dpkg -x $deb failed"
+  done
+  # sid's runc needs glibc 2.38; the system's runc (bookworm 1.1.5) is the one on the daemons' PATH.
+  [[ ! -e $tmp/usr/sbin/runc ]] || rm -f "$tmp/usr/sbin/runc"
+  sid_stamp >"$tmp/.stamp"
+  rm -rf "$SID_ROOT"
+  mv "$tmp" "$SID_ROOT"
+  rm -f "$SID_DIR/debs/"*.deb
+  "$SID_ROOT/usr/sbin/dockerd" --version >/dev/null 2>&1 ||
+    die "sid's dockerd does not run here: $("$SID_ROOT/usr/sbin/dockerd" --version 2>&1 | head -n 1)"
+  log "sid packages: unpacked into $SID_ROOT ($("$SID_ROOT/usr/sbin/dockerd" --version))"
+}
+
+# The client and its buildx plugin: sid's docker-buildx 0.29.1, the one Debian pairs with
+# Docker 28.5.2 (`docker build` runs it too), linked into the engine's own DOCKER_CONFIG so
+# the buildx that scripts/install-tools.sh pins (in ~/.docker) stays the docker20 leg's.
+ensure_sid_client() {
+  sid_present || return 0
+  mkdir -p "$SID_BIN" "$ENGINE_CONFIG/cli-plugins"
+  [[ $(readlink "$SID_BIN/docker" 2>/dev/null) == "$SID_ROOT/usr/bin/docker" ]] ||
+    ln -sfn "$SID_ROOT/usr/bin/docker" "$SID_BIN/docker"
+  local plugin=$SID_ROOT/usr/libexec/docker/cli-plugins/docker-buildx
+  [[ $(readlink "$ENGINE_CONFIG/cli-plugins/docker-buildx" 2>/dev/null) == "$plugin" ]] ||
+    ln -sfn "$plugin" "$ENGINE_CONFIG/cli-plugins/docker-buildx"
+}
+
+# write_if_changed FILE: stdin to FILE when it differs; 0 when it changed.
+write_if_changed() {
+  local file=$1 tmp
+  tmp=$(mktemp "$file.XXXXXX")
+  cat >"$tmp"
+  if [[ -f $file ]] && cmp -s "$tmp" "$file"; then
+    rm -f "$tmp"
+    return 1
+  fi
+  mv -f "$tmp" "$file"
+  return 0
+}
+
+write_engine_configs() {
+  local dir=$ENGINE_DIR ctd=$ENGINE_DIR/containerd snapshotter=false changed=""
+  [[ $ENGINE_STORE == containerd ]] && snapshotter=true
+  mkdir -p "$ctd/root" "$ctd/state" "$dir/data" "$dir/exec"
+  local sock=$ctd/containerd.sock.ttrpc
+  ((${#sock} < 100)) || die "socket path $sock is too long for a unix socket; set STACK_ENGINES_DIR to a shorter folder"
+  # Only what dockerd needs: no CRI (it would look for CNI and start a sandbox controller).
+  write_if_changed "$ctd/config.toml" <<TOML && changed+=" containerd"
+version = 3
+root = "$ctd/root"
+state = "$ctd/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", "io.containerd.cri.v1.runtime", "io.containerd.podsandbox.controller.v1.podsandbox", "io.containerd.nri.v1.nri"]
+
+[grpc]
+  address = "$ctd/containerd.sock"
+
+[ttrpc]
+  address = "$ctd/containerd.sock.ttrpc"
+
+[debug]
+  address = ""
+
+[metrics]
+  address = ""
+TOML
+  # As docker20: no bridge, no iptables, no userland proxy, the host's ip_forward untouched.
+  write_if_changed "$dir/daemon.json" <<JSON && changed+=" dockerd"
+{
+  "hosts": ["$ENGINE_HOST"],
+  "data-root": "$dir/data",
+  "exec-root": "$dir/exec",
+  "pidfile": "$dir/docker.pid",
+  "containerd": "$ctd/containerd.sock",
+  "cgroup-parent": "/cib-$ENGINE",
+  "bridge": "none",
+  "iptables": false,
+  "ip6tables": false,
+  "ip-masq": false,
+  "ip-forward": false,
+  "userland-proxy": false,
+  "registry-mirrors": ["http://$REGISTRY_ADDR"],
+  "features": { "containerd-snapshotter": $snapshotter }
+}
+JSON
+  if [[ -n $changed ]] && { pid_alive "$DOCKERD_NAME" || pid_alive "$CONTAINERD_NAME"; }; then
+    log "$ENGINE: config of$changed changed while running; apply it with: STACK_ENGINE=$ENGINE bash scripts/stack.sh down && STACK_ENGINE=$ENGINE bash scripts/stack.sh up"
+  fi
+}
+
+ensure_docker28() {
+  ensure_sid_packages
+  ensure_sid_client
+  if docker_answers; then
+    log "$ENGINE: already answering (engine $(engine_version), $ENGINE_STORE store, $ENGINE_HOST)"
+    return 0
+  fi
+  ensure_cgroups
+  write_engine_configs
+  if containerd_answers; then
+    log "$CONTAINERD_NAME: already answering"
+  else
+    start_daemon "$CONTAINERD_NAME" env PATH="$SID_DAEMON_PATH" containerd --config "$ENGINE_DIR/containerd/config.toml"
+    wait_until "$CONTAINERD_NAME" 30 "$LOG_DIR/$CONTAINERD_NAME.log" containerd_answers
+  fi
+  start_daemon "$DOCKERD_NAME" env PATH="$SID_DAEMON_PATH" dockerd --config-file "$ENGINE_DIR/daemon.json"
+  wait_until "$DOCKERD_NAME" 60 "$LOG_DIR/$DOCKERD_NAME.log" docker_answers
+  log "$ENGINE: engine $(engine_version), $ENGINE_STORE store, $ENGINE_HOST"
+}
+
+ensure_engine() {
+  case $ENGINE in
+    docker20) ensure_client_link && ensure_docker20 ;;
+    *) ensure_docker28 ;;
+  esac
 }
 
 # --- registry -----------------------------------------------------------------
@@ -398,7 +695,8 @@ build_runtime_rootfs() {
 
 # import_and_push NAME TAGS BUILD_FN VERIFY_CMD CHANGE...: skip when every tag is
 # in the registry; otherwise build the rootfs, docker import it (nothing can be
-# pulled here), check it runs, push all tags.
+# pulled here), check it runs (VERIFY_CMD under the image's sh; none for an image
+# without a shell), push all tags.
 import_and_push() {
   local name=$1 tags=$2 build_fn=$3 verify=$4
   shift 4
@@ -421,16 +719,16 @@ import_and_push() {
   for change in "$@"; do changes+=(--change "$change"); done
   first=${tags%% *}
   ref=$REGISTRY_ADDR/$name:$first
-  "$DOCKER" import "${changes[@]}" "$work/rootfs.tar" "$ref" >/dev/null
-  if ! "$DOCKER" run --rm --network=none "$ref" sh -c "$verify" >&2; then
+  dk import "${changes[@]}" "$work/rootfs.tar" "$ref" >/dev/null || die "docker import of $ref failed"
+  if [[ -n $verify ]] && ! dk run --rm --network=none --entrypoint sh "$ref" -c "$verify" >&2; then
     die "image $ref does not work (is the Go at $("$GO" env GOROOT) statically linked?)"
   fi
   for tag in $tags; do
-    [[ $tag == "$first" ]] || "$DOCKER" tag "$ref" "$REGISTRY_ADDR/$name:$tag"
-    "$DOCKER" push -q "$REGISTRY_ADDR/$name:$tag" >/dev/null
+    [[ $tag == "$first" ]] || dk tag "$ref" "$REGISTRY_ADDR/$name:$tag"
+    dk push -q "$REGISTRY_ADDR/$name:$tag" >/dev/null || die "docker push $REGISTRY_ADDR/$name:$tag failed"
   done
   rm -rf "$work"
-  log "image $REGISTRY_ADDR/$name: pushed $tags ($("$DOCKER" image inspect -f '{{.Id}}' "$ref" | cut -c1-19))"
+  log "image $REGISTRY_ADDR/$name: pushed $tags ($(dk image inspect -f '{{.Id}}' "$ref" | cut -c1-19))"
 }
 
 ensure_base_images() {
@@ -453,66 +751,215 @@ ensure_base_images() {
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 }
 
+# --- BuildKit's images: docker/dockerfile and moby/buildkit ----------------------
+# Pushed to the local registry under their Docker Hub names; the Docker 28 engines mirror
+# docker.io there (registry-mirrors), so `# syntax=docker/dockerfile:1` and buildx's
+# docker-container driver (moby/buildkit:buildx-stable-1) find them with no network.
+
+tool() {
+  [[ -x $TOOLS_DIR/$1 ]] || die "$TOOLS_DIR/$1 missing after scripts/install-tools.sh"
+  echo "$TOOLS_DIR/$1"
+}
+
+ensure_buildkit_tools() {
+  # Skipped without running go when the binaries match the recipe (stamps).
+  PATH=$(dirname "$GO"):$PATH TOOLS_DIR=$TOOLS_DIR timeout 1800 bash "$REPO_ROOT/scripts/install-tools.sh" buildkit dockerfile-frontend >&2 ||
+    die "scripts/install-tools.sh buildkit dockerfile-frontend failed"
+}
+
+# As upstream's frontend/dockerfile/cmd/dockerfile-frontend/Dockerfile: FROM scratch, the
+# static binary as /bin/dockerfile-frontend, its entrypoint and labels (no network for the
+# frontend; the caps BuildKit checks before it hands the frontend inputs and subrequests).
+build_frontend_rootfs() {
+  install -D -m 755 "$(tool dockerfile-frontend)" "$1/bin/dockerfile-frontend"
+}
+
+# What upstream's moby/buildkit image has that buildkitd needs here: buildkitd and buildctl
+# (buildx runs `buildctl dial-stdio` and `buildctl debug workers` in the container), runc
+# (bookworm's, with the libraries it links), /etc/buildkit (buildx puts --buildkitd-config
+# there), /var/lib/buildkit. Left out: git, openssh, pigz, fuse-overlayfs, qemu, CNI plugins
+# (so RUN steps share the container's network: the host's, with --driver-opt network=host).
+build_buildkit_rootfs() {
+  local root=$1 lib
+  populate_common_rootfs "$root"
+  install -m 755 "$(tool buildkitd)" "$(tool buildctl)" "$root/usr/bin/"
+  local runc
+  runc=$(command -v runc) || die "runc not found (package runc)"
+  install -m 755 "$runc" "$root/usr/bin/runc"
+  while read -r lib; do
+    install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
+  done < <(ldd "$runc" | grep -oE '/[^ ]+' | sort -u)
+  mkdir -p "$root/etc/buildkit" "$root/var/lib/buildkit"
+}
+
+ensure_buildkit_images() {
+  local frontend_missing="" buildkit_missing="" tag
+  for tag in $FRONTEND_TAGS; do registry_has docker/dockerfile "$tag" || frontend_missing=1; done
+  for tag in $BUILDKIT_TAGS; do registry_has moby/buildkit "$tag" || buildkit_missing=1; done
+  if [[ -z $frontend_missing$buildkit_missing ]]; then
+    log "images docker/dockerfile:{${FRONTEND_TAGS// /,}} moby/buildkit:{${BUILDKIT_TAGS// /,}}: already in the registry"
+    return 0
+  fi
+  timed buildkit-tools ensure_buildkit_tools
+  local source=org.opencontainers.image.source=https://github.com/moby/buildkit
+  import_and_push docker/dockerfile "$FRONTEND_TAGS" build_frontend_rootfs "" \
+    'ENTRYPOINT ["/bin/dockerfile-frontend"]' \
+    'LABEL moby.buildkit.frontend.network.none="true"' \
+    'LABEL moby.buildkit.frontend.caps="moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts,moby.buildkit.frontend.gitquerystring,moby.buildkit.frontend.contexts.zstd"' \
+    "LABEL $source org.opencontainers.image.version=buildkit-$BUILDKIT_VERSION"
+  import_and_push moby/buildkit "$BUILDKIT_TAGS" build_buildkit_rootfs \
+    'buildkitd --version && buildctl --version && runc --version >/dev/null' \
+    'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    'VOLUME /var/lib/buildkit' \
+    'ENTRYPOINT ["buildkitd"]' \
+    "LABEL $source org.opencontainers.image.version=$BUILDKIT_VERSION"
+}
+
+# For `docker buildx create --driver docker-container --driver-opt network=host
+# --buildkitd-config "$STACK_BUILDKITD_CONFIG"`: plain http to the loopback registry, and
+# docker.io mirrored there as the engines do.
+ensure_buildkitd_container_config() {
+  write_if_changed "$BUILDKITD_CONTAINER_CONFIG" <<TOML || true
+# Written by scripts/stack.sh for docker-container builders on the stack's engines.
+[registry."$REGISTRY_ADDR"]
+  http = true
+  insecure = true
+
+[registry."docker.io"]
+  mirrors = ["$REGISTRY_ADDR"]
+TOML
+}
+
 # --- subcommands ----------------------------------------------------------------
 
-cmd_up() {
-  local start
-  start=$(now)
-  timed packages ensure_packages
-  ensure_client_link
-  timed docker ensure_docker
+# Engine by engine, then what they share; the registry comes after the engine because the
+# base images are imported and pushed with the engine's client.
+up_engine() {
+  select_engine "$1"
+  timed "$ENGINE" ensure_engine
   timed registry ensure_registry
   timed modules seed_modules
   timed modproxy ensure_modproxy
   timed base-images ensure_base_images
-  log "up: done in $(since "$start"); use: eval \"\$(bash scripts/stack.sh env)\""
+  if [[ $ENGINE != docker20 ]]; then
+    ensure_buildkitd_container_config
+    timed buildkit-images ensure_buildkit_images
+  fi
+}
+
+cmd_up() {
+  local start engine
+  start=$(now)
+  timed packages ensure_packages
+  for engine in "$@"; do up_engine "$engine"; done
+  log "up: done in $(since "$start"); use: eval \"\$(STACK_ENGINE=$1 bash scripts/stack.sh env)\""
+}
+
+# PATH without any engine's client folder, so the chosen one is first and alone.
+path_without_clients() {
+  local path=":$PATH:"
+  path=${path//":$BIN_DIR:"/:}
+  path=${path//":$SID_BIN:"/:}
+  path=${path#:}
+  path=${path%:}
+  echo "$path"
 }
 
 cmd_env() {
-  # The link is what makes `docker` the BuildKit-capable client; cheap to ensure.
-  ensure_client_link
-  local path=":$PATH:"
-  path=${path//":$BIN_DIR:"/:}
-  path=${path#:}
-  path=${path%:}
+  select_engine "$STACK_ENGINE"
+  # The links are what make `docker` the right client; cheap to ensure.
+  case $ENGINE in
+    docker20) ensure_client_link ;;
+    *) ensure_sid_client ;;
+  esac
   printf 'export STACK_DIR=%q\n' "$STACK_DIR"
-  printf 'export PATH=%q\n' "$BIN_DIR:$path"
+  printf 'export STACK_ENGINE=%q\n' "$ENGINE"
+  printf 'export DOCKER_HOST=%q\n' "$ENGINE_HOST"
+  if [[ -n $ENGINE_CONFIG ]]; then
+    printf 'export DOCKER_CONFIG=%q\n' "$ENGINE_CONFIG"
+  elif [[ -n ${DOCKER_CONFIG:-} && $DOCKER_CONFIG == "$ENGINES_DIR"/* ]]; then
+    # Left from another engine's env: docker20's client uses the caller's own config.
+    printf 'unset DOCKER_CONFIG\n'
+  fi
+  printf 'export PATH=%q\n' "$ENGINE_BIN:$(path_without_clients)"
   printf 'export DOCKER_BUILDKIT=1\n'
   printf 'export STACK_REGISTRY=%q\n' "$REGISTRY_ADDR"
   printf 'export STACK_GOPROXY=%q\n' "$GOPROXY_URL"
+  printf 'export STACK_BUILDKITD_CONFIG=%q\n' "$BUILDKITD_CONTAINER_CONFIG"
 }
 
 cmd_wipe_runner() {
-  docker_answers || die "docker does not answer; run: bash scripts/stack.sh up"
+  select_engine "$STACK_ENGINE"
+  docker_answers || die "$ENGINE does not answer; run: STACK_ENGINE=$ENGINE bash scripts/stack.sh up"
   local start ids
   start=$(now)
-  ids=$("$DOCKER" ps -aq)
+  ids=$(dk ps -aq)
   # shellcheck disable=SC2086 # one id per word
-  [[ -z $ids ]] || "$DOCKER" rm -f $ids >/dev/null
-  ids=$("$DOCKER" images -aq | sort -u)
+  [[ -z $ids ]] || dk rm -f $ids >/dev/null
+  ids=$(dk images -aq | sort -u)
   # shellcheck disable=SC2086
-  [[ -z $ids ]] || "$DOCKER" rmi -f $ids >/dev/null 2>&1 || true
-  "$DOCKER" builder prune -af >/dev/null
-  "$DOCKER" system prune -af --volumes >/dev/null
+  [[ -z $ids ]] || dk rmi -f $ids >/dev/null 2>&1 || true
+  dk builder prune -af >/dev/null
+  dk system prune -af --volumes >/dev/null
+  if [[ $ENGINE != docker20 ]]; then
+    # Docker 28's prune keeps named volumes, and a docker-container builder's state is one
+    # (buildx_buildkit_NAME0_state): remove them all, with the builders' containers (above).
+    # The builders stay defined; the next build starts each one afresh, as on a new runner.
+    ids=$(dk volume ls -q)
+    # shellcheck disable=SC2086
+    [[ -z $ids ]] || dk volume rm -f $ids >/dev/null
+  fi
   local left
-  left=$("$DOCKER" images -aq | wc -l)
-  ((left == 0)) || die "wipe-runner: $left images left"
-  log "wipe-runner: no containers, images, volumes or build cache left ($(since "$start")); registry and module proxy untouched"
+  left=$(dk images -aq | wc -l)
+  ((left == 0)) || die "wipe-runner: $left images left on $ENGINE"
+  log "wipe-runner ($ENGINE): no containers, images, volumes or build cache left ($(since "$start")); registry and module proxy untouched"
 }
 
-cmd_down() {
+# What a stopped dockerd leaves mounted in its folder (exec-root/netns/default, a bind of the
+# host's network namespace, stays after a clean stop), deepest first, so the folder can go.
+unmount_leftovers() {
+  local dir=$1 mnt
+  [[ -n $dir && -d $dir ]] || return 0
+  while read -r mnt; do
+    timeout 10 umount "$mnt" 2>/dev/null || timeout 10 umount -l "$mnt" || log "could not unmount $mnt"
+  done < <(awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r)
+}
+
+down_engine() {
+  select_engine "$1"
+  stop_daemon "$DOCKERD_NAME"
+  # A docker20 of its own shares the system's containerd with the machine's engine.
+  [[ $ENGINE == docker20 && -n $ENGINE_DIR ]] || stop_daemon "$CONTAINERD_NAME"
+  pid_alive "$DOCKERD_NAME" || unmount_leftovers "$ENGINE_DIR"
+}
+
+cmd_down_all() {
+  local engine
+  for engine in "${ENGINES[@]}"; do down_engine "$engine"; done
   stop_daemon modproxy
   stop_daemon registry
-  stop_daemon dockerd
-  stop_daemon containerd
+}
+
+engine_line() {
+  select_engine "$1"
+  local mark=" "
+  [[ $ENGINE == "$STACK_ENGINE" ]] && mark="*"
+  if docker_answers; then
+    printf '%s %-20s engine %s, %s store, %s\n' "$mark" "$ENGINE" "$(engine_version)" "$ENGINE_STORE" "$ENGINE_HOST"
+  else
+    printf '%s %-20s not answering on %s\n' "$mark" "$ENGINE" "$ENGINE_HOST"
+  fi
 }
 
 cmd_status() {
-  local name
+  local name engine
+  echo "engines (* STACK_ENGINE):"
+  for engine in "${ENGINES[@]}"; do engine_line "$engine"; done
+  select_engine "$STACK_ENGINE"
   if docker_answers; then
-    echo "docker:    engine $("$DOCKER" version --format '{{.Server.Version}}'), client $DOCKER"
+    echo "docker:    $ENGINE: engine $(engine_version), client $ENGINE_CLIENT ($(DK_TIMEOUT=10 dk version --format '{{.Client.Version}}' 2>/dev/null))${ENGINE_CONFIG:+, DOCKER_CONFIG $ENGINE_CONFIG}"
   else
-    echo "docker:    not answering"
+    echo "docker:    $ENGINE: not answering on $ENGINE_HOST"
   fi
   if registry_answers; then
     echo "registry:  http://$REGISTRY_ADDR $(curl -fsS --max-time 3 "http://$REGISTRY_ADDR/v2/_catalog" | tr -d '\n')"
@@ -527,26 +974,36 @@ cmd_status() {
   else
     echo "modproxy:  not answering on $GOPROXY_URL"
   fi
-  local minor
+  local minor tag
   minor=$(go_minor 2>/dev/null || echo '?')
-  for name in "base/go:$minor" base/go:latest base/runtime:latest; do
+  local images=("base/go:$minor" base/go:latest base/runtime:latest)
+  for tag in $FRONTEND_TAGS; do images+=("docker/dockerfile:$tag"); done
+  for tag in $BUILDKIT_TAGS; do images+=("moby/buildkit:$tag"); done
+  for name in "${images[@]}"; do
     if registry_has "${name%%:*}" "${name#*:}"; then echo "image:     $REGISTRY_ADDR/$name"; else echo "image:     $REGISTRY_ADDR/$name MISSING"; fi
   done
-  for name in containerd dockerd registry modproxy; do
-    if pid_alive "$name"; then echo "started:   $name (pid $(<"$RUN_DIR/$name.pid"))"; fi
+  local daemons=(registry modproxy)
+  for engine in "${ENGINES[@]}"; do
+    select_engine "$engine"
+    daemons+=("$CONTAINERD_NAME" "$DOCKERD_NAME")
+  done
+  for name in "${daemons[@]}"; do
+    if pid_alive "$name"; then echo "started:   $name (pid $(<"$RUN_DIR/$name.pid"), log $LOG_DIR/$name.log)"; fi
   done
 }
 
 usage() {
-  sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 main() {
   case ${1:-} in
-    up) cmd_up ;;
+    up) cmd_up "$STACK_ENGINE" ;;
+    up-all) cmd_up "${ENGINES[@]}" ;;
     env) cmd_env ;;
     wipe-runner) cmd_wipe_runner ;;
-    down) cmd_down ;;
+    down) down_engine "$STACK_ENGINE" ;;
+    down-all) cmd_down_all ;;
     status) cmd_status ;;
     -h | --help | help) usage ;;
     *)
@@ -556,4 +1013,5 @@ main() {
   esac
 }
 
+select_engine "$STACK_ENGINE"
 main "$@"

@@ -7,7 +7,13 @@ import * as path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 const STACK = path.join(ROOT, 'scripts/stack.sh');
 
-/** Bring the stack up and put its environment (PATH with the BuildKit-capable docker first, …) into process.env. */
+/** The engine the stack runs the tests on (STACK_ENGINE; scripts/stack.sh's default is docker28). */
+export const ENGINE = process.env.STACK_ENGINE || 'docker28';
+
+/**
+ * Bring the stack up (the engine STACK_ENGINE names) and put its environment (DOCKER_HOST, PATH with
+ * that engine's docker first, its DOCKER_CONFIG, …) into process.env.
+ */
 export function stackUp(): Record<string, string> {
   execFileSync('bash', [STACK, 'up'], { stdio: 'inherit' });
   const env: Record<string, string> = {};
@@ -15,6 +21,9 @@ export function stackUp(): Record<string, string> {
   for (const line of text.split('\n')) {
     const match = /^export ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
     if (match) env[match[1]] = match[2].replace(/^(['"])(.*)\1$/, '$2');
+    // docker20's env drops a DOCKER_CONFIG left by a Docker 28 engine's.
+    const unset = /^unset ([A-Za-z_][A-Za-z0-9_]*)$/.exec(line.trim());
+    if (unset) delete process.env[unset[1]];
   }
   Object.assign(process.env, env);
   return env;
