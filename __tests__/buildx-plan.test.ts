@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
-import { builderProblem, parseBuildxInspect, type BuilderFacts, type Facts } from '../src/facts.js';
+import { builderProblem, imageStoreOf, parseBuildxInspect, type BuilderFacts, type Facts } from '../src/facts.js';
 import { CACHE_EXPORT_OPTIONS, planBuildx } from '../src/plan/buildx.js';
 import { choosePlan, fallbackPlan } from '../src/plan/choose.js';
 import type { GoCacheState } from '../src/plan/go.js';
@@ -182,9 +182,18 @@ describe('builder facts and outcomes', () => {
 
   it('knows which builders can export registry cache', () => {
     expect(builderProblem(facts)).toBeUndefined();
-    expect(builderProblem({ buildx: '0.37.2', builder: { name: 'b', driver: 'docker-container' } })).toBeUndefined();
-    expect(builderProblem({ buildx: '0.37.2', builder: { name: 'default', driver: 'docker' } })).toMatch(/docker driver/);
-    expect(builderProblem({ buildx: '0.37.2', builder: { ...remote, problem: 'gone' } })).toBe('gone');
+    const classic = 'classic' as const;
+    expect(builderProblem({ buildx: '0.37.2', imageStore: classic, builder: { name: 'b', driver: 'docker-container' } })).toBeUndefined();
+    expect(builderProblem({ buildx: '0.37.2', imageStore: classic, builder: { name: 'default', driver: 'docker' } })).toMatch(/docker driver, which cannot export cache to a registry with the engine's classic image store/);
+    expect(builderProblem({ buildx: '0.37.2', imageStore: classic, builder: { ...remote, problem: 'gone' } })).toBe('gone');
+    // The containerd image store lets the engine's own BuildKit export registry cache.
+    expect(builderProblem({ buildx: '0.29.1', imageStore: 'containerd', builder: { name: 'default', driver: 'docker' } })).toBeUndefined();
+  });
+
+  it('reads the image store from docker info', () => {
+    expect(imageStoreOf('[["driver-type","io.containerd.snapshotter.v1"]]')).toBe('containerd');
+    expect(imageStoreOf('[["Backing Filesystem","extfs"],["Supports d_type","true"]]')).toBe('classic');
+    expect(imageStoreOf('')).toBe('classic');
   });
 
   it('tells a builder or cache failure from a Dockerfile failure', () => {

@@ -71,6 +71,7 @@ function runner(event: { name: string; ref: string; payload: Record<string, unkn
   const f = new FakeProcesses()
     .on(/./, { exitCode: 1, lines: ['unexpected command'] })
     .on(/^docker version/, { stdout: '28.5.2 28.5.2' })
+    .on(/^docker info/, { stdout: '[["Backing Filesystem","extfs"]]' })
     .on(/^docker buildx version/, { stdout: 'github.com/docker/buildx v0.29.1 1234' })
     .on(/^go env -json/, { stdout: JSON.stringify({ GOMODCACHE: path.join(dir, 'gomod'), GOCACHE: path.join(dir, 'gocache'), GOVERSION: 'go1.26.8', GOARCH: 'amd64' }) })
     .on(/^docker buildx inspect --bootstrap/, { stdout: 'Name: default\nDriver: docker\n\nNodes:\nName: default\nEndpoint: default\nStatus: running\n' })

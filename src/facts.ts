@@ -13,6 +13,8 @@ export interface Facts {
   dockerServer: string;
   /** Version of the buildx CLI plugin, when it is installed. */
   buildx?: string;
+  /** The engine's image store: the containerd store lets the docker driver export registry cache. */
+  imageStore: 'classic' | 'containerd';
   /** A private folder for files of this run (iidfiles, secrets). */
   tempDir: string;
   /** When the build started, for the org.opencontainers.image.created label. */
@@ -45,15 +47,22 @@ export interface BuilderFacts {
 const CACHE_EXPORTING_DRIVERS = ['docker-container', 'remote', 'kubernetes'];
 
 /** Why the builder cannot serve the buildx path (registry cache export), or undefined when it can. */
-export function builderProblem(facts: Pick<Facts, 'buildx' | 'builder'>): string | undefined {
+export function builderProblem(facts: Pick<Facts, 'buildx' | 'builder' | 'imageStore'>): string | undefined {
   if (!facts.buildx) return 'the buildx plugin is not installed (docker/setup-buildx-action installs it)';
   const builder = facts.builder;
   if (!builder) return 'no buildx builder was probed';
   if (builder.problem) return builder.problem;
+  // The engine's own BuildKit exports registry cache only with the containerd image store.
+  if (builder.driver === 'docker' && facts.imageStore === 'containerd') return undefined;
   if (!builder.driver || !CACHE_EXPORTING_DRIVERS.includes(builder.driver)) {
-    return `builder ${builder.name} uses the ${builder.driver ?? 'unknown'} driver, which cannot export cache to a registry (use docker/setup-buildx-action, builder or buildkit-endpoint)`;
+    return `builder ${builder.name} uses the ${builder.driver ?? 'unknown'} driver, which cannot export cache to a registry with the engine's ${facts.imageStore} image store (use docker/setup-buildx-action, builder or buildkit-endpoint, or the containerd image store)`;
   }
   return undefined;
+}
+
+/** `docker info`'s DriverStatus names the containerd snapshotter when the engine uses the containerd image store. */
+export function imageStoreOf(driverStatus: string): Facts['imageStore'] {
+  return /io\.containerd\.snapshotter/.test(driverStatus) ? 'containerd' : 'classic';
 }
 
 /** `docker buildx inspect` output: the builder's name and driver, and its first node's endpoint and status. */
@@ -115,10 +124,11 @@ export function buildkitProblem(facts: Pick<Facts, 'dockerClient' | 'buildx'>): 
 /** Docker, buildx and Go on the runner, asked at once. */
 export async function probeFacts(config: Config): Promise<Facts> {
   const limit = limits(config).lookup;
-  const [version, buildxOut, goEnv] = await Promise.all([
+  const [version, buildxOut, goEnv, info] = await Promise.all([
     docker(['version', '--format', '{{.Client.Version}} {{.Server.Version}}'], limit),
     docker(['buildx', 'version'], limit),
-    probeGo(limit)
+    probeGo(limit),
+    docker(['info', '--format', '{{json .DriverStatus}}'], limit)
   ]);
   if (version.exitCode !== 0) {
     throw new Error(`docker is not usable here (docker version: ${why(version)}); start the Docker engine or set DOCKER_HOST`);
@@ -137,6 +147,7 @@ export async function probeFacts(config: Config): Promise<Facts> {
     dockerClient,
     dockerServer,
     buildx,
+    imageStore: imageStoreOf(info.stdout),
     tempDir,
     now: new Date().toISOString(),
     runner: { os: process.env.RUNNER_OS || os.type(), arch: process.env.RUNNER_ARCH || os.arch() },

@@ -35,6 +35,7 @@ export function environment(workspace: string, env: Record<string, string> = {})
 export const FACTS: Facts = {
   dockerClient: '20.10.24',
   dockerServer: '20.10.24',
+  imageStore: 'classic',
   tempDir: '/tmp/run',
   now: '2026-11-22T00:00:00.000Z',
   runner: { os: 'Linux', arch: 'X64' },
