@@ -178,6 +178,47 @@ describe('main: the pull path on a runner with the docker driver', () => {
   });
 });
 
+describe('main: no build when latest was built from these inputs', () => {
+  it('copies latest\'s manifest to the commit tag and the extra tags; nothing is built or pushed', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false', tags: 'v1' });
+    const ws = path.join(dir, 'ws');
+    const { readConfig } = await import('../src/config.js');
+    const { buildInputsOf } = await import('../src/build-inputs.js');
+    const { hashBuildInputs } = await import('../src/context-hash.js');
+    const config = readConfig(name => process.env[`INPUT_${name.toUpperCase()}`] ?? '', { env: process.env, workspace: ws });
+    const digests = { '127.0.0.1:5000/base/go:1.26': `sha256:${'4'.repeat(64)}`, '127.0.0.1:5000/base/runtime:latest': `sha256:${'5'.repeat(64)}` };
+    const { hash } = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx' }));
+    const image = (d: string, labels: Record<string, string> = {}) => ({ stdout: JSON.stringify({ manifest: { digest: d }, image: { config: { Labels: labels } } }) });
+    f.on(/imagetools inspect --format \{\{json \.\}\} 127\.0\.0\.1:5000\/base\/go:1\.26$/, image(digests['127.0.0.1:5000/base/go:1.26']));
+    f.on(/imagetools inspect --format \{\{json \.\}\} 127\.0\.0\.1:5000\/base\/runtime:latest$/, image(digests['127.0.0.1:5000/base/runtime:latest']));
+    f.on(new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`), image(`sha256:${'6'.repeat(64)}`, { 'io.github.cached-image-build.inputs': hash, 'org.opencontainers.image.revision': 'b'.repeat(40) }));
+    f.on(new RegExp(`imagetools inspect --raw ${IMAGE}:builder$`), { stdout: '{}' });
+    f.on(/^git -C .* merge-base --is-ancestor/, { exitCode: 1 });
+    f.on(/^docker buildx imagetools create/, { lines: [] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => /^docker (build|push) |buildx build|buildx inspect|imagetools create/.test(c))).toEqual([
+      `docker buildx imagetools create --tag ${IMAGE}:${SHA} --tag ${IMAGE}:v1 ${IMAGE}@sha256:${'6'.repeat(64)}`
+    ]);
+    expect(outputs()).toMatchObject({
+      copied: 'true',
+      strategy: 'copy',
+      digest: `sha256:${'6'.repeat(64)}`,
+      'builder-cache-hit': 'true',
+      'go-cache-hit': 'unneeded',
+      tags: [`${IMAGE}:${SHA}`, `${IMAGE}:v1`].join('\n'),
+      'latest-moved': 'false'
+    });
+  });
+
+  it('copy-unchanged: false builds all the same', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false', 'copy-unchanged': 'false' });
+    await run();
+    expect(f.commands().some(c => c.includes('imagetools create'))).toBe(false);
+    expect(outputs().copied).toBe('false');
+  });
+});
+
 describe('main: the buildx path and its fallback', () => {
   const remote = 'Name: ci\nDriver: remote\n\nNodes:\nName: ci0\nEndpoint: tcp://127.0.0.1:1\nStatus: running\n';
 

@@ -46,6 +46,8 @@ export interface Config {
   /** The push input; what a run may push is the trust policy's decision. */
   push: boolean;
   latest: LatestSetting;
+  /** When latest was built from exactly these inputs, copy its manifest to the new tags instead of building. */
+  copyUnchanged: boolean;
   pullPrevious: boolean;
   buildArgs: string[];
   labels: string[];
@@ -132,6 +134,7 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
     extraTags,
     push: parseBoolean('push', input('push'), true),
     latest: parseChoice('latest', input('latest'), LATEST_SETTINGS, 'auto'),
+    copyUnchanged: parseBoolean('copy-unchanged', input('copy-unchanged'), true),
     pullPrevious,
     buildArgs,
     labels,

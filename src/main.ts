@@ -13,12 +13,13 @@ import { headCommit, isAncestor } from './git.js';
 import { REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
 import { buildsOnBuilder, choosePlan, fallbackPlan } from './plan/choose.js';
+import { planCopy } from './plan/copy.js';
 import { loginSteps, refsFor } from './plan/common.js';
 import type { GoCacheState } from './plan/go.js';
 import type { InputsComparison, PlanInput } from './plan/input.js';
 import { planPublish } from './plan/publish.js';
 import type { Plan } from './plan/types.js';
-import { inspectImage } from './registry.js';
+import { inspectImage, type RemoteImage } from './registry.js';
 import { buildReport, setOutputs, writeReadBackSummary, writeSummary, type LatestOutcome } from './report.js';
 import { lastLine, runProcess } from './run/process.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
@@ -31,12 +32,17 @@ export async function run(): Promise<void> {
   try {
     const config = readInputs();
     if (!config) return;
-    const facts = await probe(config);
+    const probed = await probe(config);
     const trusted = await decideWhatMayBeWritten(config);
-    const state: PostState = { tempDir: facts.tempDir, createdBuilder: facts.builder?.created ? facts.builder.name : undefined };
+    const state: PostState = { tempDir: probed.tempDir };
     savePostState(state);
     if (!(await logIn(config, trusted, state))) return;
-    const { inputs, policy, cacheTags } = await compareWithRegistry(config, facts, trusted);
+    const { inputs, policy, cacheTags, latest: previous } = await compareWithRegistry(config, probed, trusted);
+    if (copyable(config, policy, inputs, cacheTags, previous)) {
+      await copyInsteadOfBuilding(config, policy, inputs, previous as RemoteImage);
+      return;
+    }
+    const facts = await probeBuilder(config, probed, state);
     const go = await bringGoCaches(config, facts, inputs);
     const built = await buildAndPush({ config, policy, facts, inputs, go: go.state, ...cacheTags });
     const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
@@ -77,10 +83,23 @@ function readInputs(): Config | undefined {
 async function probe(config: Config): Promise<Facts> {
   return core.group('Probe the environment', async () => {
     const found = await probeFacts(config);
-    core.info(`docker ${found.dockerClient} (engine ${found.dockerServer}), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`);
-    const builder = await prepareBuilder(config, found.buildx);
+    core.info(
+      `docker ${found.dockerClient} (engine ${found.dockerServer}, ${found.imageStore} image store), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`
+    );
+    return found;
+  });
+}
+
+/** The buildx builder, once it is clear a build is needed (a copy needs none). */
+async function probeBuilder(config: Config, facts: Facts, state: PostState): Promise<Facts> {
+  return core.group('Probe the buildx builder', async () => {
+    const builder = await prepareBuilder(config, facts.buildx);
     if (builder) core.info(`builder ${builder.name}: driver ${builder.driver ?? '?'}, ${builder.problem ?? builder.status ?? '?'}`);
-    return { ...found, builder };
+    if (builder?.created) {
+      state.createdBuilder = builder.name;
+      savePostState(state);
+    }
+    return { ...facts, builder };
   });
 }
 
@@ -117,31 +136,66 @@ async function compareWithRegistry(
   config: Config,
   facts: Facts,
   policy: Policy
-): Promise<{ inputs: InputsComparison; policy: Policy; cacheTags: { unreadable: string[]; present: string[] } }> {
+): Promise<{ inputs: InputsComparison; policy: Policy; cacheTags: { unreadable: string[]; present: string[] }; latest?: RemoteImage }> {
   const users = goCacheUsers(config);
   const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
-  const onEngine = !buildsOnBuilder({ config, facts });
-  const uses = [...(fillsMounts ? ['the Go caches are not restored'] : []), ...(onEngine && config.builderTarget ? ['the image is built first'] : [])].join('; ');
+  // The builder is not probed yet (a copy needs none): the engine's, unless one was named.
+  const onEngine = config.cacheStrategy === 'pull' || (config.cacheStrategy === 'auto' && !config.builder && !config.buildkitEndpoint);
+  const uses = [
+    ...(config.copyUnchanged && policy.push ? ['the image is copied, not built'] : []),
+    ...(fillsMounts ? ['the Go caches are not restored'] : []),
+    ...(onEngine && config.builderTarget ? ['the image is built first'] : [])
+  ].join('; ');
   const buildx = facts.buildx !== undefined;
   return core.group('Compare with latest in the registry', async () => {
     const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
-    const refs = refsFor(config, policy, onEngine ? 'pull' : 'buildx');
+    // Both paths' cache tags: which path builds is known only once the builder is probed.
+    const tags = (['pull', 'buildx'] as const).flatMap(strategy => {
+      const refs = refsFor(config, policy, strategy);
+      return [...refs.cacheRead, ...(refs.cacheWrite ? [refs.cacheWrite] : [])];
+    });
     const [{ inputs, latest, latestProblem }, cacheTags] = await Promise.all([
       compareWithLatest(config, { buildx, rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx', uses: uses || undefined, mayMoveLatest: mayMove }).catch(
         (error: Error): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })
       ),
-      lookUpCacheTags(config, buildx, [...new Set([...refs.cacheRead, ...(refs.cacheWrite ? [refs.cacheWrite] : [])])])
+      lookUpCacheTags(config, buildx, [...new Set(tags)])
     ]);
-    if (latestProblem) cacheTags.unreadable.push(refs.latest);
+    if (latestProblem) cacheTags.unreadable.push(`${config.image.name}:latest`);
     core.info(inputs.note);
-    if (!mayMove || !latest) return { inputs, policy, cacheTags };
+    if (!mayMove || !latest) return { inputs, policy, cacheTags, latest };
     const { ahead, revision } = await latestIsAhead(config, latest);
     if (ahead === undefined) core.info(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone?); going on`);
-    if (!ahead || !revision) return { inputs, policy, cacheTags };
+    if (!ahead || !revision) return { inputs, policy, cacheTags, latest };
     const held = holdBack(policy, revision, config.commit);
     core.notice(held.latest.why);
-    return { inputs, policy: held, cacheTags };
+    return { inputs, policy: held, cacheTags, latest };
   });
+}
+
+/**
+ * No build at all when latest was built from exactly these inputs and the run's cache tags are there
+ * (so the cache stays whole for the next change): the new tags get latest's image.
+ */
+function copyable(config: Config, policy: Policy, inputs: InputsComparison, cacheTags: { present: string[] }, latest: RemoteImage | undefined): boolean {
+  if (!config.copyUnchanged || config.noCache || !inputs.unchanged || !policy.push || !latest) return false;
+  if (!config.builderTarget) return true;
+  const read = (['pull', 'buildx'] as const).flatMap(strategy => refsFor(config, policy, strategy).cacheRead);
+  return read.some(ref => cacheTags.present.includes(ref));
+}
+
+async function copyInsteadOfBuilding(config: Config, policy: Policy, inputs: InputsComparison, latest: RemoteImage): Promise<void> {
+  const copy = planCopy(config, policy, latest.digest);
+  core.info(`${inputs.note}: no build, the new tags get latest's image (${latest.digest})`);
+  const result = await runSteps(copy.steps, [], config);
+  const plan: Plan = { strategy: 'copy', refs: copy.refs, steps: copy.steps, readBack: [], saveGoCaches: false, files: [], notes: [`no build: ${inputs.note}`] };
+  const report = buildReport(config, policy, plan, result, {
+    goCacheUnneeded: inputs.note,
+    latest: { moved: false, why: `latest already is this image (${latest.digest.slice(0, 19)}): nothing was built` },
+    copiedFrom: result.failed ? undefined : latest
+  });
+  setOutputs(report);
+  await writeSummary(config, report, result.failed?.message);
+  if (result.failed) core.setFailed(result.failed.message ?? 'the copy failed');
 }
 
 interface GoCaches {

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Phase, Plan } from './plan/types.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
 import { stageSteps, type RunResult, type StepOutcome, type StepStatus } from './run/steps.js';
+import type { RemoteImage } from './registry.js';
 import type { Policy } from './trust.js';
 
 export interface LatestOutcome {
@@ -20,6 +21,8 @@ export interface Report {
   /** Buildx path: per build, the registry cache refs read and the one written (or why not). */
   cache: Array<{ title: string; from: string[]; to?: string; manifest?: string; error?: string; cachedSteps: number; steps: number }>;
   digest?: string;
+  /** No build: the tags name latest's image, copied in the registry. */
+  copied: boolean;
   imageId?: string;
   pushedTags: string[];
   builderCacheHit: boolean;
@@ -53,10 +56,12 @@ export interface ReportExtras {
   goCache?: GoCacheRestore;
   goCacheUnneeded?: string;
   latest: LatestOutcome;
+  /** Nothing was built: the new tags name this image of latest's. */
+  copiedFrom?: RemoteImage;
 }
 
 /** Pure: the report of a finished (or stopped) run. */
-export function buildReport(config: Config, policy: Policy, plan: Plan, result: RunResult, { goCache, goCacheUnneeded, latest }: ReportExtras): Report {
+export function buildReport(config: Config, policy: Policy, plan: Plan, result: RunResult, { goCache, goCacheUnneeded, latest, copiedFrom }: ReportExtras): Report {
   const byId = (id: string) => result.outcomes.find(o => o.step.id === id);
   const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok');
   const phases: Report['phases'] = [];
@@ -87,12 +92,14 @@ export function buildReport(config: Config, policy: Policy, plan: Plan, result: 
     strategyReason: plan.reason,
     fellBack: plan.fellBack,
     cache,
-    digest: commitPush?.digest,
+    digest: copiedFrom?.digest ?? commitPush?.digest,
+    copied: copiedFrom !== undefined,
     imageId: byId('build-final')?.imageId,
     pushedTags: result.outcomes
       .filter(o => o.step.pushRef && o.status === 'ok')
       .flatMap(o => o.step.pushedRefs ?? [o.step.pushRef as string]),
-    builderCacheHit: stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget),
+    // A copy built nothing: every step was, in effect, answered.
+    builderCacheHit: copiedFrom !== undefined || stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget),
     phases,
     builds: result.outcomes
       .filter(o => o.step.build && o.vertices)
@@ -129,12 +136,14 @@ export function setOutputs(report: Report): void {
   core.setOutput('latest-moved', String(report.latest.moved));
   core.setOutput('latest-reason', report.latest.why);
   core.setOutput('trusted', String(report.policy.trusted));
+  core.setOutput('copied', String(report.copied));
 }
 
 export async function writeSummary(config: Config, report: Report, failure?: string): Promise<void> {
   const summary = core.summary.addHeading('Cached Image Build', 2);
   if (failure) summary.addRaw(`**Failed:** ${escape(failure)}`, true);
   if (report.fellBack && report.strategyReason) summary.addRaw(`**Fell back:** ${escape(report.strategyReason)}`, true);
+  if (report.copied) summary.addRaw(`**No build:** latest was built from exactly these inputs; the new tags name its image (${code(report.digest ?? '')}), copied in the registry.`, true);
   summary.addRaw(`**This run:** ${escape(report.policy.who)}. ${report.policy.trusted ? '' : '**Untrusted: nothing pushed, nothing saved, no secrets.** '}latest ${report.latest.moved ? 'moved' : 'did not move'}: ${escape(report.latest.why)}.`, true);
   summary.addTable([
     [

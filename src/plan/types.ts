@@ -13,8 +13,10 @@ export type Phase =
   | 'build-final'
   | 'push'
   | 'publish'
+  | 'copy'
   | 'read-back';
-export type Strategy = 'pull' | 'buildx';
+/** How the image came to be: the pull path, the buildx path, or a copy of latest (nothing built). */
+export type Strategy = 'pull' | 'buildx' | 'copy';
 
 /**
  * What a failed step means:

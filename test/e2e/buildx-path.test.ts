@@ -30,8 +30,9 @@ function freshRunner(): void {
   pruneBuilder(builderName);
 }
 
+/** copy-unchanged off: these runs are about the registry cache (a no-change run would copy latest). */
 async function build(workspace: string, sha: string, inputs: Record<string, string>): Promise<ActionRun> {
-  return runAction({ workspace, sha, inputs: { network: 'host', 'go-cache': 'false', ...inputs } });
+  return runAction({ workspace, sha, inputs: { network: 'host', 'go-cache': 'false', 'copy-unchanged': 'false', ...inputs } });
 }
 
 function ok(label: string, run: ActionRun): ActionRun {

@@ -18,7 +18,7 @@ const id = Date.now().toString(36);
  * Short limits, so a hang costs seconds: look-ups 3 s (a builder's start 12 s), 60 s of silence (a
  * docker push prints nothing while a layer uploads; the stall below sets 10 s).
  */
-const LIMITS = { 'lookup-timeout': '3', 'idle-timeout': '60' };
+const LIMITS = { 'lookup-timeout': '3', 'idle-timeout': '60', 'copy-unchanged': 'false' };
 const table: Array<{ fault: string; outcome: string; pushed: string; said: string; seconds: number }> = [];
 let registry: FaultProxy;
 let workspace = '';

@@ -71,10 +71,23 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     expect(run.summary).toContain(run.outputs.digest);
   });
 
-  it('fresh runner, no change: every builder step CACHED from the registry; the builder image is neither fetched nor pushed', async () => {
+  it('fresh runner, no change: nothing built; the commit tag and the extra tag get latest\'s image, copied in the registry', async () => {
+    wipeRunner();
+    const latest = await manifestDigest(image, 'latest');
+    const builderDigest = await manifestDigest(image, 'builder');
+    const run = await build('fresh runner, no change (copied)', fakeSha(20));
+    expect(run.outputs).toMatchObject({ copied: 'true', strategy: 'copy', digest: latest, 'builder-cache-hit': 'true', 'latest-moved': 'false' });
+    expect(await manifestDigest(image, fakeSha(20))).toBe(latest);
+    expect(await manifestDigest(image, 'e2e')).toBe(latest);
+    expect(await manifestDigest(image, 'builder')).toBe(builderDigest);
+    expect(run.main.log).not.toMatch(/^\[command\]docker (build|push) /m);
+    expect(run.summary).toContain('No build');
+  });
+
+  it('fresh runner, no change, copy-unchanged: false: every builder step CACHED from the registry; the builder image is neither fetched nor pushed', async () => {
     wipeRunner();
     const builderDigest = await manifestDigest(image, 'builder');
-    const run = await build('fresh runner, no change', fakeSha(2));
+    const run = await build('fresh runner, no change', fakeSha(2), { 'copy-unchanged': 'false' });
     expect(run.outputs['builder-cache-hit']).toBe('true');
     expect(run.main.log).toMatch(/:latest was built from the same inputs .*: every step should come from the layer cache \(the image is built first\)/);
     expect(run.main.log).toMatch(/Build stage builder: skipped, the builder stage came whole from the cache and .*:builder is in the registry already/);
@@ -94,7 +107,7 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
 
   it('fresh runner, pull-previous: true, no change: also every builder step CACHED (measured beside the above)', async () => {
     wipeRunner();
-    const run = await build('fresh runner, no change, pull-previous', fakeSha(3), { 'pull-previous': 'true' });
+    const run = await build('fresh runner, no change, pull-previous', fakeSha(3), { 'pull-previous': 'true', 'copy-unchanged': 'false' });
     expect(run.main.log).toContain(`::group::Pull ${image}:builder`);
     expect(run.outputs['builder-cache-hit']).toBe('true');
   });

@@ -102,7 +102,8 @@ describe('who may move which tag', { timeout: 600_000 }, () => {
   it('a new branch\'s first build gets every builder step from the default branch\'s cache, and writes only its own tags', async () => {
     wipeRunner();
     git('checkout', '-q', commits.C);
-    const { run, added, moved } = await runFor('push feature/login @C', commits.C, pushTo('feature/login'));
+    // copy-unchanged off: this is about the cache (with it on, C would get main's image by a copy).
+    const { run, added, moved } = await runFor('push feature/login @C', commits.C, pushTo('feature/login'), { 'copy-unchanged': 'false' });
     expect(added).toEqual([commits.C, featureCache].sort());
     expect(moved).toEqual([]);
     const builder = stageBuildSteps(run.main.log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
