@@ -38816,7 +38816,7 @@ function toPosix(p) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _cache_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3766);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4207);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9057);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7692);
 // One bundle serves both steps of the action, and the cache jobs they start: the post step finds
 // the mark the main step left; a cache job is told by its environment.
@@ -38842,7 +38842,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4207:
+/***/ 9057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41337,6 +41337,7 @@ function readConfig(input, { env, workspace }) {
         extraTags,
         push: parseBoolean('push', input('push'), true),
         latest: parseChoice('latest', input('latest'), LATEST_SETTINGS, 'auto'),
+        copyUnchanged: parseBoolean('copy-unchanged', input('copy-unchanged'), true),
         pullPrevious,
         buildArgs,
         labels,
@@ -41647,10 +41648,17 @@ function builderProblem(facts) {
         return 'no buildx builder was probed';
     if (builder.problem)
         return builder.problem;
+    // The engine's own BuildKit exports registry cache only with the containerd image store.
+    if (builder.driver === 'docker' && facts.imageStore === 'containerd')
+        return undefined;
     if (!builder.driver || !CACHE_EXPORTING_DRIVERS.includes(builder.driver)) {
-        return `builder ${builder.name} uses the ${builder.driver ?? 'unknown'} driver, which cannot export cache to a registry (use docker/setup-buildx-action, builder or buildkit-endpoint)`;
+        return `builder ${builder.name} uses the ${builder.driver ?? 'unknown'} driver, which cannot export cache to a registry with the engine's ${facts.imageStore} image store (use docker/setup-buildx-action, builder or buildkit-endpoint, or the containerd image store)`;
     }
     return undefined;
+}
+/** `docker info`'s DriverStatus names the containerd snapshotter when the engine uses the containerd image store. */
+function imageStoreOf(driverStatus) {
+    return /io\.containerd\.snapshotter/.test(driverStatus) ? 'containerd' : 'classic';
 }
 /** `docker buildx inspect` output: the builder's name and driver, and its first node's endpoint and status. */
 function parseBuildxInspect(text) {
@@ -41709,10 +41717,11 @@ function buildkitProblem(facts) {
 /** Docker, buildx and Go on the runner, asked at once. */
 async function probeFacts(config) {
     const limit = limits(config).lookup;
-    const [version, buildxOut, goEnv] = await Promise.all([
+    const [version, buildxOut, goEnv, info] = await Promise.all([
         docker(['version', '--format', '{{.Client.Version}} {{.Server.Version}}'], limit),
         docker(['buildx', 'version'], limit),
-        probeGo(limit)
+        probeGo(limit),
+        docker(['info', '--format', '{{json .DriverStatus}}'], limit)
     ]);
     if (version.exitCode !== 0) {
         throw new Error(`docker is not usable here (docker version: ${why(version)}); start the Docker engine or set DOCKER_HOST`);
@@ -41731,6 +41740,7 @@ async function probeFacts(config) {
         dockerClient,
         dockerServer,
         buildx,
+        imageStore: imageStoreOf(info.stdout),
         tempDir,
         now: new Date().toISOString(),
         runner: { os: process.env.RUNNER_OS || external_node_os_.type(), arch: process.env.RUNNER_ARCH || external_node_os_.arch() },
@@ -42217,6 +42227,30 @@ function withReason(plan, reason) {
     return { ...plan, reason, notes: [reason, ...plan.notes] };
 }
 
+;// CONCATENATED MODULE: ./src/plan/copy.ts
+
+function planCopy(config, policy, latestDigest) {
+    const refs = refsFor(config, policy, 'pull');
+    const targets = [refs.commit, ...refs.extra];
+    return {
+        refs,
+        steps: [
+            {
+                id: 'copy',
+                phase: 'copy',
+                title: `Tag ${targets.map(tagOf).join(', ')} with latest's image`,
+                argv: ['docker', 'buildx', 'imagetools', 'create', ...targets.flatMap(ref => ['--tag', ref]), `${config.image.name}@${latestDigest}`],
+                limit: limits(config).activity,
+                onFailure: 'stop',
+                retries: 2,
+                pushRef: refs.commit,
+                pushedRefs: targets,
+                hint: pushHint(config)
+            }
+        ]
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/publish.ts
 // After the commit tag and the cache tag are in the registry: latest (when it may move and would not
 // move backwards) and the extra tags, all naming the image whose commit tag is already there. Pure.
@@ -42623,7 +42657,7 @@ function wallSeconds(outcomes) {
     return total / 1000;
 }
 /** Pure: the report of a finished (or stopped) run. */
-function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, latest }) {
+function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, latest, copiedFrom }) {
     const byId = (id) => result.outcomes.find(o => o.step.id === id);
     const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok');
     const phases = [];
@@ -42655,12 +42689,14 @@ function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, l
         strategyReason: plan.reason,
         fellBack: plan.fellBack,
         cache,
-        digest: commitPush?.digest,
+        digest: copiedFrom?.digest ?? commitPush?.digest,
+        copied: copiedFrom !== undefined,
         imageId: byId('build-final')?.imageId,
         pushedTags: result.outcomes
             .filter(o => o.step.pushRef && o.status === 'ok')
             .flatMap(o => o.step.pushedRefs ?? [o.step.pushRef]),
-        builderCacheHit: stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget),
+        // A copy built nothing: every step was, in effect, answered.
+        builderCacheHit: copiedFrom !== undefined || stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget),
         phases,
         builds: result.outcomes
             .filter(o => o.step.build && o.vertices)
@@ -42692,6 +42728,7 @@ function setOutputs(report) {
     core/* setOutput */.uH('latest-moved', String(report.latest.moved));
     core/* setOutput */.uH('latest-reason', report.latest.why);
     core/* setOutput */.uH('trusted', String(report.policy.trusted));
+    core/* setOutput */.uH('copied', String(report.copied));
 }
 async function writeSummary(config, report, failure) {
     const summary = core/* summary */.z.addHeading('Cached Image Build', 2);
@@ -42699,6 +42736,8 @@ async function writeSummary(config, report, failure) {
         summary.addRaw(`**Failed:** ${report_escape(failure)}`, true);
     if (report.fellBack && report.strategyReason)
         summary.addRaw(`**Fell back:** ${report_escape(report.strategyReason)}`, true);
+    if (report.copied)
+        summary.addRaw(`**No build:** latest was built from exactly these inputs; the new tags name its image (${code(report.digest ?? '')}), copied in the registry.`, true);
     summary.addRaw(`**This run:** ${report_escape(report.policy.who)}. ${report.policy.trusted ? '' : '**Untrusted: nothing pushed, nothing saved, no secrets.** '}latest ${report.latest.moved ? 'moved' : 'did not move'}: ${report_escape(report.latest.why)}.`, true);
     summary.addTable([
         [
@@ -42828,18 +42867,24 @@ var src_state = __nccwpck_require__(2462);
 
 
 
+
 async function main_run() {
     try {
         const config = readInputs();
         if (!config)
             return;
-        const facts = await probe(config);
+        const probed = await probe(config);
         const trusted = await decideWhatMayBeWritten(config);
-        const state = { tempDir: facts.tempDir, createdBuilder: facts.builder?.created ? facts.builder.name : undefined };
+        const state = { tempDir: probed.tempDir };
         (0,src_state/* savePostState */.L)(state);
         if (!(await logIn(config, trusted, state)))
             return;
-        const { inputs, policy, cacheTags } = await compareWithRegistry(config, facts, trusted);
+        const { inputs, policy, cacheTags, latest: previous } = await compareWithRegistry(config, probed, trusted);
+        if (copyable(config, policy, inputs, cacheTags, previous)) {
+            await copyInsteadOfBuilding(config, policy, inputs, previous);
+            return;
+        }
+        const facts = await probeBuilder(config, probed, state);
         const go = await bringGoCaches(config, facts, inputs);
         const built = await buildAndPush({ config, policy, facts, inputs, go: go.state, ...cacheTags });
         const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
@@ -42880,11 +42925,21 @@ function readInputs() {
 async function probe(config) {
     return core/* group */.Os('Probe the environment', async () => {
         const found = await probeFacts(config);
-        core/* info */.pq(`docker ${found.dockerClient} (engine ${found.dockerServer}), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`);
-        const builder = await prepareBuilder(config, found.buildx);
+        core/* info */.pq(`docker ${found.dockerClient} (engine ${found.dockerServer}, ${found.imageStore} image store), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`);
+        return found;
+    });
+}
+/** The buildx builder, once it is clear a build is needed (a copy needs none). */
+async function probeBuilder(config, facts, state) {
+    return core/* group */.Os('Probe the buildx builder', async () => {
+        const builder = await prepareBuilder(config, facts.buildx);
         if (builder)
             core/* info */.pq(`builder ${builder.name}: driver ${builder.driver ?? '?'}, ${builder.problem ?? builder.status ?? '?'}`);
-        return { ...found, builder };
+        if (builder?.created) {
+            state.createdBuilder = builder.name;
+            (0,src_state/* savePostState */.L)(state);
+        }
+        return { ...facts, builder };
     });
 }
 /** From the event: who the run is for, and so what it may push, save and read. */
@@ -42920,30 +42975,66 @@ async function logIn(config, policy, state) {
 async function compareWithRegistry(config, facts, policy) {
     const users = goCacheUsers(config);
     const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
-    const onEngine = !buildsOnBuilder({ config, facts });
-    const uses = [...(fillsMounts ? ['the Go caches are not restored'] : []), ...(onEngine && config.builderTarget ? ['the image is built first'] : [])].join('; ');
+    // The builder is not probed yet (a copy needs none): the engine's, unless one was named.
+    const onEngine = config.cacheStrategy === 'pull' || (config.cacheStrategy === 'auto' && !config.builder && !config.buildkitEndpoint);
+    const uses = [
+        ...(config.copyUnchanged && policy.push ? ['the image is copied, not built'] : []),
+        ...(fillsMounts ? ['the Go caches are not restored'] : []),
+        ...(onEngine && config.builderTarget ? ['the image is built first'] : [])
+    ].join('; ');
     const buildx = facts.buildx !== undefined;
     return core/* group */.Os('Compare with latest in the registry', async () => {
         const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
-        const refs = refsFor(config, policy, onEngine ? 'pull' : 'buildx');
+        // Both paths' cache tags: which path builds is known only once the builder is probed.
+        const tags = ['pull', 'buildx'].flatMap(strategy => {
+            const refs = refsFor(config, policy, strategy);
+            return [...refs.cacheRead, ...(refs.cacheWrite ? [refs.cacheWrite] : [])];
+        });
         const [{ inputs, latest, latestProblem }, cacheTags] = await Promise.all([
             compareWithLatest(config, { buildx, rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx', uses: uses || undefined, mayMoveLatest: mayMove }).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
-            lookUpCacheTags(config, buildx, [...new Set([...refs.cacheRead, ...(refs.cacheWrite ? [refs.cacheWrite] : [])])])
+            lookUpCacheTags(config, buildx, [...new Set(tags)])
         ]);
         if (latestProblem)
-            cacheTags.unreadable.push(refs.latest);
+            cacheTags.unreadable.push(`${config.image.name}:latest`);
         core/* info */.pq(inputs.note);
         if (!mayMove || !latest)
-            return { inputs, policy, cacheTags };
+            return { inputs, policy, cacheTags, latest };
         const { ahead, revision } = await latestIsAhead(config, latest);
         if (ahead === undefined)
             core/* info */.pq(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone?); going on`);
         if (!ahead || !revision)
-            return { inputs, policy, cacheTags };
+            return { inputs, policy, cacheTags, latest };
         const held = holdBack(policy, revision, config.commit);
         core/* notice */.lm(held.latest.why);
-        return { inputs, policy: held, cacheTags };
+        return { inputs, policy: held, cacheTags, latest };
     });
+}
+/**
+ * No build at all when latest was built from exactly these inputs and the run's cache tags are there
+ * (so the cache stays whole for the next change): the new tags get latest's image.
+ */
+function copyable(config, policy, inputs, cacheTags, latest) {
+    if (!config.copyUnchanged || config.noCache || !inputs.unchanged || !policy.push || !latest)
+        return false;
+    if (!config.builderTarget)
+        return true;
+    const read = ['pull', 'buildx'].flatMap(strategy => refsFor(config, policy, strategy).cacheRead);
+    return read.some(ref => cacheTags.present.includes(ref));
+}
+async function copyInsteadOfBuilding(config, policy, inputs, latest) {
+    const copy = planCopy(config, policy, latest.digest);
+    core/* info */.pq(`${inputs.note}: no build, the new tags get latest's image (${latest.digest})`);
+    const result = await runSteps(copy.steps, [], config);
+    const plan = { strategy: 'copy', refs: copy.refs, steps: copy.steps, readBack: [], saveGoCaches: false, files: [], notes: [`no build: ${inputs.note}`] };
+    const report = buildReport(config, policy, plan, result, {
+        goCacheUnneeded: inputs.note,
+        latest: { moved: false, why: `latest already is this image (${latest.digest.slice(0, 19)}): nothing was built` },
+        copiedFrom: result.failed ? undefined : latest
+    });
+    setOutputs(report);
+    await writeSummary(config, report, result.failed?.message);
+    if (result.failed)
+        core/* setFailed */.C1(result.failed.message ?? 'the copy failed');
 }
 async function bringGoCaches(config, facts, inputs) {
     const users = goCacheUsers(config);
