@@ -198,7 +198,7 @@ describe('main: no build when latest was built from these inputs', () => {
     await run();
     expect(process.exitCode).toBeUndefined();
     expect(f.commands().filter(c => /^docker (build|push) |buildx build|buildx inspect|imagetools create/.test(c))).toEqual([
-      `docker buildx imagetools create --tag ${IMAGE}:${SHA} --tag ${IMAGE}:v1 ${IMAGE}@sha256:${'6'.repeat(64)}`
+      `docker buildx imagetools create --prefer-index=false --tag ${IMAGE}:${SHA} --tag ${IMAGE}:v1 ${IMAGE}@sha256:${'6'.repeat(64)}`
     ]);
     expect(outputs()).toMatchObject({
       copied: 'true',
@@ -253,7 +253,7 @@ describe('main: the buildx path and its fallback', () => {
     await run();
     expect(process.exitCode).toBeUndefined();
     expect(f.commands().filter(c => c.includes('imagetools create'))).toEqual([
-      `docker buildx imagetools create --tag ${IMAGE}:latest --tag ${IMAGE}:v1 ${IMAGE}@sha256:${'3'.repeat(64)}`
+      `docker buildx imagetools create --prefer-index=false --tag ${IMAGE}:latest --tag ${IMAGE}:v1 ${IMAGE}@sha256:${'3'.repeat(64)}`
     ]);
     expect(outputs()).toMatchObject({ strategy: 'buildx', 'builder-cache-hit': 'true', 'cache-refs': `${IMAGE}:buildcache` });
   });

@@ -200,7 +200,7 @@ describe('planPublish', () => {
   it('buildx path: one registry-side copy of the pushed manifest', () => {
     const steps = planPublish(planInputOf(ws, {}), { strategy: 'buildx', refs, moveLatest: false, digest: 'sha256:abc' });
     expect(steps.map(s => s.argv)).toEqual([
-      ['docker', 'buildx', 'imagetools', 'create', '--tag', `${IMAGE}:v1`, '--tag', 'ghcr.io/acme/mirror:v1', `${IMAGE}@sha256:abc`]
+      ['docker', 'buildx', 'imagetools', 'create', '--prefer-index=false', '--tag', `${IMAGE}:v1`, '--tag', 'ghcr.io/acme/mirror:v1', `${IMAGE}@sha256:abc`]
     ]);
   });
 

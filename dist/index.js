@@ -42239,7 +42239,7 @@ function planCopy(config, policy, latestDigest) {
                 id: 'copy',
                 phase: 'copy',
                 title: `Tag ${targets.map(tagOf).join(', ')} with latest's image`,
-                argv: ['docker', 'buildx', 'imagetools', 'create', ...targets.flatMap(ref => ['--tag', ref]), `${config.image.name}@${latestDigest}`],
+                argv: ['docker', 'buildx', 'imagetools', 'create', '--prefer-index=false', ...targets.flatMap(ref => ['--tag', ref]), `${config.image.name}@${latestDigest}`],
                 limit: limits(config).activity,
                 onFailure: 'stop',
                 retries: 2,
@@ -42269,7 +42269,7 @@ function planPublish({ config }, { strategy, refs, moveLatest, digest }) {
                 ...base,
                 id: 'publish',
                 title: `Tag ${targets.map(tagOf).join(', ')}`,
-                argv: ['docker', 'buildx', 'imagetools', 'create', ...targets.flatMap(ref => ['--tag', ref]), source],
+                argv: ['docker', 'buildx', 'imagetools', 'create', '--prefer-index=false', ...targets.flatMap(ref => ['--tag', ref]), source],
                 limit: limits(config).activity,
                 pushRef: targets[0],
                 pushedRefs: targets

@@ -26,7 +26,7 @@ export function planPublish({ config }: Pick<PlanInput, 'config'>, { strategy, r
         ...base,
         id: 'publish',
         title: `Tag ${targets.map(tagOf).join(', ')}`,
-        argv: ['docker', 'buildx', 'imagetools', 'create', ...targets.flatMap(ref => ['--tag', ref]), source],
+        argv: ['docker', 'buildx', 'imagetools', 'create', '--prefer-index=false', ...targets.flatMap(ref => ['--tag', ref]), source],
         limit: limits(config).activity,
         pushRef: targets[0],
         pushedRefs: targets

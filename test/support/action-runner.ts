@@ -104,8 +104,9 @@ function runNode(env: Record<string, string>, cwd: string, measureMemory: boolea
     child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
     child.on('error', reject);
     child.on('close', code => {
-      const rss = new RegExp(`${RSS_MARK}(\\d+)`).exec(log);
-      resolve({ exitCode: code ?? -1, log, durationMs: Date.now() - started, maxRssMb: rss ? Number(rss[1]) / 1024 : undefined });
+      // The step's own process and the cache job's (a child of the same bundle) each print theirs.
+      const peaks = [...log.matchAll(new RegExp(`${RSS_MARK}(\\d+)`, 'g'))].map(m => Number(m[1]) / 1024);
+      resolve({ exitCode: code ?? -1, log, durationMs: Date.now() - started, maxRssMb: peaks.length ? Math.max(...peaks) : undefined });
     });
   });
 }

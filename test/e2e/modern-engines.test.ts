@@ -1,0 +1,129 @@
+// The action on the engines users run (Docker 28 in both image stores): a `# syntax=docker/dockerfile:1`
+// Dockerfile with heredocs and Go cache mounts, a docker-container builder (docker/setup-buildx-action's
+// default), and on the containerd store the engine's own builder exporting registry cache. Fresh
+// runners wipe the engine (and a docker-container builder's state with it).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAction, type ActionRun } from '../support/action-runner.js';
+import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
+import { sh } from './support/buildkit.js';
+import { compiledPackages, stageBuildSteps, stageBuildTitle, stepOutput, stepStatus } from './support/log.js';
+import { REGISTRY, manifestDigest } from './support/registry.js';
+import { ENGINE, copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
+
+const modern = ENGINE === 'docker28' || ENGINE === 'docker28-containerd';
+const id = Date.now().toString(36);
+const times: Array<[string, number]> = [];
+let server: CacheServer;
+let home = '';
+
+const OWN = ['example.com/hello-svc/internal/greeting', 'example.com/hello-svc/cmd/hello-svc'];
+const COMPILE = /go build|<<EOT/;
+
+function goEnv(): Record<string, string> {
+  return {
+    ...server.env('v2'),
+    GITHUB_SERVER_URL: 'https://github.com',
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    NO_PROXY: '127.0.0.1,localhost',
+    GOPROXY: process.env.STACK_GOPROXY as string,
+    GOSUMDB: 'off',
+    GOFLAGS: '-mod=readonly',
+    GOMODCACHE: path.join(home, 'go/pkg/mod'),
+    GOCACHE: path.join(home, '.cache/go-build')
+  };
+}
+
+function freshRunner(): void {
+  wipeRunner();
+  for (const dir of [path.join(home, 'go'), path.join(home, '.cache')]) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function build(label: string, workspace: string, sha: string, inputs: Record<string, string>): Promise<ActionRun> {
+  const run = await runAction({ workspace, sha, env: goEnv(), inputs: { network: 'host', ...inputs } });
+  times.push([label, run.main.durationMs + run.post.durationMs]);
+  if (run.main.exitCode !== 0) throw new Error(`${label}: the action failed:\n${run.main.log.slice(-5000)}`);
+  expect(run.post.exitCode).toBe(0);
+  return run;
+}
+
+const compiled = (run: ActionRun) => compiledPackages(stepOutput(run.main.log, stageBuildTitle(run.main.log, 'builder'), COMPILE));
+
+beforeAll(async () => {
+  if (!modern) return;
+  stackUp();
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-modern-home-'));
+  server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-modern-cache-')), host: '127.0.0.1' });
+}, 900_000);
+
+afterAll(async () => {
+  if (!modern) return;
+  await server?.close();
+  console.log(`the action on ${ENGINE} (main + post):\n${times.map(([l, ms]) => `  ${l}: ${(ms / 1000).toFixed(1)} s`).join('\n')}`);
+});
+
+describe.runIf(modern)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
+  it('# syntax=docker/dockerfile:1, heredocs and Go cache mounts: cold, then a one-line change on a fresh runner compiles only what changed', async () => {
+    const workspace = copyFixture('hello-svc');
+    const image = `${REGISTRY}/e2e/modern-syntax-${id}`;
+    const inputs = { image, file: 'Dockerfile.syntax' };
+    freshRunner();
+    const cold = await build('syntax + heredocs, cold', workspace, fakeSha(0x901), inputs);
+    expect(cold.outputs['go-cache-hit']).toBe('miss');
+    expect(compiled(cold).length).toBeGreaterThan(30);
+    expect(cold.outputs.digest).toBe(await manifestDigest(image, fakeSha(0x901)));
+    freshRunner();
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar modernMarker = 1\n');
+    const warm = await build('syntax + heredocs, fresh runner, one-line change', workspace, fakeSha(0x902), inputs);
+    expect(warm.outputs['go-cache-hit']).toBe('exact');
+    expect(compiled(warm).sort()).toEqual([...OWN].sort());
+    expect(stepStatus(stageBuildSteps(warm.main.log, 'builder'), /^COPY go.mod go.sum/)).toBe('cached');
+  });
+
+  it('a docker-container builder: cold, a fresh runner with no change answers every step from the registry cache, a one-line change compiles', async () => {
+    const workspace = copyFixture('hello-svc');
+    const image = `${REGISTRY}/e2e/modern-dc-${id}`;
+    const builder = `cib-dc-action-${id}`;
+    sh('docker', ['buildx', 'create', '--name', builder, '--driver', 'docker-container', '--driver-opt', 'network=host', '--buildkitd-config', process.env.STACK_BUILDKITD_CONFIG as string]);
+    try {
+      const inputs = { image, builder, 'go-cache': 'false', 'copy-unchanged': 'false' };
+      freshRunner();
+      const cold = await build('docker-container builder, cold', workspace, fakeSha(0x911), inputs);
+      expect(cold.outputs.strategy).toBe('buildx');
+      expect(cold.outputs['cache-refs']).toBe(`${image}:buildcache`);
+      freshRunner();
+      const same = await build('docker-container builder, fresh runner, no change', workspace, fakeSha(0x912), inputs);
+      const steps = stageBuildSteps(same.main.log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
+      expect(steps.length).toBeGreaterThan(3);
+      expect(steps.map(v => v.status)).toEqual(steps.map(() => 'cached'));
+      freshRunner();
+      fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar dcMarker = 1\n');
+      const changed = await build('docker-container builder, fresh runner, one-line change', workspace, fakeSha(0x913), inputs);
+      expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go mod download/)).toBe('cached');
+      expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go build/)).toBe('done');
+    } finally {
+      sh('docker', ['buildx', 'rm', '--force', builder]);
+    }
+  });
+
+  it.runIf(ENGINE === 'docker28-containerd')('the containerd store: auto takes the engine\'s own builder, which exports registry cache; beside it the pull path, for the times', async () => {
+    for (const strategy of ['auto', 'pull']) {
+      const workspace = copyFixture('hello-svc');
+      const image = `${REGISTRY}/e2e/modern-store-${strategy}-${id}`;
+      const inputs = { image, 'go-cache': 'false', 'copy-unchanged': 'false', 'cache-strategy': strategy };
+      freshRunner();
+      const cold = await build(`containerd store, ${strategy}, cold`, workspace, fakeSha(0x921), inputs);
+      expect(cold.outputs.strategy).toBe(strategy === 'auto' ? 'buildx' : 'pull');
+      if (strategy === 'auto') expect(cold.outputs['strategy-reason']).toMatch(/buildx path, because builder \S+ \(docker driver\) exports cache/);
+      freshRunner();
+      await build(`containerd store, ${strategy}, fresh runner, no change`, workspace, fakeSha(0x922), inputs);
+      freshRunner();
+      fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar storeMarker = 1\n');
+      const changed = await build(`containerd store, ${strategy}, fresh runner, one-line change`, workspace, fakeSha(0x923), inputs);
+      expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go mod download/)).toBe('cached');
+    }
+  });
+});
