@@ -178,6 +178,7 @@ describe('builder facts and outcomes', () => {
   it('reads docker buildx inspect', () => {
     const text = `Name:          ci\nDriver:        remote\nLast Activity: 2026-11-22\n\nNodes:\nName:             ci0\nEndpoint:         unix:///run/buildkitd.sock\nStatus:           running\nBuildKit version: v0.33.1\n`;
     expect(parseBuildxInspect(text)).toEqual({ name: 'ci', driver: 'remote', endpoint: 'unix:///run/buildkitd.sock', status: 'running', buildkit: 'v0.33.1' });
+    expect(parseBuildxInspect(`${text}Platforms:        linux/amd64*, linux/amd64/v2, linux/arm64\n`).platforms).toEqual(['linux/amd64', 'linux/amd64/v2', 'linux/arm64']);
   });
 
   it('knows which builders can export registry cache', () => {

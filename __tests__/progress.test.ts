@@ -113,3 +113,23 @@ describe('outcome readers', () => {
     ).toEqual({ message: 'error: failed to solve: process "/bin/sh -c go build" did not complete successfully: exit code: 1', line: 9 });
   });
 });
+
+describe('progress of a build of several platforms', () => {
+  it('reads the platform of each step, and the stage after it', async () => {
+    const { ProgressReader } = await import('../src/run/progress.js');
+    const reader = new ProgressReader();
+    for (const line of [
+      '#12 [linux/amd64 builder 6/7] RUN go mod download',
+      '#12 CACHED',
+      '#13 [linux/amd64->arm64 builder 7/7] RUN GOOS=linux GOARCH=arm64 go build',
+      '#13 DONE 4.2s',
+      '#14 [linux/arm64 stage-1 2/2] COPY --from=builder /out/hello-svc /usr/local/bin/hello-svc',
+      '#14 DONE 0.1s'
+    ]) reader.line(line);
+    expect(reader.steps().map(v => [v.platform, v.stage, v.position, v.status])).toEqual([
+      ['linux/amd64', 'builder', '6/7', 'cached'],
+      ['linux/amd64->arm64', 'builder', '7/7', 'done'],
+      ['linux/arm64', 'stage-1', '2/2', 'done']
+    ]);
+  });
+});

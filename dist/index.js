@@ -38816,7 +38816,7 @@ function toPosix(p) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _cache_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3766);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9057);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9641);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7692);
 // One bundle serves both steps of the action, and the cache jobs they start: the post step finds
 // the mark the main step left; a cache job is told by its environment.
@@ -38842,7 +38842,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9057:
+/***/ 9641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38868,7 +38868,7 @@ function buildInputsOf(config, context = {}) {
         buildArgs: config.buildArgs,
         target: '',
         builderTarget: config.builderTarget,
-        platforms: [],
+        platforms: config.platforms,
         labels: config.labels,
         network: config.network,
         baseDigests: context.baseDigests ?? {},
@@ -40515,6 +40515,25 @@ async function tagExists(ref, limit) {
     const why = result.timedOut ? `no answer (${result.timedOut})` : (0,run_process/* lastLine */.fM)(result.tail).replace(/^ERROR:\s*/, '');
     return isMissing(why) ? { missing: why } : { problem: why };
 }
+/** The image manifests an index holds, one per platform (attestations left out). */
+async function platformManifests(ref, limit) {
+    const result = await (0,run_process/* runProcess */.R3)({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], limit, captureStdout: true });
+    if (result.exitCode !== 0)
+        return { problem: result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail) };
+    try {
+        return parseIndex(result.stdout);
+    }
+    catch (error) {
+        return { problem: `unreadable index: ${error.message}` };
+    }
+}
+/** Pure: an OCI index or Docker manifest list's platforms (the `unknown/unknown` attestation entries left out). */
+function parseIndex(json) {
+    const index = JSON.parse(json);
+    return (index.manifests ?? [])
+        .filter(m => m.platform?.os && m.platform.os !== 'unknown')
+        .map(m => ({ platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'), digest: m.digest }));
+}
 
 ;// CONCATENATED MODULE: ./src/compare.ts
 // What latest in the registry says of this build: whether it was built from the same inputs (then
@@ -41312,6 +41331,7 @@ function readConfig(input, { env, workspace }) {
     const secrets = parseSecrets(input('secrets'));
     const login = readLogin(input, image, extraTags, notes);
     const { builder, buildkitEndpoint, cacheStrategy } = readBuilder(input);
+    const platforms = readPlatforms(input('platforms'), cacheStrategy);
     const network = input('network').trim();
     if (network !== '' && !NETWORKS.includes(network)) {
         throw new InputError('network', `'${network}' is not one of ${NETWORKS.join(', ')}: BuildKit runs RUN steps in no other network`);
@@ -41335,6 +41355,7 @@ function readConfig(input, { env, workspace }) {
         dockerfile,
         builderTarget,
         extraTags,
+        platforms,
         push: parseBoolean('push', input('push'), true),
         latest: parseChoice('latest', input('latest'), LATEST_SETTINGS, 'auto'),
         copyUnchanged: parseBoolean('copy-unchanged', input('copy-unchanged'), true),
@@ -41357,6 +41378,22 @@ function readConfig(input, { env, workspace }) {
         },
         notes
     };
+}
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+function readPlatforms(raw, cacheStrategy) {
+    const platforms = parseList(raw);
+    const seen = new Set();
+    for (const platform of platforms) {
+        if (!PLATFORM.test(platform))
+            throw new InputError('platforms', `'${platform}' is not a platform (os/arch or os/arch/variant, e.g. linux/arm64)`);
+        if (seen.has(platform))
+            throw new InputError('platforms', `'${platform}' is given twice`);
+        seen.add(platform);
+    }
+    if (platforms.length && cacheStrategy === 'pull') {
+        throw new InputError('platforms', 'the pull path (docker build on the classic image store) builds one platform: use cache-strategy auto or buildx with a builder that builds several (docker/setup-buildx-action) or an engine with the containerd image store');
+    }
+    return platforms;
 }
 function readImage(raw) {
     if (raw === '')
@@ -41663,12 +41700,17 @@ function imageStoreOf(driverStatus) {
 /** `docker buildx inspect` output: the builder's name and driver, and its first node's endpoint and status. */
 function parseBuildxInspect(text) {
     const field = (key) => new RegExp(`^${key}:[ \t]*(.*)$`, 'm').exec(text)?.[1]?.trim() || undefined;
+    const platforms = field('Platforms')
+        ?.split(',')
+        .map(p => p.trim().replace(/\*$/, ''))
+        .filter(Boolean);
     return {
         name: field('Name'),
         driver: field('Driver'),
         endpoint: field('Endpoint'),
         status: field('Status'),
-        buildkit: field('BuildKit version') ?? field('Buildkit')
+        buildkit: field('BuildKit version') ?? field('Buildkit'),
+        ...(platforms?.length ? { platforms } : {})
     };
 }
 /**
@@ -41686,7 +41728,8 @@ async function prepareBuilder(config, buildx) {
         name = `cached-image-build-${process.pid}-${Date.now().toString(36)}`;
         const create = await docker(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint], limit.lookup);
         if (create.exitCode !== 0) {
-            return { name, endpoint: config.buildkitEndpoint, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${why(create)}` };
+            // It may exist all the same (buildx writes the builder before it reaches the endpoint): the post step removes it.
+            return { name, endpoint: config.buildkitEndpoint, created: true, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${why(create)}` };
         }
         created = true;
     }
@@ -41858,23 +41901,32 @@ function planGoSteps({ config, policy, facts, go }, build) {
     const steps = { before: [], after: [], files: [], save };
     const limit = limits(config).activity;
     if (prebuild) {
-        if (!facts.go)
+        const goOnRunner = facts.go;
+        if (!goOnRunner)
             throw new Error("Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)");
-        steps.before.push({
-            id: 'prebuild',
-            phase: 'prebuild',
-            title: `go build ${prebuild.packages.join(' ')} on the runner`,
-            argv: ['go', 'build', '-v', '-trimpath', '-o', `${prebuild.output}${external_node_path_.sep}`, ...prebuild.packages],
-            env: {
-                CGO_ENABLED: '0',
-                GOOS: 'linux',
-                GOARCH: facts.go.arch,
-                ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {})
-            },
-            cwd: config.context,
-            limit,
-            onFailure: 'stop'
-        });
+        // One go build per platform, each into OUTPUT/os_arch/ (COPY .prebuilt/${TARGETOS}_${TARGETARCH}/…);
+        // without platforms, one for the runner's architecture into OUTPUT/.
+        const targets = config.platforms.length ? config.platforms.map(p => p.split('/')) : [['linux', goOnRunner.arch]];
+        for (const [goos, goarch, variant] of targets) {
+            const many = config.platforms.length > 0;
+            steps.before.push({
+                id: many ? `prebuild-${goos}-${goarch}${variant ? `-${variant}` : ''}` : 'prebuild',
+                phase: 'prebuild',
+                title: `go build ${prebuild.packages.join(' ')} on the runner${many ? ` for ${goos}/${goarch}${variant ? `/${variant}` : ''}` : ''}`,
+                argv: ['go', 'build', '-v', '-trimpath', '-o', `${many ? external_node_path_.join(prebuild.output, `${goos}_${goarch}`) : prebuild.output}${external_node_path_.sep}`, ...prebuild.packages],
+                env: {
+                    CGO_ENABLED: '0',
+                    GOOS: goos,
+                    GOARCH: goarch,
+                    ...(goarch === 'arm' && variant ? { GOARM: variant.replace(/^v/, '') } : {}),
+                    ...(goarch === 'amd64' && variant ? { GOAMD64: variant } : {}),
+                    ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {})
+                },
+                cwd: config.context,
+                limit,
+                onFailure: 'stop'
+            });
+        }
     }
     if (!go || go.mounts.length === 0)
         return steps;
@@ -42022,6 +42074,7 @@ function planBuildx(input) {
             ...(config.network ? ['--network', config.network] : []),
             // RUN steps on the host network need the network.host entitlement on a BuildKit daemon.
             ...(config.network === 'host' ? ['--allow', 'network.host'] : []),
+            ...(config.platforms.length ? ['--platform', config.platforms.join(',')] : []),
             ...(useCache ? cacheFrom.flatMap(ref => ['--cache-from', `type=registry,ref=${ref}`]) : ['--no-cache']),
             ...(refs.cacheWrite ? ['--cache-to', `type=registry,ref=${refs.cacheWrite},${CACHE_EXPORT_OPTIONS}`] : []),
             ...ociLabels(config, facts.now, inputs.hash).flatMap(label => ['--label', label]),
@@ -42036,11 +42089,44 @@ function planBuildx(input) {
         ],
         limit: limits(config).activity,
         onFailure: 'stop',
-        ...(config.cacheStrategy === 'auto' ? { fallback: true } : {}),
+        // The pull path builds one platform: no fallback to it for several.
+        ...(config.cacheStrategy === 'auto' && config.platforms.length === 0 ? { fallback: true } : {}),
         build: { metadataFile, stage: '', cacheFrom, cacheTo: refs.cacheWrite },
         ...(policy.push ? { pushRef: refs.commit, hint: pushHint(config) } : {})
     };
     return { strategy: 'buildx', refs, steps: [...go.before, build], readBack: go.after, saveGoCaches: go.save, files: [...secrets, ...go.files], notes };
+}
+
+;// CONCATENATED MODULE: ./src/plan/platforms.ts
+const CROSS_COMPILE_FIX = [
+    'FROM --platform=$BUILDPLATFORM golang:1.26 AS builder',
+    'ARG TARGETOS TARGETARCH',
+    'RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build …'
+].join('\n');
+/** Stages with RUN steps that run on the target platform (their FROM is not on $BUILDPLATFORM). */
+function stagesOnTargetPlatform(dockerfile) {
+    const runs = new Set(dockerfile.instructions.filter(i => /^RUN\b/i.test(i.text)).map(i => i.stage));
+    return dockerfile.stages.filter(s => runs.has(s.name) && !/^\$\{?BUILDPLATFORM\}?$/.test(s.platform ?? '')).map(s => s.name);
+}
+/** os/arch of a platform (the variant left out), for comparing with the builder's own. */
+function osArch(platform) {
+    return platform.split('/').slice(0, 2).join('/');
+}
+function checkPlatforms(config, builder) {
+    if (config.platforms.length === 0)
+        return {};
+    const native = builder?.platforms?.[0] ?? 'linux/amd64';
+    const foreign = config.platforms.filter(p => osArch(p) !== osArch(native));
+    const emulated = stagesOnTargetPlatform(config.dockerfile);
+    if (foreign.length === 0 || emulated.length === 0)
+        return {};
+    const runnable = new Set((builder?.platforms ?? []).map(osArch));
+    const cannot = foreign.filter(p => !runnable.has(osArch(p)));
+    const what = `stage${emulated.length > 1 ? 's' : ''} ${emulated.join(', ')} run${emulated.length > 1 ? '' : 's'} RUN steps on the target platform, so for ${foreign.join(', ')} ${emulated.length > 1 ? 'they' : 'it'} would run under emulation (a go build many times slower). Cross-compile on the build platform instead:\n${CROSS_COMPILE_FIX}`;
+    if (cannot.length) {
+        return { error: `Input 'platforms': ${what}\nand builder ${builder?.name ?? '?'} cannot run ${cannot.join(', ')} (its platforms: ${builder?.platforms?.join(', ') ?? 'unknown'})` };
+    }
+    return { warning: what };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/pull.ts
@@ -42191,6 +42277,7 @@ function pushStep({ config }, ref) {
 
 
 
+
 function choosePlan(input) {
     const { config, facts } = input;
     const problem = buildkitProblem(facts);
@@ -42199,6 +42286,17 @@ function choosePlan(input) {
     if (config.cacheStrategy === 'pull')
         return planPull(input);
     const builderTrouble = builderProblem(facts);
+    if (config.platforms.length) {
+        // Only a builder that exports registry cache builds several platforms into one image here.
+        if (builderTrouble) {
+            throw new Error(`Input 'platforms': ${config.platforms.join(', ')} need the buildx path, and ${builderTrouble}. Use docker/setup-buildx-action (a docker-container builder) or an engine with the containerd image store`);
+        }
+        const check = checkPlatforms(config, facts.builder);
+        if (check.error)
+            throw new Error(check.error);
+        const plan = withReason(planBuildx(input), `platforms ${config.platforms.join(', ')}: the buildx path on builder ${facts.builder?.name}`);
+        return check.warning ? { ...plan, warnings: [check.warning] } : plan;
+    }
     if (config.cacheStrategy === 'buildx') {
         if (builderTrouble)
             throw new Error(`cache-strategy buildx: ${builderTrouble}; or use cache-strategy auto (falls back to the pull path) or pull`);
@@ -42291,7 +42389,8 @@ function planPublish({ config }, { strategy, refs, moveLatest, digest }) {
 // BuildKit's `--progress=plain` output, read line by line into the steps (vertices) it reports.
 const LINE = /^#(\d+) (.*)$/;
 const DONE = /^DONE (\d+(?:\.\d+)?)s$/;
-const STEP = /^\[([^\s\]]+) (\d+\/\d+)\] (.*)$/;
+/** `[stage i/n] INSTRUCTION`, with the platform first in a build of several (`[linux/arm64 builder 6/7]`, `[linux/amd64->arm64 builder 6/7]`). */
+const STEP = /^\[(?:([a-z0-9]+\/[^\s\]]+) )?([^\s\]/]+) (\d+\/\d+)\] (.*)$/;
 /**
  * A layer download (`sha256:… 67MB / 67MB`) or extraction: how BuildKit shows a step's result coming
  * from a registry cache. Not the bare `sha256:…` line older BuildKit prints under every step (its digest).
@@ -42360,9 +42459,9 @@ class ProgressReader {
 }
 function newVertex(id, name) {
     const step = STEP.exec(name);
-    return step
-        ? { id, name, stage: step[1], position: step[2], instruction: step[3], status: 'running' }
-        : { id, name, status: 'running' };
+    if (!step)
+        return { id, name, status: 'running' };
+    return { id, name, ...(step[1] ? { platform: step[1] } : {}), stage: step[2], position: step[3], instruction: step[4], status: 'running' };
 }
 /** True when every step of the stage that runs something (not its FROM) came from the cache. */
 function stageFullyCached(steps, stage) {
@@ -42657,7 +42756,7 @@ function wallSeconds(outcomes) {
     return total / 1000;
 }
 /** Pure: the report of a finished (or stopped) run. */
-function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, latest, copiedFrom }) {
+function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, latest, copiedFrom, platforms }) {
     const byId = (id) => result.outcomes.find(o => o.step.id === id);
     const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok');
     const phases = [];
@@ -42691,6 +42790,7 @@ function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, l
         cache,
         digest: copiedFrom?.digest ?? commitPush?.digest,
         copied: copiedFrom !== undefined,
+        platforms,
         imageId: byId('build-final')?.imageId,
         pushedTags: result.outcomes
             .filter(o => o.step.pushRef && o.status === 'ok')
@@ -42753,6 +42853,15 @@ async function writeSummary(config, report, failure) {
             report.digest ? code(report.digest) : 'not pushed'
         ]
     ]);
+    if (report.platforms?.length) {
+        summary.addHeading('Platforms', 3).addTable([
+            [
+                { data: 'Platform', header: true },
+                { data: 'Image digest', header: true }
+            ],
+            ...report.platforms.map(p => [p.platform, code(p.digest)])
+        ]);
+    }
     if (report.goCache) {
         const go = report.goCache;
         summary.addHeading('Go caches', 3).addTable([
@@ -42890,10 +42999,12 @@ async function main_run() {
         const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
         const failed = built.result.failed ?? latest?.result.failed;
         // Outputs and summary first: nothing that follows can lose them.
-        const report = buildReport(config, policy, built.plan, mergeResults(built.result, latest?.result), {
+        const result = mergeResults(built.result, latest?.result);
+        const report = buildReport(config, policy, built.plan, result, {
             goCache: go.restore,
             goCacheUnneeded: go.unneeded ? inputs.note : undefined,
-            latest: latest?.outcome ?? { moved: false, why: failed ? 'the build or a push failed' : policy.latest.why }
+            latest: latest?.outcome ?? { moved: false, why: failed ? 'the build or a push failed' : policy.latest.why },
+            platforms: failed ? undefined : await platformsOf(config, built)
         });
         setOutputs(report);
         await writeSummary(config, report, failed?.message);
@@ -43068,6 +43179,8 @@ async function buildAndPush(input) {
     let plan = choosePlan(input);
     for (const note of plan.notes)
         core/* info */.pq(note);
+    for (const warning of plan.warnings ?? [])
+        core/* warning */.$e(warning);
     if (plan.fellBack && plan.reason)
         core/* warning */.$e(plan.reason);
     let result = await runSteps(plan.steps, plan.files, input.config);
@@ -43110,6 +43223,18 @@ async function latestMayMove(config, policy, plan) {
         return { moved: true, why: `${policy.latest.why}; git cannot tell whether latest's commit ${revision.slice(0, 12)} contains this one (a shallow clone?), so it moves` };
     }
     return { moved: true, why: `${policy.latest.why}; from ${revision.slice(0, 12)}` };
+}
+/** Each platform's image in the pushed index, for the summary (a look-up; its failure only a note). */
+async function platformsOf(config, { plan, result }) {
+    const digest = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok')?.digest;
+    if (!config.platforms.length || !digest)
+        return undefined;
+    const found = await platformManifests(`${config.image.name}@${digest}`, limits(config).lookup);
+    if ('problem' in found) {
+        core/* info */.pq(`The index's platforms could not be read (${found.problem})`);
+        return undefined;
+    }
+    return found;
 }
 function mergeResults(first, second) {
     if (!second)
@@ -43239,7 +43364,7 @@ async function runPost() {
     if (state.loggedInRegistry)
         await step('docker logout', () => cleanup(['docker', 'logout', state.loggedInRegistry]));
     if (state.createdBuilder)
-        await step('removing the builder', () => cleanup(['docker', 'buildx', 'rm', state.createdBuilder]));
+        await step('removing the builder', () => cleanup(['docker', 'buildx', 'rm', state.createdBuilder], /no builder .* found|not found/i));
     if (state.tempDir)
         await step('removing the temporary folder', async () => external_node_fs_.rmSync(state.tempDir, { recursive: true, force: true }));
 }
@@ -43261,10 +43386,12 @@ async function saveStep(state) {
     core/* info */.pq(line);
     await core/* summary */.z.addHeading('Cached Image Build: post step', 3).addRaw(line, true).write();
 }
-async function cleanup(argv) {
+/** A cleanup command; a failure is a warning, unless it says there was nothing to clean (`gone`). */
+async function cleanup(argv, gone) {
     const result = await (0,process/* runProcess */.R3)({ argv, limit: CLEANUP_LIMIT });
-    if (result.exitCode !== 0)
-        core/* warning */.$e(`${argv.join(' ')} failed: ${result.timedOut ?? (0,process/* lastLine */.fM)(result.tail)}`);
+    if (result.exitCode === 0 || (gone && gone.test(result.tail.join('\n'))))
+        return;
+    core/* warning */.$e(`${argv.join(' ')} failed: ${result.timedOut ?? (0,process/* lastLine */.fM)(result.tail)}`);
 }
 
 

@@ -751,6 +751,70 @@ ensure_base_images() {
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 }
 
+# --- an arm64 runtime base image, for two-platform builds ------------------------------
+# Debian's arm64 busybox-static, fetched with apt-get download through lists of the stack's own
+# (bookworm, arm64 only) and unpacked: nothing runs on arm64, the image is only packaged. Then
+# base/runtime:multi is the index of base/runtime:latest (amd64) and base/runtime:arm64.
+
+ARM64_DIR=$STACK_DIR/arm64
+
+arm64_apt() {
+  local tool=$1
+  shift
+  timeout 300 "$tool" -q \
+    -o Dir::Etc::SourceList="$ARM64_DIR/sources.list" \
+    -o Dir::Etc::SourceParts="$ARM64_DIR/sources.list.d" \
+    -o Dir::State::Lists="$ARM64_DIR/lists" \
+    -o Dir::Cache="$ARM64_DIR/cache" \
+    -o APT::Architecture=arm64 \
+    -o APT::Architectures::=arm64 \
+    -o Acquire::Languages=none \
+    -o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false \
+    -o Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled=false \
+    -o Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled=false \
+    -o APT::Sandbox::User=root \
+    "$@"
+}
+
+# The runtime rootfs with arm64's busybox; the applet links are the amd64 busybox's list (the same
+# Debian version: the arm64 one cannot run here to list them).
+build_runtime_arm64_rootfs() {
+  local root=$1 deb applet
+  mkdir -p "$ARM64_DIR/lists/partial" "$ARM64_DIR/cache/archives/partial" "$ARM64_DIR/sources.list.d" "$ARM64_DIR/debs"
+  printf 'deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s bookworm main\n' "$SID_MIRROR" >"$ARM64_DIR/sources.list"
+  arm64_apt apt-get update >&2 || die "apt-get update of bookworm's arm64 lists failed ($SID_MIRROR)"
+  rm -f "$ARM64_DIR/debs/"*.deb
+  (cd "$ARM64_DIR/debs" && arm64_apt apt-get download busybox-static:arm64) >&2 || die "apt-get download busybox-static:arm64 failed"
+  deb=$(ls "$ARM64_DIR/debs/"busybox-static_*_arm64.deb)
+  populate_common_rootfs "$root"
+  rm -rf "$ARM64_DIR/unpacked" && mkdir -p "$ARM64_DIR/unpacked"
+  timeout 120 dpkg -x "$deb" "$ARM64_DIR/unpacked" || die "dpkg -x $deb failed"
+  install -m 755 "$ARM64_DIR/unpacked/bin/busybox" "$root/bin/busybox"
+  # An aarch64 ELF, or the image would not be what it says.
+  [[ $(od -An -tx1 -j18 -N2 "$root/bin/busybox" | tr -d ' ') == b700 ]] || die "the arm64 busybox is not an aarch64 binary"
+  rm -rf "$ARM64_DIR/unpacked" "$ARM64_DIR/debs/"*.deb
+}
+
+ensure_multiarch_runtime() {
+  local name=base/runtime
+  if registry_has "$name" multi; then
+    log "image $REGISTRY_ADDR/$name:multi (amd64 + arm64): already in the registry"
+    return 0
+  fi
+  local work=$IMAGES_DIR/runtime-arm64 ref=$REGISTRY_ADDR/$name:arm64
+  rm -rf "$work" && mkdir -p "$work/rootfs"
+  build_runtime_arm64_rootfs "$work/rootfs"
+  make_tarball "$work/rootfs" "$work/rootfs.tar"
+  dk import --platform linux/arm64 \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    "$work/rootfs.tar" "$ref" >/dev/null || die "docker import of the arm64 runtime failed"
+  dk push -q "$ref" >/dev/null || die "docker push $ref failed"
+  dk buildx imagetools create --tag "$REGISTRY_ADDR/$name:multi" "$REGISTRY_ADDR/$name:latest" "$ref" >&2 ||
+    die "docker buildx imagetools create $name:multi failed"
+  rm -rf "$work"
+  log "image $REGISTRY_ADDR/$name:multi: pushed (linux/amd64 from :latest, linux/arm64 from :arm64)"
+}
+
 # --- BuildKit's images: docker/dockerfile and moby/buildkit ----------------------
 # Pushed to the local registry under their Docker Hub names; the Docker 28 engines mirror
 # docker.io there (registry-mirrors), so `# syntax=docker/dockerfile:1` and buildx's
@@ -844,6 +908,7 @@ up_engine() {
   if [[ $ENGINE != docker20 ]]; then
     ensure_buildkitd_container_config
     timed buildkit-images ensure_buildkit_images
+    timed multiarch-runtime ensure_multiarch_runtime
   fi
 }
 

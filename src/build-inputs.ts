@@ -21,7 +21,7 @@ export function buildInputsOf(config: Config, context: InputsContext = {}): Buil
     buildArgs: config.buildArgs,
     target: '',
     builderTarget: config.builderTarget,
-    platforms: [],
+    platforms: config.platforms,
     labels: config.labels,
     network: config.network,
     baseDigests: context.baseDigests ?? {},

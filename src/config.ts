@@ -43,6 +43,8 @@ export interface Config {
   builderTarget: string;
   /** Extra tags as full references (a bare tag is put on `image`, made valid). */
   extraTags: string[];
+  /** Target platforms (os/arch[/variant]); empty builds the builder's own platform only. */
+  platforms: string[];
   /** The push input; what a run may push is the trust policy's decision. */
   push: boolean;
   latest: LatestSetting;
@@ -111,6 +113,7 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
   const secrets = parseSecrets(input('secrets'));
   const login = readLogin(input, image, extraTags, notes);
   const { builder, buildkitEndpoint, cacheStrategy } = readBuilder(input);
+  const platforms = readPlatforms(input('platforms'), cacheStrategy);
   const network = input('network').trim();
   if (network !== '' && !NETWORKS.includes(network)) {
     throw new InputError('network', `'${network}' is not one of ${NETWORKS.join(', ')}: BuildKit runs RUN steps in no other network`);
@@ -132,6 +135,7 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
     dockerfile,
     builderTarget,
     extraTags,
+    platforms,
     push: parseBoolean('push', input('push'), true),
     latest: parseChoice('latest', input('latest'), LATEST_SETTINGS, 'auto'),
     copyUnchanged: parseBoolean('copy-unchanged', input('copy-unchanged'), true),
@@ -154,6 +158,25 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
     },
     notes
   };
+}
+
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/;
+
+function readPlatforms(raw: string, cacheStrategy: CacheStrategy): string[] {
+  const platforms = parseList(raw);
+  const seen = new Set<string>();
+  for (const platform of platforms) {
+    if (!PLATFORM.test(platform)) throw new InputError('platforms', `'${platform}' is not a platform (os/arch or os/arch/variant, e.g. linux/arm64)`);
+    if (seen.has(platform)) throw new InputError('platforms', `'${platform}' is given twice`);
+    seen.add(platform);
+  }
+  if (platforms.length && cacheStrategy === 'pull') {
+    throw new InputError(
+      'platforms',
+      'the pull path (docker build on the classic image store) builds one platform: use cache-strategy auto or buildx with a builder that builds several (docker/setup-buildx-action) or an engine with the containerd image store'
+    );
+  }
+  return platforms;
 }
 
 function readImage(raw: string): Repository {

@@ -35,6 +35,8 @@ export interface BuilderFacts {
   driver?: string;
   /** The node's status: running, inactive, … */
   status?: string;
+  /** The platforms the builder can build for (its own first); with QEMU, emulated ones too. */
+  platforms?: string[];
   endpoint?: string;
   buildkit?: string;
   /** Why the builder cannot be used, when so (it does not answer, it does not exist). */
@@ -66,14 +68,19 @@ export function imageStoreOf(driverStatus: string): Facts['imageStore'] {
 }
 
 /** `docker buildx inspect` output: the builder's name and driver, and its first node's endpoint and status. */
-export function parseBuildxInspect(text: string): Pick<BuilderFacts, 'driver' | 'status' | 'endpoint' | 'buildkit'> & { name?: string } {
+export function parseBuildxInspect(text: string): Pick<BuilderFacts, 'driver' | 'status' | 'endpoint' | 'buildkit' | 'platforms'> & { name?: string } {
   const field = (key: string) => new RegExp(`^${key}:[ \t]*(.*)$`, 'm').exec(text)?.[1]?.trim() || undefined;
+  const platforms = field('Platforms')
+    ?.split(',')
+    .map(p => p.trim().replace(/\*$/, ''))
+    .filter(Boolean);
   return {
     name: field('Name'),
     driver: field('Driver'),
     endpoint: field('Endpoint'),
     status: field('Status'),
-    buildkit: field('BuildKit version') ?? field('Buildkit')
+    buildkit: field('BuildKit version') ?? field('Buildkit'),
+    ...(platforms?.length ? { platforms } : {})
   };
 }
 
@@ -91,7 +98,8 @@ export async function prepareBuilder(config: Config, buildx: string | undefined)
     name = `cached-image-build-${process.pid}-${Date.now().toString(36)}`;
     const create = await docker(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint], limit.lookup);
     if (create.exitCode !== 0) {
-      return { name, endpoint: config.buildkitEndpoint, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${why(create)}` };
+      // It may exist all the same (buildx writes the builder before it reaches the endpoint): the post step removes it.
+      return { name, endpoint: config.buildkitEndpoint, created: true, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${why(create)}` };
     }
     created = true;
   }

@@ -19,7 +19,7 @@ import type { GoCacheState } from './plan/go.js';
 import type { InputsComparison, PlanInput } from './plan/input.js';
 import { planPublish } from './plan/publish.js';
 import type { Plan } from './plan/types.js';
-import { inspectImage, type RemoteImage } from './registry.js';
+import { inspectImage, platformManifests, type PlatformManifest, type RemoteImage } from './registry.js';
 import { buildReport, setOutputs, writeReadBackSummary, writeSummary, type LatestOutcome } from './report.js';
 import { lastLine, runProcess } from './run/process.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
@@ -49,10 +49,12 @@ export async function run(): Promise<void> {
     const failed = built.result.failed ?? latest?.result.failed;
 
     // Outputs and summary first: nothing that follows can lose them.
-    const report = buildReport(config, policy, built.plan, mergeResults(built.result, latest?.result), {
+    const result = mergeResults(built.result, latest?.result);
+    const report = buildReport(config, policy, built.plan, result, {
       goCache: go.restore,
       goCacheUnneeded: go.unneeded ? inputs.note : undefined,
-      latest: latest?.outcome ?? { moved: false, why: failed ? 'the build or a push failed' : policy.latest.why }
+      latest: latest?.outcome ?? { moved: false, why: failed ? 'the build or a push failed' : policy.latest.why },
+      platforms: failed ? undefined : await platformsOf(config, built)
     });
     setOutputs(report);
     await writeSummary(config, report, failed?.message);
@@ -245,6 +247,7 @@ interface Built {
 async function buildAndPush(input: PlanInput): Promise<Built> {
   let plan = choosePlan(input);
   for (const note of plan.notes) core.info(note);
+  for (const warning of plan.warnings ?? []) core.warning(warning);
   if (plan.fellBack && plan.reason) core.warning(plan.reason);
   let result = await runSteps(plan.steps, plan.files, input.config);
   const reason = result.failed?.fallbackReason;
@@ -283,6 +286,18 @@ async function latestMayMove(config: Config, policy: Policy, plan: Plan): Promis
     return { moved: true, why: `${policy.latest.why}; git cannot tell whether latest's commit ${revision.slice(0, 12)} contains this one (a shallow clone?), so it moves` };
   }
   return { moved: true, why: `${policy.latest.why}; from ${revision.slice(0, 12)}` };
+}
+
+/** Each platform's image in the pushed index, for the summary (a look-up; its failure only a note). */
+async function platformsOf(config: Config, { plan, result }: Built): Promise<PlatformManifest[] | undefined> {
+  const digest = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok')?.digest;
+  if (!config.platforms.length || !digest) return undefined;
+  const found = await platformManifests(`${config.image.name}@${digest}`, limits(config).lookup);
+  if ('problem' in found) {
+    core.info(`The index's platforms could not be read (${found.problem})`);
+    return undefined;
+  }
+  return found;
 }
 
 function mergeResults(first: RunResult, second?: RunResult): RunResult {

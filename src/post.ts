@@ -20,7 +20,7 @@ export async function runPost(): Promise<void> {
   if (!state) return;
   await step('saving the Go caches', () => saveStep(state));
   if (state.loggedInRegistry) await step('docker logout', () => cleanup(['docker', 'logout', state.loggedInRegistry as string]));
-  if (state.createdBuilder) await step('removing the builder', () => cleanup(['docker', 'buildx', 'rm', state.createdBuilder as string]));
+  if (state.createdBuilder) await step('removing the builder', () => cleanup(['docker', 'buildx', 'rm', state.createdBuilder as string], /no builder .* found|not found/i));
   if (state.tempDir) await step('removing the temporary folder', async () => fs.rmSync(state.tempDir as string, { recursive: true, force: true }));
 }
 
@@ -42,7 +42,9 @@ async function saveStep(state: PostState): Promise<void> {
   await core.summary.addHeading('Cached Image Build: post step', 3).addRaw(line, true).write();
 }
 
-async function cleanup(argv: string[]): Promise<void> {
+/** A cleanup command; a failure is a warning, unless it says there was nothing to clean (`gone`). */
+async function cleanup(argv: string[], gone?: RegExp): Promise<void> {
   const result = await runProcess({ argv, limit: CLEANUP_LIMIT });
-  if (result.exitCode !== 0) core.warning(`${argv.join(' ')} failed: ${result.timedOut ?? lastLine(result.tail)}`);
+  if (result.exitCode === 0 || (gone && gone.test(result.tail.join('\n')))) return;
+  core.warning(`${argv.join(' ')} failed: ${result.timedOut ?? lastLine(result.tail)}`);
 }

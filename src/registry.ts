@@ -52,3 +52,27 @@ export async function tagExists(ref: string, limit: TimeLimit): Promise<{ found:
   const why = result.timedOut ? `no answer (${result.timedOut})` : lastLine(result.tail).replace(/^ERROR:\s*/, '');
   return isMissing(why) ? { missing: why } : { problem: why };
 }
+
+export interface PlatformManifest {
+  platform: string;
+  digest: string;
+}
+
+/** The image manifests an index holds, one per platform (attestations left out). */
+export async function platformManifests(ref: string, limit: TimeLimit): Promise<PlatformManifest[] | { problem: string }> {
+  const result = await runProcess({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], limit, captureStdout: true });
+  if (result.exitCode !== 0) return { problem: result.timedOut ?? lastLine(result.tail) };
+  try {
+    return parseIndex(result.stdout);
+  } catch (error) {
+    return { problem: `unreadable index: ${(error as Error).message}` };
+  }
+}
+
+/** Pure: an OCI index or Docker manifest list's platforms (the `unknown/unknown` attestation entries left out). */
+export function parseIndex(json: string): PlatformManifest[] {
+  const index = JSON.parse(json) as { manifests?: Array<{ digest: string; platform?: { os?: string; architecture?: string; variant?: string } }> };
+  return (index.manifests ?? [])
+    .filter(m => m.platform?.os && m.platform.os !== 'unknown')
+    .map(m => ({ platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'), digest: m.digest }));
+}

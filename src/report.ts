@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import type { Phase, Plan } from './plan/types.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
 import { stageSteps, type RunResult, type StepOutcome, type StepStatus } from './run/steps.js';
-import type { RemoteImage } from './registry.js';
+import type { PlatformManifest, RemoteImage } from './registry.js';
 import type { Policy } from './trust.js';
 
 export interface LatestOutcome {
@@ -23,6 +23,8 @@ export interface Report {
   digest?: string;
   /** No build: the tags name latest's image, copied in the registry. */
   copied: boolean;
+  /** Several platforms: each one's image digest in the index `digest` names. */
+  platforms?: PlatformManifest[];
   imageId?: string;
   pushedTags: string[];
   builderCacheHit: boolean;
@@ -58,10 +60,12 @@ export interface ReportExtras {
   latest: LatestOutcome;
   /** Nothing was built: the new tags name this image of latest's. */
   copiedFrom?: RemoteImage;
+  /** Several platforms: each one's image in the pushed index. */
+  platforms?: PlatformManifest[];
 }
 
 /** Pure: the report of a finished (or stopped) run. */
-export function buildReport(config: Config, policy: Policy, plan: Plan, result: RunResult, { goCache, goCacheUnneeded, latest, copiedFrom }: ReportExtras): Report {
+export function buildReport(config: Config, policy: Policy, plan: Plan, result: RunResult, { goCache, goCacheUnneeded, latest, copiedFrom, platforms }: ReportExtras): Report {
   const byId = (id: string) => result.outcomes.find(o => o.step.id === id);
   const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok');
   const phases: Report['phases'] = [];
@@ -94,6 +98,7 @@ export function buildReport(config: Config, policy: Policy, plan: Plan, result: 
     cache,
     digest: copiedFrom?.digest ?? commitPush?.digest,
     copied: copiedFrom !== undefined,
+    platforms,
     imageId: byId('build-final')?.imageId,
     pushedTags: result.outcomes
       .filter(o => o.step.pushRef && o.status === 'ok')
@@ -159,6 +164,15 @@ export async function writeSummary(config: Config, report: Report, failure?: str
       report.digest ? code(report.digest) : 'not pushed'
     ]
   ]);
+  if (report.platforms?.length) {
+    summary.addHeading('Platforms', 3).addTable([
+      [
+        { data: 'Platform', header: true },
+        { data: 'Image digest', header: true }
+      ],
+      ...report.platforms.map(p => [p.platform, code(p.digest)])
+    ]);
+  }
   if (report.goCache) {
     const go = report.goCache;
     summary.addHeading('Go caches', 3).addTable([

@@ -46,6 +46,7 @@ export function planBuildx(input: PlanInput): Plan {
       ...(config.network ? ['--network', config.network] : []),
       // RUN steps on the host network need the network.host entitlement on a BuildKit daemon.
       ...(config.network === 'host' ? ['--allow', 'network.host'] : []),
+      ...(config.platforms.length ? ['--platform', config.platforms.join(',')] : []),
       ...(useCache ? cacheFrom.flatMap(ref => ['--cache-from', `type=registry,ref=${ref}`]) : ['--no-cache']),
       ...(refs.cacheWrite ? ['--cache-to', `type=registry,ref=${refs.cacheWrite},${CACHE_EXPORT_OPTIONS}`] : []),
       ...ociLabels(config, facts.now, inputs.hash).flatMap(label => ['--label', label]),
@@ -60,7 +61,8 @@ export function planBuildx(input: PlanInput): Plan {
     ],
     limit: limits(config).activity,
     onFailure: 'stop',
-    ...(config.cacheStrategy === 'auto' ? { fallback: true } : {}),
+    // The pull path builds one platform: no fallback to it for several.
+    ...(config.cacheStrategy === 'auto' && config.platforms.length === 0 ? { fallback: true } : {}),
     build: { metadataFile, stage: '', cacheFrom, cacheTo: refs.cacheWrite },
     ...(policy.push ? { pushRef: refs.commit, hint: pushHint(config) } : {})
   };

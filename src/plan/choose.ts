@@ -3,6 +3,7 @@
 import { buildkitProblem, builderProblem } from '../facts.js';
 import { planBuildx } from './buildx.js';
 import type { PlanInput } from './input.js';
+import { checkPlatforms } from './platforms.js';
 import { planPull } from './pull.js';
 import type { Plan } from './types.js';
 
@@ -13,6 +14,18 @@ export function choosePlan(input: PlanInput): Plan {
   if (config.cacheStrategy === 'pull') return planPull(input);
 
   const builderTrouble = builderProblem(facts);
+  if (config.platforms.length) {
+    // Only a builder that exports registry cache builds several platforms into one image here.
+    if (builderTrouble) {
+      throw new Error(
+        `Input 'platforms': ${config.platforms.join(', ')} need the buildx path, and ${builderTrouble}. Use docker/setup-buildx-action (a docker-container builder) or an engine with the containerd image store`
+      );
+    }
+    const check = checkPlatforms(config, facts.builder);
+    if (check.error) throw new Error(check.error);
+    const plan = withReason(planBuildx(input), `platforms ${config.platforms.join(', ')}: the buildx path on builder ${facts.builder?.name}`);
+    return check.warning ? { ...plan, warnings: [check.warning] } : plan;
+  }
   if (config.cacheStrategy === 'buildx') {
     if (builderTrouble) throw new Error(`cache-strategy buildx: ${builderTrouble}; or use cache-strategy auto (falls back to the pull path) or pull`);
     return withReason(planBuildx(input), `cache-strategy buildx on builder ${facts.builder?.name}`);

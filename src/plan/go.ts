@@ -44,22 +44,31 @@ export function planGoSteps({ config, policy, facts, go }: PlanInput, build: Bui
   const steps: GoSteps = { before: [], after: [], files: [], save };
   const limit = limits(config).activity;
   if (prebuild) {
-    if (!facts.go) throw new Error("Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)");
-    steps.before.push({
-      id: 'prebuild',
-      phase: 'prebuild',
-      title: `go build ${prebuild.packages.join(' ')} on the runner`,
-      argv: ['go', 'build', '-v', '-trimpath', '-o', `${prebuild.output}${path.sep}`, ...prebuild.packages],
-      env: {
-        CGO_ENABLED: '0',
-        GOOS: 'linux',
-        GOARCH: facts.go.arch,
-        ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {})
-      },
-      cwd: config.context,
-      limit,
-      onFailure: 'stop'
-    });
+    const goOnRunner = facts.go;
+    if (!goOnRunner) throw new Error("Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)");
+    // One go build per platform, each into OUTPUT/os_arch/ (COPY .prebuilt/${TARGETOS}_${TARGETARCH}/…);
+    // without platforms, one for the runner's architecture into OUTPUT/.
+    const targets = config.platforms.length ? config.platforms.map(p => p.split('/')) : [['linux', goOnRunner.arch]];
+    for (const [goos, goarch, variant] of targets) {
+      const many = config.platforms.length > 0;
+      steps.before.push({
+        id: many ? `prebuild-${goos}-${goarch}${variant ? `-${variant}` : ''}` : 'prebuild',
+        phase: 'prebuild',
+        title: `go build ${prebuild.packages.join(' ')} on the runner${many ? ` for ${goos}/${goarch}${variant ? `/${variant}` : ''}` : ''}`,
+        argv: ['go', 'build', '-v', '-trimpath', '-o', `${many ? path.join(prebuild.output, `${goos}_${goarch}`) : prebuild.output}${path.sep}`, ...prebuild.packages],
+        env: {
+          CGO_ENABLED: '0',
+          GOOS: goos,
+          GOARCH: goarch,
+          ...(goarch === 'arm' && variant ? { GOARM: variant.replace(/^v/, '') } : {}),
+          ...(goarch === 'amd64' && variant ? { GOAMD64: variant } : {}),
+          ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {})
+        },
+        cwd: config.context,
+        limit,
+        onFailure: 'stop'
+      });
+    }
   }
   if (!go || go.mounts.length === 0) return steps;
 

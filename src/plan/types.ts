@@ -121,4 +121,6 @@ export interface Plan {
   reason?: string;
   /** Set when auto fell back to this strategy from the other: a warning, not just a note. */
   fellBack?: boolean;
+  /** Said as warnings before the build (a stage that would run under emulation). */
+  warnings?: string[];
 }

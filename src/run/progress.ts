@@ -6,6 +6,8 @@ export interface Vertex {
   name: string;
   /** For Dockerfile steps (`[stage i/n] INSTRUCTION`): the stage, the position and the instruction. */
   stage?: string;
+  /** In a build of several platforms, the platform the step is for (`linux/arm64`, `linux/amd64->arm64`). */
+  platform?: string;
   position?: string;
   instruction?: string;
   status: 'running' | 'cached' | 'done' | 'error' | 'canceled';
@@ -15,7 +17,8 @@ export interface Vertex {
 
 const LINE = /^#(\d+) (.*)$/;
 const DONE = /^DONE (\d+(?:\.\d+)?)s$/;
-const STEP = /^\[([^\s\]]+) (\d+\/\d+)\] (.*)$/;
+/** `[stage i/n] INSTRUCTION`, with the platform first in a build of several (`[linux/arm64 builder 6/7]`, `[linux/amd64->arm64 builder 6/7]`). */
+const STEP = /^\[(?:([a-z0-9]+\/[^\s\]]+) )?([^\s\]/]+) (\d+\/\d+)\] (.*)$/;
 
 /**
  * A layer download (`sha256:… 67MB / 67MB`) or extraction: how BuildKit shows a step's result coming
@@ -85,9 +88,8 @@ export class ProgressReader {
 
 function newVertex(id: number, name: string): Vertex {
   const step = STEP.exec(name);
-  return step
-    ? { id, name, stage: step[1], position: step[2], instruction: step[3], status: 'running' }
-    : { id, name, status: 'running' };
+  if (!step) return { id, name, status: 'running' };
+  return { id, name, ...(step[1] ? { platform: step[1] } : {}), stage: step[2], position: step[3], instruction: step[4], status: 'running' };
 }
 
 /** True when every step of the stage that runs something (not its FROM) came from the cache. */
