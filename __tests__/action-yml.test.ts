@@ -32,7 +32,7 @@ describe('action.yml', () => {
     expect(section('inputs')).toEqual(read);
   });
   it('declares exactly the outputs the code sets', () => {
-    const set = [...new Set([...code.matchAll(/setOutput\('([a-z-]+)'/g)].map(m => m[1]))].sort();
+    const set = [...new Set([...code.matchAll(/setOutput\(\s*'([a-z-]+)'/g)].map(m => m[1]))].sort();
     expect(section('outputs')).toEqual(set);
   });
   it('runs on node24, main and post from the one bundle', () => {

@@ -333,7 +333,7 @@ describe('post', () => {
     const f = runner(pushToMain, {});
     process.env.STATE_cached_image_build = '';
     process.env['STATE_cached-image-build'] = JSON.stringify({
-      loggedInRegistry: '127.0.0.1:5000',
+      loggedInRegistries: ['127.0.0.1:5000'],
       tempDir: path.join(dir, 'gone'),
       goCacheSave: { key: 'k', paths: [path.join(dir, 'gomod')], limitMs: 1000 }
     });

@@ -1,6 +1,7 @@
 // Every input is read and checked here, before any command runs. Pure but for reading the files the
 // inputs name (the Dockerfile, the context's folders).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDockerfile, hasStage, type DockerfileFacts } from './dockerfile.js';
 import { InputError, parseBoolean, parseChoice, parseKeyValues, parseList, type InputReader } from './inputs.js';
@@ -68,6 +69,8 @@ export interface Config {
   source?: string;
   goCache: GoCacheConfig;
   timeouts: Timeouts;
+  /** With several images: how many build at once (default: the machine's cores). */
+  parallel: number;
   /** What the inputs made the action do that a user may not expect (tags made valid, inputs ignored). */
   notes: string[];
 }
@@ -156,6 +159,7 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
       lookupMs: readSeconds(input, 'lookup-timeout', 30) * 1000,
       idleMs: readSeconds(input, 'idle-timeout', 600) * 1000
     },
+    parallel: readParallel(input('parallel')),
     notes
   };
 }
@@ -265,6 +269,13 @@ function readBuilder(input: InputReader): Pick<Config, 'builder' | 'buildkitEndp
 function isLoopbackEndpoint(endpoint: string): boolean {
   const host = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(endpoint)?.[1] ?? '';
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function readParallel(raw: string): number {
+  const value = raw.trim();
+  if (value === '') return Math.max(1, os.availableParallelism());
+  if (!/^[1-9][0-9]*$/.test(value) || Number(value) > 64) throw new InputError('parallel', `'${value}' is not a number of builds at once (1 to 64)`);
+  return Number(value);
 }
 
 function readSeconds(input: InputReader, name: string, fallback: number): number {

@@ -5,7 +5,8 @@ import * as core from '@actions/core';
 import { compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
 import { goCacheUsers, restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
-import { readConfig, type Config } from './config.js';
+import type { Config } from './config.js';
+import { readConfigs, type NamedConfig } from './images.js';
 import { lineOfStep } from './dockerfile.js';
 import { readEvent } from './event.js';
 import { prepareBuilder, probeFacts, type Facts } from './facts.js';
@@ -20,66 +21,54 @@ import type { InputsComparison, PlanInput } from './plan/input.js';
 import { planPublish } from './plan/publish.js';
 import type { Plan } from './plan/types.js';
 import { inspectImage, platformManifests, type PlatformManifest, type RemoteImage } from './registry.js';
-import { buildReport, setOutputs, writeReadBackSummary, writeSummary, type LatestOutcome } from './report.js';
+import { buildReport, setOutputs, writeOverview, writeReadBackSummary, writeSummary, type LatestOutcome, type Report } from './report.js';
 import { lastLine, runProcess } from './run/process.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
-import { runSteps, stageSteps, type RunResult } from './run/steps.js';
+import { runSteps, stageSteps, type RunResult, type StepOutcome } from './run/steps.js';
 import { maskSecretInputs } from './secrets.js';
 import { savePostState, type PostState } from './state.js';
 import { decidePolicy, needsCheckedOutCommit, type Policy } from './trust.js';
 
 export async function run(): Promise<void> {
   try {
-    const config = readInputs();
-    if (!config) return;
-    const probed = await probe(config);
-    const trusted = await decideWhatMayBeWritten(config);
+    const images = readInputs();
+    // The step's own inputs (push, latest, go-cache, limits, login) are the same in every image's config.
+    const step = images[0].config;
+    const probed = await probe(step);
+    const trusted = await decideWhatMayBeWritten(step);
     const state: PostState = { tempDir: probed.tempDir };
     savePostState(state);
-    if (!(await logIn(config, trusted, state))) return;
-    const { inputs, policy, cacheTags, latest: previous } = await compareWithRegistry(config, probed, trusted);
-    if (copyable(config, policy, inputs, cacheTags, previous)) {
-      await copyInsteadOfBuilding(config, policy, inputs, previous as RemoteImage);
+    if (!(await logIn(images.map(i => i.config), trusted, state))) return;
+    const compared = await Promise.all(images.map(image => compareImage(image, probed, trusted)));
+    const outcomes = await Promise.all(compared.filter(copyable).map(copyInsteadOfBuilding));
+    const toBuild = compared.filter(image => !copyable(image));
+    if (toBuild.length === 0) {
+      await reportImages(outcomes);
       return;
     }
-    const facts = await probeBuilder(config, probed, state);
-    const go = await bringGoCaches(config, facts, inputs);
-    const built = await buildAndPush({ config, policy, facts, inputs, go: go.state, ...cacheTags });
-    const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
-    const failed = built.result.failed ?? latest?.result.failed;
-
+    const facts = await probeBuilder(step, probed, state);
+    const go = await bringGoCaches(toBuild[0].config, facts, toBuild.every(image => image.inputs.unchanged));
+    outcomes.push(...(await inBatches(toBuild, step.parallel, image => buildImage(image, facts, go))));
     // Outputs and summary first: nothing that follows can lose them.
-    const result = mergeResults(built.result, latest?.result);
-    const report = buildReport(config, policy, built.plan, result, {
-      goCache: go.restore,
-      goCacheUnneeded: go.unneeded ? inputs.note : undefined,
-      latest: latest?.outcome ?? { moved: false, why: failed ? 'the build or a push failed' : policy.latest.why },
-      platforms: failed ? undefined : await platformsOf(config, built)
-    });
-    setOutputs(report);
-    await writeSummary(config, report, failed?.message);
-    if (failed) {
-      const line = failed.line ?? failedStepLine(config, failed.vertices);
-      if (failed.step.build && line !== undefined) core.error(failed.message ?? 'build failed', { file: config.file, startLine: line });
-      core.setFailed(failed.message ?? `${failed.step.title} failed`);
-      return;
-    }
-    warnIfLayerCacheMissed(config, inputs, go.unneeded, built.result);
-    await readBackGoCaches(config, built, go, state);
+    const failed = await reportImages(outcomes, go);
+    if (failed) return;
+    const built = outcomes.filter((o): o is BuiltImage => 'built' in o);
+    for (const image of built) warnIfLayerCacheMissed(image.config, image.inputs, go.unneeded, image.built.result);
+    await readBackGoCaches(built, go, state);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
 }
 
-/** Secrets are masked before anything can echo one; then every input is checked. */
-function readInputs(): Config | undefined {
+/** Secrets are masked before anything can echo one; then every input of every image is checked. */
+function readInputs(): NamedConfig[] {
   const masked = maskSecretInputs({ password: core.getInput('registry-password'), secrets: core.getInput('secrets') }, core.setSecret);
   for (const input of masked.short) {
     core.warning(`Input '${input}' has a value shorter than 4 characters: it is easy to guess, and masking it hides every such string in the log`);
   }
-  const config = readConfig(name => core.getInput(name), { env: process.env, workspace: process.env.GITHUB_WORKSPACE || process.cwd() });
-  for (const note of config.notes) core.notice(note);
-  return config;
+  const images = readConfigs(name => core.getInput(name), { env: process.env, workspace: process.env.GITHUB_WORKSPACE || process.cwd() });
+  for (const { name, config } of images) for (const note of config.notes) core.notice(images.length > 1 ? `${name}: ${note}` : note);
+  return images;
 }
 
 async function probe(config: Config): Promise<Facts> {
@@ -116,17 +105,20 @@ async function decideWhatMayBeWritten(config: Config): Promise<Policy> {
   return policy;
 }
 
-/** Log in before anything reads the registry; the post step logs out. */
-async function logIn(config: Config, policy: Policy, state: PostState): Promise<boolean> {
-  const steps = loginSteps(config, policy);
-  if (!steps.length) return true;
-  const login = await runSteps(steps, [], config);
-  if (login.failed) {
-    core.setFailed(login.failed.message ?? 'docker login failed');
-    return false;
+/** Log in to each image's registry before anything reads one; the post step logs out. */
+async function logIn(configs: Config[], policy: Policy, state: PostState): Promise<boolean> {
+  const registries = [...new Map(configs.filter(c => c.login).map(c => [c.login?.registry, c])).values()];
+  for (const config of registries) {
+    const steps = loginSteps(config, policy);
+    if (!steps.length) continue;
+    const login = await runSteps(steps, [], config);
+    if (login.failed) {
+      core.setFailed(login.failed.message ?? 'docker login failed');
+      return false;
+    }
+    state.loggedInRegistries = [...(state.loggedInRegistries ?? []), config.login?.registry as string];
+    savePostState(state);
   }
-  state.loggedInRegistry = config.login?.registry;
-  savePostState(state);
   return true;
 }
 
@@ -174,30 +166,104 @@ async function compareWithRegistry(
   });
 }
 
+/** An image of the step, compared with its latest. */
+interface ComparedImage {
+  name: string;
+  config: Config;
+  inputs: InputsComparison;
+  policy: Policy;
+  cacheTags: { unreadable: string[]; present: string[] };
+  latest?: RemoteImage;
+}
+
+async function compareImage({ name, config }: NamedConfig, facts: Facts, policy: Policy): Promise<ComparedImage> {
+  return { name, config, ...(await compareWithRegistry(config, facts, policy)) };
+}
+
 /**
  * No build at all when latest was built from exactly these inputs and the run's cache tags are there
  * (so the cache stays whole for the next change): the new tags get latest's image.
  */
-function copyable(config: Config, policy: Policy, inputs: InputsComparison, cacheTags: { present: string[] }, latest: RemoteImage | undefined): boolean {
+function copyable({ config, policy, inputs, cacheTags, latest }: ComparedImage): boolean {
   if (!config.copyUnchanged || config.noCache || !inputs.unchanged || !policy.push || !latest) return false;
   if (!config.builderTarget) return true;
   const read = (['pull', 'buildx'] as const).flatMap(strategy => refsFor(config, policy, strategy).cacheRead);
   return read.some(ref => cacheTags.present.includes(ref));
 }
 
-async function copyInsteadOfBuilding(config: Config, policy: Policy, inputs: InputsComparison, latest: RemoteImage): Promise<void> {
-  const copy = planCopy(config, policy, latest.digest);
-  core.info(`${inputs.note}: no build, the new tags get latest's image (${latest.digest})`);
+/** What became of an image: its report, and whether it failed (and why). */
+interface ImageOutcome {
+  name: string;
+  config: Config;
+  report: Report;
+  failed?: StepOutcome;
+}
+
+interface BuiltImage extends ImageOutcome {
+  inputs: InputsComparison;
+  built: Built;
+}
+
+async function copyInsteadOfBuilding({ name, config, policy, inputs, latest }: ComparedImage): Promise<ImageOutcome> {
+  const image = latest as RemoteImage;
+  const copy = planCopy(config, policy, image.digest);
+  core.info(`${inputs.note}: no build, the new tags get latest's image (${image.digest})`);
   const result = await runSteps(copy.steps, [], config);
   const plan: Plan = { strategy: 'copy', refs: copy.refs, steps: copy.steps, readBack: [], saveGoCaches: false, files: [], notes: [`no build: ${inputs.note}`] };
   const report = buildReport(config, policy, plan, result, {
     goCacheUnneeded: inputs.note,
-    latest: { moved: false, why: `latest already is this image (${latest.digest.slice(0, 19)}): nothing was built` },
-    copiedFrom: result.failed ? undefined : latest
+    latest: { moved: false, why: `latest already is this image (${image.digest.slice(0, 19)}): nothing was built` },
+    copiedFrom: result.failed ? undefined : image
   });
-  setOutputs(report);
-  await writeSummary(config, report, result.failed?.message);
-  if (result.failed) core.setFailed(result.failed.message ?? 'the copy failed');
+  return { name, config, report, failed: result.failed };
+}
+
+/** Build, push and tag one image (the Go caches already in the builder). */
+async function buildImage(image: ComparedImage, facts: Facts, go: GoCaches): Promise<BuiltImage> {
+  const { name, config, policy, inputs, cacheTags } = image;
+  const built = await buildAndPush({ config, policy, facts, inputs, go: go.state, ...cacheTags });
+  const latest = built.result.failed ? undefined : await publishTags(config, policy, built);
+  const failed = built.result.failed ?? latest?.result.failed;
+  const result = mergeResults(built.result, latest?.result);
+  const report = buildReport(config, policy, built.plan, result, {
+    goCache: go.restore,
+    goCacheUnneeded: go.unneeded ? inputs.note : undefined,
+    latest: latest?.outcome ?? { moved: false, why: failed ? 'the build or a push failed' : policy.latest.why },
+    platforms: failed ? undefined : await platformsOf(config, built)
+  });
+  return { name, config, report, failed, inputs, built };
+}
+
+/** Runs `work` on every item, at most `width` at once, in the items' order. */
+async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** Outputs and the summary for every image; a failure fails the step (annotated at its Dockerfile line). Returns whether one failed. */
+async function reportImages(outcomes: ImageOutcome[], go?: GoCaches): Promise<boolean> {
+  setOutputs(outcomes.map(o => ({ name: o.name, report: o.report })));
+  if (outcomes.length > 1) await writeOverview(outcomes.map(o => ({ name: o.name, report: o.report, failure: o.failed?.message })));
+  for (const { name, config, report, failed } of outcomes) await writeSummary(config, report, failed?.message, outcomes.length > 1 ? name : undefined);
+  void go;
+  const failures = outcomes.filter(o => o.failed);
+  for (const { config, failed } of failures) {
+    const step = failed as StepOutcome;
+    const line = step.line ?? failedStepLine(config, step.vertices);
+    if (step.step.build && line !== undefined) core.error(step.message ?? 'build failed', { file: config.file, startLine: line });
+  }
+  if (failures.length) {
+    core.setFailed(failures.map(o => `${outcomes.length > 1 ? `${o.name}: ` : ''}${o.failed?.message ?? `${o.failed?.step.title} failed`}`).join('\n'));
+  }
+  return failures.length > 0;
 }
 
 interface GoCaches {
@@ -209,10 +275,10 @@ interface GoCaches {
   agedTo?: Date;
 }
 
-async function bringGoCaches(config: Config, facts: Facts, inputs: InputsComparison): Promise<GoCaches> {
+async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean): Promise<GoCaches> {
   const users = goCacheUsers(config);
   const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
-  const unneeded = fillsMounts && inputs.unchanged;
+  const unneeded = fillsMounts && allUnchanged;
   if (unneeded) return { unneeded };
   // The engine pulls the mounts' base image while the Go caches download: the fill and the compile
   // both need it, and on the pull path a local image is what BuildKit uses.
@@ -315,12 +381,19 @@ function warnIfLayerCacheMissed(config: Config, inputs: InputsComparison, goUnne
 }
 
 /** After the outputs: the builder's cache mounts back into the runner's Go folders, for the post step's save. */
-async function readBackGoCaches(config: Config, { plan, result }: Built, go: GoCaches, state: PostState): Promise<void> {
+async function readBackGoCaches(images: BuiltImage[], go: GoCaches, state: PostState): Promise<void> {
   const restore = go.restore;
-  if (!restore || !plan.saveGoCaches) return;
+  // Every image's build used the same cache mounts (by id): reading them back once holds all.
+  const saving = images.find(image => image.built.plan.saveGoCaches);
+  if (!restore || !saving) return;
+  const { config } = saving;
+  const { plan, result } = saving.built;
   // A builder stage answered whole from the layer cache used no Go cache: its save would hold nothing new.
-  const builder = stageSteps(result.outcomes, config.builderTarget);
-  if (!config.goCache.prebuild && builder && stageFullyCached(builder, config.builderTarget)) {
+  const wholeFromCache = ({ config: c, built }: BuiltImage) => {
+    const builder = stageSteps(built.result.outcomes, c.builderTarget);
+    return !c.goCache.prebuild && builder !== undefined && stageFullyCached(builder, c.builderTarget);
+  };
+  if (images.every(wholeFromCache)) {
     core.info('Go caches not saved: the builder stage came whole from the layer cache, so the build used none of them');
     return;
   }

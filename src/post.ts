@@ -19,7 +19,7 @@ export async function runPost(): Promise<void> {
   }
   if (!state) return;
   await step('saving the Go caches', () => saveStep(state));
-  if (state.loggedInRegistry) await step('docker logout', () => cleanup(['docker', 'logout', state.loggedInRegistry as string]));
+  for (const registry of state.loggedInRegistries ?? []) await step('docker logout', () => cleanup(['docker', 'logout', registry]));
   if (state.createdBuilder) await step('removing the builder', () => cleanup(['docker', 'buildx', 'rm', state.createdBuilder as string], /no builder .* found|not found/i));
   if (state.tempDir) await step('removing the temporary folder', async () => fs.rmSync(state.tempDir as string, { recursive: true, force: true }));
 }

@@ -14,6 +14,8 @@ export interface LatestOutcome {
 }
 
 export interface Report {
+  /** The image's repository. */
+  image: string;
   strategy: string;
   /** Why that strategy: what auto found, or why it fell back. */
   strategyReason?: string;
@@ -92,6 +94,7 @@ export function buildReport(config: Config, policy: Policy, plan: Plan, result: 
       };
     });
   return {
+    image: config.image.name,
     strategy: plan.strategy,
     strategyReason: plan.reason,
     fellBack: plan.fellBack,
@@ -129,23 +132,67 @@ function describe(outcome: StepOutcome): string {
 
 const SEVERITY: StepStatus[] = ['ok', 'missing', 'skipped', 'warned', 'failed'];
 
-export function setOutputs(report: Report): void {
-  core.setOutput('digest', report.digest ?? '');
-  core.setOutput('image-id', report.imageId ?? '');
-  core.setOutput('tags', report.pushedTags.join('\n'));
-  core.setOutput('strategy', report.strategy);
-  core.setOutput('strategy-reason', report.strategyReason ?? '');
-  core.setOutput('cache-refs', report.cache.filter(c => c.manifest && c.to).map(c => c.to).join('\n'));
-  core.setOutput('builder-cache-hit', String(report.builderCacheHit));
-  core.setOutput('go-cache-hit', report.goCacheUnneeded ? 'unneeded' : (report.goCache?.hit ?? 'miss'));
-  core.setOutput('latest-moved', String(report.latest.moved));
-  core.setOutput('latest-reason', report.latest.why);
-  core.setOutput('trusted', String(report.policy.trusted));
-  core.setOutput('copied', String(report.copied));
+/**
+ * The outputs. One image: its own. Several: `images` holds each one's (a JSON map by name), `tags`
+ * every tag pushed, and the single-image outputs say what holds for all (digest only for one image).
+ */
+export function setOutputs(images: Array<{ name: string; report: Report }>): void {
+  const reports = images.map(i => i.report);
+  const one = reports.length === 1 ? reports[0] : undefined;
+  const all = (test: (r: Report) => boolean) => String(reports.every(test));
+  core.setOutput('digest', one?.digest ?? '');
+  core.setOutput('image-id', one?.imageId ?? '');
+  core.setOutput('tags', reports.flatMap(r => r.pushedTags).join('\n'));
+  core.setOutput('strategy', one?.strategy ?? [...new Set(reports.map(r => r.strategy))].join(','));
+  core.setOutput('strategy-reason', one?.strategyReason ?? '');
+  core.setOutput('cache-refs', reports.flatMap(r => r.cache.filter(c => c.manifest && c.to).map(c => c.to)).join('\n'));
+  core.setOutput('builder-cache-hit', all(r => r.builderCacheHit));
+  core.setOutput('go-cache-hit', reports[0].goCacheUnneeded ? 'unneeded' : (reports[0].goCache?.hit ?? 'miss'));
+  core.setOutput('latest-moved', one ? String(one.latest.moved) : all(r => r.latest.moved));
+  core.setOutput('latest-reason', one?.latest.why ?? images.map(i => `${i.name}: ${i.report.latest.why}`).join('\n'));
+  core.setOutput('trusted', String(reports[0].policy.trusted));
+  core.setOutput('copied', all(r => r.copied));
+  core.setOutput(
+    'images',
+    JSON.stringify(
+      Object.fromEntries(
+        images.map(({ name, report }) => [
+          name,
+          { image: report.image, digest: report.digest ?? '', tags: report.pushedTags, built: !report.copied && report.digest !== undefined, copied: report.copied, strategy: report.strategy }
+        ])
+      )
+    )
+  );
 }
 
-export async function writeSummary(config: Config, report: Report, failure?: string): Promise<void> {
-  const summary = core.summary.addHeading('Cached Image Build', 2);
+/** Several images: one row each, before each image's own section. */
+export async function writeOverview(images: Array<{ name: string; report: Report; failure?: string }>): Promise<void> {
+  const own = (r: Report) => r.builds.flatMap(b => b.steps).filter(v => !v.instruction?.startsWith('FROM '));
+  await core.summary
+    .addHeading(`Cached Image Build: ${images.length} images`, 2)
+    .addTable([
+      [
+        { data: 'Name', header: true },
+        { data: 'Image', header: true },
+        { data: 'Result', header: true },
+        { data: 'Steps cached', header: true },
+        { data: 'Time', header: true },
+        { data: 'Digest', header: true }
+      ],
+      ...images.map(({ name, report, failure }) => [
+        name,
+        code(report.image),
+        failure ? 'failed' : report.copied ? 'copied (no build)' : 'built',
+        report.copied ? 'all (nothing built)' : `${own(report).filter(v => v.status === 'cached').length} of ${own(report).length}`,
+        `${report.phases.reduce((t, p) => t + p.seconds, 0).toFixed(1)} s`,
+        report.digest ? code(report.digest) : 'not pushed'
+      ])
+    ])
+    .write();
+}
+
+export async function writeSummary(config: Config, report: Report, failure?: string, name?: string): Promise<void> {
+  const summary = core.summary.addHeading(name ? `${name}: ${config.image.name}` : 'Cached Image Build', name ? 3 : 2);
   if (failure) summary.addRaw(`**Failed:** ${escape(failure)}`, true);
   if (report.fellBack && report.strategyReason) summary.addRaw(`**Fell back:** ${escape(report.strategyReason)}`, true);
   if (report.copied) summary.addRaw(`**No build:** latest was built from exactly these inputs; the new tags name its image (${code(report.digest ?? '')}), copied in the registry.`, true);

@@ -3,8 +3,8 @@ import * as core from '@actions/core';
 import type { GoCacheSave } from './cache/save.js';
 
 export interface PostState {
-  /** Registry the main step logged in to, to log out of. */
-  loggedInRegistry?: string;
+  /** Registries the main step logged in to, to log out of. */
+  loggedInRegistries?: string[];
   /** Folder of this run's private files (secrets, iidfiles, generated Dockerfiles), to remove. */
   tempDir?: string;
   /** The buildx builder the main step created for buildkit-endpoint, to remove. */

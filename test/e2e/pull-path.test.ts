@@ -1,4 +1,5 @@
-// The pull path against the real engine and registry: cold, then fresh runners (all local state
+// The pull path (cache-strategy: pull: on the containerd store auto takes the engine's own builder)
+// against the real engine and registry: cold, then fresh runners (all local state
 // wiped) with no change and with a one-line Go change, push: false, and bad inputs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,7 +15,7 @@ const times: Array<[string, number]> = [];
 let workspace = '';
 
 async function build(label: string, sha: string, extra: Record<string, string> = {}): Promise<ActionRun> {
-  const run = await runAction({ workspace, sha, inputs: { image, network: 'host', tags: 'e2e', ...extra } });
+  const run = await runAction({ workspace, sha, inputs: { image, network: 'host', tags: 'e2e', 'cache-strategy': 'pull', ...extra } });
   times.push([label, run.main.durationMs]);
   if (run.main.exitCode !== 0) throw new Error(`${label}: the action failed:\n${run.main.log.slice(-4000)}`);
   expect(run.post.exitCode).toBe(0);
@@ -148,7 +149,7 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
   it('a Dockerfile error fails the step with the reason, annotated at its line', async () => {
     const broken = copyFixture('hello-svc');
     fs.appendFileSync(path.join(broken, 'Dockerfile'), '\nRUN exit 3\n');
-    const run = await runAction({ workspace: broken, sha: fakeSha(6), inputs: { image, network: 'host' } });
+    const run = await runAction({ workspace: broken, sha: fakeSha(6), inputs: { image, network: 'host', 'cache-strategy': 'pull' } });
     expect(run.main.exitCode).toBe(1);
     expect(run.main.log).toMatch(/::error file=.*Dockerfile,line=\d+::.*exit code: 3/);
     expect(run.summary).toContain('Failed');
