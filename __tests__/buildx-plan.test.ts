@@ -6,26 +6,15 @@ import { CACHE_EXPORT_OPTIONS, planBuildx } from '../src/plan/buildx.js';
 import { choosePlan, fallbackPlan } from '../src/plan/choose.js';
 import type { GoCacheState } from '../src/plan/go.js';
 import { builderFailure, readBuildMetadata } from '../src/run/outcome.js';
-import { FACTS, SHA, environment, inputs, makeWorkspace, planInputOf, pullRequestEvent, pushEvent } from './support/workspace.js';
+import { FACTS, SHA, environment, inputs, makeWorkspace, planInputOf, pullRequestEvent, pushEvent, LABELS } from './support/workspace.js';
 
 const ws = makeWorkspace();
 const IMAGE = '127.0.0.1:5000/acme/api';
-const HASH = 'h'.repeat(64);
 const remote: BuilderFacts = { name: 'ci', driver: 'remote', status: 'running', endpoint: 'tcp://127.0.0.1:1234' };
 const facts: Facts = { ...FACTS, buildx: '0.37.2', builder: remote };
 const config = (values: Record<string, string> = {}) => readConfig(inputs({ image: IMAGE, ...values }), environment(ws));
 const input = (values: Record<string, string> = {}, more: Parameters<typeof planInputOf>[2] = {}) => planInputOf(ws, values, { facts, ...more });
 const BUILDX = ['docker', 'buildx', 'build', '--builder', 'ci', '--progress=plain', '--provenance=false', '--file', path.join(ws, 'Dockerfile')];
-const LABELS = [
-  '--label',
-  `org.opencontainers.image.revision=${SHA}`,
-  '--label',
-  'org.opencontainers.image.created=2026-11-22T00:00:00.000Z',
-  '--label',
-  'org.opencontainers.image.source=https://github.com/acme/api',
-  '--label',
-  `io.github.cached-image-build.inputs=${HASH}`
-];
 const TAIL = ['--output', 'type=image,push=true', '--metadata-file', '/tmp/run/final.metadata.json', ws];
 
 describe('planBuildx', () => {

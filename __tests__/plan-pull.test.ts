@@ -8,23 +8,12 @@ import { planPull } from '../src/plan/pull.js';
 import type { Plan, Step } from '../src/plan/types.js';
 import type { Vertex } from '../src/run/progress.js';
 import { holds, stageSteps, type StepOutcome } from '../src/run/steps.js';
-import { FACTS, SHA, makeWorkspace, planInputOf, pullRequestEvent, pushEvent } from './support/workspace.js';
+import { FACTS, SHA, makeWorkspace, planInputOf, pullRequestEvent, pushEvent, LABELS } from './support/workspace.js';
 
 const ws = makeWorkspace();
 const IMAGE = '127.0.0.1:5000/acme/api';
-const HASH = 'h'.repeat(64);
 const DOCKERFILE = path.join(ws, 'Dockerfile');
 const BUILD = ['docker', 'build', '--progress=plain', '--file', DOCKERFILE, '--build-arg', 'BUILDKIT_INLINE_CACHE=1'];
-const LABELS = [
-  '--label',
-  `org.opencontainers.image.revision=${SHA}`,
-  '--label',
-  'org.opencontainers.image.created=2026-11-22T00:00:00.000Z',
-  '--label',
-  'org.opencontainers.image.source=https://github.com/acme/api',
-  '--label',
-  `io.github.cached-image-build.inputs=${HASH}`
-];
 const argvs = (plan: Plan) => plan.steps.map(s => [s.id, s.argv]);
 
 describe('planPull, a push to the default branch', () => {

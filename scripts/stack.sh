@@ -353,16 +353,19 @@ ensure_docker20() {
 
 # --- docker28: Debian sid's packages, unpacked --------------------------------
 
-# apt-get on sid's lists only, kept in $SID_DIR: the system's sources, lists and cache are
-# neither read nor changed, and nothing is installed.
-sid_apt() {
-  local tool=$1
-  shift
+# apt-get on lists of the stack's own (in DIR: sources, lists, cache), for ARCH when given: the
+# system's sources, lists and cache are neither read nor changed, and nothing is installed.
+private_apt() {
+  local dir=$1 arch=$2 tool=$3
+  shift 3
+  local archs=()
+  [[ -z $arch ]] || archs=(-o "APT::Architecture=$arch" -o "APT::Architectures::=$arch")
   timeout 300 "$tool" -q \
-    -o Dir::Etc::SourceList="$SID_DIR/sources.list" \
-    -o Dir::Etc::SourceParts="$SID_DIR/sources.list.d" \
-    -o Dir::State::Lists="$SID_DIR/lists" \
-    -o Dir::Cache="$SID_DIR/cache" \
+    -o Dir::Etc::SourceList="$dir/sources.list" \
+    -o Dir::Etc::SourceParts="$dir/sources.list.d" \
+    -o Dir::State::Lists="$dir/lists" \
+    -o Dir::Cache="$dir/cache" \
+    "${archs[@]}" \
     -o Acquire::Languages=none \
     -o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false \
     -o Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled=false \
@@ -370,6 +373,8 @@ sid_apt() {
     -o APT::Sandbox::User=root \
     "$@"
 }
+
+sid_apt() { private_apt "$SID_DIR" '' "$@"; }
 
 sid_stamp() {
   printf '%s\n' "${SID_PACKAGES[@]}"
@@ -758,23 +763,7 @@ ensure_base_images() {
 
 ARM64_DIR=$STACK_DIR/arm64
 
-arm64_apt() {
-  local tool=$1
-  shift
-  timeout 300 "$tool" -q \
-    -o Dir::Etc::SourceList="$ARM64_DIR/sources.list" \
-    -o Dir::Etc::SourceParts="$ARM64_DIR/sources.list.d" \
-    -o Dir::State::Lists="$ARM64_DIR/lists" \
-    -o Dir::Cache="$ARM64_DIR/cache" \
-    -o APT::Architecture=arm64 \
-    -o APT::Architectures::=arm64 \
-    -o Acquire::Languages=none \
-    -o Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false \
-    -o Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled=false \
-    -o Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled=false \
-    -o APT::Sandbox::User=root \
-    "$@"
-}
+arm64_apt() { private_apt "$ARM64_DIR" arm64 "$@"; }
 
 # The runtime rootfs with arm64's busybox; the applet links are the amd64 busybox's list (the same
 # Debian version: the arm64 one cannot run here to list them).

@@ -95,3 +95,15 @@ export function planInputOf(
   const config = readConfig(inputs({ image: '127.0.0.1:5000/acme/api', ...values }), environment(ws));
   return { config, policy: policyFor(config, event), facts, inputs: { hash, unchanged, note: '' }, go, present };
 }
+
+/** The labels every plan puts on the image, for the FACTS and SHA above and an inputs hash of h×64. */
+export const LABELS = [
+  '--label',
+  `org.opencontainers.image.revision=${SHA}`,
+  '--label',
+  'org.opencontainers.image.created=2026-11-22T00:00:00.000Z',
+  '--label',
+  'org.opencontainers.image.source=https://github.com/acme/api',
+  '--label',
+  `io.github.cached-image-build.inputs=${'h'.repeat(64)}`
+];

@@ -10,6 +10,7 @@ import { runAction, type ActionRun } from '../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
 import { startFaultProxy, type FaultProxy, type RuleSpec } from '../support/fault-proxy.js';
 import { startSilentListener, type SilentListener } from '../support/silent-listener.js';
+import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
 import { copyFixture, fakeSha, stackUp } from './support/stack.js';
 
@@ -160,28 +161,11 @@ describe('Actions cache faults', { timeout: 900_000 }, () => {
   let server: CacheServer;
   let cache: FaultProxy;
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-faults-home-'));
-  const goDirs = { GOMODCACHE: path.join(home, 'go/pkg/mod'), GOCACHE: path.join(home, '.cache/go-build') };
   const image = `${REGISTRY}/e2e/faults-cache-${id}`;
-  const env = (protocol: 'v1' | 'v2' = 'v2'): Record<string, string> => {
-    const base = server.env(protocol);
-    // Every cache call goes through the proxy.
-    for (const key of ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL']) if (base[key]) base[key] = base[key].replace(server.url.replace(/\/$/, ''), cache.url.replace(/\/$/, ''));
-    return {
-      ...base,
-      GITHUB_SERVER_URL: protocol === 'v2' ? 'https://github.com' : 'https://ghes.example',
-      RUNNER_OS: 'Linux',
-      RUNNER_ARCH: 'X64',
-      NO_PROXY: '127.0.0.1,localhost',
-      GOPROXY: process.env.STACK_GOPROXY as string,
-      GOSUMDB: 'off',
-      GOFLAGS: '-mod=readonly',
-      ...goDirs
-    };
-  };
+  // Every cache call goes through the proxy.
+  const env = (protocol: 'v1' | 'v2' = 'v2'): Record<string, string> => goRunnerEnv(server, home, protocol, cache.url);
   const mounts = { file: 'Dockerfile.cachemount', 'go-cache': 'true' };
-  const emptyGoDirs = () => {
-    for (const dir of Object.values(goDirs)) fs.rmSync(dir, { recursive: true, force: true });
-  };
+  const emptyGoDirs = () => emptyGoFolders(home);
 
   beforeAll(async () => {
     server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-faults-cache-')), host: '127.0.0.1' });

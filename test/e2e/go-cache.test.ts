@@ -12,6 +12,7 @@ import { startCacheServer, type CacheServer } from '../support/cache-server/serv
 import { buildkitdUp, createRemoteBuilder, pruneBuilder, removeBuilder } from './support/buildkit.js';
 import { compiledPackages, groupLines, stageBuildSteps, stageBuildTitle, stepOutput } from './support/log.js';
 import { REGISTRY } from './support/registry.js';
+import { goRunnerEnv } from './support/go-runner.js';
 import { copyFixture, fakeSha, moduleProxyStats, resetModuleProxy, stackUp, wipeRunner } from './support/stack.js';
 
 let server: CacheServer;
@@ -39,18 +40,7 @@ async function build(label: string, workspace: string, sha: string, inputs: Reco
     sha,
     measureMemory: true,
     inputs: { network: 'host', ...inputs },
-    env: {
-      ...server.env(protocol),
-      // A server other than github.com is GHES, which the library serves with the v1 protocol.
-      GITHUB_SERVER_URL: protocol === 'v2' ? 'https://github.com' : 'https://ghes.example',
-      RUNNER_OS: 'Linux',
-      RUNNER_ARCH: 'X64',
-      NO_PROXY: '127.0.0.1,localhost',
-      GOPROXY: process.env.STACK_GOPROXY as string,
-      GOSUMDB: 'off',
-      GOFLAGS: '-mod=readonly',
-      ...goDirs()
-    }
+    env: goRunnerEnv(server, runnerHome, protocol)
   });
   times.push([label, run.main.durationMs + run.post.durationMs]);
   if (run.main.exitCode !== 0) throw new Error(`${label}: the action failed:\n${run.main.log.slice(-5000)}`);

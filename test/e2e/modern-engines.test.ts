@@ -10,6 +10,7 @@ import { runAction, type ActionRun } from '../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
 import { sh } from './support/buildkit.js';
 import { compiledPackages, stageBuildSteps, stageBuildTitle, stepOutput, stepStatus } from './support/log.js';
+import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
 import { ENGINE, copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
 
@@ -23,23 +24,12 @@ const OWN = ['example.com/hello-svc/internal/greeting', 'example.com/hello-svc/c
 const COMPILE = /go build|<<EOT/;
 
 function goEnv(): Record<string, string> {
-  return {
-    ...server.env('v2'),
-    GITHUB_SERVER_URL: 'https://github.com',
-    RUNNER_OS: 'Linux',
-    RUNNER_ARCH: 'X64',
-    NO_PROXY: '127.0.0.1,localhost',
-    GOPROXY: process.env.STACK_GOPROXY as string,
-    GOSUMDB: 'off',
-    GOFLAGS: '-mod=readonly',
-    GOMODCACHE: path.join(home, 'go/pkg/mod'),
-    GOCACHE: path.join(home, '.cache/go-build')
-  };
+  return goRunnerEnv(server, home);
 }
 
 function freshRunner(): void {
   wipeRunner();
-  for (const dir of [path.join(home, 'go'), path.join(home, '.cache')]) fs.rmSync(dir, { recursive: true, force: true });
+  emptyGoFolders(home);
 }
 
 async function build(label: string, workspace: string, sha: string, inputs: Record<string, string>): Promise<ActionRun> {

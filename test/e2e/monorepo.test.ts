@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRun } from '../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
+import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
 import { copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
 
@@ -26,15 +27,7 @@ async function build(label: string, sha: string): Promise<{ run: ActionRun; imag
     workspace,
     sha,
     inputs: { images: IMAGES, network: 'host' },
-    env: {
-      ...server.env('v2'),
-      GITHUB_SERVER_URL: 'https://github.com',
-      RUNNER_OS: 'Linux',
-      RUNNER_ARCH: 'X64',
-      NO_PROXY: '127.0.0.1,localhost',
-      GOMODCACHE: path.join(home, 'go/pkg/mod'),
-      GOCACHE: path.join(home, '.cache/go-build')
-    }
+    env: goRunnerEnv(server, home)
   });
   times.push([label, run.main.durationMs + run.post.durationMs]);
   if (run.main.exitCode !== 0) throw new Error(`${label}: the action failed:\n${run.main.log.slice(-5000)}`);
@@ -44,7 +37,7 @@ async function build(label: string, sha: string): Promise<{ run: ActionRun; imag
 
 function freshRunner(): void {
   wipeRunner();
-  for (const dir of [path.join(home, 'go'), path.join(home, '.cache')]) fs.rmSync(dir, { recursive: true, force: true });
+  emptyGoFolders(home);
 }
 
 /** Which services were built and which copied, as the outputs say; and every commit tag checked in the registry. */
