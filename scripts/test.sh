@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
+# The e2e tests run the bundle (dist/), as a runner does: built from src/ first, never stale.
+npm run --silent build >/dev/null
 npx vitest run __tests__
 
 MATRIX=${STACK_MATRIX:-test/engines.txt}
