@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
-import { builderProblem, imageStoreOf, parseBuildxInspect, type BuilderFacts, type Facts } from '../src/facts.js';
+import { buildxPathProblem, imageStoreOf, parseBuildxInspect, type BuilderFacts, type Facts } from '../src/facts.js';
 import { CACHE_EXPORT_OPTIONS, planBuildx } from '../src/plan/buildx.js';
 import { choosePlan, fallbackPlan } from '../src/plan/choose.js';
 import type { GoCacheState } from '../src/plan/go.js';
-import { builderFailure, readBuildMetadata } from '../src/run/outcome.js';
+import { infrastructureFailure, readBuildMetadata } from '../src/run/outcome.js';
 import { FACTS, SHA, environment, inputs, makeWorkspace, planInputOf, pullRequestEvent, pushEvent, LABELS } from './support/workspace.js';
 
 const ws = makeWorkspace();
@@ -171,13 +171,13 @@ describe('builder facts and outcomes', () => {
   });
 
   it('knows which builders can export registry cache', () => {
-    expect(builderProblem(facts)).toBeUndefined();
+    expect(buildxPathProblem(facts)).toBeUndefined();
     const classic = 'classic' as const;
-    expect(builderProblem({ buildx: '0.37.2', imageStore: classic, builder: { name: 'b', driver: 'docker-container' } })).toBeUndefined();
-    expect(builderProblem({ buildx: '0.37.2', imageStore: classic, builder: { name: 'default', driver: 'docker' } })).toMatch(/docker driver, which cannot export cache to a registry with the engine's classic image store/);
-    expect(builderProblem({ buildx: '0.37.2', imageStore: classic, builder: { ...remote, problem: 'gone' } })).toBe('gone');
+    expect(buildxPathProblem({ buildx: '0.37.2', imageStore: classic, builder: { name: 'b', driver: 'docker-container' } })).toBeUndefined();
+    expect(buildxPathProblem({ buildx: '0.37.2', imageStore: classic, builder: { name: 'default', driver: 'docker' } })).toMatch(/docker driver, which cannot export cache to a registry with the engine's classic image store/);
+    expect(buildxPathProblem({ buildx: '0.37.2', imageStore: classic, builder: { ...remote, problem: 'gone' } })).toBe('gone');
     // The containerd image store lets the engine's own BuildKit export registry cache.
-    expect(builderProblem({ buildx: '0.29.1', imageStore: 'containerd', builder: { name: 'default', driver: 'docker' } })).toBeUndefined();
+    expect(buildxPathProblem({ buildx: '0.29.1', imageStore: 'containerd', builder: { name: 'default', driver: 'docker' } })).toBeUndefined();
   });
 
   it('reads the image store from docker info', () => {
@@ -187,16 +187,16 @@ describe('builder facts and outcomes', () => {
   });
 
   it('tells a builder or cache failure from a Dockerfile failure', () => {
-    expect(builderFailure('ERROR: context deadline exceeded', false)).toBeDefined();
-    expect(builderFailure('ERROR: failed to build: Cache export is not supported for the docker driver.', false)).toBeDefined();
-    expect(builderFailure('ERROR: failed to build: failed to solve: granting entitlement network.host is not allowed by build daemon configuration', false)).toBeDefined();
-    expect(builderFailure('ERROR: dial unix /run/buildkitd.sock: connect: connection refused', false)).toBeDefined();
-    expect(builderFailure('ERROR: failed to solve: process "/bin/sh -c exit 3" did not complete successfully: exit code: 3', true)).toBeUndefined();
-    expect(builderFailure('ERROR: failed to solve: dockerfile parse error on line 3: unknown instruction: RUNN', false)).toBeUndefined();
+    expect(infrastructureFailure('ERROR: context deadline exceeded', false)).toBeDefined();
+    expect(infrastructureFailure('ERROR: failed to build: Cache export is not supported for the docker driver.', false)).toBeDefined();
+    expect(infrastructureFailure('ERROR: failed to build: failed to solve: granting entitlement network.host is not allowed by build daemon configuration', false)).toBeDefined();
+    expect(infrastructureFailure('ERROR: dial unix /run/buildkitd.sock: connect: connection refused', false)).toBeDefined();
+    expect(infrastructureFailure('ERROR: failed to solve: process "/bin/sh -c exit 3" did not complete successfully: exit code: 3', true)).toBeUndefined();
+    expect(infrastructureFailure('ERROR: failed to solve: dockerfile parse error on line 3: unknown instruction: RUNN', false)).toBeUndefined();
     // A Dockerfile step failed: never a fallback, whatever else the log says.
-    expect(builderFailure('connection refused', true)).toBeUndefined();
+    expect(infrastructureFailure('connection refused', true)).toBeUndefined();
     // A builder killed by its time limit is the builder's fault.
-    expect(builderFailure('killed: still running after 30 s', false, true)).toBeDefined();
+    expect(infrastructureFailure('killed: still running after 30 s', false, true)).toBeDefined();
   });
 
   it('reads the digest, image id and cache manifest from buildx metadata', () => {

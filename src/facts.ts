@@ -49,7 +49,7 @@ export interface BuilderFacts {
 const CACHE_EXPORTING_DRIVERS = ['docker-container', 'remote', 'kubernetes'];
 
 /** Why the builder cannot serve the buildx path (registry cache export), or undefined when it can. */
-export function builderProblem(facts: Pick<Facts, 'buildx' | 'builder' | 'imageStore'>): string | undefined {
+export function buildxPathProblem(facts: Pick<Facts, 'buildx' | 'builder' | 'imageStore'>): string | undefined {
   if (!facts.buildx) return 'the buildx plugin is not installed (docker/setup-buildx-action installs it)';
   const builder = facts.builder;
   if (!builder) return 'no buildx builder was probed';

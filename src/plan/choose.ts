@@ -1,6 +1,6 @@
 // Which strategy serves this build, from the config and the facts; and the other one, when the
 // chosen one failed for a reason it can handle. Pure.
-import { buildkitProblem, builderProblem } from '../facts.js';
+import { buildkitProblem, buildxPathProblem } from '../facts.js';
 import { planBuildx } from './buildx.js';
 import type { PlanInput } from './input.js';
 import { checkPlatforms } from './platforms.js';
@@ -13,7 +13,7 @@ export function choosePlan(input: PlanInput): Plan {
   if (problem) throw new Error(`BuildKit is not available: ${problem}`);
   if (config.cacheStrategy === 'pull') return planPull(input);
 
-  const builderTrouble = builderProblem(facts);
+  const builderTrouble = buildxPathProblem(facts);
   if (config.platforms.length) {
     // Only a builder that exports registry cache builds several platforms into one image here.
     if (builderTrouble) {
@@ -52,7 +52,7 @@ export function fallbackPlan(input: PlanInput, reason: string): Plan {
 /** True when the build will run on a buildx builder of its own, where the engine's images are not seen. */
 export function buildsOnBuilder(input: Pick<PlanInput, 'config' | 'facts'>): boolean {
   const { config, facts } = input;
-  return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && builderProblem(facts) === undefined);
+  return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && buildxPathProblem(facts) === undefined);
 }
 
 function withReason(plan: Plan, reason: string): Plan {

@@ -27,10 +27,11 @@ export function buildFailure(lines: string[]): { message: string; line?: number 
 }
 
 /**
- * Failures of the builder or of the cache, not of the Dockerfile: the builder does not answer, its
- * driver cannot export cache, the registry refuses the cache manifest. The pull path can build then.
+ * Failures of the infrastructure (the buildx builder, its connection, its driver), not of the
+ * Dockerfile: the builder does not answer, its driver cannot export cache, an entitlement is missing.
+ * The pull path, on the engine's own BuildKit, can build then.
  */
-const BUILDER_TROUBLE = [
+const INFRASTRUCTURE_FAILURES = [
   /context deadline exceeded/i,
   /connection refused|connection reset|failed to dial|dial (unix|tcp)|no such host|transport is closing|error reading from server/i,
   /no builder .* found|failed to find instance|failed to find driver|is not running|builder .* is stopped/i,
@@ -39,12 +40,12 @@ const BUILDER_TROUBLE = [
   /entitlement .* is not allowed|not allowed by build daemon configuration/i
 ];
 
-/** Why a failed build is the builder's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
-export function builderFailure(message: string, failedDockerfileStep: boolean, timedOut = false): string | undefined {
+/** Why a failed build is the infrastructure's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
+export function infrastructureFailure(message: string, failedDockerfileStep: boolean, timedOut = false): string | undefined {
   if (failedDockerfileStep) return undefined;
   // A builder that accepts and never answers is killed by its limit: the engine's BuildKit may answer.
   if (timedOut) return message;
-  return BUILDER_TROUBLE.some(pattern => pattern.test(message)) ? message : undefined;
+  return INFRASTRUCTURE_FAILURES.some(pattern => pattern.test(message)) ? message : undefined;
 }
 
 /**

@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import type { Config } from '../config.js';
 import { replaceTree } from '../files.js';
 import type { Condition, PlanFile, Step } from '../plan/types.js';
-import { buildFailure, builderFailure, isMissingImage, isTransientRegistryError, pushedDigest, readBuildMetadata, type BuildMetadata } from './outcome.js';
+import { buildFailure, infrastructureFailure, isMissingImage, isTransientRegistryError, pushedDigest, readBuildMetadata, type BuildMetadata } from './outcome.js';
 import { lastLine, runProcess, type ProcessResult } from './process.js';
 import { ProgressReader, stageFullyCached, type Vertex } from './progress.js';
 
@@ -193,7 +193,7 @@ async function runOnce(step: Step, config: Config, hold?: (line: string) => void
   const vertices = progress?.steps();
   // Once BuildKit pushed a tag, the other path would push a second, different image: no fallback.
   const fallbackReason =
-    step.fallback && !(base.pushed?.length) ? builderFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'), result.timedOut !== undefined) : undefined;
+    step.fallback && !(base.pushed?.length) ? infrastructureFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'), result.timedOut !== undefined) : undefined;
   return { ...base, status: 'failed', message, vertices, line: reason.line, fallbackReason, transient, reason: reason.message };
 }
 
