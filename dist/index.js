@@ -41781,7 +41781,7 @@ var semver = __nccwpck_require__(2088);
 /** Drivers whose BuildKit exports cache to a registry; the docker driver (dockerd's own BuildKit) cannot. */
 const CACHE_EXPORTING_DRIVERS = ['docker-container', 'remote', 'kubernetes'];
 /** Why the builder cannot serve the buildx path (registry cache export), or undefined when it can. */
-function builderProblem(facts) {
+function buildxPathProblem(facts) {
     if (!facts.buildx)
         return 'the buildx plugin is not installed (docker/setup-buildx-action installs it)';
     const builder = facts.builder;
@@ -42389,7 +42389,7 @@ function choosePlan(input) {
         throw new Error(`BuildKit is not available: ${problem}`);
     if (config.cacheStrategy === 'pull')
         return planPull(input);
-    const builderTrouble = builderProblem(facts);
+    const builderTrouble = buildxPathProblem(facts);
     if (config.platforms.length) {
         // Only a builder that exports registry cache builds several platforms into one image here.
         if (builderTrouble) {
@@ -42423,7 +42423,7 @@ function fallbackPlan(input, reason) {
 /** True when the build will run on a buildx builder of its own, where the engine's images are not seen. */
 function buildsOnBuilder(input) {
     const { config, facts } = input;
-    return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && builderProblem(facts) === undefined);
+    return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && buildxPathProblem(facts) === undefined);
 }
 function withReason(plan, reason) {
     return { ...plan, reason, notes: [reason, ...plan.notes] };
@@ -42600,10 +42600,11 @@ function buildFailure(lines) {
     return { message: reason.trim(), line: where ? Number(where[1]) : undefined };
 }
 /**
- * Failures of the builder or of the cache, not of the Dockerfile: the builder does not answer, its
- * driver cannot export cache, the registry refuses the cache manifest. The pull path can build then.
+ * Failures of the infrastructure (the buildx builder, its connection, its driver), not of the
+ * Dockerfile: the builder does not answer, its driver cannot export cache, an entitlement is missing.
+ * The pull path, on the engine's own BuildKit, can build then.
  */
-const BUILDER_TROUBLE = [
+const INFRASTRUCTURE_FAILURES = [
     /context deadline exceeded/i,
     /connection refused|connection reset|failed to dial|dial (unix|tcp)|no such host|transport is closing|error reading from server/i,
     /no builder .* found|failed to find instance|failed to find driver|is not running|builder .* is stopped/i,
@@ -42611,14 +42612,14 @@ const BUILDER_TROUBLE = [
     // e.g. --allow network.host on a builder started without that entitlement
     /entitlement .* is not allowed|not allowed by build daemon configuration/i
 ];
-/** Why a failed build is the builder's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
-function builderFailure(message, failedDockerfileStep, timedOut = false) {
+/** Why a failed build is the infrastructure's fault; undefined when a Dockerfile step failed or the cause is elsewhere. */
+function infrastructureFailure(message, failedDockerfileStep, timedOut = false) {
     if (failedDockerfileStep)
         return undefined;
     // A builder that accepts and never answers is killed by its limit: the engine's BuildKit may answer.
     if (timedOut)
         return message;
-    return BUILDER_TROUBLE.some(pattern => pattern.test(message)) ? message : undefined;
+    return INFRASTRUCTURE_FAILURES.some(pattern => pattern.test(message)) ? message : undefined;
 }
 /**
  * Registry errors that pass: a 5xx, a dropped connection, a blob the registry has not made visible
@@ -42810,7 +42811,7 @@ async function runOnce(step, config, hold) {
     const message = `${step.title} failed${result.exitCode >= 0 ? ` (exit ${result.exitCode})` : ''}: ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
     const vertices = progress?.steps();
     // Once BuildKit pushed a tag, the other path would push a second, different image: no fallback.
-    const fallbackReason = step.fallback && !(base.pushed?.length) ? builderFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'), result.timedOut !== undefined) : undefined;
+    const fallbackReason = step.fallback && !(base.pushed?.length) ? infrastructureFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'), result.timedOut !== undefined) : undefined;
     return { ...base, status: 'failed', message, vertices, line: reason.line, fallbackReason, transient, reason: reason.message };
 }
 function readMetadata(file) {
