@@ -315,6 +315,48 @@ describe('main: the Go caches', () => {
     expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).not.toContain('goCacheSave');
   });
 
+  it('the runner keeps both Go folders as they were when one of the two mounts cannot be read back', async () => {
+    const f = runner(pushToMain, {});
+    for (const name of ['gomod', 'gocache']) fs.mkdirSync(path.join(dir, name, 'restored'), { recursive: true });
+    f.on(a => a[0] === process.execPath, restored('partial'));
+    f.on(/extract-mod-0\.Dockerfile/, { exitCode: 1, lines: ['ERROR: failed to solve: no space left on device'] });
+    f.on(/^sh -c /, r => (fs.mkdirSync(path.join(r.argv[4], 'read-back'), { recursive: true }), { lines: [] }));
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    // The build cache was read back whole, but without the module cache it is not put in place.
+    expect(fs.readdirSync(path.join(dir, 'gocache'))).toEqual(['restored']);
+    expect(fs.readdirSync(path.join(dir, 'gomod'))).toEqual(['restored']);
+    expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).not.toContain('goCacheSave');
+  });
+
+  it("both mounts read back: the runner's Go folders are the copies read back, trimmed, then saved", async () => {
+    const f = runner(pushToMain, {});
+    for (const name of ['gomod', 'gocache']) fs.mkdirSync(path.join(dir, name, 'restored'), { recursive: true });
+    f.on(a => a[0] === process.execPath, restored('partial'));
+    f.on(/^sh -c /, r => (fs.mkdirSync(path.join(r.argv[4], 'read-back'), { recursive: true }), { lines: [] }));
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(fs.readdirSync(path.join(dir, 'gocache'))).toEqual(['read-back']);
+    expect(fs.readdirSync(path.join(dir, 'gomod'))).toEqual(['read-back']);
+    expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).toContain('goCacheSave');
+  });
+
+  it('a copy read back that cannot be put in place is a warning: nothing saved, the job succeeds', async () => {
+    const f = runner(pushToMain, {});
+    for (const name of ['gomod', 'gocache']) fs.mkdirSync(path.join(dir, name, 'restored'), { recursive: true });
+    f.on(a => a[0] === process.execPath, restored('partial'));
+    // The unpack "succeeds" but leaves no folder behind: the swap cannot find it.
+    f.on(/^sh -c /, { lines: [] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(warnings()).toEqual([
+      expect.stringMatching(/^::warning::Go caches not saved: putting the copy read back in place failed \(ENOENT.*\); .*gomod and .*gocache are as they were$/)
+    ]);
+    expect(fs.readdirSync(path.join(dir, 'gocache'))).toEqual(['restored']);
+    expect(outputs().digest).toBe(digestOf(`${IMAGE}:${SHA}`));
+    expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).not.toContain('goCacheSave');
+  });
+
   it('a restore that fails half-way empties the Go folders and goes on without them', async () => {
     const f = runner(pushToMain, {});
     fs.mkdirSync(path.join(dir, 'gomod', 'half'), { recursive: true });

@@ -6,6 +6,7 @@ import { compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCach
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
 import { goCacheUsers, restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
 import type { Config } from './config.js';
+import { replaceTree } from './files.js';
 import { readConfigs, type NamedConfig } from './images.js';
 import { lineOfStep } from './dockerfile.js';
 import { readEvent } from './event.js';
@@ -405,10 +406,27 @@ async function readBackGoCaches(images: BuiltImage[], go: GoCaches, state: PostS
     core.warning('Go caches not saved: reading them back from the build did not work (see above); the runner\'s Go folders are as they were');
     return;
   }
+  // The copies read back are trimmed where they are, and put in the runner's place only once all are whole.
+  const dirs = (go.state as GoCacheState).dirs;
+  const swaps = plan.readBack.flatMap(step => (step.extract ? [step.extract] : []));
+  const fresh = { mod: swaps.find(s => s.to === dirs.mod)?.from ?? dirs.mod, build: swaps.find(s => s.to === dirs.build)?.from ?? dirs.build };
   try {
-    await core.group('Keep what the build used of the Go caches', () => keepOnlyUsed((go.state as GoCacheState).dirs, config.context, config.goCache.dependencyPaths, go.agedTo));
+    await core.group('Keep what the build used of the Go caches', () => keepOnlyUsed(fresh, config.context, config.goCache.dependencyPaths, go.agedTo));
   } catch (error) {
-    core.warning(`Go caches not saved: trimming them failed (${(error as Error).message})`);
+    core.warning(`Go caches not saved: trimming them failed (${(error as Error).message})${swaps.length ? "; the runner's Go folders are as they were" : ''}`);
+    return;
+  }
+  const swapped: string[] = [];
+  try {
+    for (const { from, to } of swaps) {
+      await replaceTree(from, to);
+      swapped.push(to);
+    }
+  } catch (error) {
+    const kept = swaps.map(s => s.to).filter(to => !swapped.includes(to));
+    core.warning(
+      `Go caches not saved: putting the copy read back in place failed (${(error as Error).message}); ${kept.join(' and ')} ${kept.length > 1 ? 'are' : 'is'} as ${kept.length > 1 ? 'they were' : 'it was'}${swapped.length ? `, ${swapped.join(' and ')} holds the build's copy` : ''}`
+    );
     return;
   }
   savePostState({ ...state, goCacheSave: { key: restore.key, paths: restore.paths, limitMs: limits(config).activity.idleMs as number } });

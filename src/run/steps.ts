@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Config } from '../config.js';
-import { replaceTree } from '../files.js';
 import type { Condition, PlanFile, Step } from '../plan/types.js';
 import { buildFailure, infrastructureFailure, isMissingImage, isTransientRegistryError, pushedDigest, readBuildMetadata, type BuildMetadata } from './outcome.js';
 import { lastLine, runProcess, type ProcessResult } from './process.js';
@@ -156,7 +155,6 @@ async function runOnce(step: Step, config: Config, hold?: (line: string) => void
   const base = { step, durationMs: result.durationMs, startedAt, pushed: progress?.pushed() };
 
   if (result.exitCode === 0) {
-    if (step.extract) await replaceTree(step.extract.from, step.extract.to);
     const metadata = step.build?.metadataFile ? readMetadata(step.build.metadataFile) : undefined;
     const cacheExport = step.build?.cacheTo ? cacheExportOf(step.build.cacheTo, metadata, progress?.all() ?? []) : undefined;
     const ok: StepOutcome = {
