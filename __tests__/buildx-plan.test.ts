@@ -54,6 +54,11 @@ describe('planBuildx', () => {
     expect(argv.filter((a, i) => argv[i - 1] === '--cache-to')).toEqual([`type=registry,ref=${own},${CACHE_EXPORT_OPTIONS}`]);
   });
 
+  it('says pull-previous is ignored when auto takes the buildx path', () => {
+    expect(planBuildx(input({ 'pull-previous': 'true' })).notes).toContain('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
+    expect(planBuildx(input({})).notes.filter(n => n.includes('pull-previous'))).toEqual([]);
+  });
+
   it('a fork reads the base\'s cache, writes none, pushes nothing', () => {
     const plan = planBuildx(input({}, { event: pullRequestEvent(undefined) }));
     const argv = plan.steps[0].argv;

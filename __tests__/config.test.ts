@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
+import { readConfigs } from '../src/images.js';
 import { SHA, environment, inputs, makeWorkspace } from './support/workspace.js';
 
 const ws = makeWorkspace();
@@ -56,6 +57,15 @@ describe('readConfig', () => {
   it('notes inputs this combination ignores', () => {
     expect(config({ 'pull-previous': 'true', 'cache-strategy': 'buildx' }).notes).toEqual(['pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing']);
     expect(config({ 'prebuild-output': 'bin' }).notes).toEqual(['prebuild-output is ignored: prebuild is empty']);
+    expect(config({ 'pull-previous': 'true', 'no-cache': 'true' }).notes).toEqual([
+      'pull-previous is ignored: no-cache reads no cache, so nothing is pulled',
+      'copy-unchanged is ignored: no-cache builds every step again'
+    ]);
+    expect(config({ push: 'false' }).notes).toEqual(['copy-unchanged is ignored: push is false, so there is nothing to copy to']);
+    expect(config({ push: 'false', 'copy-unchanged': 'false' }).notes).toEqual([]);
+    expect(readConfigs(inputs({ image: 'ghcr.io/acme/api', parallel: '4' }), environment(ws)).flatMap(i => i.config.notes)).toEqual([
+      'parallel is ignored: it bounds the builds of several images (the images input)'
+    ]);
   });
 
   it('logs in to the registry of the image', () => {

@@ -243,6 +243,9 @@ describe('main: the buildx path and its fallback', () => {
     expect(process.exitCode).toBe(1);
     expect(f.commands().some(c => /^docker (build|push) /.test(c))).toBe(false);
     expect(warnings()).toEqual([]);
+    // What BuildKit pushed before it failed is said, in the error and the tags output.
+    expect(printed.find(l => l.startsWith('::error::'))).toContain(`BuildKit had pushed ${IMAGE}:${SHA} before it failed`);
+    expect(outputs().tags).toBe(`${IMAGE}:${SHA}`);
   });
 
   it('a buildx build that pushed: latest and the extra tags by one registry-side copy of its digest', async () => {

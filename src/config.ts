@@ -129,7 +129,14 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
   }
   const goCache = readGoCacheConfig(input, context, dockerfile, builderTarget, notes);
   const pullPrevious = parseBoolean('pull-previous', input('pull-previous'), false);
-  if (pullPrevious && cacheStrategy === 'buildx') notes.push('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
+  const noCache = parseBoolean('no-cache', input('no-cache'), false);
+  const push = parseBoolean('push', input('push'), true);
+  const copyUnchanged = parseBoolean('copy-unchanged', input('copy-unchanged'), true);
+  if (pullPrevious && noCache) notes.push('pull-previous is ignored: no-cache reads no cache, so nothing is pulled');
+  else if (pullPrevious && cacheStrategy === 'buildx') notes.push('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
+  if (copyUnchanged && (noCache || !push)) {
+    notes.push(`copy-unchanged is ignored: ${noCache ? 'no-cache builds every step again' : 'push is false, so there is nothing to copy to'}`);
+  }
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
     image,
@@ -139,15 +146,15 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
     builderTarget,
     extraTags,
     platforms,
-    push: parseBoolean('push', input('push'), true),
+    push,
     latest: parseChoice('latest', input('latest'), LATEST_SETTINGS, 'auto'),
-    copyUnchanged: parseBoolean('copy-unchanged', input('copy-unchanged'), true),
+    copyUnchanged,
     pullPrevious,
     buildArgs,
     labels,
     secrets,
     network: network === '' ? undefined : network,
-    noCache: parseBoolean('no-cache', input('no-cache'), false),
+    noCache,
     cacheStrategy,
     builder,
     buildkitEndpoint,

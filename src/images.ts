@@ -75,6 +75,7 @@ export function readConfigs(input: InputReader, environment: ConfigEnvironment):
   const images = parseImages(input('images'), environment.workspace);
   if (images.length === 0) {
     const config = readConfig(input, environment);
+    if (input('parallel').trim()) config.notes.push('parallel is ignored: it bounds the builds of several images (the images input)');
     return [{ name: config.image.name.split('/').pop() as string, config }];
   }
   if (input('image').trim()) throw new InputError('image', 'give image or images, not both (with images, each one names its own)');

@@ -103,9 +103,10 @@ export function buildReport(config: Config, policy: Policy, plan: Plan, result: 
     copied: copiedFrom !== undefined,
     platforms,
     imageId: byId('build-final')?.imageId,
-    pushedTags: result.outcomes
-      .filter(o => o.step.pushRef && o.status === 'ok')
-      .flatMap(o => o.step.pushedRefs ?? [o.step.pushRef as string]),
+    // A build that failed after BuildKit pushed a tag still says what it pushed.
+    pushedTags: result.outcomes.flatMap(o =>
+      o.step.pushRef && o.status === 'ok' ? (o.step.pushedRefs ?? [o.step.pushRef]) : o.status === 'failed' ? (o.pushed ?? []) : []
+    ),
     // A copy built nothing: every step was, in effect, answered.
     builderCacheHit: copiedFrom !== undefined || stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget),
     phases,

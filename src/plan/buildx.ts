@@ -27,6 +27,8 @@ export function planBuildx(input: PlanInput): Plan {
 
   const useCache = !config.noCache;
   if (!useCache) notes.push('no-cache: every step is built again and the caches are written afresh');
+  // Under auto the path is known only now (with cache-strategy: buildx the config said so already).
+  if (config.pullPrevious && useCache && config.cacheStrategy === 'auto') notes.push('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
   if (!policy.push) notes.push(policy.trusted ? 'push: false, nothing is pushed and no cache is exported' : `nothing is pushed: ${policy.who}`);
   const cacheFrom = useCache ? refs.cacheRead : [];
   const metadataFile = path.join(facts.tempDir, 'final.metadata.json');

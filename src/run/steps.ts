@@ -187,7 +187,8 @@ async function runOnce(step: Step, config: Config, hold?: (line: string) => void
     core.warning(`${step.title} failed, going on without it: ${reason.message}`);
     return { ...base, status: 'warned', message: reason.message };
   }
-  const message = `${step.title} failed${result.exitCode >= 0 ? ` (exit ${result.exitCode})` : ''}: ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
+  const already = base.pushed?.length ? `. BuildKit had pushed ${base.pushed.join(', ')} before it failed (left as it is; no other path builds a second image)` : '';
+  const message = `${step.title} failed${result.exitCode >= 0 ? ` (exit ${result.exitCode})` : ''}: ${reason.message}${already}${step.hint ? `. Fix: ${step.hint}` : ''}`;
   const vertices = progress?.steps();
   // Once BuildKit pushed a tag, the other path would push a second, different image: no fallback.
   const fallbackReason =
