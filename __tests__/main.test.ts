@@ -178,6 +178,28 @@ describe('main: the pull path on a runner with the docker driver', () => {
   });
 });
 
+describe('main: two runs of the default branch that overlap', () => {
+  it('a newer run moved latest while this one built: neither the cache tag nor latest is pushed, the commit tag is', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    const newer = 'd'.repeat(40);
+    let looks = 0;
+    // Before the build latest is not there yet; by the time of the pushes the newer run has pushed it.
+    f.on(new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`), () =>
+      looks++ === 0
+        ? { exitCode: 1, lines: [`ERROR: ${IMAGE}:latest: not found`] }
+        : { stdout: JSON.stringify({ manifest: { digest: `sha256:${'6'.repeat(64)}` }, image: { config: { Labels: { 'org.opencontainers.image.revision': newer } } } }) }
+    );
+    f.on(new RegExp(`^git -C .* merge-base --is-ancestor ${SHA} ${newer}$`), { exitCode: 0 });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${SHA}`]);
+    expect(printed).toContain(
+      `Push ${IMAGE}:builder: skipped, latest moved to ${newer.slice(0, 12)} while this run built, and that commit contains ${SHA.slice(0, 12)}: the default branch's cache tag stays with it`
+    );
+    expect(outputs()['latest-moved']).toBe('false');
+  });
+});
+
 describe('main: no build when latest was built from these inputs', () => {
   it('copies latest\'s manifest to the commit tag and the extra tags; nothing is built or pushed', async () => {
     const f = runner(pushToMain, { 'go-cache': 'false', tags: 'v1' });

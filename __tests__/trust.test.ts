@@ -75,6 +75,8 @@ describe('decidePolicy: the trust table', () => {
     expect(policy(pushEvent('feature/login'), { latest: 'true' }).latest).toEqual({ move: true, why: 'latest: true' });
     expect(policy(pushEvent(), { latest: 'false' }).latest).toEqual({ move: false, why: 'latest: false' });
     expect(policy(pullRequestEvent('mallory/api'), { latest: 'true' }).latest.move).toBe(false);
+    // A pull request of this repository is trusted, but its code is not merged: never latest.
+    expect(policy(pullRequestEvent('acme/api'), { latest: 'true' }).latest).toEqual({ move: false, why: 'a pull request never moves latest' });
   });
 
   it('a payload without a default branch is a note and the conservative choice', () => {

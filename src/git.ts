@@ -13,6 +13,8 @@ export async function headCommit(dir: string, limit: TimeLimit): Promise<string 
 export async function isAncestor(dir: string, ancestor: string, descendant: string, limit: TimeLimit): Promise<boolean | undefined> {
   const result = await runProcess({ argv: ['git', '-C', dir, 'merge-base', '--is-ancestor', ancestor, descendant], limit });
   if (result.exitCode === 0) return true;
-  if (result.exitCode === 1) return false;
-  return undefined;
+  if (result.exitCode !== 1) return undefined;
+  // A shallow clone may hold both commits but not the history between them: its "no" is no answer.
+  const shallow = await runProcess({ argv: ['git', '-C', dir, 'rev-parse', '--is-shallow-repository'], limit, captureStdout: true });
+  return shallow.exitCode === 0 && shallow.stdout.trim() === 'false' ? false : undefined;
 }

@@ -20,7 +20,7 @@ import { loginSteps, refsFor } from './plan/common.js';
 import type { GoCacheState } from './plan/go.js';
 import type { InputsComparison, PlanInput } from './plan/input.js';
 import { planPublish } from './plan/publish.js';
-import type { Plan } from './plan/types.js';
+import type { Plan, Step } from './plan/types.js';
 import { inspectImage, platformManifests, type PlatformManifest, type RemoteImage } from './registry.js';
 import { buildReport, setOutputs, writeOverview, writeReadBackSummary, writeSummary, type LatestOutcome, type Report } from './report.js';
 import { lastLine, runProcess } from './run/process.js';
@@ -159,7 +159,7 @@ async function compareWithRegistry(
     core.info(inputs.note);
     if (!mayMove || !latest) return { inputs, policy, cacheTags, latest };
     const { ahead, revision } = await latestIsAhead(config, latest);
-    if (ahead === undefined) core.info(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone?); going on`);
+    if (ahead === undefined) core.notice(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone: actions/checkout with fetch-depth: 0 lets it); going on`);
     if (!ahead || !revision) return { inputs, policy, cacheTags, latest };
     const held = holdBack(policy, revision, config.commit);
     core.notice(held.latest.why);
@@ -316,14 +316,30 @@ async function buildAndPush(input: PlanInput): Promise<Built> {
   for (const note of plan.notes) core.info(note);
   for (const warning of plan.warnings ?? []) core.warning(warning);
   if (plan.fellBack && plan.reason) core.warning(plan.reason);
-  let result = await runSteps(plan.steps, plan.files, input.config);
+  let result = await runSteps(plan.steps, plan.files, input.config, defaultCacheTagStill(input, plan));
   const reason = result.failed?.fallbackReason;
   if (reason) {
     plan = fallbackPlan(input, reason);
     core.warning(plan.reason as string);
-    result = await runSteps(plan.steps, plan.files, input.config);
+    result = await runSteps(plan.steps, plan.files, input.config, defaultCacheTagStill(input, plan));
   }
   return { plan, result, input };
+}
+
+/**
+ * A run that overlapped a newer one of the default branch: the newer may have moved latest while this
+ * one built. Its push of the default branch's cache tag is asked again just before it starts, as
+ * latest is (latestMayMove), so the older run leaves the newer's cache tag in place.
+ */
+function defaultCacheTagStill({ config, policy }: PlanInput, plan: Plan): (step: Step) => Promise<string | undefined> {
+  return async step => {
+    if (step.pushRef === undefined || step.pushRef !== plan.refs.cacheWrite || policy.writeScope?.suffix !== '') return undefined;
+    const found = await inspectImage(plan.refs.latest, limits(config).lookup);
+    const revision = 'image' in found ? found.image.labels[REVISION_LABEL] : undefined;
+    if (!revision || revision === config.commit) return undefined;
+    if ((await isAncestor(config.context, config.commit, revision, limits(config).lookup)) !== true) return undefined;
+    return `latest moved to ${revision.slice(0, 12)} while this run built, and that commit contains ${config.commit.slice(0, 12)}: the default branch's cache tag stays with it`;
+  };
 }
 
 /** latest (unless it would move backwards) and the extra tags, once the commit tag is in. */

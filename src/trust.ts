@@ -152,6 +152,8 @@ function latestRule(input: TrustInput, build: Build, push: boolean): Policy['lat
   if (!input.event.name || build.kind === 'untrusted') return { move: false, why: 'untrusted code moves no tag' };
   if (!push) return { move: false, why: 'push: false' };
   if (input.latest === 'false') return { move: false, why: 'latest: false' };
+  // A pull request's code is not merged yet: latest is never its image, whatever the input says.
+  if (build.kind === 'pull') return { move: false, why: 'a pull request never moves latest' };
   if (input.latest === 'true') return { move: true, why: 'latest: true' };
   const defaultBranch = input.event.defaultBranch;
   const onDefault = build.kind === 'branch' && defaultBranch !== undefined && build.branch === defaultBranch;

@@ -41,7 +41,11 @@ export interface RunResult {
 }
 
 /** Writes the files, runs the steps in order (a failed `stop` step skips the rest), removes the secrets. */
-export async function runSteps(steps: Step[], files: PlanFile[], config: Config): Promise<RunResult> {
+/**
+ * `skip`: asked just before a step starts, for what the plan could not know then (the registry may
+ * have moved meanwhile); a reason skips the step.
+ */
+export async function runSteps(steps: Step[], files: PlanFile[], config: Config, skip?: (step: Step) => Promise<string | undefined>): Promise<RunResult> {
   const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
   for (const file of files) {
     fs.mkdirSync(path.dirname(file.path), { recursive: true });
@@ -55,7 +59,15 @@ export async function runSteps(steps: Step[], files: PlanFile[], config: Config)
       if (steps[i].concurrent) while (end < steps.length && steps[end].concurrent) end++;
       const batch = steps.slice(i, end);
       i = end;
-      const runnable = batch.filter(step => !step.when || holds(step.when.condition, outcomes));
+      const skipped = new Map<Step, string>();
+      for (const step of batch) {
+        if (step.when && !holds(step.when.condition, outcomes)) skipped.set(step, step.when.otherwise);
+        else {
+          const why = await skip?.(step);
+          if (why) skipped.set(step, why);
+        }
+      }
+      const runnable = batch.filter(step => !skipped.has(step));
       const done = runnable.length > 1
         ? await runTogether(runnable, config)
         : await Promise.all(runnable.map(step => core.group(step.title, () => runStep(step, config))));
@@ -63,7 +75,7 @@ export async function runSteps(steps: Step[], files: PlanFile[], config: Config)
         const outcome = done[runnable.indexOf(step)];
         if (outcome) outcomes.push(outcome);
         else {
-          const why = step.when?.otherwise ?? '';
+          const why = skipped.get(step) ?? '';
           core.info(`${step.title}: skipped, ${why}`);
           outcomes.push({ step, status: 'skipped', durationMs: 0, message: why });
         }

@@ -309,6 +309,29 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     expect(run.raw).toContain('Summary - ### ' + image);
   });
 
+  it('workflow_dispatch of build.yml with a ref on no branch or tag (a pull request head, by SHA): refused before the build', async () => {
+    // As GitHub keeps a pull request's head: under refs/pull/N/head, on no branch of the repository.
+    const main = git('rev-parse', 'HEAD');
+    const head = commit('a pull request head, on no branch');
+    git('update-ref', 'refs/pull/9/head', head);
+    git('reset', '-q', '--hard', main);
+    git('config', 'uploadpack.allowAnySHA1InWant', 'true');
+    const tagsBefore = (await listTags(image)).sort();
+    const run = await act('5 workflow_dispatch of a pull request head by SHA', [
+      'workflow_dispatch', '-W', '.github/workflows/build.yml',
+      '--input', `image=${image}`,
+      '--input', `ref=${head}`,
+      '--input', 'context=test/fixtures/hello-svc',
+      '--input', 'network=host'
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.log).toContain(`checkout stand-in: ${head} (${head})`);
+    expect(run.log).toContain(`::error::ref '${head}' (${head}) is on no branch or tag of this repository`);
+    // Refused before the action ran: nothing built, logged in or pushed.
+    expect(run.log).not.toMatch(/docker build|docker login|Probe the environment/);
+    expect((await listTags(image)).sort()).toEqual(tagsBefore);
+  });
+
   it('a caller invokes the reusable workflow and reads its outputs (digest, tags)', async () => {
     const sha = commit('through the reusable workflow');
     const run = await act('4 push, reusable workflow', ['push', '-W', '.github/workflows/call.yml']);
@@ -398,7 +421,8 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
       ['pull_request', 'someone/hello-svc'],
       ['pull_request_target', null]
     ])('%s from %s: no secret reaches the build, no login, nothing pushed', async (name, head) => {
-      const before = await listTags(probe);
+      const digests = async () => Object.fromEntries(await Promise.all((await listTags(probe)).map(async tag => [tag, await manifestDigest(probe, tag)])));
+      const before = await digests();
       const run = await act(`7 ${name} from ${head ?? 'a deleted fork'}, secrets probe`, [name, '-e', probeEvent(name, head), '-W', '.github/workflows/call-secrets.yml']);
       expectSuccess(run);
       expect(run.log).toContain(`event ${name}, trusted false: push false, no-cache false, go-cache read-only, secrets withheld`);
@@ -406,7 +430,11 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
       expect(run.log).not.toMatch(/^::group::Log in to /m);
       expect(run.result!.trusted).toBe('false');
       expect(run.result!.digest).toBe('');
-      expect(await listTags(probe)).toEqual(before);
+      // No tag added, none moved.
+      expect(await digests()).toEqual(before);
+      // The action was handed no password and no BuildKit secret at all.
+      expect(run.log).not.toContain(PASSWORD);
+      expect(run.log).not.toContain(PROBE_SECRET);
     });
   });
 });

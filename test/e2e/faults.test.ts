@@ -88,6 +88,7 @@ describe('registry faults', { timeout: 600_000 }, () => {
   it.each([
     ['500 on reading the cache tag', { fault: 'status', status: 500 } as const, /500 Internal Server Error/],
     ['401 on reading the cache tag', { fault: 'status', status: 401 } as const, /401 Unauthorized|pull access denied|authorization/],
+    ['403 on reading the cache tag', { fault: 'status', status: 403 } as const, /403 Forbidden|denied|forbidden/i],
     ['no answer when reading the cache tag', { fault: 'hang' } as const, /no answer \(still running after 3 s\)/]
   ])('%s: a warning that names the tag and the status, and the build succeeds without it', async (label, fault, status) => {
     const { run, seconds } = await withFault(registry, { path: /\/manifests\/builder$/, method: 'HEAD', ...fault }, () =>

@@ -1,4 +1,5 @@
 // Reading the action's log the way a user reads it: by its groups.
+import { DockerfileParser } from 'dockerfile-ast';
 import { ProgressReader, type Vertex } from '../../../src/run/progress.js';
 
 /** The lines logged inside `::group::TITLE` … `::endgroup::`. */
@@ -57,4 +58,29 @@ export function stepOutput(log: string, title: string, instruction: RegExp): str
 /** Go import paths among lines, as `go build -v` prints the packages it compiles. */
 export function compiledPackages(lines: string[]): string[] {
   return lines.map(line => line.trim()).filter(line => /^[a-z0-9][a-z0-9._~\-/]*$/i.test(line) && !line.includes(' '));
+}
+
+/** Instructions BuildKit runs as a step of their own (the rest only set metadata). */
+const STEP_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD', 'WORKDIR']);
+
+/**
+ * The steps a stage of a Dockerfile has, as BuildKit names them (`RUN go mod download`), read from
+ * the Dockerfile with a parser of its own: what a log's stage must show, not what a fixture happens to hold.
+ */
+export function dockerfileStageSteps(dockerfile: string, stage: string): string[] {
+  const instructions = DockerfileParser.parse(dockerfile).getInstructions();
+  const steps: string[] = [];
+  let current: string | undefined;
+  for (const instruction of instructions) {
+    const keyword = instruction.getKeyword().toUpperCase();
+    if (keyword === 'FROM') {
+      const args = instruction.getArguments().map(a => a.getValue());
+      const as = args.findIndex(a => a.toLowerCase() === 'as');
+      current = as >= 0 ? args[as + 1] : undefined;
+    } else if (current === stage && STEP_INSTRUCTIONS.has(keyword)) {
+      steps.push(`${keyword} ${instruction.getArgumentsContent() ?? ''}`.trim());
+    }
+  }
+  if (!steps.length) throw new Error(`the Dockerfile has no steps in stage ${stage}`);
+  return steps;
 }

@@ -1,0 +1,57 @@
+// git's answers about history, on real repositories of the test's own (git is on every runner).
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isAncestor } from '../src/git.js';
+
+const LIMIT = { totalMs: 10_000 };
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-git-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' }).trim();
+
+/** A ← B ← C on main, and D on a side branch from A. */
+function repository(): { dir: string; A: string; B: string; C: string; D: string } {
+  const dir = path.join(root, 'full');
+  fs.mkdirSync(dir);
+  git(dir, 'init', '-q', '-b', 'main');
+  const commit = (name: string) => {
+    fs.writeFileSync(path.join(dir, name), name);
+    git(dir, 'add', name);
+    git(dir, 'commit', '-q', '-m', name);
+    return git(dir, 'rev-parse', 'HEAD');
+  };
+  const A = commit('A');
+  const B = commit('B');
+  const C = commit('C');
+  git(dir, 'checkout', '-q', '-b', 'side', A);
+  const D = commit('D');
+  git(dir, 'checkout', '-q', 'main');
+  return { dir, A, B, C, D };
+}
+
+describe('isAncestor', () => {
+  const { dir, A, C, D } = repository();
+
+  it('answers yes and no in a full clone', async () => {
+    expect(await isAncestor(dir, A, C, LIMIT)).toBe(true);
+    expect(await isAncestor(dir, C, A, LIMIT)).toBe(false);
+    expect(await isAncestor(dir, D, C, LIMIT)).toBe(false);
+  });
+
+  it('cannot tell for a commit it does not have', async () => {
+    expect(await isAncestor(dir, 'f'.repeat(40), C, LIMIT)).toBeUndefined();
+  });
+
+  it("cannot tell in a shallow clone whose history stops between the two: git's no is no answer there", async () => {
+    const shallow = path.join(root, 'shallow');
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--no-single-branch', `file://${dir}`, shallow]);
+    // Both commits are there (each branch's tip), but not what joins them.
+    expect(git(shallow, 'cat-file', '-t', D)).toBe('commit');
+    expect(await isAncestor(shallow, D, C, LIMIT)).toBeUndefined();
+    expect(await isAncestor(shallow, C, C, LIMIT)).toBe(true);
+  });
+});
