@@ -67,3 +67,23 @@ describe('compareWithLatest', () => {
     expect(out.latestProblem).toBe('unexpected status: 503 Service Unavailable');
   });
 });
+
+describe('compareWithLatest: what the hash met is said', () => {
+  it('a name in the context the hash cannot be exact about is a notice, even when latest is not there to compare with', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const odd = path.join(config.context, 'odd-\uFFFD.txt');
+    fs.writeFileSync(odd, 'x');
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(chunk => (printed.push(...String(chunk).split('\n')), true));
+    try {
+      registry({ [GO]: inspect(digest(1)), [RUNTIME]: inspect(digest(2)) });
+      const { inputs: compared } = await compareWithLatest(config, options);
+      expect(compared.unchanged).toBe(false);
+      expect(printed.filter(l => l.startsWith('::notice::Inputs hash:'))).toEqual([expect.stringContaining('the name is not valid UTF-8')]);
+    } finally {
+      write.mockRestore();
+      fs.rmSync(odd, { force: true });
+    }
+  });
+});

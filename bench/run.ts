@@ -2,8 +2,9 @@
 //
 // Runs each recipe through the scenarios on the real stack, N repetitions, and writes
 // results.json, results.md (the tables) and chart.svg to --out (default bench/results).
-// Honours DOCKER_HOST: point it at an engine of your own, since the benchmark wipes the engine
-// it uses before every fresh-runner scenario.
+// --engine picks the stack's engine (scripts/stack.sh: docker28, the default, as on GitHub's
+// runners; docker28-containerd; docker20). The benchmark wipes that engine before every
+// fresh-runner scenario: run it where no one else uses the engine.
 import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -46,6 +47,7 @@ function parseOptions(argv: string[]): BenchOptions {
       recipes: { type: 'string', default: RECIPES.map(r => r.id).join(',') },
       scenarios: { type: 'string', default: SCENARIOS.map(s => s.id).join(',') },
       fixture: { type: 'string', default: 'bench-svc' },
+      engine: { type: 'string', default: process.env.STACK_ENGINE || 'docker28' },
       out: { type: 'string', default: path.join(ROOT, 'bench/results') },
       logs: { type: 'string' },
       'registry-port': { type: 'string', default: '0' },
@@ -65,6 +67,10 @@ function parseOptions(argv: string[]): BenchOptions {
       if (!found) throw new Error(`--${what}: unknown '${id}' (valid: ${list.map(i => i.id).join(', ')})`);
       return found;
     });
+  const ENGINES = ['docker28', 'docker28-containerd', 'docker20'];
+  if (!ENGINES.includes(values.engine)) throw new Error(`--engine: unknown '${values.engine}' (valid: ${ENGINES.join(', ')})`);
+  // startMachine brings this engine up and takes its environment (DOCKER_HOST, its docker client).
+  process.env.STACK_ENGINE = values.engine;
   const reps = Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: a whole number ≥ 1, not '${values.reps}'`);
   const fixture = FIXTURES[values.fixture];
@@ -188,7 +194,7 @@ function describeMachine(): string {
   };
   return [
     `${cpu[0]?.model.trim() ?? 'cpu'}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
-    `Docker engine ${version(['docker', 'version', '--format', '{{.Server.Version}}'])}`,
+    `Docker engine ${version(['docker', 'version', '--format', '{{.Server.Version}}'])} (stack engine ${process.env.STACK_ENGINE ?? '?'}: ${process.env.STACK_ENGINE === 'docker28-containerd' ? 'containerd' : 'classic'} image store)`,
     version(['docker', 'buildx', 'version']).replace(/^github.com\/docker\//, ''),
     version(['go', 'version']).replace(/^go version /, ''),
     `Node ${process.version}`

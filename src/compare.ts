@@ -48,6 +48,9 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
     options.buildx && wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)
   ]);
   const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules: options.rules }));
+  // What the hash met in the context (its entry bound reached, a file it could not read) is said
+  // whatever follows; image digests it lacks are said below, where they matter.
+  for (const note of hashed.notes.filter(n => !n.startsWith('no digest for '))) core.notice(`Inputs hash: ${note}`);
   const found = `inputs ${hashed.hash.slice(0, 12)} (${hashed.entries} entries, ${(hashed.bytes / 1e6).toFixed(1)} MB, with ${Object.keys(digests.digests).length} image digests, in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
   // An inexact hash is still labelled (salted: it matches nothing), so a later run never copies this image.
   const hash = hashed.hash;
