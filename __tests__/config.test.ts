@@ -54,7 +54,9 @@ describe('readConfig', () => {
   });
 
   it('notes inputs this combination ignores', () => {
-    expect(config({ 'pull-previous': 'true', 'cache-strategy': 'buildx' }).notes).toEqual(['pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing']);
+    expect(config({ 'pull-previous': 'true', 'cache-strategy': 'buildx' }).notes).toEqual([
+      'pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing'
+    ]);
     expect(config({ 'prebuild-output': 'bin' }).notes).toEqual(['prebuild-output is ignored: prebuild is empty']);
   });
 
@@ -131,8 +133,6 @@ describe('readConfig', () => {
   });
 
   it('refuses to run without a commit, outside a workflow', () => {
-    expect(() => readConfig(inputs({ image: 'ghcr.io/acme/api' }), { workspace: ws, env: {} })).toThrow(
-      /GITHUB_SHA.*is not set/
-    );
+    expect(() => readConfig(inputs({ image: 'ghcr.io/acme/api' }), { workspace: ws, env: {} })).toThrow(/GITHUB_SHA.*is not set/);
   });
 });

@@ -93,7 +93,8 @@ const UNEXPANDABLE = '\u0000unexpandable';
  * and double quotes, `$X`, `${X}`, `${X:-word}`, `${X:+word}`. Undefined for anything else.
  */
 export function expandWord(word: string, scope: Map<string, string | undefined> | Record<string, string>): string | undefined {
-  const lookup = (name: string): string | undefined => (scope instanceof Map ? scope.get(name) : Object.hasOwn(scope, name) ? scope[name] : undefined);
+  const lookup = (name: string): string | undefined =>
+    scope instanceof Map ? scope.get(name) : Object.hasOwn(scope, name) ? scope[name] : undefined;
   const chars = Array.from(word);
   let at = 0;
   const fail = (): never => {
@@ -117,7 +118,7 @@ export function expandWord(word: string, scope: Map<string, string | undefined> 
       const alternative = readUntilBrace();
       const v = value(name);
       const set = v !== undefined && v !== '';
-      return op === '-' ? (set ? (v as string) : alternative) : set ? alternative : '';
+      return op === '-' ? (set ? v : alternative) : set ? alternative : '';
     }
     if (/[0-9]/.test(chars[at] ?? '')) fail();
     const name = readName();

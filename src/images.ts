@@ -9,7 +9,19 @@ import { readConfig, type Config, type ConfigEnvironment } from './config.js';
 import { InputError, type InputReader } from './inputs.js';
 
 /** What an image may set for itself; the rest of the inputs are the step's, shared by all. */
-export const PER_IMAGE = ['image', 'context', 'file', 'builder-target', 'build-args', 'labels', 'tags', 'platforms', 'prebuild', 'prebuild-output', 'go-cache-mounts'] as const;
+export const PER_IMAGE = [
+  'image',
+  'context',
+  'file',
+  'builder-target',
+  'build-args',
+  'labels',
+  'tags',
+  'platforms',
+  'prebuild',
+  'prebuild-output',
+  'go-cache-mounts'
+] as const;
 
 export interface ImageSpec {
   /** The name the summary and the `images` output use. */

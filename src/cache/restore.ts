@@ -40,7 +40,9 @@ export async function restoreGoCaches(config: Config, facts: Facts): Promise<GoC
     return undefined;
   }
   if (mounts.length === 0 && !config.goCache.prebuild) {
-    core.info('Go caches not used: the Dockerfile has no Go cache mounts (RUN --mount=type=cache,target=…/pkg/mod or …/go-build) and prebuild is off');
+    core.info(
+      'Go caches not used: the Dockerfile has no Go cache mounts (RUN --mount=type=cache,target=…/pkg/mod or …/go-build) and prebuild is off'
+    );
     return undefined;
   }
   const goVersion =

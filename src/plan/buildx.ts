@@ -66,5 +66,13 @@ export function planBuildx(input: PlanInput): Plan {
     build: { metadataFile, stage: '', cacheFrom, cacheTo: refs.cacheWrite },
     ...(policy.push ? { pushRef: refs.commit, hint: pushHint(config) } : {})
   };
-  return { strategy: 'buildx', refs, steps: [...go.before, build], readBack: go.after, saveGoCaches: go.save, files: [...secrets, ...go.files], notes };
+  return {
+    strategy: 'buildx',
+    refs,
+    steps: [...go.before, build],
+    readBack: go.after,
+    saveGoCaches: go.save,
+    files: [...secrets, ...go.files],
+    notes
+  };
 }

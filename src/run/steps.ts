@@ -5,7 +5,15 @@ import * as core from '@actions/core';
 import type { Config } from '../config.js';
 import { replaceTree } from '../files.js';
 import type { Condition, PlanFile, Step } from '../plan/types.js';
-import { buildFailure, infrastructureFailure, isMissingImage, isTransientRegistryError, pushedDigest, readBuildMetadata, type BuildMetadata } from './outcome.js';
+import {
+  buildFailure,
+  infrastructureFailure,
+  isMissingImage,
+  isTransientRegistryError,
+  pushedDigest,
+  readBuildMetadata,
+  type BuildMetadata
+} from './outcome.js';
 import { lastLine, runProcess, type ProcessResult } from './process.js';
 import { ProgressReader, stageFullyCached, type Vertex } from './progress.js';
 
@@ -50,16 +58,17 @@ export async function runSteps(steps: Step[], files: PlanFile[], config: Config)
   }
   const outcomes: StepOutcome[] = [];
   try {
-    for (let i = 0; i < steps.length; ) {
+    for (let i = 0; i < steps.length;) {
       // A step alone, or every concurrent step in a row.
       let end = i + 1;
       if (steps[i].concurrent) while (end < steps.length && steps[end].concurrent) end++;
       const batch = steps.slice(i, end);
       i = end;
       const runnable = batch.filter(step => !step.when || holds(step.when.condition, outcomes));
-      const done = runnable.length > 1
-        ? await runTogether(runnable, config)
-        : await Promise.all(runnable.map(step => core.group(step.title, () => runStep(step, config))));
+      const done =
+        runnable.length > 1
+          ? await runTogether(runnable, config)
+          : await Promise.all(runnable.map(step => core.group(step.title, () => runStep(step, config))));
       for (const step of batch) {
         const outcome = done[runnable.indexOf(step)];
         if (outcome) outcomes.push(outcome);
@@ -193,7 +202,13 @@ async function runOnce(step: Step, config: Config, hold?: (line: string) => void
   const vertices = progress?.steps();
   // Once BuildKit pushed a tag, the other path would push a second, different image: no fallback.
   const fallbackReason =
-    step.fallback && !(base.pushed?.length) ? infrastructureFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'), result.timedOut !== undefined) : undefined;
+    step.fallback && !base.pushed?.length
+      ? infrastructureFailure(
+          reason.message,
+          (vertices ?? []).some(v => v.status === 'error'),
+          result.timedOut !== undefined
+        )
+      : undefined;
   return { ...base, status: 'failed', message, vertices, line: reason.line, fallbackReason, transient, reason: reason.message };
 }
 
@@ -219,4 +234,3 @@ function readIid(file: string): string | undefined {
     return undefined;
   }
 }
-

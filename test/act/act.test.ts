@@ -41,7 +41,13 @@ function git(...args: string[]): string {
   return execFileSync('git', args, {
     cwd: repo,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'act', GIT_AUTHOR_EMAIL: 'act@example.com', GIT_COMMITTER_NAME: 'act', GIT_COMMITTER_EMAIL: 'act@example.com' }
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'act',
+      GIT_AUTHOR_EMAIL: 'act@example.com',
+      GIT_COMMITTER_NAME: 'act',
+      GIT_COMMITTER_EMAIL: 'act@example.com'
+    }
   }).trim();
 }
 
@@ -125,20 +131,33 @@ async function act(label: string, args: string[]): Promise<ActRun> {
   const argv = [
     ...args,
     ...(args.includes('-e') ? [] : defaultPayload(args)),
-    '-P', 'ubuntu-latest=-self-hosted',
-    '--cache-server-addr', '127.0.0.1',
-    '--cache-server-port', '0',
-    '--cache-server-path', d.cache,
-    '--action-cache-path', d.actions,
+    '-P',
+    'ubuntu-latest=-self-hosted',
+    '--cache-server-addr',
+    '127.0.0.1',
+    '--cache-server-port',
+    '0',
+    '--cache-server-path',
+    d.cache,
+    '--action-cache-path',
+    d.actions,
     '--no-skip-checkout',
-    '--local-repository', `actions/checkout@v4=${path.join(STAND_INS, 'checkout')}`,
-    '--local-repository', `actions/setup-go@v5=${path.join(STAND_INS, 'setup-go')}`,
-    '--local-repository', `cached-image-build/cached-image-build@v0=${repo}`,
-    '--var', `IMAGE=${image}`,
-    '--var', 'REGISTRY_USERNAME=act',
-    '--var', `NONCE=${label.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}`,
-    '-s', `REGISTRY_PASSWORD=${PASSWORD}`,
-    '-s', `BUILD_SECRETS=probe=${PROBE_SECRET}`
+    '--local-repository',
+    `actions/checkout@v4=${path.join(STAND_INS, 'checkout')}`,
+    '--local-repository',
+    `actions/setup-go@v5=${path.join(STAND_INS, 'setup-go')}`,
+    '--local-repository',
+    `cached-image-build/cached-image-build@v0=${repo}`,
+    '--var',
+    `IMAGE=${image}`,
+    '--var',
+    'REGISTRY_USERNAME=act',
+    '--var',
+    `NONCE=${label.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}`,
+    '-s',
+    `REGISTRY_PASSWORD=${PASSWORD}`,
+    '-s',
+    `BUILD_SECRETS=probe=${PROBE_SECRET}`
   ];
   const started = Date.now();
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
@@ -147,7 +166,9 @@ async function act(label: string, args: string[]): Promise<ActRun> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', c => resolve({ code: c ?? -1, output }));
+    child.on('close', c => {
+      resolve({ code: c ?? -1, output });
+    });
   });
   const seconds = (Date.now() - started) / 1000;
   times.push([label, seconds]);
@@ -227,7 +248,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     }
   });
 
-  it('push, cold: the image and the builder tag pushed, the Go caches saved into act\'s cache server', async () => {
+  it("push, cold: the image and the builder tag pushed, the Go caches saved into act's cache server", async () => {
     freshRunner();
     firstSha = git('rev-parse', 'HEAD');
     const run = await act('1 push, cold', ['push', '-W', '.github/workflows/push.yml']);
@@ -248,7 +269,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     expect(run.raw).toContain('Summary - <h2>Cached Image Build</h2>');
   });
 
-  it('push again on a fresh runner, no change: latest has the same inputs, so nothing is built: the new tags get latest\'s image', async () => {
+  it("push again on a fresh runner, no change: latest has the same inputs, so nothing is built: the new tags get latest's image", async () => {
     freshRunner();
     const entriesBefore = cacheFiles().length;
     const latest = await manifestDigest(image, 'latest');
@@ -273,13 +294,21 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     const builderBefore = await manifestDigest(image, 'builder');
     const entriesBefore = cacheFiles().length;
     const run = await act('3 workflow_dispatch, clean rebuild', [
-      'workflow_dispatch', '-W', '.github/workflows/build.yml',
-      '--input', `image=${image}`,
-      '--input', 'ref=main',
-      '--input', 'no-cache=true',
-      '--input', 'context=test/fixtures/hello-svc',
-      '--input', 'file=Dockerfile.cachemount',
-      '--input', 'network=host'
+      'workflow_dispatch',
+      '-W',
+      '.github/workflows/build.yml',
+      '--input',
+      `image=${image}`,
+      '--input',
+      'ref=main',
+      '--input',
+      'no-cache=true',
+      '--input',
+      'context=test/fixtures/hello-svc',
+      '--input',
+      'file=Dockerfile.cachemount',
+      '--input',
+      'network=host'
     ]);
     expectSuccess(run);
     expect(run.log).toContain('event workflow_dispatch, trusted true: push true, no-cache true, go-cache false, secrets given');
@@ -399,7 +428,13 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
       ['pull_request_target', null]
     ])('%s from %s: no secret reaches the build, no login, nothing pushed', async (name, head) => {
       const before = await listTags(probe);
-      const run = await act(`7 ${name} from ${head ?? 'a deleted fork'}, secrets probe`, [name, '-e', probeEvent(name, head), '-W', '.github/workflows/call-secrets.yml']);
+      const run = await act(`7 ${name} from ${head ?? 'a deleted fork'}, secrets probe`, [
+        name,
+        '-e',
+        probeEvent(name, head),
+        '-W',
+        '.github/workflows/call-secrets.yml'
+      ]);
       expectSuccess(run);
       expect(run.log).toContain(`event ${name}, trusted false: push false, no-cache false, go-cache read-only, secrets withheld`);
       expect(probeSaid(run.log)).toEqual(['probe secret: absent']);

@@ -27,7 +27,12 @@ describe('30 builds in a row, each pushed under four tags', { timeout: 1_200_000
       const run = await runAction({ workspace, sha, inputs: { image, network: 'host', tags: 'a,b', 'copy-unchanged': 'false' } });
       times.push(run.main.durationMs);
       if (run.main.exitCode !== 0) {
-        failures.push(`run ${i + 1}: ${run.main.log.split('\n').filter(l => l.startsWith('::error::')).join(' ')}`);
+        failures.push(
+          `run ${i + 1}: ${run.main.log
+            .split('\n')
+            .filter(l => l.startsWith('::error::'))
+            .join(' ')}`
+        );
         continue;
       }
       const digest = await manifestDigest(image, sha);

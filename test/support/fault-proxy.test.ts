@@ -77,7 +77,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   upstream.closeAllConnections();
-  await new Promise<void>(resolve => upstream.close(() => resolve()));
+  await new Promise<void>(resolve =>
+    upstream.close(() => {
+      resolve();
+    })
+  );
 });
 
 let proxy: FaultProxy;
@@ -85,7 +89,9 @@ const extraProxies: FaultProxy[] = [];
 beforeAll(async () => {
   proxy = await startFaultProxy({ upstream: upstreamAddress, name: 'unit' });
 });
-afterEach(() => proxy.clear());
+afterEach(() => {
+  proxy.clear();
+});
 afterAll(async () => {
   await Promise.all([proxy.close(), ...extraProxies.map(p => p.close())]);
 });
@@ -119,10 +125,16 @@ function call(
     const req = http.request({ host, port: Number(port), path, method: options.method ?? 'GET', headers: options.headers, agent: false }, res => {
       answer = { status: res.statusCode, statusMessage: res.statusMessage, headers: res.headers, rawHeaders: res.rawHeaders };
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done('end'));
-      res.on('error', error => done((error as NodeJS.ErrnoException).code ?? error.message));
+      res.on('end', () => {
+        done('end');
+      });
+      res.on('error', error => {
+        done((error as NodeJS.ErrnoException).code ?? error.message);
+      });
     });
-    req.on('error', error => done((error as NodeJS.ErrnoException).code ?? error.message));
+    req.on('error', error => {
+      done((error as NodeJS.ErrnoException).code ?? error.message);
+    });
     const timer = setTimeout(() => {
       req.destroy();
       done('still waiting');
@@ -333,8 +345,13 @@ describe('streaming', () => {
     lines.on('line', line => (pending.length ? pending.shift()!(line) : early.push(line)));
     const next = (): Promise<string> =>
       new Promise((resolve, reject) => {
-        if (early.length) return resolve(early.shift()!);
-        const timer = setTimeout(() => reject(new Error('fault proxy process: no answer within 10 s')), 10_000);
+        if (early.length) {
+          resolve(early.shift()!);
+          return;
+        }
+        const timer = setTimeout(() => {
+          reject(new Error('fault proxy process: no answer within 10 s'));
+        }, 10_000);
         pending.push(line => {
           clearTimeout(timer);
           resolve(line);
@@ -397,7 +414,9 @@ function download(address: string, total: number, lateMs: number): Promise<numbe
         res.pause();
         setTimeout(() => {
           res.on('data', (chunk: Buffer) => (received += chunk.length));
-          res.on('end', () => resolve(received));
+          res.on('end', () => {
+            resolve(received);
+          });
           res.on('error', reject);
           res.resume();
         }, lateMs);
@@ -416,7 +435,9 @@ function upload(address: string, total: number): Promise<number> {
       { host, port: Number(port), path: '/sink', method: 'PUT', headers: { 'Content-Length': String(total) }, agent: false },
       res => {
         res.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-        res.on('end', () => resolve((JSON.parse(answer) as Seen).bodyBytes));
+        res.on('end', () => {
+          resolve((JSON.parse(answer) as Seen).bodyBytes);
+        });
       }
     );
     req.on('error', reject);
@@ -520,7 +541,9 @@ describe.skipIf(registrySkip)(`against the real registry (${REGISTRY}) with the 
     if (workDir) await fsp.rm(workDir, { recursive: true, force: true });
   }, 60_000);
 
-  afterEach(() => registry.clear());
+  afterEach(() => {
+    registry.clear();
+  });
 
   it('docker push goes through to the registry, its uploads too (the Locations name the proxy)', async () => {
     const pushed = await docker(['push', `${image}:x`], 30_000);
