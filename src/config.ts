@@ -302,7 +302,7 @@ function uniqueKeys(input: string, items: Array<{ key: string; value: string }>,
   return items.map(({ key, value }) => `${key}=${value}`);
 }
 
-const KINDS: Record<string, GoCacheKind> = { mod: 'mod', gomodcache: 'mod', build: 'build', gocache: 'build' };
+const KINDS: Partial<Record<string, GoCacheKind>> = { mod: 'mod', gomodcache: 'mod', build: 'build', gocache: 'build' };
 
 function readGoCacheConfig(input: InputReader, context: string, dockerfile: DockerfileFacts, builderTarget: string, notes: string[]): GoCacheConfig {
   const mode = parseChoice('go-cache', input('go-cache').trim().toLowerCase(), ['true', 'false', 'read-only'] as const, 'true');

@@ -101,7 +101,7 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
   record('labels', ...(inputs.labels ?? []));
   record('network', inputs.network ?? '');
   for (const ref of baseImageRefs(facts, inputs.buildArgs, { platforms: inputs.platforms, buildPlatform: inputs.buildPlatform })) {
-    const digest = inputs.baseDigests[ref];
+    const digest = inputs.baseDigests[ref] as string | undefined;
     if (!digest) notes.push(`no digest for ${ref}`);
     record('image', ref, digest ?? '');
   }
@@ -275,7 +275,7 @@ async function readXattrs(root: string, entries: ContextEntry[], notes: string[]
   const found = new Map<string, string[]>();
   if (entries.length === 0) return found;
   const input = Buffer.concat(entries.map(e => Buffer.from(`${path.join(root, e.path)}\0`)));
-  const result = await run(PYTHON, ['-c', XATTR_SCRIPT], input).catch((error: Error) => ({ error: error.message }));
+  const result = await run(PYTHON, ['-c', XATTR_SCRIPT], input).catch((error: unknown) => ({ error: (error as Error).message }));
   if ('error' in result) {
     notes.push(`extended attributes not read: ${result.error}`);
     return found;

@@ -288,7 +288,7 @@ function compileClassic(pattern: string): ((path: string) => boolean) | undefine
       if (chars[at] === '*') {
         at++;
         if (chars[at] === '/') at++;
-        regex += chars[at] === undefined ? '.*' : '(.*/)?';
+        regex += at >= chars.length ? '.*' : '(.*/)?';
       } else {
         regex += '[^/]*';
       }
@@ -297,7 +297,7 @@ function compileClassic(pattern: string): ((path: string) => boolean) | undefine
     } else if (ch === '.' || ch === '$') {
       regex += `\\${ch}`;
     } else if (ch === '\\') {
-      regex += chars[at] !== undefined ? `\\${chars[at++]}` : '\\';
+      regex += at < chars.length ? `\\${chars[at++]}` : '\\';
     } else {
       regex += ch;
     }

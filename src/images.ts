@@ -68,7 +68,9 @@ function imageOf(name: string, spec: unknown): ImageSpec {
       values[key] = Object.entries(value as Record<string, unknown>)
         .map(([k, v]) => `${k}=${String(v)}`)
         .join('\n');
-    } else values[key] = value === null ? '' : String(value);
+    }
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar: arrays and mappings were taken above.
+    else values[key] = value === null ? '' : String(value);
   }
   if (!values.image) throw new InputError('images', `${name}.image is required (the repository to push)`);
   return { name, values };

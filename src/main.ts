@@ -61,7 +61,7 @@ export async function run(): Promise<void> {
     );
     outcomes.push(...(await inBatches(toBuild, step.parallel, image => buildImage(image, facts, go))));
     // Outputs and summary first: nothing that follows can lose them.
-    const failed = await reportImages(outcomes, go);
+    const failed = await reportImages(outcomes);
     if (failed) return;
     const built = outcomes.filter((o): o is BuiltImage => 'built' in o);
     for (const image of built) warnIfLayerCacheMissed(image.config, image.inputs, go.unneeded, image.built.result);
@@ -167,7 +167,7 @@ async function compareWithRegistry(
         rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx',
         uses: uses || undefined,
         mayMoveLatest: mayMove
-      }).catch((error: Error): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
+      }).catch((error: unknown): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${(error as Error).message}` } })),
       lookUpCacheTags(config, buildx, [...new Set(tags)])
     ]);
     if (latestProblem) cacheTags.unreadable.push(`${config.image.name}:latest`);
@@ -261,7 +261,7 @@ async function buildImage(image: ComparedImage, facts: Facts, go: GoCaches): Pro
 
 /** Runs `work` on every item, at most `width` at once, in the items' order. */
 async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results: R[] = new Array<R>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
     while (next < items.length) {
@@ -274,12 +274,11 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Pro
 }
 
 /** Outputs and the summary for every image; a failure fails the step (annotated at its Dockerfile line). Returns whether one failed. */
-async function reportImages(outcomes: ImageOutcome[], go?: GoCaches): Promise<boolean> {
+async function reportImages(outcomes: ImageOutcome[]): Promise<boolean> {
   setOutputs(outcomes.map(o => ({ name: o.name, report: o.report })));
   if (outcomes.length > 1) await writeOverview(outcomes.map(o => ({ name: o.name, report: o.report, failure: o.failed?.message })));
   for (const { name, config, report, failed } of outcomes)
     await writeSummary(config, report, failed?.message, outcomes.length > 1 ? name : undefined);
-  go;
   const failures = outcomes.filter(o => o.failed);
   for (const { config, failed } of failures) {
     const step = failed as StepOutcome;

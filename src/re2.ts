@@ -55,7 +55,8 @@ class Parser {
   }
 
   private next(): string {
-    const ch = this.chars[this.pos++];
+    const ch = this.peek();
+    this.pos++;
     if (ch === undefined) throw new Unsupported('unexpected end');
     return ch;
   }
@@ -102,7 +103,7 @@ class Parser {
     const match = /^\{(\d+)(,(\d*))?\}/.exec(rest);
     if (!match) return undefined;
     const min = Number(match[1]);
-    const max = match[2] === undefined ? min : match[3] === '' ? -1 : Number(match[3]);
+    const max = match.at(2) === undefined ? min : match[3] === '' ? -1 : Number(match[3]);
     if (min > 1000 || max > 1000 || (max >= 0 && min > max)) throw new Unsupported('repeat count');
     this.pos += Array.from(match[0]).length;
     return match[0];

@@ -29,7 +29,10 @@ export interface GoCacheRestore {
 export function goCacheUsers(config: Config): { mounts: GoMount[]; baseImage: string } {
   const mounts = goMounts(config.dockerfile, config.goCache.mounts);
   const stage = config.dockerfile.stages.find(s => s.name === mounts[0]?.mount.stage);
-  const args = { ...config.dockerfile.globalArgs, ...Object.fromEntries(config.buildArgs.map(a => a.split(/=(.*)/s).slice(0, 2))) };
+  const args = {
+    ...config.dockerfile.globalArgs,
+    ...Object.fromEntries(config.buildArgs.map(a => a.split(/=(.*)/s).slice(0, 2) as [string, string]))
+  };
   return { mounts, baseImage: stage ? expandArgs(stage.baseImage, args) : '' };
 }
 

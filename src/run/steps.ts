@@ -70,7 +70,8 @@ export async function runSteps(steps: Step[], files: PlanFile[], config: Config)
           ? await runTogether(runnable, config)
           : await Promise.all(runnable.map(step => core.group(step.title, () => runStep(step, config))));
       for (const step of batch) {
-        const outcome = done[runnable.indexOf(step)];
+        const index = runnable.indexOf(step);
+        const outcome = index >= 0 ? done[index] : undefined;
         if (outcome) outcomes.push(outcome);
         else {
           const why = step.when?.otherwise ?? '';
