@@ -29,7 +29,9 @@ describe('action.yml', () => {
   const code = sources();
   it('declares, with a description, exactly the inputs the code reads', () => {
     const read = [
-      ...new Set([...code.matchAll(/\binput\('([a-z-]+)'\)|getInput\('([a-z-]+)'\)|readSeconds\(input, '([a-z-]+)'/g)].map(m => m[1] ?? m[2] ?? m[3]))
+      ...new Set(
+        [...code.matchAll(/\binput\('([a-z-]+)'\)|getInput\('([a-z-]+)'\)|readSeconds\(input, '([a-z-]+)'/g)].map(m => m.at(1) ?? m.at(2) ?? m[3])
+      )
     ].sort();
     expect(section('inputs')).toEqual(read);
   });

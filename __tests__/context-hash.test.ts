@@ -286,7 +286,9 @@ describe('hashBuildInputs', () => {
   });
 
   // Each change alone, then put back where it can be: the hash follows what BuildKit's COPY key follows.
-  const changes: Array<[string, (ws: ReturnType<typeof workspace>) => Promise<Partial<BuildInputs> | void> | Partial<BuildInputs> | void]> = [
+  type Workspace = ReturnType<typeof workspace>;
+  // A change either only touches the workspace or also gives inputs to hash with.
+  const changes: Array<[string, ((ws: Workspace) => void) | ((ws: Workspace) => Promise<Partial<BuildInputs>> | Partial<BuildInputs>)]> = [
     [
       "a file's content",
       ws => {
@@ -323,7 +325,13 @@ describe('hashBuildInputs', () => {
         fs.writeFileSync(ws.file('cmd/empty.txt'), '');
       }
     ],
-    ["a symlink's target", ws => (fs.rmSync(ws.file('link')), fs.symlinkSync('cmd', ws.file('link')))],
+    [
+      "a symlink's target",
+      ws => {
+        fs.rmSync(ws.file('link'));
+        fs.symlinkSync('cmd', ws.file('link'));
+      }
+    ],
     [
       'a file renamed',
       ws => {

@@ -18,7 +18,7 @@ import { markdown, SCENARIOS, svgChart, type ReportMeta, type Sample, type Scena
 import { RECIPES } from './recipes/index.js';
 import type { Fixture, JobContext, Recipe } from './recipes/types.js';
 
-const FIXTURES: Record<string, Fixture> = {
+const FIXTURES: Partial<Record<string, Fixture>> = {
   'bench-svc': { name: 'bench-svc', binary: 'bench-svc', changeFile: 'internal/api/api.go' },
   'hello-svc': { name: 'hello-svc', binary: 'hello-svc', changeFile: 'internal/greeting/greeting.go' }
 };
@@ -305,8 +305,8 @@ export async function bench(options: BenchOptions): Promise<Sample[]> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  bench(parseOptions(process.argv.slice(2))).catch(error => {
-    console.error(`[bench] ${(error as Error).stack ?? error}`);
+  bench(parseOptions(process.argv.slice(2))).catch((error: unknown) => {
+    console.error(`[bench] ${(error as Error).stack ?? String(error)}`);
     process.exit(1);
   });
 }

@@ -117,7 +117,7 @@ function actEnv(): Record<string, string> {
  */
 function defaultPayload(args: string[]): string[] {
   const file = path.join(state, `${args[0]}.json`);
-  const inputs = Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === '--input' ? [a.split(/=(.*)/s).slice(0, 2)] : [])));
+  const inputs = Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === '--input' ? [a.split(/=(.*)/s).slice(0, 2) as [string, string]] : [])));
   fs.writeFileSync(file, JSON.stringify({ ref: 'refs/heads/main', inputs, repository: { full_name: 'acme/hello-svc', default_branch: 'main' } }));
   return ['-e', file];
 }
@@ -200,6 +200,12 @@ function expectSuccess(run: ActRun): void {
   expect(run.raw).not.toContain(PROBE_SECRET);
 }
 
+/** What the caller workflow wrote to CIB_ACT_RESULT; a run that wrote nothing fails here, saying so. */
+function outputsOf(run: ActRun): Record<string, string> {
+  if (!run.result) throw new Error('the caller workflow wrote no result (CIB_ACT_RESULT)');
+  return run.result;
+}
+
 const nonFrom = (log: string) => stageBuildSteps(log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
 
 beforeAll(() => {
@@ -253,7 +259,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     firstSha = git('rev-parse', 'HEAD');
     const run = await act('1 push, cold', ['push', '-W', '.github/workflows/push.yml']);
     expectSuccess(run);
-    const out = run.result!;
+    const out = outputsOf(run);
     expect(out['go-cache-hit']).toBe('miss');
     expect(out['builder-cache-hit']).toBe('false');
     expect(out.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -276,7 +282,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     const sha = commit('second push');
     const run = await act('2 push, fresh runner', ['push', '-W', '.github/workflows/push.yml']);
     expectSuccess(run);
-    const out = run.result!;
+    const out = outputsOf(run);
     expect(out).toMatchObject({ copied: 'true', 'go-cache-hit': 'unneeded', 'builder-cache-hit': 'true', digest: latest });
     expect(run.log).not.toContain('::group::Fill cache mount');
     expect(run.log).not.toMatch(/^\[command\]\S*docker (build|push) /m);
@@ -343,7 +349,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     const run = await act('4 push, reusable workflow', ['push', '-W', '.github/workflows/call.yml']);
     expectSuccess(run);
     expect(run.log).toMatch(/^setup-go stand-in: go1\.26/m);
-    const out = run.result!;
+    const out = outputsOf(run);
     expect(out.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(out.digest).toBe(await manifestDigest(image, sha));
     expect(out.digest).toBe(await manifestDigest(image, 'reusable'));
@@ -381,10 +387,10 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     const run = await act('5 pull_request from a fork', ['pull_request', '-e', event, '-W', '.github/workflows/call.yml']);
     expectSuccess(run);
     expect(run.log).toContain('event pull_request, trusted false: push false, no-cache false, go-cache read-only, secrets withheld');
-    expect(run.result!.digest).toBe('');
-    expect(run.result!.tags).toBe('');
+    expect(outputsOf(run).digest).toBe('');
+    expect(outputsOf(run).tags).toBe('');
     // The Go caches are read (go.sum is unchanged), never written.
-    expect(run.result!['go-cache-hit']).toBe('exact');
+    expect(outputsOf(run)['go-cache-hit']).toBe('exact');
     expect(await listTags(image)).toEqual(tagsBefore);
     expect(await manifestDigest(image, 'latest')).toBe(latestBefore);
     expect(await manifestDigest(image, 'builder')).toBe(builderBefore);
@@ -419,8 +425,8 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
       expectSuccess(run);
       expect(probeSaid(run.log)).toEqual(['probe secret: present']);
       expect(run.log).toMatch(/^::group::Log in to /m);
-      expect(run.result!.trusted).toBe('true');
-      expect(run.result!.digest).toBe(await manifestDigest(probe, git('rev-parse', 'HEAD')));
+      expect(outputsOf(run).trusted).toBe('true');
+      expect(outputsOf(run).digest).toBe(await manifestDigest(probe, git('rev-parse', 'HEAD')));
     });
 
     it.each([
@@ -439,8 +445,8 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
       expect(run.log).toContain(`event ${name}, trusted false: push false, no-cache false, go-cache read-only, secrets withheld`);
       expect(probeSaid(run.log)).toEqual(['probe secret: absent']);
       expect(run.log).not.toMatch(/^::group::Log in to /m);
-      expect(run.result!.trusted).toBe('false');
-      expect(run.result!.digest).toBe('');
+      expect(outputsOf(run).trusted).toBe('false');
+      expect(outputsOf(run).digest).toBe('');
       expect(await listTags(probe)).toEqual(before);
     });
   });

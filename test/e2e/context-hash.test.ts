@@ -190,7 +190,14 @@ describe.skipIf(clients.length === 0)('the context hash against BuildKit', { tim
         },
         true
       ],
-      ['a symlink target', dir => (fs.rmSync(path.join(dir, 'link')), fs.symlinkSync('d/b.txt', path.join(dir, 'link'))), true],
+      [
+        'a symlink target',
+        dir => {
+          fs.rmSync(path.join(dir, 'link'));
+          fs.symlinkSync('d/b.txt', path.join(dir, 'link'));
+        },
+        true
+      ],
       [
         'a FIFO',
         dir => {

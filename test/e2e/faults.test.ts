@@ -32,7 +32,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  await registry?.close();
+  await (registry as FaultProxy | undefined)?.close(); // unset if beforeAll failed
   console.log(
     `faults (main step times; limits: lookup 3 s, idle 60 s unless said):\n${table.map(r => `  ${r.fault}: ${r.outcome}; pushed ${r.pushed}; ${r.said} (${r.seconds.toFixed(1)} s)`).join('\n')}`
   );
@@ -146,7 +146,7 @@ describe('BuildKit that accepts and never answers', { timeout: 600_000 }, () => 
     silent = await startSilentListener();
   });
   afterAll(async () => {
-    await silent?.close();
+    await (silent as SilentListener | undefined)?.close(); // unset if beforeAll failed
   });
 
   it('auto: the builder is given up after its limit and the pull path builds', async () => {
@@ -187,8 +187,8 @@ describe('Actions cache faults', { timeout: 900_000 }, () => {
     cache = await startFaultProxy({ upstream: `127.0.0.1:${server.port}`, name: 'cache' });
   });
   afterAll(async () => {
-    await cache?.close();
-    await server?.close();
+    await (cache as FaultProxy | undefined)?.close(); // unset if beforeAll failed
+    await (server as CacheServer | undefined)?.close();
   });
 
   it('a save that fails (500 on every upload call): a warning in the post step, the job succeeds', async () => {

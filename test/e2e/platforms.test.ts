@@ -131,7 +131,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!modern) return;
-  await server?.close();
+  await (server as CacheServer | undefined)?.close(); // unset if beforeAll failed
   sh('docker', ['buildx', 'rm', '--force', builder]);
   console.log(`two platforms on ${ENGINE} (main + post):\n${times.map(([l, ms]) => `  ${l}: ${(ms / 1000).toFixed(1)} s`).join('\n')}`);
 });

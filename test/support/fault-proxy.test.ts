@@ -203,11 +203,11 @@ describe('faults', () => {
     const auth = await call('/v2/auth');
     expect(auth.status).toBe(401);
     expect(auth.headers['www-authenticate']).toBe('Basic realm="fault-proxy"');
-    expect(JSON.parse(auth.body.toString()).errors[0].code).toBe('UNAUTHORIZED');
+    expect((JSON.parse(auth.body.toString()) as { errors: { code: string }[] }).errors[0].code).toBe('UNAUTHORIZED');
     const busy = await call('/v2/busy');
     expect(busy.status).toBe(429);
     expect(busy.headers['retry-after']).toBe('7');
-    expect(JSON.parse(busy.body.toString()).errors[0].code).toBe('TOOMANYREQUESTS');
+    expect((JSON.parse(busy.body.toString()) as { errors: { code: string }[] }).errors[0].code).toBe('TOOMANYREQUESTS');
     const twirp = await call('/twirp', { method: 'POST', body: Buffer.from('{}') });
     expect(JSON.parse(twirp.body.toString())).toEqual({ code: 'unavailable', msg: 'injected' });
     // A GET on manifests is not the PUT the rule names: it reaches the upstream.
@@ -342,11 +342,16 @@ describe('streaming', () => {
     const lines = readline.createInterface({ input: child.stdout });
     const pending: ((line: string) => void)[] = [];
     const early: string[] = [];
-    lines.on('line', line => (pending.length ? pending.shift()!(line) : early.push(line)));
+    lines.on('line', line => {
+      const waiting = pending.shift();
+      if (waiting) waiting(line);
+      else early.push(line);
+    });
     const next = (): Promise<string> =>
       new Promise((resolve, reject) => {
-        if (early.length) {
-          resolve(early.shift()!);
+        const first = early.shift();
+        if (first !== undefined) {
+          resolve(first);
           return;
         }
         const timer = setTimeout(() => {
@@ -363,7 +368,7 @@ describe('streaming', () => {
       address,
       async stats() {
         child.stdin.write('stats\n');
-        return JSON.parse(await next());
+        return JSON.parse(await next()) as Awaited<ReturnType<ProxyProcess['stats']>>;
       }
     };
     // A fresh Node process grows by some 40 MB over its first tens of MB of traffic, however large
@@ -374,9 +379,10 @@ describe('streaming', () => {
   }, 20_000);
 
   afterAll(async () => {
-    if (!child) return;
-    const exited = new Promise(resolve => child.once('exit', resolve));
-    child.stdin.end();
+    const proc = child as ChildProcessWithoutNullStreams | undefined; // unset if beforeAll failed
+    if (!proc) return;
+    const exited = new Promise(resolve => proc.once('exit', resolve));
+    proc.stdin.end();
     await exited;
   });
 
@@ -537,7 +543,7 @@ describe.skipIf(registrySkip)(`against the real registry (${REGISTRY}) with the 
 
   afterAll(async () => {
     for (const tag of tags) await docker(['rmi', tag], 30_000); // our own tags only; absent ones are fine
-    await registry?.close();
+    await (registry as FaultProxy | undefined)?.close(); // unset if beforeAll failed
     if (workDir) await fsp.rm(workDir, { recursive: true, force: true });
   }, 60_000);
 

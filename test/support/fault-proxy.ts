@@ -105,7 +105,7 @@ export interface FaultProxy {
 // Headers of one hop only (RFC 9110 7.6.1): Node writes its own for each side.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'expect']);
 
-const DEFAULT_CODES: Record<number, string> = {
+const DEFAULT_CODES: Partial<Record<number, string>> = {
   400: 'UNSUPPORTED',
   401: 'UNAUTHORIZED',
   403: 'DENIED',
@@ -370,7 +370,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return rule;
     },
     remove(rule) {
-      const index = rules.indexOf(rule as ActiveRule);
+      const index = rules.findIndex(r => r === rule);
       if (index >= 0) rules.splice(index, 1);
     },
     clear() {

@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyRunnerEnv, runCacheClient, runnerEnv, startCacheServerProcess, type ClientResult, type RunnerDirs } from './harness.js';
-import { startCacheServer, TWIRP_PREFIX, type CacheServer, type CacheServerStats } from './server.js';
+import { startCacheServer, TWIRP_PREFIX, type CacheServer, type CacheServerEntry, type CacheServerStats } from './server.js';
 
 type Proto = 'v1' | 'v2';
 
@@ -72,7 +72,8 @@ async function writeRandomFile(file: string, bytes: number): Promise<void> {
   }
   await new Promise<void>((resolve, reject) =>
     ws.end((err?: Error | null) => {
-      err ? reject(err) : resolve();
+      if (err) reject(err);
+      else resolve();
     })
   );
 }
@@ -183,8 +184,11 @@ afterAll(async () => {
   Object.assign(process.env, savedEnv);
   // kill background children whose tests did not run (e.g. with -t filters)
   backgroundAbort.abort();
-  await Promise.allSettled([...Object.values(v2Fault5xx?.runs ?? {}), ...Object.values(v1FaultRefuse?.runs ?? {})]);
-  await Promise.all([server?.close(), v2Fault5xx?.server.close(), v1FaultRefuse?.server.close()]);
+  // Each is unset if its beforeAll did not get that far.
+  const v2 = v2Fault5xx as FaultScenario | undefined;
+  const v1 = v1FaultRefuse as FaultScenario | undefined;
+  await Promise.allSettled([...Object.values(v2?.runs ?? {}), ...Object.values(v1?.runs ?? {})]);
+  await Promise.all([(server as CacheServer | undefined)?.close(), v2?.server.close(), v1?.server.close()]);
   if (root) await fsp.rm(root, { recursive: true, force: true });
 }, 60_000);
 
@@ -194,6 +198,13 @@ beforeEach(() => {
 });
 
 // ------------------------------------------------------------------ round trips, per protocol
+
+/** The server's entry under `key`; a save that made none fails here, saying so. */
+function entryFor(key: string): CacheServerEntry {
+  const entry = server.entries().find(e => e.key === key);
+  if (!entry) throw new Error(`the cache server has no entry under ${key}`);
+  return entry;
+}
 
 describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server', proto => {
   it('saves a directory and restores it byte-for-byte into an emptied directory (exact key hit, zstd)', async () => {
@@ -210,7 +221,7 @@ describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server',
     expect(s1.entries).toBe(s0.entries + 1);
     expect(delta(s0, s1, proto)).toMatchObject({ reserves: 1, commits: 1, conflicts: 0 });
 
-    const entry = server.entries().find(e => e.key === key)!;
+    const entry = entryFor(key);
     expect(entry).toMatchObject({ id, protocol: proto });
     expect(delta(s0, s1, proto).bytesUploaded).toBe(entry.size);
     // zstd is installed, so the library archives with `tar --use-compress-program zstdmt` (cache.tzst)
@@ -311,7 +322,7 @@ describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server',
     const first = await snapshot(dir);
     const id = await cache.saveCache([dir], key);
     expect(id).toBeGreaterThan(0);
-    const entry = server.entries().find(e => e.key === key)!;
+    const entry = entryFor(key);
     const archiveSha = await sha256File(entry.path);
 
     await emptyDir(dir);
@@ -329,7 +340,7 @@ describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server',
     const line = logLines().find(l => l.includes('Failed to save'));
     expect(line).toBeDefined();
     expect(line).toContain(`Failed to save: Unable to reserve cache with key ${key}, another job may be creating this cache`);
-    expect(line!.startsWith('::')).toBe(false);
+    expect(line?.startsWith('::')).toBe(false);
     if (proto === 'v1') expect(line).toContain(`More details: Cache already exists. Scope: refs/heads/main, Key: ${key}`);
 
     await emptyDir(dir);
@@ -346,7 +357,7 @@ describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server',
     const s0 = server.stats();
     expect(await cache.saveCache([dir], `${proto}-large-key`)).toBeGreaterThan(0);
     const s1 = server.stats();
-    const entry = server.entries().find(e => e.key === `${proto}-large-key`)!;
+    const entry = entryFor(`${proto}-large-key`);
     expect(entry.size).toBeGreaterThan(40 * 1000 * 1000);
     if (proto === 'v1') {
       expect(callDelta(s0, s1, 'v1.uploadChunk')).toBe(2);
@@ -506,7 +517,7 @@ describe('faults (child processes started in beforeAll)', () => {
     for (const r of [restore, save]) {
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
       expect(r.outcome?.threw).toBe(false);
-      expect(r.outcome!.elapsedMs).toBeGreaterThanOrEqual(9000); // sleeps 5 s after each of the 2 attempts
+      expect(r.outcome?.elapsedMs).toBeGreaterThanOrEqual(9000); // sleeps 5 s after each of the 2 attempts
     }
     expect(restore.outcome?.result).toBeNull();
     expect(restore.stdout).toContain('::warning::Failed to restore: getCacheEntry failed: socket hang up');
@@ -602,7 +613,7 @@ describe('protocol details over raw HTTP', () => {
     const miss = await twirp('GetCacheEntryDownloadURL', { key: 'raw-v2', restore_keys: [], version: 'ver2' });
     expect(await miss.json()).toMatchObject({ ok: false });
     const fin = await twirp('FinalizeCacheEntryUpload', { key: 'raw-v2', version: 'ver2', size_bytes: String(data.length) });
-    expect(await fin.json()).toMatchObject({ ok: true, entry_id: expect.stringMatching(/^\d+$/) });
+    expect(await fin.json()).toMatchObject({ ok: true, entry_id: expect.stringMatching(/^\d+$/) as unknown });
     const got = (await (await twirp('GetCacheEntryDownloadURL', { key: 'raw', restore_keys: ['raw-v'], version: 'ver2' })).json()) as {
       ok: boolean;
       signed_download_url: string;
@@ -657,9 +668,9 @@ describe('cli.ts as a separate process', () => {
     let proc = await startCacheServerProcess({ dir: storeDir, protocol: 'v1' });
     try {
       expect(proc.env).toEqual({
-        ACTIONS_CACHE_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
+        ACTIONS_CACHE_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/) as unknown,
         ACTIONS_RESULTS_URL: proc.url,
-        ACTIONS_RUNTIME_TOKEN: expect.any(String),
+        ACTIONS_RUNTIME_TOKEN: expect.any(String) as unknown,
         ACTIONS_CACHE_SERVICE_V2: '' // empty => the library uses v1
       });
       const env = runnerEnv(process.env, proc.env, cdirs);

@@ -172,8 +172,9 @@ export function isFaultMode(x: unknown): x is FaultMode {
 }
 
 export async function startCacheServer(opts: CacheServerOptions): Promise<CacheServer> {
-  const host = opts.host ?? '127.0.0.1';
-  if (host !== '127.0.0.1') throw new Error(`cache server only listens on 127.0.0.1 (got ${String(host)})`);
+  // The type allows only 127.0.0.1; a caller past the types is still refused.
+  const host: string = opts.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new Error(`cache server only listens on 127.0.0.1 (got ${host})`);
   const store = new EntryStore(opts.dir, { pendingTtlMs: opts.pendingTtlMs });
   await store.init();
   const secret = randomBytes(32);
@@ -364,7 +365,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
         handle: async () => {
           if (m !== 'POST') return sendTwirpError(req, res, 404, 'bad_route', `unsupported method ${m}`);
           if (!(await checkAuth(req, res, 'twirp'))) return;
-          const ct = String(req.headers['content-type'] ?? '');
+          const ct = req.headers['content-type'] ?? '';
           if (!ct.startsWith('application/json')) {
             return sendTwirpError(req, res, 404, 'bad_route', `unsupported Content-Type ${ct} (only JSON is served)`);
           }
@@ -426,7 +427,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
 
   // ------------------------------------------------------------------ auth
   async function checkAuth(req: http.IncomingMessage, res: http.ServerResponse, kind: 'v1' | 'twirp'): Promise<boolean> {
-    const h = String(req.headers.authorization ?? '');
+    const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     const ok = m !== null && (opts.token === undefined || m[1] === opts.token);
     if (ok) return true;
@@ -504,7 +505,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
   async function v1UploadChunk(req: http.IncomingMessage, res: http.ServerResponse, id: number): Promise<void> {
     const p = store.getPending(id);
     if (!p || p.protocol !== 'v1') return sendV1Error(req, res, 404, `cache ${id} is not reserved`, 'ArtifactCacheNotFoundException');
-    const range = /^bytes (\d+)-(\d+)\/(\*|\d+)$/.exec(String(req.headers['content-range'] ?? ''));
+    const range = /^bytes (\d+)-(\d+)\/(\*|\d+)$/.exec(req.headers['content-range'] ?? '');
     if (!range) return sendV1Error(req, res, 400, 'missing or invalid Content-Range', 'ArgumentException');
     const start = Number(range[1]);
     const end = Number(range[2]);

@@ -237,7 +237,8 @@ export class EntryStore {
     p.inFlight++;
     try {
       for (const id of blockIds) {
-        const b = p.blocks.get(id)!;
+        const b = p.blocks.get(id);
+        if (!b) throw new Error(`block ${id} went away while the block list was committed`);
         for await (const chunk of createReadStream(b.file)) {
           if (writeError) throw writeError;
           if (!ws.write(chunk)) await drainOrClose(ws);
