@@ -28,7 +28,11 @@ function sources(): string {
 describe('action.yml', () => {
   const code = sources();
   it('declares, with a description, exactly the inputs the code reads', () => {
-    const read = [...new Set([...code.matchAll(/\binput\('([a-z-]+)'\)|getInput\('([a-z-]+)'\)|readSeconds\(input, '([a-z-]+)'/g)].map(m => m[1] ?? m[2] ?? m[3]))].sort();
+    const read = [
+      ...new Set(
+        [...code.matchAll(/\binput\('([a-z-]+)'\)|getInput\('([a-z-]+)'\)|readSeconds\(input, '([a-z-]+)'/g)].map(m => m.at(1) ?? m.at(2) ?? m[3])
+      )
+    ].sort();
     expect(section('inputs')).toEqual(read);
   });
   it('declares exactly the outputs the code sets', () => {

@@ -18,7 +18,7 @@ function config(values: Record<string, string> = {}) {
 }
 
 describe('buildInputsOf', () => {
-  it('takes the image build\'s inputs from the config', () => {
+  it("takes the image build's inputs from the config", () => {
     const { ws, config: c } = config({ 'build-args': 'VERSION=2', labels: 'team=api', network: 'host' });
     expect(buildInputsOf(c, { baseDigests: DIGESTS, rules: 'docker-20.10' })).toEqual({
       context: ws,
@@ -35,7 +35,7 @@ describe('buildInputsOf', () => {
     });
   });
 
-  it('leaves out prebuild\'s output, written after the hash', async () => {
+  it("leaves out prebuild's output, written after the hash", async () => {
     const { ws, config: c } = config({ prebuild: './cmd/api', 'builder-target': '' });
     const exclude = buildInputsOf(c).exclude ?? [];
     expect(exclude).toHaveLength(1);

@@ -39,13 +39,23 @@ describe('planBuildx', () => {
     ]);
     expect(CACHE_EXPORT_OPTIONS).toBe('mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true');
     expect(plan.steps[0]).toMatchObject({ pushRef: `${IMAGE}:${SHA}`, limit: { idleMs: 600_000 } });
-    expect(plan.steps[0].build).toEqual({ metadataFile: '/tmp/run/final.metadata.json', stage: '', cacheFrom: [`${IMAGE}:buildcache`], cacheTo: `${IMAGE}:buildcache` });
-    expect(plan.refs).toMatchObject({ cacheWrite: `${IMAGE}:buildcache`, cacheRead: [`${IMAGE}:buildcache`], extra: [`${IMAGE}:v1`], moveLatest: true });
+    expect(plan.steps[0].build).toEqual({
+      metadataFile: '/tmp/run/final.metadata.json',
+      stage: '',
+      cacheFrom: [`${IMAGE}:buildcache`],
+      cacheTo: `${IMAGE}:buildcache`
+    });
+    expect(plan.refs).toMatchObject({
+      cacheWrite: `${IMAGE}:buildcache`,
+      cacheRead: [`${IMAGE}:buildcache`],
+      extra: [`${IMAGE}:v1`],
+      moveLatest: true
+    });
     // Only auto falls back; an explicit buildx stops.
     expect(plan.steps.every(s => !s.fallback)).toBe(true);
   });
 
-  it('a branch reads its own registry cache, then the default branch\'s, and writes its own', () => {
+  it("a branch reads its own registry cache, then the default branch's, and writes its own", () => {
     const plan = planBuildx(input({}, { event: pushEvent('feature/login') }));
     const own = `${IMAGE}:buildcache-feature-login-${plan.refs.cacheWrite?.slice(-8)}`;
     expect(plan.refs.cacheWrite).toBe(own);
@@ -55,11 +65,13 @@ describe('planBuildx', () => {
   });
 
   it('says pull-previous is ignored when auto takes the buildx path', () => {
-    expect(planBuildx(input({ 'pull-previous': 'true' })).notes).toContain('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
+    expect(planBuildx(input({ 'pull-previous': 'true' })).notes).toContain(
+      'pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing'
+    );
     expect(planBuildx(input({})).notes.filter(n => n.includes('pull-previous'))).toEqual([]);
   });
 
-  it('a fork reads the base\'s cache, writes none, pushes nothing', () => {
+  it("a fork reads the base's cache, writes none, pushes nothing", () => {
     const plan = planBuildx(input({}, { event: pullRequestEvent(undefined) }));
     const argv = plan.steps[0].argv;
     expect(argv).not.toContain('--cache-to');
@@ -81,7 +93,11 @@ describe('planBuildx', () => {
   it('no-cache reads nothing and still writes the caches afresh', () => {
     const plan = planBuildx(input({ 'no-cache': 'true' }));
     const argv = plan.steps[0].argv;
-    expect(argv.slice(BUILDX.length, BUILDX.length + 3)).toEqual(['--no-cache', '--cache-to', `type=registry,ref=${IMAGE}:buildcache,${CACHE_EXPORT_OPTIONS}`]);
+    expect(argv.slice(BUILDX.length, BUILDX.length + 3)).toEqual([
+      '--no-cache',
+      '--cache-to',
+      `type=registry,ref=${IMAGE}:buildcache,${CACHE_EXPORT_OPTIONS}`
+    ]);
     expect(plan.steps[0].build?.cacheFrom).toEqual([]);
   });
 
@@ -111,10 +127,33 @@ describe('planBuildx', () => {
     const plan = planBuildx(input({}, { go }));
     expect(plan.steps.map(s => s.id)).toEqual(['fill', 'build-final']);
     expect(plan.readBack.map(s => s.id)).toEqual(['extract-mod-0', 'unpack-mod-0']);
-    expect(plan.steps[0].argv).toEqual(['docker', 'buildx', 'build', '--builder', 'ci', '--progress=plain', '--network', 'none', '--file', '/tmp/run/fill.Dockerfile', '/home/runner/go/pkg/mod']);
+    expect(plan.steps[0].argv).toEqual([
+      'docker',
+      'buildx',
+      'build',
+      '--builder',
+      'ci',
+      '--progress=plain',
+      '--network',
+      'none',
+      '--file',
+      '/tmp/run/fill.Dockerfile',
+      '/home/runner/go/pkg/mod'
+    ]);
     expect(plan.readBack[0].argv).toEqual([
-      'docker', 'buildx', 'build', '--builder', 'ci', '--progress=plain', '--network', 'none',
-      '--file', '/tmp/run/extract-mod-0.Dockerfile', '--output', 'type=tar,dest=/tmp/run/extracted-mod-0.tar', '/tmp/run/empty-context'
+      'docker',
+      'buildx',
+      'build',
+      '--builder',
+      'ci',
+      '--progress=plain',
+      '--network',
+      'none',
+      '--file',
+      '/tmp/run/extract-mod-0.Dockerfile',
+      '--output',
+      'type=tar,dest=/tmp/run/extracted-mod-0.tar',
+      '/tmp/run/empty-context'
     ]);
     expect(plan.steps[0].env).toBeUndefined();
   });
@@ -142,7 +181,15 @@ describe('choosePlan', () => {
 
   it('auto with a buildkit-endpoint that does not answer falls back to the pull path, with a warning', () => {
     const plan = choosePlan(
-      input({ 'buildkit-endpoint': 'tcp://127.0.0.1:1234' }, { facts: { ...facts, builder: { name: 'x', driver: 'remote', problem: 'builder x at tcp://127.0.0.1:1234 does not answer: context deadline exceeded' } } })
+      input(
+        { 'buildkit-endpoint': 'tcp://127.0.0.1:1234' },
+        {
+          facts: {
+            ...facts,
+            builder: { name: 'x', driver: 'remote', problem: 'builder x at tcp://127.0.0.1:1234 does not answer: context deadline exceeded' }
+          }
+        }
+      )
     );
     expect(plan.strategy).toBe('pull');
     expect(plan.fellBack).toBe(true);
@@ -171,15 +218,27 @@ describe('choosePlan', () => {
 describe('builder facts and outcomes', () => {
   it('reads docker buildx inspect', () => {
     const text = `Name:          ci\nDriver:        remote\nLast Activity: 2026-11-22\n\nNodes:\nName:             ci0\nEndpoint:         unix:///run/buildkitd.sock\nStatus:           running\nBuildKit version: v0.33.1\n`;
-    expect(parseBuildxInspect(text)).toEqual({ name: 'ci', driver: 'remote', endpoint: 'unix:///run/buildkitd.sock', status: 'running', buildkit: 'v0.33.1' });
-    expect(parseBuildxInspect(`${text}Platforms:        linux/amd64*, linux/amd64/v2, linux/arm64\n`).platforms).toEqual(['linux/amd64', 'linux/amd64/v2', 'linux/arm64']);
+    expect(parseBuildxInspect(text)).toEqual({
+      name: 'ci',
+      driver: 'remote',
+      endpoint: 'unix:///run/buildkitd.sock',
+      status: 'running',
+      buildkit: 'v0.33.1'
+    });
+    expect(parseBuildxInspect(`${text}Platforms:        linux/amd64*, linux/amd64/v2, linux/arm64\n`).platforms).toEqual([
+      'linux/amd64',
+      'linux/amd64/v2',
+      'linux/arm64'
+    ]);
   });
 
   it('knows which builders can export registry cache', () => {
     expect(buildxPathProblem(facts)).toBeUndefined();
     const classic = 'classic' as const;
     expect(buildxPathProblem({ buildx: '0.37.2', imageStore: classic, builder: { name: 'b', driver: 'docker-container' } })).toBeUndefined();
-    expect(buildxPathProblem({ buildx: '0.37.2', imageStore: classic, builder: { name: 'default', driver: 'docker' } })).toMatch(/docker driver, which cannot export cache to a registry with the engine's classic image store/);
+    expect(buildxPathProblem({ buildx: '0.37.2', imageStore: classic, builder: { name: 'default', driver: 'docker' } })).toMatch(
+      /docker driver, which cannot export cache to a registry with the engine's classic image store/
+    );
     expect(buildxPathProblem({ buildx: '0.37.2', imageStore: classic, builder: { ...remote, problem: 'gone' } })).toBe('gone');
     // The containerd image store lets the engine's own BuildKit export registry cache.
     expect(buildxPathProblem({ buildx: '0.29.1', imageStore: 'containerd', builder: { name: 'default', driver: 'docker' } })).toBeUndefined();
@@ -194,9 +253,16 @@ describe('builder facts and outcomes', () => {
   it('tells a builder or cache failure from a Dockerfile failure', () => {
     expect(infrastructureFailure('ERROR: context deadline exceeded', false)).toBeDefined();
     expect(infrastructureFailure('ERROR: failed to build: Cache export is not supported for the docker driver.', false)).toBeDefined();
-    expect(infrastructureFailure('ERROR: failed to build: failed to solve: granting entitlement network.host is not allowed by build daemon configuration', false)).toBeDefined();
+    expect(
+      infrastructureFailure(
+        'ERROR: failed to build: failed to solve: granting entitlement network.host is not allowed by build daemon configuration',
+        false
+      )
+    ).toBeDefined();
     expect(infrastructureFailure('ERROR: dial unix /run/buildkitd.sock: connect: connection refused', false)).toBeDefined();
-    expect(infrastructureFailure('ERROR: failed to solve: process "/bin/sh -c exit 3" did not complete successfully: exit code: 3', true)).toBeUndefined();
+    expect(
+      infrastructureFailure('ERROR: failed to solve: process "/bin/sh -c exit 3" did not complete successfully: exit code: 3', true)
+    ).toBeUndefined();
     expect(infrastructureFailure('ERROR: failed to solve: dockerfile parse error on line 3: unknown instruction: RUNN', false)).toBeUndefined();
     // A Dockerfile step failed: never a fallback, whatever else the log says.
     expect(infrastructureFailure('connection refused', true)).toBeUndefined();
@@ -219,7 +285,9 @@ describe('builder inputs', () => {
   it('accepts a builder or a BuildKit endpoint, not both', () => {
     expect(config({ builder: 'ci' }).builder).toBe('ci');
     expect(config({ 'buildkit-endpoint': 'tcp://127.0.0.1:1234' }).buildkitEndpoint).toBe('tcp://127.0.0.1:1234');
-    expect(() => config({ builder: 'ci', 'buildkit-endpoint': 'tcp://127.0.0.1:1' })).toThrow(/Input 'buildkit-endpoint': give builder or buildkit-endpoint/);
+    expect(() => config({ builder: 'ci', 'buildkit-endpoint': 'tcp://127.0.0.1:1' })).toThrow(
+      /Input 'buildkit-endpoint': give builder or buildkit-endpoint/
+    );
     expect(() => config({ 'buildkit-endpoint': 'http://h:1' })).toThrow(/Input 'buildkit-endpoint': .*tcp:\/\/HOST:PORT/);
     // Plain TCP to another machine would carry the context and secrets unencrypted.
     expect(() => config({ 'buildkit-endpoint': 'tcp://10.1.2.3:1234' })).toThrow(/Input 'buildkit-endpoint': .*plain TCP to another machine.*TLS/);
@@ -241,7 +309,8 @@ describe('BuildKit progress of a build answered from registry cache', () => {
       '#9 DONE 3.0s',
       '#10 [builder 5/6] COPY . .',
       '#10 DONE 0.4s'
-    ]) reader.line(line);
+    ])
+      reader.line(line);
     expect(reader.steps().map(v => [v.instruction, v.status, v.seconds])).toEqual([
       ['RUN go mod download', 'cached', 3],
       ['COPY . .', 'done', 0.4]

@@ -9,7 +9,8 @@ vi.mock('../src/run/process.js', async original => {
   // python3 (the context hash's xattr read) runs for real: it touches only the test's own files.
   return {
     ...real,
-    runProcess: (request: import('../src/run/process.js').ProcessRequest) => (request.argv[0].endsWith('python3') ? real.runProcess(request) : fake.current.run(request))
+    runProcess: (request: import('../src/run/process.js').ProcessRequest) =>
+      request.argv[0].endsWith('python3') ? real.runProcess(request) : fake.current.run(request)
   };
 });
 const { compareWithLatest } = await import('../src/compare.js');
@@ -22,7 +23,9 @@ const config = readConfig(inputs({ image: '127.0.0.1:5000/acme/api' }), environm
 const GO = '127.0.0.1:5000/base/go:1.26';
 const RUNTIME = '127.0.0.1:5000/base/runtime:latest';
 const digest = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
-const inspect = (d: string, labels: Record<string, string> = {}) => ({ stdout: JSON.stringify({ manifest: { digest: d }, image: { config: { Labels: labels } } }) });
+const inspect = (d: string, labels: Record<string, string> = {}) => ({
+  stdout: JSON.stringify({ manifest: { digest: d }, image: { config: { Labels: labels } } })
+});
 
 function registry(images: Record<string, ReturnType<typeof inspect> | 'missing' | 'fails'>): void {
   fake.current = new FakeProcesses().on(/imagetools inspect --format/, r => {
@@ -34,12 +37,17 @@ function registry(images: Record<string, ReturnType<typeof inspect> | 'missing' 
 }
 
 const options = { buildx: true, rules: 'buildx' as const, uses: 'the image is built first', mayMoveLatest: true };
-const exactHash = async (digests: Record<string, string>) => (await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx' }))).hash;
+const exactHash = async (digests: Record<string, string>) =>
+  (await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx' }))).hash;
 
 describe('compareWithLatest', () => {
   it('latest built from the same inputs, with the base images where they were: unchanged', async () => {
     const hash = await exactHash({ [GO]: digest(1), [RUNTIME]: digest(2) });
-    registry({ [GO]: inspect(digest(1)), [RUNTIME]: inspect(digest(2)), [`${config.image.name}:latest`]: inspect(digest(9), { 'io.github.cached-image-build.inputs': hash }) });
+    registry({
+      [GO]: inspect(digest(1)),
+      [RUNTIME]: inspect(digest(2)),
+      [`${config.image.name}:latest`]: inspect(digest(9), { 'io.github.cached-image-build.inputs': hash })
+    });
     const { inputs: compared, latest } = await compareWithLatest(config, options);
     expect(compared).toMatchObject({ hash, unchanged: true });
     expect(latest?.digest).toBe(digest(9));
@@ -47,14 +55,22 @@ describe('compareWithLatest', () => {
 
   it('a base image that moved since: the hash differs, a rebuild', async () => {
     const old = await exactHash({ [GO]: digest(1), [RUNTIME]: digest(2) });
-    registry({ [GO]: inspect(digest(3)), [RUNTIME]: inspect(digest(2)), [`${config.image.name}:latest`]: inspect(digest(9), { 'io.github.cached-image-build.inputs': old }) });
+    registry({
+      [GO]: inspect(digest(3)),
+      [RUNTIME]: inspect(digest(2)),
+      [`${config.image.name}:latest`]: inspect(digest(9), { 'io.github.cached-image-build.inputs': old })
+    });
     const { inputs: compared } = await compareWithLatest(config, options);
     expect(compared.unchanged).toBe(false);
     expect(compared.note).toMatch(/it was built from other inputs/);
   });
 
   it('a base image that cannot be resolved: the hash is not exact and never compared', async () => {
-    registry({ [GO]: 'fails', [RUNTIME]: inspect(digest(2)), [`${config.image.name}:latest`]: inspect(digest(9), { 'io.github.cached-image-build.inputs': 'x' }) });
+    registry({
+      [GO]: 'fails',
+      [RUNTIME]: inspect(digest(2)),
+      [`${config.image.name}:latest`]: inspect(digest(9), { 'io.github.cached-image-build.inputs': 'x' })
+    });
     const { inputs: compared } = await compareWithLatest(config, options);
     expect(compared.unchanged).toBe(false);
     expect(compared.note).toMatch(/the hash is not exact \(127\.0\.0\.1:5000\/base\/go:1\.26: unexpected status: 503 Service Unavailable/);

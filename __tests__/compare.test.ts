@@ -7,21 +7,26 @@ import { environment, inputs, makeWorkspace, policyFor, pushEvent } from './supp
 
 const config = readConfig(inputs({ image: '127.0.0.1:5000/acme/api' }), environment(makeWorkspace()));
 
-describe('holdBack: an older commit than latest\'s', () => {
-  it('moves neither latest nor the default branch\'s cache tags, and says why', () => {
+describe("holdBack: an older commit than latest's", () => {
+  it("moves neither latest nor the default branch's cache tags, and says why", () => {
     const held = holdBack(policyFor(config), 'b'.repeat(40), 'a'.repeat(40));
-    expect(held.latest).toEqual({ move: false, why: `latest is at ${'b'.repeat(12)}, which already contains ${'a'.repeat(12)}: latest never moves backwards` });
+    expect(held.latest).toEqual({
+      move: false,
+      why: `latest is at ${'b'.repeat(12)}, which already contains ${'a'.repeat(12)}: latest never moves backwards`
+    });
     expect(held.writeScope).toBeUndefined();
     expect(held.push).toBe(true);
-    expect(held.notes.at(-1)).toBe(`the default branch's cache tags are not written: latest is at ${'b'.repeat(12)}, which already contains ${'a'.repeat(12)}`);
+    expect(held.notes.at(-1)).toBe(
+      `the default branch's cache tags are not written: latest is at ${'b'.repeat(12)}, which already contains ${'a'.repeat(12)}`
+    );
   });
-  it('leaves a branch\'s own cache tags to it', () => {
+  it("leaves a branch's own cache tags to it", () => {
     const branch = policyFor(config, pushEvent('feature/login'));
     expect(holdBack(branch, 'b'.repeat(40), 'a'.repeat(40)).writeScope).toEqual(branch.writeScope);
   });
 });
 
-describe('the registry\'s answers', () => {
+describe("the registry's answers", () => {
   it.each([
     ['ERROR: 127.0.0.1:5000/x:latest: not found', true],
     ['manifest unknown: manifest unknown', true],
@@ -36,14 +41,18 @@ describe('the registry\'s answers', () => {
   it('reads the digest and labels of an image and of an index', () => {
     const one = JSON.stringify({ manifest: { digest: 'sha256:m' }, image: { config: { Labels: { a: '1' } } } });
     expect(parseInspect('r', one)).toEqual({ ref: 'r', digest: 'sha256:m', labels: { a: '1' } });
-    const index = JSON.stringify({ manifest: { digest: 'sha256:i' }, image: { 'linux/amd64': { config: { Labels: { b: '2' } } }, 'linux/arm64': {} } });
+    const index = JSON.stringify({
+      manifest: { digest: 'sha256:i' },
+      image: { 'linux/amd64': { config: { Labels: { b: '2' } } }, 'linux/arm64': {} }
+    });
     expect(parseInspect('r', index)).toEqual({ ref: 'r', digest: 'sha256:i', labels: { b: '2' } });
     expect(() => parseInspect('r', '{}')).toThrow('no manifest digest');
   });
 });
 
 describe('what docker said of a tag it could not get', () => {
-  const hub = "pull access denied for acme/api, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
+  const hub =
+    "pull access denied for acme/api, repository does not exist or may require 'docker login': denied: requested access to the resource is denied";
   it('a refusal is no first build, whatever else it says', () => {
     expect(isMissingImage([hub])).toBe(false);
     expect(isMissingImage(['no such manifest: 127.0.0.1:5000/x:builder'])).toBe(true);

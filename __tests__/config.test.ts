@@ -55,7 +55,9 @@ describe('readConfig', () => {
   });
 
   it('notes inputs this combination ignores', () => {
-    expect(config({ 'pull-previous': 'true', 'cache-strategy': 'buildx' }).notes).toEqual(['pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing']);
+    expect(config({ 'pull-previous': 'true', 'cache-strategy': 'buildx' }).notes).toEqual([
+      'pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing'
+    ]);
     expect(config({ 'prebuild-output': 'bin' }).notes).toEqual(['prebuild-output is ignored: prebuild is empty']);
     expect(config({ 'pull-previous': 'true', 'no-cache': 'true' }).notes).toEqual([
       'pull-previous is ignored: no-cache reads no cache, so nothing is pulled',
@@ -141,8 +143,6 @@ describe('readConfig', () => {
   });
 
   it('refuses to run without a commit, outside a workflow', () => {
-    expect(() => readConfig(inputs({ image: 'ghcr.io/acme/api' }), { workspace: ws, env: {} })).toThrow(
-      /GITHUB_SHA.*is not set/
-    );
+    expect(() => readConfig(inputs({ image: 'ghcr.io/acme/api' }), { workspace: ws, env: {} })).toThrow(/GITHUB_SHA.*is not set/);
   });
 });

@@ -39,7 +39,7 @@ describe('lineOfStep', () => {
       )
     ).toBe(4);
   });
-  it('knows an unnamed stage by BuildKit\'s stage-N name', () => {
+  it("knows an unnamed stage by BuildKit's stage-N name", () => {
     expect(lineOfStep(facts, 'stage-1', 'COPY --from=builder /out /out')).toBe(10);
     expect(lineOfStep(facts, 'stage-1', 'RUN nothing')).toBeUndefined();
   });

@@ -19,7 +19,7 @@ describe('replaceTree', () => {
     expect(fs.readdirSync(path.join(dir, 'old'))).toEqual(['b']);
     expect(fs.readdirSync(dir)).toEqual(['old']);
   });
-  it('leaves the runner\'s folder as it was when the new tree is not there', async () => {
+  it("leaves the runner's folder as it was when the new tree is not there", async () => {
     const dir = tree();
     await expect(replaceTree(path.join(dir, 'missing'), path.join(dir, 'old'))).rejects.toThrow(/ENOENT/);
     expect(fs.readFileSync(path.join(dir, 'old/sub/a'), 'utf8')).toBe('old');

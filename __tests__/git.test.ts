@@ -8,7 +8,9 @@ import { isAncestor } from '../src/git.js';
 
 const LIMIT = { totalMs: 10_000 };
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-git-'));
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
 
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' }).trim();

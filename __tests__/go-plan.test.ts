@@ -18,8 +18,11 @@ const facts = FACTS;
 const ws = makeWorkspace(DOCKERFILE);
 fs.writeFileSync(path.join(ws, 'go.mod'), 'module x\n\ngo 1.26\n');
 const config = (values: Record<string, string> = {}) => readConfig(inputs({ image: '127.0.0.1:5000/acme/api', ...values }), environment(ws));
-const plan = (values: Record<string, string>, hit: 'exact' | 'partial' | 'miss', more: { facts?: Facts; event?: ReturnType<typeof pullRequestEvent> } = {}) =>
-  planPull(planInputOf(ws, values, { go: state(hit), ...more }));
+const plan = (
+  values: Record<string, string>,
+  hit: 'exact' | 'partial' | 'miss',
+  more: { facts?: Facts; event?: ReturnType<typeof pullRequestEvent> } = {}
+) => planPull(planInputOf(ws, values, { go: state(hit), ...more }));
 const mounts = goMounts(readDockerfile(DOCKERFILE), 'auto');
 const state = (hit: 'exact' | 'partial' | 'miss') => ({ hit, dirs: facts.goDirs, mounts, baseImage: '127.0.0.1:5000/base/go:1.26' });
 
@@ -50,12 +53,27 @@ describe('Go cache mounts in the plan', () => {
     // The tar exporter (the local one stalls on a large module cache), unpacked on the runner.
     const extract = p.readBack.find(s => s.id === 'extract-mod-0');
     expect(extract?.argv).toEqual([
-      'docker', 'build', '--progress=plain', '--network', 'none', '--file', '/tmp/run/extract-mod-0.Dockerfile',
-      '--output', 'type=tar,dest=/tmp/run/extracted-mod-0.tar', '/tmp/run/empty-context'
+      'docker',
+      'build',
+      '--progress=plain',
+      '--network',
+      'none',
+      '--file',
+      '/tmp/run/extract-mod-0.Dockerfile',
+      '--output',
+      'type=tar,dest=/tmp/run/extracted-mod-0.tar',
+      '/tmp/run/empty-context'
     ]);
     expect(extract?.env).toEqual({ DOCKER_BUILDKIT: '1' });
     const unpack = p.readBack.find(s => s.id === 'unpack-mod-0');
-    expect(unpack?.argv).toEqual(['sh', '-c', 'rm -rf "$1" && mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', '/tmp/run/extracted-mod-0', '/tmp/run/extracted-mod-0.tar']);
+    expect(unpack?.argv).toEqual([
+      'sh',
+      '-c',
+      'rm -rf "$1" && mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"',
+      'unpack',
+      '/tmp/run/extracted-mod-0',
+      '/tmp/run/extracted-mod-0.tar'
+    ]);
     expect(unpack?.extract).toEqual({ from: '/tmp/run/extracted-mod-0', to: '/home/runner/go/pkg/mod' });
   });
   it('reads nothing back in read-only mode, nor for untrusted code (nothing will be saved)', () => {

@@ -21,7 +21,10 @@ describe('parseImages', () => {
   it('reads a mapping of names to what differs per image, in order', () => {
     expect(parseImages(YAML, MONO)).toEqual([
       { name: 'api', values: { image: '127.0.0.1:5000/acme/api', file: 'cmd/api/Dockerfile' } },
-      { name: 'worker', values: { image: '127.0.0.1:5000/acme/worker', file: 'cmd/worker/Dockerfile', 'build-args': 'VERSION=2', tags: 'stable\nv2' } }
+      {
+        name: 'worker',
+        values: { image: '127.0.0.1:5000/acme/worker', file: 'cmd/worker/Dockerfile', 'build-args': 'VERSION=2', tags: 'stable\nv2' }
+      }
     ]);
   });
   it('reads the same from a file in the workspace', () => {
@@ -46,20 +49,30 @@ describe('parseImages', () => {
 
 describe('readConfigs', () => {
   const env = environment(MONO);
-  it('gives each image its own config: its values over the step\'s inputs', () => {
+  it("gives each image its own config: its values over the step's inputs", () => {
     const configs = readConfigs(inputs({ images: YAML, push: 'false', 'build-args': 'SHARED=1' }), env);
     expect(configs.map(c => [c.name, c.config.image.name, c.config.file, c.config.push, c.config.buildArgs, c.config.extraTags])).toEqual([
       ['api', '127.0.0.1:5000/acme/api', path.join(MONO, 'cmd/api/Dockerfile'), false, ['SHARED=1'], []],
-      ['worker', '127.0.0.1:5000/acme/worker', path.join(MONO, 'cmd/worker/Dockerfile'), false, ['VERSION=2'], ['127.0.0.1:5000/acme/worker:stable', '127.0.0.1:5000/acme/worker:v2']]
+      [
+        'worker',
+        '127.0.0.1:5000/acme/worker',
+        path.join(MONO, 'cmd/worker/Dockerfile'),
+        false,
+        ['VERSION=2'],
+        ['127.0.0.1:5000/acme/worker:stable', '127.0.0.1:5000/acme/worker:v2']
+      ]
     ]);
   });
   it('without images, the one image the inputs describe', () => {
     expect(readConfigs(inputs({ image: '127.0.0.1:5000/acme/api', file: 'cmd/api/Dockerfile' }), env).map(c => c.name)).toEqual(['api']);
   });
   it('names the image whose input is wrong', () => {
-    expect(() => readConfigs(inputs({ images: 'api:\n  image: 127.0.0.1:5000/acme/api\n  file: cmd/nope/Dockerfile' }), env)).toThrow(/^Input 'images\.api\.file': .* does not exist/);
+    expect(() => readConfigs(inputs({ images: 'api:\n  image: 127.0.0.1:5000/acme/api\n  file: cmd/nope/Dockerfile' }), env)).toThrow(
+      /^Input 'images\.api\.file': .* does not exist/
+    );
     expect(() => readConfigs(inputs({ images: YAML, image: 'x/y' }), env)).toThrow("Input 'image': give image or images, not both");
-    const twice = 'a:\n  image: 127.0.0.1:5000/acme/api\n  file: cmd/api/Dockerfile\nb:\n  image: 127.0.0.1:5000/acme/api\n  file: cmd/auth/Dockerfile';
+    const twice =
+      'a:\n  image: 127.0.0.1:5000/acme/api\n  file: cmd/api/Dockerfile\nb:\n  image: 127.0.0.1:5000/acme/api\n  file: cmd/auth/Dockerfile';
     expect(() => readConfigs(inputs({ images: twice }), env)).toThrow(/is the image of two entries/);
   });
 });

@@ -24,9 +24,7 @@ describe('parseBoolean', () => {
 
 describe('parseChoice', () => {
   it('lists the valid choices', () => {
-    expect(() => parseChoice('cache-strategy', 'fast', ['auto', 'pull'], 'auto')).toThrow(
-      "Input 'cache-strategy': 'fast' is not one of auto, pull"
-    );
+    expect(() => parseChoice('cache-strategy', 'fast', ['auto', 'pull'], 'auto')).toThrow("Input 'cache-strategy': 'fast' is not one of auto, pull");
     expect(parseChoice('cache-strategy', '', ['auto', 'pull'], 'auto')).toBe('auto');
   });
 });
@@ -55,10 +53,9 @@ describe('image references', () => {
   ])('%s is a repository on %s', (name, registry) => {
     expect(parseRepository(name)).toEqual({ name, registry });
   });
-  it.each(['Acme/api', 'ghcr.io/acme/api:v1', 'ghcr.io/acme/api@sha256:00', 'ghcr.io//api', '-x/api', 'a/b_'])(
-    '%s is not a repository',
-    name => expect(parseRepository(name)).toBeUndefined()
-  );
+  it.each(['Acme/api', 'ghcr.io/acme/api:v1', 'ghcr.io/acme/api@sha256:00', 'ghcr.io//api', '-x/api', 'a/b_'])('%s is not a repository', name => {
+    expect(parseRepository(name)).toBeUndefined();
+  });
   it('validates tags', () => {
     expect(isValidTag('v1.2.3-rc_1')).toBe(true);
     expect(isValidTag('.hidden')).toBe(false);

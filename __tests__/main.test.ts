@@ -12,7 +12,8 @@ vi.mock('../src/run/process.js', async original => {
   // python3 (the context hash's xattr read) runs for real: it touches only the test's own files.
   return {
     ...real,
-    runProcess: (request: import('../src/run/process.js').ProcessRequest) => (request.argv[0].endsWith('python3') ? real.runProcess(request) : fake.current.run(request))
+    runProcess: (request: import('../src/run/process.js').ProcessRequest) =>
+      request.argv[0].endsWith('python3') ? real.runProcess(request) : fake.current.run(request)
   };
 });
 const { run } = await import('../src/main.js');
@@ -73,11 +74,18 @@ function runner(event: { name: string; ref: string; payload: Record<string, unkn
     .on(/^docker version/, { stdout: '28.5.2 28.5.2' })
     .on(/^docker info/, { stdout: '[["Backing Filesystem","extfs"]]' })
     .on(/^docker buildx version/, { stdout: 'github.com/docker/buildx v0.29.1 1234' })
-    .on(/^go env -json/, { stdout: JSON.stringify({ GOMODCACHE: path.join(dir, 'gomod'), GOCACHE: path.join(dir, 'gocache'), GOVERSION: 'go1.26.8', GOARCH: 'amd64' }) })
-    .on(/^docker buildx inspect --bootstrap/, { stdout: 'Name: default\nDriver: docker\n\nNodes:\nName: default\nEndpoint: default\nStatus: running\n' })
+    .on(/^go env -json/, {
+      stdout: JSON.stringify({ GOMODCACHE: path.join(dir, 'gomod'), GOCACHE: path.join(dir, 'gocache'), GOVERSION: 'go1.26.8', GOARCH: 'amd64' })
+    })
+    .on(/^docker buildx inspect --bootstrap/, {
+      stdout: 'Name: default\nDriver: docker\n\nNodes:\nName: default\nEndpoint: default\nStatus: running\n'
+    })
     .on(/^docker buildx imagetools inspect/, r => ({ exitCode: 1, lines: [`ERROR: ${r.argv.at(-1)}: not found`] }))
     .on(/^docker manifest inspect/, { exitCode: 1, lines: ['no such manifest'] })
-    .on(/^docker build /, r => ({ lines: progress('builder', false), files: r.argv.includes('--iidfile') ? { [flag(r.argv, '--iidfile')]: `sha256:${'1'.repeat(64)}` } : {} }))
+    .on(/^docker build /, r => ({
+      lines: progress('builder', false),
+      files: r.argv.includes('--iidfile') ? { [flag(r.argv, '--iidfile')]: `sha256:${'1'.repeat(64)}` } : {}
+    }))
     .on(/^docker push /, r => ({ lines: [`${r.argv.at(-1)}: digest: ${digestOf(r.argv.at(-1) as string)} size: 1`] }));
   fake.current = f;
   return f;
@@ -143,8 +151,13 @@ describe('main: the pull path on a runner with the docker driver', () => {
     expect(warnings()).toEqual([]);
   });
 
-  it('a fork\'s pull request: no login, no push, no secret file; outputs say untrusted', async () => {
-    const f = runner(forkPullRequest, { 'go-cache': 'false', 'registry-username': 'bot', 'registry-password': 'pw-123456', secrets: 'token=tok-abcdef' });
+  it("a fork's pull request: no login, no push, no secret file; outputs say untrusted", async () => {
+    const f = runner(forkPullRequest, {
+      'go-cache': 'false',
+      'registry-username': 'bot',
+      'registry-password': 'pw-123456',
+      secrets: 'token=tok-abcdef'
+    });
     await run();
     expect(process.exitCode).toBeUndefined();
     expect(f.commands().some(c => /^docker (login|push)/.test(c))).toBe(false);
@@ -169,9 +182,14 @@ describe('main: the pull path on a runner with the docker driver', () => {
 
   it('a cache tag the registry fails to answer for is left out of the build, with a warning that names it', async () => {
     const f = runner(pushToMain, { 'go-cache': 'false' });
-    f.on(new RegExp(`imagetools inspect --raw ${IMAGE}:builder$`), { exitCode: 1, lines: ['ERROR: unexpected status from HEAD request: 401 Unauthorized'] });
+    f.on(new RegExp(`imagetools inspect --raw ${IMAGE}:builder$`), {
+      exitCode: 1,
+      lines: ['ERROR: unexpected status from HEAD request: 401 Unauthorized']
+    });
     await run();
-    expect(warnings()).toEqual([`::warning::Cache tag ${IMAGE}:builder could not be read (unexpected status from HEAD request: 401 Unauthorized); building without it`]);
+    expect(warnings()).toEqual([
+      `::warning::Cache tag ${IMAGE}:builder could not be read (unexpected status from HEAD request: 401 Unauthorized); building without it`
+    ]);
     const builder = f.calls.find(c => c.argv.includes('--target'))?.argv ?? [];
     expect(builder).not.toContain('--cache-from');
     expect(process.exitCode).toBeUndefined();
@@ -187,7 +205,12 @@ describe('main: two runs of the default branch that overlap', () => {
     f.on(new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`), () =>
       looks++ === 0
         ? { exitCode: 1, lines: [`ERROR: ${IMAGE}:latest: not found`] }
-        : { stdout: JSON.stringify({ manifest: { digest: `sha256:${'6'.repeat(64)}` }, image: { config: { Labels: { 'org.opencontainers.image.revision': newer } } } }) }
+        : {
+            stdout: JSON.stringify({
+              manifest: { digest: `sha256:${'6'.repeat(64)}` },
+              image: { config: { Labels: { 'org.opencontainers.image.revision': newer } } }
+            })
+          }
     );
     f.on(new RegExp(`^git -C .* merge-base --is-ancestor ${SHA} ${newer}$`), { exitCode: 0 });
     await run();
@@ -201,7 +224,7 @@ describe('main: two runs of the default branch that overlap', () => {
 });
 
 describe('main: no build when latest was built from these inputs', () => {
-  it('copies latest\'s manifest to the commit tag and the extra tags; nothing is built or pushed', async () => {
+  it("copies latest's manifest to the commit tag and the extra tags; nothing is built or pushed", async () => {
     const f = runner(pushToMain, { 'go-cache': 'false', tags: 'v1' });
     const ws = path.join(dir, 'ws');
     const { readConfig } = await import('../src/config.js');
@@ -210,10 +233,18 @@ describe('main: no build when latest was built from these inputs', () => {
     const config = readConfig(name => process.env[`INPUT_${name.toUpperCase()}`] ?? '', { env: process.env, workspace: ws });
     const digests = { '127.0.0.1:5000/base/go:1.26': `sha256:${'4'.repeat(64)}`, '127.0.0.1:5000/base/runtime:latest': `sha256:${'5'.repeat(64)}` };
     const { hash } = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx' }));
-    const image = (d: string, labels: Record<string, string> = {}) => ({ stdout: JSON.stringify({ manifest: { digest: d }, image: { config: { Labels: labels } } }) });
+    const image = (d: string, labels: Record<string, string> = {}) => ({
+      stdout: JSON.stringify({ manifest: { digest: d }, image: { config: { Labels: labels } } })
+    });
     f.on(/imagetools inspect --format \{\{json \.\}\} 127\.0\.0\.1:5000\/base\/go:1\.26$/, image(digests['127.0.0.1:5000/base/go:1.26']));
-    f.on(/imagetools inspect --format \{\{json \.\}\} 127\.0\.0\.1:5000\/base\/runtime:latest$/, image(digests['127.0.0.1:5000/base/runtime:latest']));
-    f.on(new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`), image(`sha256:${'6'.repeat(64)}`, { 'io.github.cached-image-build.inputs': hash, 'org.opencontainers.image.revision': 'b'.repeat(40) }));
+    f.on(
+      /imagetools inspect --format \{\{json \.\}\} 127\.0\.0\.1:5000\/base\/runtime:latest$/,
+      image(digests['127.0.0.1:5000/base/runtime:latest'])
+    );
+    f.on(
+      new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`),
+      image(`sha256:${'6'.repeat(64)}`, { 'io.github.cached-image-build.inputs': hash, 'org.opencontainers.image.revision': 'b'.repeat(40) })
+    );
     f.on(new RegExp(`imagetools inspect --raw ${IMAGE}:builder$`), { stdout: '{}' });
     f.on(/^git -C .* merge-base --is-ancestor/, { exitCode: 1 });
     f.on(/^docker buildx imagetools create/, { lines: [] });
@@ -251,7 +282,9 @@ describe('main: the buildx path and its fallback', () => {
     await run();
     expect(process.exitCode).toBeUndefined();
     expect(outputs().strategy).toBe('pull');
-    expect(warnings()).toEqual(['::warning::cache-strategy auto: fell back from buildx to the pull path, because ERROR: failed to dial: connection refused']);
+    expect(warnings()).toEqual([
+      '::warning::cache-strategy auto: fell back from buildx to the pull path, because ERROR: failed to dial: connection refused'
+    ]);
   });
 
   it('a builder that fails after BuildKit pushed the commit tag: no fallback, no second image', async () => {
@@ -259,7 +292,11 @@ describe('main: the buildx path and its fallback', () => {
     f.on(/^docker buildx inspect --bootstrap ci/, { stdout: remote });
     f.on(/^docker buildx build /, {
       exitCode: 1,
-      lines: ['#12 exporting to image', `#12 pushing manifest for ${IMAGE}:${SHA}@sha256:${'2'.repeat(64)} 0.1s done`, 'ERROR: failed to dial: connection reset by peer']
+      lines: [
+        '#12 exporting to image',
+        `#12 pushing manifest for ${IMAGE}:${SHA}@sha256:${'2'.repeat(64)} 0.1s done`,
+        'ERROR: failed to dial: connection reset by peer'
+      ]
     });
     await run();
     expect(process.exitCode).toBe(1);
@@ -273,7 +310,15 @@ describe('main: the buildx path and its fallback', () => {
   it('a buildx build that pushed: latest and the extra tags by one registry-side copy of its digest', async () => {
     const f = runner(pushToMain, { 'go-cache': 'false', builder: 'ci', tags: 'v1' });
     f.on(/^docker buildx inspect --bootstrap ci/, { stdout: remote });
-    f.on(/^docker buildx build /, r => ({ lines: progress('builder', true), files: { [flag(r.argv, '--metadata-file')]: JSON.stringify({ 'containerimage.digest': `sha256:${'3'.repeat(64)}`, 'cache.manifest': '{"digest":"sha256:c"}' }) } }));
+    f.on(/^docker buildx build /, r => ({
+      lines: progress('builder', true),
+      files: {
+        [flag(r.argv, '--metadata-file')]: JSON.stringify({
+          'containerimage.digest': `sha256:${'3'.repeat(64)}`,
+          'cache.manifest': '{"digest":"sha256:c"}'
+        })
+      }
+    }));
     f.on(/^docker buildx imagetools create/, { lines: ['done'] });
     await run();
     expect(process.exitCode).toBeUndefined();
@@ -297,9 +342,31 @@ describe('main: the Go caches', () => {
     f.on(/^sh -c /, r => (fs.mkdirSync(r.argv[4], { recursive: true }), { lines: [] }));
     await run();
     expect(process.exitCode).toBeUndefined();
-    const order = f.commands().map(c => (c.startsWith(process.execPath) ? 'cache job' : c.includes('fill.Dockerfile') ? 'fill' : c.includes('extract-') ? 'read back' : c.startsWith('sh -c') ? 'unpack' : c.split(' ').slice(0, 2).join(' ')));
+    const order = f
+      .commands()
+      .map(c =>
+        c.startsWith(process.execPath)
+          ? 'cache job'
+          : c.includes('fill.Dockerfile')
+            ? 'fill'
+            : c.includes('extract-')
+              ? 'read back'
+              : c.startsWith('sh -c')
+                ? 'unpack'
+                : c.split(' ').slice(0, 2).join(' ')
+      );
     expect(order.filter(c => ['cache job', 'fill', 'read back', 'unpack', 'docker build', 'docker push'].includes(c))).toEqual([
-      'cache job', 'fill', 'docker build', 'docker build', 'docker push', 'docker push', 'docker push', 'read back', 'unpack', 'read back', 'unpack'
+      'cache job',
+      'fill',
+      'docker build',
+      'docker build',
+      'docker push',
+      'docker push',
+      'docker push',
+      'read back',
+      'unpack',
+      'read back',
+      'unpack'
     ]);
     const state = fs.readFileSync(path.join(dir, 'state'), 'utf8');
     expect(state).toMatch(/"goCacheSave":\{"key":"cached-image-build-go-Linux-X64-go1\.26-/);
@@ -308,7 +375,10 @@ describe('main: the Go caches', () => {
   it('a builder stage answered whole from the layer cache used no Go cache: nothing read back, nothing saved', async () => {
     const f = runner(pushToMain, {});
     f.on(a => a[0] === process.execPath, restored('partial'));
-    f.on(/^docker build /, r => ({ lines: progress('builder', true), files: r.argv.includes('--iidfile') ? { [flag(r.argv, '--iidfile')]: `sha256:${'1'.repeat(64)}` } : {} }));
+    f.on(/^docker build /, r => ({
+      lines: progress('builder', true),
+      files: r.argv.includes('--iidfile') ? { [flag(r.argv, '--iidfile')]: `sha256:${'1'.repeat(64)}` } : {}
+    }));
     f.on(/^docker manifest inspect/, { lines: ['{}'] });
     await run();
     expect(process.exitCode).toBeUndefined();
@@ -333,7 +403,9 @@ describe('main: the Go caches', () => {
     await run();
     expect(process.exitCode).toBeUndefined();
     expect(warnings()).toEqual([
-      expect.stringMatching(/^::warning::Read cache mount gomod back into .* failed, going on without it: ERROR: failed to solve: no space left on device$/),
+      expect.stringMatching(
+        /^::warning::Read cache mount gomod back into .* failed, going on without it: ERROR: failed to solve: no space left on device$/
+      ),
       "::warning::Go caches not saved: reading them back from the build did not work (see above); the runner's Go folders are as they were"
     ]);
     expect(outputs().digest).toBe(digestOf(`${IMAGE}:${SHA}`));
@@ -375,7 +447,9 @@ describe('main: the Go caches', () => {
     await run();
     expect(process.exitCode).toBeUndefined();
     expect(warnings()).toEqual([
-      expect.stringMatching(/^::warning::Go caches not saved: putting the copy read back in place failed \(ENOENT.*\); .*gomod and .*gocache are as they were$/)
+      expect.stringMatching(
+        /^::warning::Go caches not saved: putting the copy read back in place failed \(ENOENT.*\); .*gomod and .*gocache are as they were$/
+      )
     ]);
     expect(fs.readdirSync(path.join(dir, 'gocache'))).toEqual(['restored']);
     expect(outputs().digest).toBe(digestOf(`${IMAGE}:${SHA}`));
@@ -385,7 +459,9 @@ describe('main: the Go caches', () => {
   it('a restore that fails half-way empties the Go folders and goes on without them', async () => {
     const f = runner(pushToMain, {});
     fs.mkdirSync(path.join(dir, 'gomod', 'half'), { recursive: true });
-    f.on(a => a[0] === process.execPath, { lines: ['::error::Failed to restore: unexpected end of file', 'cib-cache-result={"matchedKey":"k","restoreFailed":true}'] });
+    f.on(a => a[0] === process.execPath, {
+      lines: ['::error::Failed to restore: unexpected end of file', 'cib-cache-result={"matchedKey":"k","restoreFailed":true}']
+    });
     await run();
     expect(process.exitCode).toBeUndefined();
     expect(fs.existsSync(path.join(dir, 'gomod'))).toBe(false);
@@ -408,7 +484,9 @@ describe('post', () => {
     f.on(/^docker logout/, { lines: ['Removing login credentials'] });
     await runPost();
     expect(process.exitCode).toBeUndefined();
-    expect(warnings()).toEqual(['::warning::Saving the Go caches failed; the next run will build without them: the cache service did not finish in time (still running after 1 s)']);
+    expect(warnings()).toEqual([
+      '::warning::Saving the Go caches failed; the next run will build without them: the cache service did not finish in time (still running after 1 s)'
+    ]);
     expect(f.commands().at(-1)).toBe('docker logout 127.0.0.1:5000');
   });
 

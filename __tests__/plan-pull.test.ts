@@ -20,10 +20,29 @@ describe('planPull, a push to the default branch', () => {
   it('inputs changed: the builder stage first (its own cache tag), then the image; the commit and cache tags pushed', () => {
     const plan = planPull(planInputOf(ws, { tags: 'v1' }));
     expect(argvs(plan)).toEqual([
-      ['build-builder', [...BUILD, '--target', 'builder', '--cache-from', `${IMAGE}:builder`, '--tag', `${IMAGE}:builder`, '--iidfile', '/tmp/run/builder.iid', ws]],
+      [
+        'build-builder',
+        [...BUILD, '--target', 'builder', '--cache-from', `${IMAGE}:builder`, '--tag', `${IMAGE}:builder`, '--iidfile', '/tmp/run/builder.iid', ws]
+      ],
       [
         'build-final',
-        [...BUILD, '--cache-from', `${IMAGE}:builder`, '--cache-from', `${IMAGE}:latest`, ...LABELS, '--tag', `${IMAGE}:${SHA}`, '--tag', `${IMAGE}:latest`, '--tag', `${IMAGE}:v1`, '--iidfile', '/tmp/run/final.iid', ws]
+        [
+          ...BUILD,
+          '--cache-from',
+          `${IMAGE}:builder`,
+          '--cache-from',
+          `${IMAGE}:latest`,
+          ...LABELS,
+          '--tag',
+          `${IMAGE}:${SHA}`,
+          '--tag',
+          `${IMAGE}:latest`,
+          '--tag',
+          `${IMAGE}:v1`,
+          '--iidfile',
+          '/tmp/run/final.iid',
+          ws
+        ]
       ],
       [`push-${SHA}`, ['docker', 'push', `${IMAGE}:${SHA}`]],
       ['push-builder', ['docker', 'push', `${IMAGE}:builder`]]
@@ -48,8 +67,12 @@ describe('planPull, a push to the default branch', () => {
   it('inputs unchanged: the image first from the inline cache; the builder stage exported only when it must be', () => {
     const plan = planPull(planInputOf(ws, {}, { unchanged: true }));
     expect(plan.steps.map(s => s.id)).toEqual(['build-final', 'build-builder', `push-${SHA}`, 'push-builder']);
-    expect(plan.steps.find(s => s.id === 'build-builder')?.when?.condition).toEqual({ not: { stageCached: { step: 'build-final', stage: 'builder' } } });
-    expect(plan.steps.find(s => s.id === 'push-builder')?.when?.condition).toEqual({ not: { stageCached: { step: 'build-final', stage: 'builder' } } });
+    expect(plan.steps.find(s => s.id === 'build-builder')?.when?.condition).toEqual({
+      not: { stageCached: { step: 'build-final', stage: 'builder' } }
+    });
+    expect(plan.steps.find(s => s.id === 'push-builder')?.when?.condition).toEqual({
+      not: { stageCached: { step: 'build-final', stage: 'builder' } }
+    });
   });
 
   it('a cache tag not in the registry before the build is always exported and pushed', () => {
@@ -86,7 +109,10 @@ describe('planPull, a push to the default branch', () => {
     const plan = planPull(planInputOf(ws, { 'no-cache': 'true', 'pull-previous': 'true' }, { unchanged: true }));
     expect(argvs(plan).slice(0, 2)).toEqual([
       ['build-builder', [...BUILD, '--target', 'builder', '--no-cache', '--tag', `${IMAGE}:builder`, '--iidfile', '/tmp/run/builder.iid', ws]],
-      ['build-final', [...BUILD, '--no-cache', ...LABELS, '--tag', `${IMAGE}:${SHA}`, '--tag', `${IMAGE}:latest`, '--iidfile', '/tmp/run/final.iid', ws]]
+      [
+        'build-final',
+        [...BUILD, '--no-cache', ...LABELS, '--tag', `${IMAGE}:${SHA}`, '--tag', `${IMAGE}:latest`, '--iidfile', '/tmp/run/final.iid', ws]
+      ]
     ]);
     expect(plan.steps.map(s => [s.id, s.when ?? null])).toEqual([
       ['build-builder', null],
@@ -141,7 +167,7 @@ describe('planPull, cache tags the registry failed to answer for', () => {
 });
 
 describe('planPull, by who the run is for', () => {
-  it('a branch reads its own cache tag, then the default branch\'s, writes its own, and never tags latest', () => {
+  it("a branch reads its own cache tag, then the default branch's, writes its own, and never tags latest", () => {
     const plan = planPull(planInputOf(ws, {}, { event: pushEvent('feature/login') }));
     const own = plan.refs.cacheWrite as string;
     expect(own).toMatch(new RegExp(`^${IMAGE.replace(/\./g, '\\.')}:builder-feature-login-[0-9a-f]{8}$`));
@@ -156,17 +182,30 @@ describe('planPull, by who the run is for', () => {
     ]);
   });
 
-  it('a fork\'s pull request builds with the base\'s cache and pushes nothing, whatever push says', () => {
-    const input = planInputOf(ws, { push: 'true', 'registry-username': 'bot', 'registry-password': 'pw-123456', secrets: 'token=tok-abcdef' }, { event: pullRequestEvent('mallory/api') });
+  it("a fork's pull request builds with the base's cache and pushes nothing, whatever push says", () => {
+    const input = planInputOf(
+      ws,
+      { push: 'true', 'registry-username': 'bot', 'registry-password': 'pw-123456', secrets: 'token=tok-abcdef' },
+      { event: pullRequestEvent('mallory/api') }
+    );
     const plan = planPull(input);
     expect(plan.steps.map(s => s.id)).toEqual(['build-builder', 'build-final']);
-    expect(plan.steps[0].argv).toEqual([...BUILD, '--target', 'builder', '--cache-from', `${IMAGE}:builder`, '--iidfile', '/tmp/run/builder.iid', ws]);
+    expect(plan.steps[0].argv).toEqual([
+      ...BUILD,
+      '--target',
+      'builder',
+      '--cache-from',
+      `${IMAGE}:builder`,
+      '--iidfile',
+      '/tmp/run/builder.iid',
+      ws
+    ]);
     expect(plan.files).toEqual([]);
     expect(loginSteps(input.config, input.policy)).toEqual([]);
     expect(plan.notes.join('\n')).toContain('nothing is pushed: untrusted code: pull_request: a pull request from the fork mallory/api');
   });
 
-  it('a pull request of this repository pushes its commit tag and its branch\'s cache tag, never latest', () => {
+  it("a pull request of this repository pushes its commit tag and its branch's cache tag, never latest", () => {
     const plan = planPull(planInputOf(ws, {}, { event: pullRequestEvent('acme/api') }));
     expect(plan.refs.moveLatest).toBe(false);
     expect(plan.refs.cacheWrite).toMatch(/:builder-feature-login-[0-9a-f]{8}$/);
@@ -189,7 +228,18 @@ describe('planPublish', () => {
   it('buildx path: one registry-side copy of the pushed manifest', () => {
     const steps = planPublish(planInputOf(ws, {}), { strategy: 'buildx', refs, moveLatest: false, digest: 'sha256:abc' });
     expect(steps.map(s => s.argv)).toEqual([
-      ['docker', 'buildx', 'imagetools', 'create', '--prefer-index=false', '--tag', `${IMAGE}:v1`, '--tag', 'ghcr.io/acme/mirror:v1', `${IMAGE}@sha256:abc`]
+      [
+        'docker',
+        'buildx',
+        'imagetools',
+        'create',
+        '--prefer-index=false',
+        '--tag',
+        `${IMAGE}:v1`,
+        '--tag',
+        'ghcr.io/acme/mirror:v1',
+        `${IMAGE}@sha256:abc`
+      ]
     ]);
   });
 

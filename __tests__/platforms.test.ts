@@ -42,7 +42,7 @@ describe('platforms in the plan', () => {
     expect(plan.steps[0].fallback).toBeUndefined();
     expect(planBuildx(planInputOf(ws, {}, { facts: BUILDX_FACTS })).steps[0].fallback).toBe(true);
   });
-  it('auto on the classic store\'s docker driver cannot build them, and says what to use', () => {
+  it("auto on the classic store's docker driver cannot build them, and says what to use", () => {
     const facts = { ...FACTS, buildx: '0.29.1', builder: { name: 'default', driver: 'docker', status: 'running' } };
     expect(() => choosePlan(planInputOf(ws, { platforms: 'linux/amd64,linux/arm64' }, { facts }))).toThrow(
       /^Input 'platforms': linux\/amd64, linux\/arm64 need the buildx path, and builder default uses the docker driver.*docker\/setup-buildx-action/
@@ -51,7 +51,9 @@ describe('platforms in the plan', () => {
     expect(choosePlan(planInputOf(ws, { platforms: 'linux/amd64,linux/arm64' }, { facts: containerd })).strategy).toBe('buildx');
   });
   it('prebuild mode runs one go build per platform, each into its own folder', () => {
-    const only = makeWorkspace('FROM 127.0.0.1:5000/base/runtime:multi\nARG TARGETOS TARGETARCH\nCOPY .prebuilt/${TARGETOS}_${TARGETARCH}/app /app\n');
+    const only = makeWorkspace(
+      'FROM 127.0.0.1:5000/base/runtime:multi\nARG TARGETOS TARGETARCH\nCOPY .prebuilt/${TARGETOS}_${TARGETARCH}/app /app\n'
+    );
     const plan = planBuildx(planInputOf(only, { prebuild: './cmd/app', platforms: 'linux/amd64,linux/arm64' }, { facts: BUILDX_FACTS }));
     expect(plan.steps.filter(s => s.phase === 'prebuild').map(s => [s.argv.slice(4, 6), s.env?.GOOS, s.env?.GOARCH])).toEqual([
       [['-o', `${path.join(only, '.prebuilt', 'linux_amd64')}${path.sep}`], 'linux', 'amd64'],
@@ -71,7 +73,7 @@ describe('the platforms input', () => {
   });
 });
 
-describe('an index\'s platforms', () => {
+describe("an index's platforms", () => {
   it('lists each image manifest, attestations left out', () => {
     const index = JSON.stringify({
       manifests: [

@@ -16,7 +16,11 @@ const alive = (pid: number) => {
 
 describe('runProcess', () => {
   it('gives the exit code, the tail of both streams, and stdout when asked', async () => {
-    const result = await runProcess({ argv: ['sh', '-c', 'echo out; echo err >&2; printf "no newline"; exit 3'], limit: { totalMs: 5000 }, captureStdout: true });
+    const result = await runProcess({
+      argv: ['sh', '-c', 'echo out; echo err >&2; printf "no newline"; exit 3'],
+      limit: { totalMs: 5000 },
+      captureStdout: true
+    });
     expect(result.exitCode).toBe(3);
     expect(result.tail).toEqual(expect.arrayContaining(['out', 'err', 'no newline']));
     expect(result.stdout).toBe('out\nno newline');
@@ -32,7 +36,12 @@ describe('runProcess', () => {
     expect(result.timedOut).toBe('still running after 0.4 s');
     expect(result.tail.at(-1)).toBe('killed: still running after 0.4 s');
     const background = Number(fs.readFileSync(path.join(dir, 'bg'), 'utf8'));
-    await vi.waitFor(() => expect(alive(background)).toBe(false), { timeout: 4000 });
+    await vi.waitFor(
+      () => {
+        expect(alive(background)).toBe(false);
+      },
+      { timeout: 4000 }
+    );
   });
 
   it('kills a process that prints nothing for too long, and lets one that keeps talking run', async () => {
@@ -51,14 +60,27 @@ describe('runProcess', () => {
 
   it('writes stdin and streams every line to onLine', async () => {
     const lines: string[] = [];
-    const result = await runProcess({ argv: ['sh', '-c', 'cat; echo done'], stdin: 'from stdin\n', limit: { totalMs: 5000 }, onLine: l => lines.push(l) });
+    const result = await runProcess({
+      argv: ['sh', '-c', 'cat; echo done'],
+      stdin: 'from stdin\n',
+      limit: { totalMs: 5000 },
+      onLine: l => lines.push(l)
+    });
     expect(result.exitCode).toBe(0);
     expect(lines).toEqual(['from stdin', 'done']);
   });
 
   it('hands children no action inputs, no state and no runner tokens, unless given', async () => {
     const env = childEnvironment(
-      { PATH: '/bin', INPUT_REGISTRY_PASSWORD: 'pw', 'INPUT_REGISTRY-PASSWORD': 'pw', STATE_x: '1', ACTIONS_RUNTIME_TOKEN: 't', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't', HOME: '/root' },
+      {
+        PATH: '/bin',
+        INPUT_REGISTRY_PASSWORD: 'pw',
+        'INPUT_REGISTRY-PASSWORD': 'pw',
+        STATE_x: '1',
+        ACTIONS_RUNTIME_TOKEN: 't',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't',
+        HOME: '/root'
+      },
       { EXTRA: '1' }
     );
     expect(env).toEqual({ PATH: '/bin', HOME: '/root', EXTRA: '1' });

@@ -93,7 +93,9 @@ describe('ProgressReader', () => {
 
 describe('outcome readers', () => {
   it('knows a missing tag from the registry answer', () => {
-    expect(isMissingImage(['Error response from daemon: manifest for 127.0.0.1:5000/x:latest not found: manifest unknown: manifest unknown'])).toBe(true);
+    expect(isMissingImage(['Error response from daemon: manifest for 127.0.0.1:5000/x:latest not found: manifest unknown: manifest unknown'])).toBe(
+      true
+    );
     expect(isMissingImage(['Error response from daemon: Get "https://r/v2/": dial tcp: connection refused'])).toBe(false);
   });
   it('reads the digest from docker push', () => {
@@ -125,7 +127,8 @@ describe('progress of a build of several platforms', () => {
       '#13 DONE 4.2s',
       '#14 [linux/arm64 stage-1 2/2] COPY --from=builder /out/hello-svc /usr/local/bin/hello-svc',
       '#14 DONE 0.1s'
-    ]) reader.line(line);
+    ])
+      reader.line(line);
     expect(reader.steps().map(v => [v.platform, v.stage, v.position, v.status])).toEqual([
       ['linux/amd64', 'builder', '6/7', 'cached'],
       ['linux/amd64->arm64', 'builder', '7/7', 'done'],

@@ -30,7 +30,16 @@ afterEach(() => {
 /** A step that marks itself started, then waits (up to 3 s) for `other` to have started too. */
 function waitsFor(id: string, other: string, extra: Partial<Step> = {}): Step {
   const script = `touch "${dir}/${id}"; echo "${id} says hello"; i=0; while [ ! -f "${dir}/${other}" ]; do i=$((i+1)); [ $i -gt 30 ] && echo "${id}: ${other} never started" && exit 1; sleep 0.1; done; exit 0`;
-  return { id, phase: 'push', title: `Step ${id}`, argv: ['sh', '-c', script], limit: { totalMs: 10_000 }, onFailure: 'stop', concurrent: true, ...extra };
+  return {
+    id,
+    phase: 'push',
+    title: `Step ${id}`,
+    argv: ['sh', '-c', script],
+    limit: { totalMs: 10_000 },
+    onFailure: 'stop',
+    concurrent: true,
+    ...extra
+  };
 }
 
 const plain = (id: string, script: string, extra: Partial<Step> = {}): Step => ({
@@ -47,10 +56,13 @@ describe('runSteps with concurrent steps', () => {
   it('runs concurrent steps in a row at the same time (each one waits for the other to start)', async () => {
     const result = await runSteps([waitsFor('a', 'b'), waitsFor('b', 'a')], [], config);
     expect(result.failed).toBeUndefined();
-    expect(result.outcomes.map(o => [o.step.id, o.status])).toEqual([['a', 'ok'], ['b', 'ok']]);
+    expect(result.outcomes.map(o => [o.step.id, o.status])).toEqual([
+      ['a', 'ok'],
+      ['b', 'ok']
+    ]);
   });
 
-  it('prints each step\'s output inside its own group, in plan order', async () => {
+  it("prints each step's output inside its own group, in plan order", async () => {
     await runSteps([waitsFor('b', 'a'), waitsFor('a', 'b')], [], config);
     const groups = printed.filter(line => line.startsWith('::group::') || line.endsWith('says hello'));
     expect(groups).toEqual(['::group::Step b', 'b says hello', '::group::Step a', 'a says hello']);
@@ -90,7 +102,9 @@ describe('runSteps: limits and retries', () => {
     const result = await runSteps([plain('push', script, { phase: 'push', retries: 2, pushRef: 'r' })], [], config);
     expect(result.failed).toBeUndefined();
     expect(result.outcomes[0]).toMatchObject({ status: 'ok', retried: 1, digest: `sha256:${'a'.repeat(64)}` });
-    expect(printed.join('\n')).toMatch(/::warning::Step push: received unexpected HTTP status: 503 Service Unavailable looks passing; trying again in 1 s \(1 of 2\)/);
+    expect(printed.join('\n')).toMatch(
+      /::warning::Step push: received unexpected HTTP status: 503 Service Unavailable looks passing; trying again in 1 s \(1 of 2\)/
+    );
   });
 
   it('does not run a push again after the registry refused the credentials', async () => {

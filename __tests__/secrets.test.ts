@@ -31,7 +31,10 @@ describe('parseSecrets', () => {
 describe('maskSecretInputs', () => {
   it('masks the password line by line and every secret value, before any validation', () => {
     const masked: string[] = [];
-    const { short } = maskSecretInputs({ password: 'pw-line-1\npw-line-2', secrets: ['token=abc=def', 'key<<EOF', ...PEM, 'EOF', 'not-a-pair-but-secret'].join('\n') }, v => masked.push(v));
+    const { short } = maskSecretInputs(
+      { password: 'pw-line-1\npw-line-2', secrets: ['token=abc=def', 'key<<EOF', ...PEM, 'EOF', 'not-a-pair-but-secret'].join('\n') },
+      v => masked.push(v)
+    );
     expect(masked).toEqual(['pw-line-1', 'pw-line-2', 'abc=def', ...PEM, 'not-a-pair-but-secret']);
     expect(short).toEqual([]);
   });

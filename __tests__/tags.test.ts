@@ -38,7 +38,7 @@ describe('validTag', () => {
 
 describe('reservedTag', () => {
   const names = ['buildcache', 'builder'];
-  it('refuses latest and the action\'s cache tags, plain or of a branch', () => {
+  it("refuses latest and the action's cache tags, plain or of a branch", () => {
     expect(reservedTag('latest', names)).toMatch(/input 'latest'/);
     expect(reservedTag('builder', names)).toMatch(/cache tag/);
     expect(reservedTag('buildcache', names)).toMatch(/cache tag/);

@@ -19,7 +19,7 @@ import { markdown, SCENARIOS, svgChart, type ReportMeta, type Sample, type Scena
 import { RECIPES } from './recipes/index.js';
 import type { Fixture, JobContext, Recipe } from './recipes/types.js';
 
-const FIXTURES: Record<string, Fixture> = {
+const FIXTURES: Partial<Record<string, Fixture>> = {
   'bench-svc': { name: 'bench-svc', binary: 'bench-svc', changeFile: 'internal/api/api.go' },
   'hello-svc': { name: 'hello-svc', binary: 'hello-svc', changeFile: 'internal/greeting/greeting.go' }
 };
@@ -57,8 +57,17 @@ function parseOptions(argv: string[]): BenchOptions {
     }
   });
   if (values.help) {
-    console.log(fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter(l => l.startsWith('//')).map(l => l.slice(3)).join('\n'));
-    console.log(`\nrecipes: ${RECIPES.map(r => r.id).join(', ')}\nscenarios: ${SCENARIOS.map(s => s.id).join(', ')}\nfixtures: ${Object.keys(FIXTURES).join(', ')}`);
+    console.log(
+      fs
+        .readFileSync(new URL(import.meta.url), 'utf8')
+        .split('\n')
+        .filter(l => l.startsWith('//'))
+        .map(l => l.slice(3))
+        .join('\n')
+    );
+    console.log(
+      `\nrecipes: ${RECIPES.map(r => r.id).join(', ')}\nscenarios: ${SCENARIOS.map(s => s.id).join(', ')}\nfixtures: ${Object.keys(FIXTURES).join(', ')}`
+    );
     process.exit(0);
   }
   const pick = <T extends { id: string }>(list: readonly T[], wanted: string, what: string): T[] =>
@@ -187,7 +196,9 @@ function describeMachine(): string {
   const cpu = os.cpus();
   const version = (argv: string[]) => {
     try {
-      return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n')[0];
+      return execFileSync(argv[0], argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+        .trim()
+        .split('\n')[0];
     } catch {
       return '?';
     }
@@ -203,7 +214,11 @@ function describeMachine(): string {
 
 /** results.md and chart.svg from a results.json, as a run writes them. */
 export function render(out: string): void {
-  const { meta, recipes, samples } = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as { meta: ReportMeta; recipes: Array<{ id: string; title: string }>; samples: Sample[] };
+  const { meta, recipes, samples } = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as {
+    meta: ReportMeta;
+    recipes: Array<{ id: string; title: string }>;
+    samples: Sample[];
+  };
   fs.writeFileSync(path.join(out, 'results.md'), markdown(samples, recipes, meta));
   fs.writeFileSync(path.join(out, 'chart.svg'), svgChart(samples, recipes, meta));
 }
@@ -225,7 +240,9 @@ export async function bench(options: BenchOptions): Promise<Sample[]> {
     reps: options.reps,
     date: new Date().toISOString().slice(0, 10)
   };
-  console.log(`[bench] engine ${process.env.DOCKER_HOST ?? '(default)'}, registry via ${machine.registry.address}, modules via ${machine.goproxy}, logs in ${options.logs}`);
+  console.log(
+    `[bench] engine ${process.env.DOCKER_HOST ?? '(default)'}, registry via ${machine.registry.address}, modules via ${machine.goproxy}, logs in ${options.logs}`
+  );
   const samples: Sample[] = [];
   let included = options.recipes;
   const previous = path.join(options.out, 'results.json');
@@ -237,7 +254,10 @@ export async function bench(options: BenchOptions): Promise<Sample[]> {
   }
   const write = () => {
     const rows = included.map(r => ({ id: r.id, title: r.title }));
-    fs.writeFileSync(path.join(options.out, 'results.json'), `${JSON.stringify({ meta, recipes: included.map(r => ({ id: r.id, title: r.title, how: r.how })), samples }, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(options.out, 'results.json'),
+      `${JSON.stringify({ meta, recipes: included.map(r => ({ id: r.id, title: r.title, how: r.how })), samples }, null, 2)}\n`
+    );
     fs.writeFileSync(path.join(options.out, 'results.md'), markdown(samples, rows, meta));
     fs.writeFileSync(path.join(options.out, 'chart.svg'), svgChart(samples, rows, meta));
   };
@@ -251,7 +271,19 @@ export async function bench(options: BenchOptions): Promise<Sample[]> {
           let broken: string | undefined;
           for (const scenario of order) {
             if (broken) {
-              if (options.scenarios.includes(scenario)) samples.push({ recipe: recipe.id, scenario, rep, ok: false, error: `not run: ${broken}`, seconds: NaN, pulled: NaN, pushed: NaN, cacheRestored: NaN, cacheSaved: NaN });
+              if (options.scenarios.includes(scenario))
+                samples.push({
+                  recipe: recipe.id,
+                  scenario,
+                  rep,
+                  ok: false,
+                  error: `not run: ${broken}`,
+                  seconds: NaN,
+                  pulled: NaN,
+                  pushed: NaN,
+                  cacheRestored: NaN,
+                  cacheSaved: NaN
+                });
               continue;
             }
             const sample = await chain.run(scenario);
@@ -279,8 +311,8 @@ export async function bench(options: BenchOptions): Promise<Sample[]> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  bench(parseOptions(process.argv.slice(2))).catch(error => {
-    console.error(`[bench] ${(error as Error).stack ?? error}`);
+  bench(parseOptions(process.argv.slice(2))).catch((error: unknown) => {
+    console.error(`[bench] ${(error as Error).stack ?? String(error)}`);
     process.exit(1);
   });
 }

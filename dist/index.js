@@ -38898,7 +38898,9 @@ const SCRATCH = 'scratch';
 function baseImageRefs(dockerfile, buildArgs, options = {}) {
     const args = Array.isArray(buildArgs) ? parseBuildArgs(buildArgs) : buildArgs;
     const refs = new Set();
-    const syntax = args.BUILDKIT_SYNTAX !== undefined ? firstWord(args.BUILDKIT_SYNTAX) : dockerfile.syntax;
+    // A lookup in the build args may find nothing: the Record type does not say so.
+    const syntaxArg = args.BUILDKIT_SYNTAX;
+    const syntax = syntaxArg !== undefined ? firstWord(syntaxArg) : dockerfile.syntax;
     if (syntax)
         refs.add(syntax);
     const platforms = options.platforms && options.platforms.length > 0 ? options.platforms : [options.buildPlatform];
@@ -38957,7 +38959,7 @@ function fromScope(dockerfile, args, target, build) {
             continue;
         if (Object.hasOwn(args, name))
             scope.set(name, args[name]);
-        else if (value === undefined || value === null)
+        else if (value == null)
             scope.set(name, scope.get(name));
         else
             scope.set(name, expandWord(value, scope) ?? UNEXPANDABLE);
@@ -38971,7 +38973,7 @@ const UNEXPANDABLE = '\u0000unexpandable';
  * and double quotes, `$X`, `${X}`, `${X:-word}`, `${X:+word}`. Undefined for anything else.
  */
 function expandWord(word, scope) {
-    const lookup = (name) => (scope instanceof Map ? scope.get(name) : Object.hasOwn(scope, name) ? scope[name] : undefined);
+    const lookup = (name) => scope instanceof Map ? scope.get(name) : Object.hasOwn(scope, name) ? scope[name] : undefined;
     const chars = Array.from(word);
     let at = 0;
     const fail = () => {
@@ -39012,6 +39014,7 @@ function expandWord(word, scope) {
         let name = '';
         while (at < chars.length && /[A-Za-z0-9_]/.test(chars[at]))
             name += chars[at++];
+        // eslint-disable-next-line no-control-regex -- \x00 is the bottom of the ASCII range: this tests for a non-ASCII character.
         if (at < chars.length && /[^\x00-\x7f]/.test(chars[at]) && name !== '')
             fail();
         return name;
@@ -39019,7 +39022,7 @@ function expandWord(word, scope) {
     const readUntilBrace = () => {
         let out = '';
         for (;;) {
-            const ch = chars[at++];
+            const ch = chars.at(at++);
             if (ch === undefined)
                 fail();
             if (ch === '}')
@@ -39047,7 +39050,7 @@ function expandWord(word, scope) {
             }
             else if (ch === '"') {
                 for (;;) {
-                    const inner = chars[at++];
+                    const inner = chars.at(at++);
                     if (inner === undefined || inner === '\\' || inner === '`')
                         fail();
                     if (inner === '"')
@@ -39082,8 +39085,17 @@ function firstWord(text) {
 // Anything else (`\p{..}`, `[[:alpha:]]`, octal, hex, flags, lazy repetition) gives undefined: the
 // caller cannot then claim to match as BuildKit does. A pattern Go refuses gives undefined too.
 const DIGIT = [[0x30, 0x39]];
-const SPACE = [[0x09, 0x0a], [0x0c, 0x0d], [0x20, 0x20]];
-const WORD = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
+const SPACE = [
+    [0x09, 0x0a],
+    [0x0c, 0x0d],
+    [0x20, 0x20]
+];
+const WORD = [
+    [0x30, 0x39],
+    [0x41, 0x5a],
+    [0x5f, 0x5f],
+    [0x61, 0x7a]
+];
 const PERL = { d: DIGIT, s: SPACE, w: WORD };
 const CONTROL = { a: 0x07, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b };
 const MAX_RUNE = 0x10ffff;
@@ -39117,7 +39129,8 @@ class Parser {
         return this.chars[this.pos + offset];
     }
     next() {
-        const ch = this.chars[this.pos++];
+        const ch = this.peek();
+        this.pos++;
         if (ch === undefined)
             throw new Unsupported('unexpected end');
         return ch;
@@ -39168,7 +39181,7 @@ class Parser {
         if (!match)
             return undefined;
         const min = Number(match[1]);
-        const max = match[2] === undefined ? min : match[3] === '' ? -1 : Number(match[3]);
+        const max = match.at(2) === undefined ? min : match[3] === '' ? -1 : Number(match[3]);
         if (min > 1000 || max > 1000 || (max >= 0 && min > max))
             throw new Unsupported('repeat count');
         this.pos += Array.from(match[0]).length;
@@ -39600,7 +39613,7 @@ function compileClassic(pattern) {
                 at++;
                 if (chars[at] === '/')
                     at++;
-                regex += chars[at] === undefined ? '.*' : '(.*/)?';
+                regex += at >= chars.length ? '.*' : '(.*/)?';
             }
             else {
                 regex += '[^/]*';
@@ -39613,7 +39626,7 @@ function compileClassic(pattern) {
             regex += `\\${ch}`;
         }
         else if (ch === '\\') {
-            regex += chars[at] !== undefined ? `\\${chars[at++]}` : '\\';
+            regex += at < chars.length ? `\\${chars[at++]}` : '\\';
         }
         else {
             regex += ch;
@@ -40072,7 +40085,10 @@ function readDockerfile(content) {
         const stage = stageAt(stages, fromLines, instruction.getRange().start.line);
         instructions.push({ stage, line: instruction.getRange().start.line + 1, text: squash(instruction.toString()) });
         if (instruction.getKeyword() === 'COPY') {
-            const from = instruction.getFlags().find(f => f.getName() === 'from')?.getValue();
+            const from = instruction
+                .getFlags()
+                .find(f => f.getName() === 'from')
+                ?.getValue();
             if (from)
                 sources.push({ stage, via: 'COPY', from });
         }
@@ -40253,10 +40269,15 @@ async function hashBuildInputs(inputs, options = {}) {
     for (const entry of listing.entries) {
         // fsutil clears a socket's type bit: BuildKit sees an empty regular file.
         const kind = entry.kind === 'socket' ? 'file' : entry.kind;
-        const detail = entry.kind === 'file' ? (contents.digests.get(entry.path) ?? '') :
-            entry.kind === 'socket' ? EMPTY_SHA256 :
-                entry.kind === 'symlink' ? (entry.target ?? '') :
-                    entry.rdev !== undefined ? String(entry.rdev) : '';
+        const detail = entry.kind === 'file'
+            ? (contents.digests.get(entry.path) ?? '')
+            : entry.kind === 'socket'
+                ? EMPTY_SHA256
+                : entry.kind === 'symlink'
+                    ? (entry.target ?? '')
+                    : entry.rdev !== undefined
+                        ? String(entry.rdev)
+                        : '';
         record('entry', entry.path, kind, entry.mode.toString(8), entry.size, detail, ...(xattrs.get(entry.path) ?? []));
     }
     const exact = notes.length === 0;
@@ -40299,7 +40320,11 @@ async function hashContents(root, entries, concurrency, notes) {
         }
     };
     const limit = limiter(concurrency);
-    const large = Promise.all(files.filter(e => e.size > SMALL_FILE).map(entry => limit(() => hashLargeFile(external_node_path_.join(root, entry.path), entry.size).then(d => done(entry, d)))));
+    const large = Promise.all(files
+        .filter(e => e.size > SMALL_FILE)
+        .map(entry => limit(() => hashLargeFile(external_node_path_.join(root, entry.path), entry.size).then(d => {
+        done(entry, d);
+    }))));
     const pause = pauser();
     const buffer = Buffer.allocUnsafe(SMALL_FILE);
     for (const entry of files) {
@@ -40442,9 +40467,11 @@ async function isAncestor(dir, ancestor, descendant, limit) {
     const result = await (0,run_process/* runProcess */.R3)({ argv: ['git', '-C', dir, 'merge-base', '--is-ancestor', ancestor, descendant], limit });
     if (result.exitCode === 0)
         return true;
-    if (result.exitCode === 1)
-        return false;
-    return undefined;
+    if (result.exitCode !== 1)
+        return undefined;
+    // A shallow clone may hold both commits but not the history between them: its "no" is no answer.
+    const shallow = await (0,run_process/* runProcess */.R3)({ argv: ['git', '-C', dir, 'rev-parse', '--is-shallow-repository'], limit, captureStdout: true });
+    return shallow.exitCode === 0 && shallow.stdout.trim() === 'false' ? false : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/labels.ts
@@ -40563,6 +40590,10 @@ async function compareWithLatest(config, options) {
         options.buildx && wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)
     ]);
     const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules: options.rules }));
+    // What the hash met in the context (its entry bound reached, a file it could not read) is said
+    // whatever follows; image digests it lacks are said below, where they matter.
+    for (const note of hashed.notes.filter(n => !n.startsWith('no digest for ')))
+        core/* notice */.lm(`Inputs hash: ${note}`);
     const found = `inputs ${hashed.hash.slice(0, 12)} (${hashed.entries} entries, ${(hashed.bytes / 1e6).toFixed(1)} MB, with ${Object.keys(digests.digests).length} image digests, in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
     // An inexact hash is still labelled (salted: it matches nothing), so a later run never copies this image.
     const hash = hashed.hash;
@@ -40590,7 +40621,14 @@ async function compareWithLatest(config, options) {
         return skip(`the hash is not exact (${[...digests.problems, ...hashed.notes].join('; ')})`, latest);
     const theirs = latest.labels[INPUTS_LABEL];
     if (theirs === hash) {
-        return { inputs: { hash, unchanged: true, note: `${latestRef} was built from the same ${found}: every step should come from the layer cache (${options.uses})` }, latest };
+        return {
+            inputs: {
+                hash,
+                unchanged: true,
+                note: `${latestRef} was built from the same ${found}: every step should come from the layer cache (${options.uses})`
+            },
+            latest
+        };
     }
     return skip(theirs ? `it was built from other inputs (${theirs.slice(0, 12)})` : `it has no ${INPUTS_LABEL} label`, latest);
 }
@@ -40626,7 +40664,10 @@ function holdBack(policy, revision, commit) {
         ...policy,
         latest: policy.latest.move ? { move: false, why } : policy.latest,
         writeScope: defaultScope ? undefined : policy.writeScope,
-        notes: [...policy.notes, ...(defaultScope ? [`the default branch's cache tags are not written: ${why.replace(': latest never moves backwards', '')}`] : [])]
+        notes: [
+            ...policy.notes,
+            ...(defaultScope ? [`the default branch's cache tags are not written: ${why.replace(': latest never moves backwards', '')}`] : [])
+        ]
     };
 }
 /**
@@ -40873,7 +40914,10 @@ var worker = __nccwpck_require__(3766);
 function goCacheUsers(config) {
     const mounts = goMounts(config.dockerfile, config.goCache.mounts);
     const stage = config.dockerfile.stages.find(s => s.name === mounts[0]?.mount.stage);
-    const args = { ...config.dockerfile.globalArgs, ...Object.fromEntries(config.buildArgs.map(a => a.split(/=(.*)/s).slice(0, 2))) };
+    const args = {
+        ...config.dockerfile.globalArgs,
+        ...Object.fromEntries(config.buildArgs.map(a => a.split(/=(.*)/s).slice(0, 2)))
+    };
     return { mounts, baseImage: stage ? expandArgs(stage.baseImage, args) : '' };
 }
 async function restoreGoCaches(config, facts) {
@@ -41248,7 +41292,9 @@ function whatIsBuilt({ event, checkedOut }) {
         if (pr?.headRepo && base && pr.headRepo === base && pr.headRef) {
             return { kind: 'pull', head: pr.headRef, base: pr.baseRef, number: pr.number, event: event.name };
         }
-        const from = pr?.headRepo ? `a pull request from the fork ${pr.headRepo}` : 'a pull request whose head repository is gone or not named (a deleted fork)';
+        const from = pr?.headRepo
+            ? `a pull request from the fork ${pr.headRepo}`
+            : 'a pull request whose head repository is gone or not named (a deleted fork)';
         // pull_request_target runs with the base's rights: fine for the base's own code, never for the fork's.
         if (event.name === 'pull_request_target' && ownCode)
             return asRef();
@@ -41261,7 +41307,10 @@ function whatIsBuilt({ event, checkedOut }) {
         }
         if (ownCode)
             return asRef();
-        return { kind: 'untrusted', why: `workflow_run after a run of ${run?.headRepo ? `the fork ${run.headRepo}` : 'a repository that is gone or not named'}` };
+        return {
+            kind: 'untrusted',
+            why: `workflow_run after a run of ${run?.headRepo ? `the fork ${run.headRepo}` : 'a repository that is gone or not named'}`
+        };
     }
     // Any other event: only the repository's own commit at the event's ref, checked out as it is.
     if (ownCode)
@@ -41285,6 +41334,9 @@ function latestRule(input, build, push) {
         return { move: false, why: 'push: false' };
     if (input.latest === 'false')
         return { move: false, why: 'latest: false' };
+    // A pull request's code is not merged yet: latest is never its image, whatever the input says.
+    if (build.kind === 'pull')
+        return { move: false, why: 'a pull request never moves latest' };
     if (input.latest === 'true')
         return { move: true, why: 'latest: true' };
     const defaultBranch = input.event.defaultBranch;
@@ -41350,8 +41402,16 @@ function readConfig(input, { env, workspace }) {
     }
     const goCache = readGoCacheConfig(input, context, dockerfile, builderTarget, notes);
     const pullPrevious = parseBoolean('pull-previous', input('pull-previous'), false);
-    if (pullPrevious && cacheStrategy === 'buildx')
+    const noCache = parseBoolean('no-cache', input('no-cache'), false);
+    const push = parseBoolean('push', input('push'), true);
+    const copyUnchanged = parseBoolean('copy-unchanged', input('copy-unchanged'), true);
+    if (pullPrevious && noCache)
+        notes.push('pull-previous is ignored: no-cache reads no cache, so nothing is pulled');
+    else if (pullPrevious && cacheStrategy === 'buildx')
         notes.push('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
+    if (copyUnchanged && (noCache || !push)) {
+        notes.push(`copy-unchanged is ignored: ${noCache ? 'no-cache builds every step again' : 'push is false, so there is nothing to copy to'}`);
+    }
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return {
         image,
@@ -41361,15 +41421,15 @@ function readConfig(input, { env, workspace }) {
         builderTarget,
         extraTags,
         platforms,
-        push: parseBoolean('push', input('push'), true),
+        push,
         latest: parseChoice('latest', input('latest'), LATEST_SETTINGS, 'auto'),
-        copyUnchanged: parseBoolean('copy-unchanged', input('copy-unchanged'), true),
+        copyUnchanged,
         pullPrevious,
         buildArgs,
         labels,
         secrets,
         network: network === '' ? undefined : network,
-        noCache: parseBoolean('no-cache', input('no-cache'), false),
+        noCache,
         cacheStrategy,
         builder,
         buildkitEndpoint,
@@ -41441,7 +41501,9 @@ function readLogin(input, image, extraTags, notes) {
     if ((username === '') !== (password === '')) {
         throw new InputError(username === '' ? 'registry-username' : 'registry-password', 'registry-username and registry-password go together: give both, or neither to use an earlier docker login');
     }
-    const others = [...new Set(extraTags.map(tag => parseRepository(tag.slice(0, tag.lastIndexOf(':')))?.registry).filter(r => r && r !== image.registry))];
+    const others = [
+        ...new Set(extraTags.map(tag => parseRepository(tag.slice(0, tag.lastIndexOf(':')))?.registry).filter(r => r && r !== image.registry))
+    ];
     if (others.length) {
         notes.push(`tags on ${others.join(', ')}: the action logs in to ${image.registry} only; those pushes use the runner's own docker login`);
     }
@@ -41528,7 +41590,7 @@ function readGoCacheConfig(input, context, dockerfile, builderTarget, notes) {
     if (outputRaw && !packages.length)
         notes.push('prebuild-output is ignored: prebuild is empty');
     if (packages.length && mounts !== 'off' && goMounts(dockerfile, mounts).length) {
-        notes.push('prebuild mode: the Go caches go to go build on the runner; the Dockerfile\'s Go cache mounts are not filled');
+        notes.push("prebuild mode: the Go caches go to go build on the runner; the Dockerfile's Go cache mounts are not filled");
     }
     if (!enabled && (input('go-cache-dependency-path').trim() || input('go-cache-mounts').trim())) {
         notes.push('go-cache-dependency-path and go-cache-mounts are ignored: go-cache is false');
@@ -41622,7 +41684,19 @@ function isFile(p) {
 
 
 /** What an image may set for itself; the rest of the inputs are the step's, shared by all. */
-const PER_IMAGE = ['image', 'context', 'file', 'builder-target', 'build-args', 'labels', 'tags', 'platforms', 'prebuild', 'prebuild-output', 'go-cache-mounts'];
+const PER_IMAGE = [
+    'image',
+    'context',
+    'file',
+    'builder-target',
+    'build-args',
+    'labels',
+    'tags',
+    'platforms',
+    'prebuild',
+    'prebuild-output',
+    'go-cache-mounts'
+];
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** The images of the `images` input, in the order written; none when it is empty. */
 function parseImages(raw, workspace) {
@@ -41667,6 +41741,7 @@ function imageOf(name, spec) {
                 .map(([k, v]) => `${k}=${String(v)}`)
                 .join('\n');
         }
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar: arrays and mappings were taken above.
         else
             values[key] = value === null ? '' : String(value);
     }
@@ -41682,6 +41757,8 @@ function readConfigs(input, environment) {
     const images = parseImages(input('images'), environment.workspace);
     if (images.length === 0) {
         const config = readConfig(input, environment);
+        if (input('parallel').trim())
+            config.notes.push('parallel is ignored: it bounds the builds of several images (the images input)');
         return [{ name: config.image.name.split('/').pop(), config }];
     }
     if (input('image').trim())
@@ -41833,7 +41910,12 @@ async function prepareBuilder(config, buildx) {
         const create = await docker(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint], limit.lookup);
         if (create.exitCode !== 0) {
             // It may exist all the same (buildx writes the builder before it reaches the endpoint): the post step removes it.
-            return { name, endpoint: config.buildkitEndpoint, created: true, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${why(create)}` };
+            return {
+                name,
+                endpoint: config.buildkitEndpoint,
+                created: true,
+                problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${why(create)}`
+            };
         }
         created = true;
     }
@@ -42017,7 +42099,15 @@ function planGoSteps({ config, policy, facts, go }, build) {
                 id: many ? `prebuild-${goos}-${goarch}${variant ? `-${variant}` : ''}` : 'prebuild',
                 phase: 'prebuild',
                 title: `go build ${prebuild.packages.join(' ')} on the runner${many ? ` for ${goos}/${goarch}${variant ? `/${variant}` : ''}` : ''}`,
-                argv: ['go', 'build', '-v', '-trimpath', '-o', `${many ? external_node_path_.join(prebuild.output, `${goos}_${goarch}`) : prebuild.output}${external_node_path_.sep}`, ...prebuild.packages],
+                argv: [
+                    'go',
+                    'build',
+                    '-v',
+                    '-trimpath',
+                    '-o',
+                    `${many ? external_node_path_.join(prebuild.output, `${goos}_${goarch}`) : prebuild.output}${external_node_path_.sep}`,
+                    ...prebuild.packages
+                ],
                 env: {
                     CGO_ENABLED: '0',
                     GOOS: goos,
@@ -42158,6 +42248,9 @@ function planBuildx(input) {
     const useCache = !config.noCache;
     if (!useCache)
         notes.push('no-cache: every step is built again and the caches are written afresh');
+    // Under auto the path is known only now (with cache-strategy: buildx the config said so already).
+    if (config.pullPrevious && useCache && config.cacheStrategy === 'auto')
+        notes.push('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
     if (!policy.push)
         notes.push(policy.trusted ? 'push: false, nothing is pushed and no cache is exported' : `nothing is pushed: ${policy.who}`);
     const cacheFrom = useCache ? refs.cacheRead : [];
@@ -42198,7 +42291,15 @@ function planBuildx(input) {
         build: { metadataFile, stage: '', cacheFrom, cacheTo: refs.cacheWrite },
         ...(policy.push ? { pushRef: refs.commit, hint: pushHint(config) } : {})
     };
-    return { strategy: 'buildx', refs, steps: [...go.before, build], readBack: go.after, saveGoCaches: go.save, files: [...secrets, ...go.files], notes };
+    return {
+        strategy: 'buildx',
+        refs,
+        steps: [...go.before, build],
+        readBack: go.after,
+        saveGoCaches: go.save,
+        files: [...secrets, ...go.files],
+        notes
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/platforms.ts
@@ -42228,7 +42329,9 @@ function checkPlatforms(config, builder) {
     const cannot = foreign.filter(p => !runnable.has(osArch(p)));
     const what = `stage${emulated.length > 1 ? 's' : ''} ${emulated.join(', ')} run${emulated.length > 1 ? '' : 's'} RUN steps on the target platform, so for ${foreign.join(', ')} ${emulated.length > 1 ? 'they' : 'it'} would run under emulation (a go build many times slower). Cross-compile on the build platform instead:\n${CROSS_COMPILE_FIX}`;
     if (cannot.length) {
-        return { error: `Input 'platforms': ${what}\nand builder ${builder?.name ?? '?'} cannot run ${cannot.join(', ')} (its platforms: ${builder?.platforms?.join(', ') ?? 'unknown'})` };
+        return {
+            error: `Input 'platforms': ${what}\nand builder ${builder?.name ?? '?'} cannot run ${cannot.join(', ')} (its platforms: ${builder?.platforms?.join(', ') ?? 'unknown'})`
+        };
     }
     return { warning: what };
 }
@@ -42252,7 +42355,7 @@ function planPull(input) {
     if (!useCache)
         notes.push('no-cache: every step is built again and the caches are written afresh');
     if (useCache && config.pullPrevious) {
-        for (const ref of [refs.cacheRead[0], refs.latest].filter((r) => r !== undefined)) {
+        for (const ref of [refs.cacheRead.at(0), refs.latest].filter((r) => r !== undefined)) {
             steps.push({
                 id: `pull-${tagOf(ref)}`,
                 phase: 'pull',
@@ -42441,7 +42544,15 @@ function planCopy(config, policy, latestDigest) {
                 id: 'copy',
                 phase: 'copy',
                 title: `Tag ${targets.map(tagOf).join(', ')} with latest's image`,
-                argv: ['docker', 'buildx', 'imagetools', 'create', '--prefer-index=false', ...targets.flatMap(ref => ['--tag', ref]), `${config.image.name}@${latestDigest}`],
+                argv: [
+                    'docker',
+                    'buildx',
+                    'imagetools',
+                    'create',
+                    '--prefer-index=false',
+                    ...targets.flatMap(ref => ['--tag', ref]),
+                    `${config.image.name}@${latestDigest}`
+                ],
                 limit: limits(config).activity,
                 onFailure: 'stop',
                 retries: 2,
@@ -42655,9 +42766,12 @@ function readBuildMetadata(json) {
 
 
 
-
 /** Writes the files, runs the steps in order (a failed `stop` step skips the rest), removes the secrets. */
-async function runSteps(steps, files, config) {
+/**
+ * `skip`: asked just before a step starts, for what the plan could not know then (the registry may
+ * have moved meanwhile); a reason skips the step.
+ */
+async function runSteps(steps, files, config, skip) {
     const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
     for (const file of files) {
         external_node_fs_.mkdirSync(external_node_path_.dirname(file.path), { recursive: true });
@@ -42673,16 +42787,27 @@ async function runSteps(steps, files, config) {
                     end++;
             const batch = steps.slice(i, end);
             i = end;
-            const runnable = batch.filter(step => !step.when || holds(step.when.condition, outcomes));
+            const skipped = new Map();
+            for (const step of batch) {
+                if (step.when && !holds(step.when.condition, outcomes))
+                    skipped.set(step, step.when.otherwise);
+                else {
+                    const why = await skip?.(step);
+                    if (why)
+                        skipped.set(step, why);
+                }
+            }
+            const runnable = batch.filter(step => !skipped.has(step));
             const done = runnable.length > 1
                 ? await runTogether(runnable, config)
                 : await Promise.all(runnable.map(step => core/* group */.Os(step.title, () => runStep(step, config))));
             for (const step of batch) {
-                const outcome = done[runnable.indexOf(step)];
+                const index = runnable.indexOf(step);
+                const outcome = index >= 0 ? done[index] : undefined;
                 if (outcome)
                     outcomes.push(outcome);
                 else {
-                    const why = step.when?.otherwise ?? '';
+                    const why = skipped.get(step) ?? '';
                     core/* info */.pq(`${step.title}: skipped, ${why}`);
                     outcomes.push({ step, status: 'skipped', durationMs: 0, message: why });
                 }
@@ -42776,8 +42901,6 @@ async function runOnce(step, config, hold) {
     });
     const base = { step, durationMs: result.durationMs, startedAt, pushed: progress?.pushed() };
     if (result.exitCode === 0) {
-        if (step.extract)
-            await (0,src_files/* replaceTree */.fu)(step.extract.from, step.extract.to);
         const metadata = step.build?.metadataFile ? readMetadata(step.build.metadataFile) : undefined;
         const cacheExport = step.build?.cacheTo ? cacheExportOf(step.build.cacheTo, metadata, progress?.all() ?? []) : undefined;
         const ok = {
@@ -42808,10 +42931,15 @@ async function runOnce(step, config, hold) {
         core/* warning */.$e(`${step.title} failed, going on without it: ${reason.message}`);
         return { ...base, status: 'warned', message: reason.message };
     }
-    const message = `${step.title} failed${result.exitCode >= 0 ? ` (exit ${result.exitCode})` : ''}: ${reason.message}${step.hint ? `. Fix: ${step.hint}` : ''}`;
+    const already = base.pushed?.length
+        ? `. BuildKit had pushed ${base.pushed.join(', ')} before it failed (left as it is; no other path builds a second image)`
+        : '';
+    const message = `${step.title} failed${result.exitCode >= 0 ? ` (exit ${result.exitCode})` : ''}: ${reason.message}${already}${step.hint ? `. Fix: ${step.hint}` : ''}`;
     const vertices = progress?.steps();
     // Once BuildKit pushed a tag, the other path would push a second, different image: no fallback.
-    const fallbackReason = step.fallback && !(base.pushed?.length) ? infrastructureFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'), result.timedOut !== undefined) : undefined;
+    const fallbackReason = step.fallback && !base.pushed?.length
+        ? infrastructureFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'), result.timedOut !== undefined)
+        : undefined;
     return { ...base, status: 'failed', message, vertices, line: reason.line, fallbackReason, transient, reason: reason.message };
 }
 function readMetadata(file) {
@@ -42898,15 +43026,12 @@ function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, l
         copied: copiedFrom !== undefined,
         platforms,
         imageId: byId('build-final')?.imageId,
-        pushedTags: result.outcomes
-            .filter(o => o.step.pushRef && o.status === 'ok')
-            .flatMap(o => o.step.pushedRefs ?? [o.step.pushRef]),
+        // A build that failed after BuildKit pushed a tag still says what it pushed.
+        pushedTags: result.outcomes.flatMap(o => o.step.pushRef && o.status === 'ok' ? (o.step.pushedRefs ?? [o.step.pushRef]) : o.status === 'failed' ? (o.pushed ?? []) : []),
         // A copy built nothing: every step was, in effect, answered.
         builderCacheHit: copiedFrom !== undefined || stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget),
         phases,
-        builds: result.outcomes
-            .filter(o => o.step.build && o.vertices)
-            .map(o => ({ title: o.step.title, steps: o.vertices })),
+        builds: result.outcomes.filter(o => o.step.build && o.vertices).map(o => ({ title: o.step.title, steps: o.vertices })),
         goCache,
         goCacheUnneeded,
         policy,
@@ -42944,7 +43069,14 @@ function setOutputs(images) {
     core/* setOutput */.uH('copied', all(r => r.copied));
     core/* setOutput */.uH('images', JSON.stringify(Object.fromEntries(images.map(({ name, report }) => [
         name,
-        { image: report.image, digest: report.digest ?? '', tags: report.pushedTags, built: !report.copied && report.digest !== undefined, copied: report.copied, strategy: report.strategy }
+        {
+            image: report.image,
+            digest: report.digest ?? '',
+            tags: report.pushedTags,
+            built: !report.copied && report.digest !== undefined,
+            copied: report.copied,
+            strategy: report.strategy
+        }
     ]))));
 }
 /** Several images: one row each, before each image's own section. */
@@ -42988,12 +43120,7 @@ async function writeSummary(config, report, failure, name) {
             { data: 'Builder stage cached', header: true },
             { data: 'Digest', header: true }
         ],
-        [
-            code(config.image.name),
-            report.strategy,
-            report.builderCacheHit ? 'yes, every step' : 'no',
-            report.digest ? code(report.digest) : 'not pushed'
-        ]
+        [code(config.image.name), report.strategy, report.builderCacheHit ? 'yes, every step' : 'no', report.digest ? code(report.digest) : 'not pushed']
     ]);
     if (report.platforms?.length) {
         summary.addHeading('Platforms', 3).addTable([
@@ -43119,6 +43246,7 @@ var src_state = __nccwpck_require__(2462);
 
 
 
+
 async function main_run() {
     try {
         const images = readInputs();
@@ -43141,7 +43269,7 @@ async function main_run() {
         const go = await bringGoCaches(toBuild[0].config, facts, toBuild.every(image => image.inputs.unchanged));
         outcomes.push(...(await inBatches(toBuild, step.parallel, image => buildImage(image, facts, go))));
         // Outputs and summary first: nothing that follows can lose them.
-        const failed = await reportImages(outcomes, go);
+        const failed = await reportImages(outcomes);
         if (failed)
             return;
         const built = outcomes.filter((o) => 'built' in o);
@@ -43237,7 +43365,12 @@ async function compareWithRegistry(config, facts, policy) {
             return [...refs.cacheRead, ...(refs.cacheWrite ? [refs.cacheWrite] : [])];
         });
         const [{ inputs, latest, latestProblem }, cacheTags] = await Promise.all([
-            compareWithLatest(config, { buildx, rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx', uses: uses || undefined, mayMoveLatest: mayMove }).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
+            compareWithLatest(config, {
+                buildx,
+                rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx',
+                uses: uses || undefined,
+                mayMoveLatest: mayMove
+            }).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
             lookUpCacheTags(config, buildx, [...new Set(tags)])
         ]);
         if (latestProblem)
@@ -43247,7 +43380,7 @@ async function compareWithRegistry(config, facts, policy) {
             return { inputs, policy, cacheTags, latest };
         const { ahead, revision } = await latestIsAhead(config, latest);
         if (ahead === undefined)
-            core/* info */.pq(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone?); going on`);
+            core/* notice */.lm(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone: actions/checkout with fetch-depth: 0 lets it); going on`);
         if (!ahead || !revision)
             return { inputs, policy, cacheTags, latest };
         const held = holdBack(policy, revision, config.commit);
@@ -43275,7 +43408,15 @@ async function copyInsteadOfBuilding({ name, config, policy, inputs, latest }) {
     const copy = planCopy(config, policy, image.digest);
     core/* info */.pq(`${inputs.note}: no build, the new tags get latest's image (${image.digest})`);
     const result = await runSteps(copy.steps, [], config);
-    const plan = { strategy: 'copy', refs: copy.refs, steps: copy.steps, readBack: [], saveGoCaches: false, files: [], notes: [`no build: ${inputs.note}`] };
+    const plan = {
+        strategy: 'copy',
+        refs: copy.refs,
+        steps: copy.steps,
+        readBack: [],
+        saveGoCaches: false,
+        files: [],
+        notes: [`no build: ${inputs.note}`]
+    };
     const report = buildReport(config, policy, plan, result, {
         goCacheUnneeded: inputs.note,
         latest: { moved: false, why: `latest already is this image (${image.digest.slice(0, 19)}): nothing was built` },
@@ -43312,13 +43453,12 @@ async function inBatches(items, width, work) {
     return results;
 }
 /** Outputs and the summary for every image; a failure fails the step (annotated at its Dockerfile line). Returns whether one failed. */
-async function reportImages(outcomes, go) {
+async function reportImages(outcomes) {
     setOutputs(outcomes.map(o => ({ name: o.name, report: o.report })));
     if (outcomes.length > 1)
         await writeOverview(outcomes.map(o => ({ name: o.name, report: o.report, failure: o.failed?.message })));
     for (const { name, config, report, failed } of outcomes)
         await writeSummary(config, report, failed?.message, outcomes.length > 1 ? name : undefined);
-    void go;
     const failures = outcomes.filter(o => o.failed);
     for (const { config, failed } of failures) {
         const step = failed;
@@ -43356,7 +43496,9 @@ function classicClient(facts) {
 async function pullQuietly(config, image) {
     const result = await (0,run_process/* runProcess */.R3)({ argv: ['docker', 'pull', '--quiet', image], limit: limits(config).activity });
     const took = `${(result.durationMs / 1000).toFixed(1)} s`;
-    return result.exitCode === 0 ? `Pulled ${image} during the restore (${took})` : `Pulling ${image} ahead did not work (${result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail)}); the build pulls it`;
+    return result.exitCode === 0
+        ? `Pulled ${image} during the restore (${took})`
+        : `Pulling ${image} ahead did not work (${result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail)}); the build pulls it`;
 }
 /** The build, and the push of its commit tag and cache tag; under auto, the pull path if buildx's builder fails first. */
 async function buildAndPush(input) {
@@ -43367,14 +43509,32 @@ async function buildAndPush(input) {
         core/* warning */.$e(warning);
     if (plan.fellBack && plan.reason)
         core/* warning */.$e(plan.reason);
-    let result = await runSteps(plan.steps, plan.files, input.config);
+    let result = await runSteps(plan.steps, plan.files, input.config, defaultCacheTagStill(input, plan));
     const reason = result.failed?.fallbackReason;
     if (reason) {
         plan = fallbackPlan(input, reason);
         core/* warning */.$e(plan.reason);
-        result = await runSteps(plan.steps, plan.files, input.config);
+        result = await runSteps(plan.steps, plan.files, input.config, defaultCacheTagStill(input, plan));
     }
     return { plan, result, input };
+}
+/**
+ * A run that overlapped a newer one of the default branch: the newer may have moved latest while this
+ * one built. Its push of the default branch's cache tag is asked again just before it starts, as
+ * latest is (latestMayMove), so the older run leaves the newer's cache tag in place.
+ */
+function defaultCacheTagStill({ config, policy }, plan) {
+    return async (step) => {
+        if (step.pushRef === undefined || step.pushRef !== plan.refs.cacheWrite || policy.writeScope?.suffix !== '')
+            return undefined;
+        const found = await inspectImage(plan.refs.latest, limits(config).lookup);
+        const revision = 'image' in found ? found.image.labels[REVISION_LABEL] : undefined;
+        if (!revision || revision === config.commit)
+            return undefined;
+        if ((await isAncestor(config.context, config.commit, revision, limits(config).lookup)) !== true)
+            return undefined;
+        return `latest moved to ${revision.slice(0, 12)} while this run built, and that commit contains ${config.commit.slice(0, 12)}: the default branch's cache tag stays with it`;
+    };
 }
 /** latest (unless it would move backwards) and the extra tags, once the commit tag is in. */
 async function publishTags(config, policy, { plan, result }) {
@@ -43385,7 +43545,10 @@ async function publishTags(config, policy, { plan, result }) {
     const steps = policy.push ? planPublish({ config }, { strategy: plan.strategy, refs: plan.refs, moveLatest: outcome.moved, digest }) : [];
     const published = await runSteps(steps, [], config);
     const moved = outcome.moved && !published.failed;
-    return { result: published, outcome: { moved, why: published.failed && outcome.moved ? `its push failed: ${published.failed.message}` : outcome.why } };
+    return {
+        result: published,
+        outcome: { moved, why: published.failed && outcome.moved ? `its push failed: ${published.failed.message}` : outcome.why }
+    };
 }
 /** latest never moves backwards: not when its commit already contains this one. */
 async function latestMayMove(config, policy, plan) {
@@ -43401,10 +43564,16 @@ async function latestMayMove(config, policy, plan) {
         return { moved: true, why: policy.latest.why };
     const ancestor = await isAncestor(config.context, config.commit, revision, limits(config).lookup);
     if (ancestor === true) {
-        return { moved: false, why: `latest is at ${revision.slice(0, 12)}, which already contains ${config.commit.slice(0, 12)}: latest never moves backwards` };
+        return {
+            moved: false,
+            why: `latest is at ${revision.slice(0, 12)}, which already contains ${config.commit.slice(0, 12)}: latest never moves backwards`
+        };
     }
     if (ancestor === undefined) {
-        return { moved: true, why: `${policy.latest.why}; git cannot tell whether latest's commit ${revision.slice(0, 12)} contains this one (a shallow clone?), so it moves` };
+        return {
+            moved: true,
+            why: `${policy.latest.why}; git cannot tell whether latest's commit ${revision.slice(0, 12)} contains this one (a shallow clone?), so it moves`
+        };
     }
     return { moved: true, why: `${policy.latest.why}; from ${revision.slice(0, 12)}` };
 }
@@ -43456,14 +43625,30 @@ async function readBackGoCaches(images, go, state) {
     const expected = plan.readBack.length + plan.steps.filter(s => s.phase === 'prebuild').length;
     await writeReadBackSummary(readBack);
     if (expected === 0 || ran.length !== expected || !ran.every(o => o.status === 'ok')) {
-        core/* warning */.$e('Go caches not saved: reading them back from the build did not work (see above); the runner\'s Go folders are as they were');
+        core/* warning */.$e("Go caches not saved: reading them back from the build did not work (see above); the runner's Go folders are as they were");
         return;
     }
+    // The copies read back are trimmed where they are, and put in the runner's place only once all are whole.
+    const dirs = go.state.dirs;
+    const swaps = plan.readBack.flatMap(step => (step.extract ? [step.extract] : []));
+    const fresh = { mod: swaps.find(s => s.to === dirs.mod)?.from ?? dirs.mod, build: swaps.find(s => s.to === dirs.build)?.from ?? dirs.build };
     try {
-        await core/* group */.Os('Keep what the build used of the Go caches', () => keepOnlyUsed(go.state.dirs, config.context, config.goCache.dependencyPaths, go.agedTo));
+        await core/* group */.Os('Keep what the build used of the Go caches', () => keepOnlyUsed(fresh, config.context, config.goCache.dependencyPaths, go.agedTo));
     }
     catch (error) {
-        core/* warning */.$e(`Go caches not saved: trimming them failed (${error.message})`);
+        core/* warning */.$e(`Go caches not saved: trimming them failed (${error.message})${swaps.length ? "; the runner's Go folders are as they were" : ''}`);
+        return;
+    }
+    const swapped = [];
+    try {
+        for (const { from, to } of swaps) {
+            await (0,src_files/* replaceTree */.fu)(from, to);
+            swapped.push(to);
+        }
+    }
+    catch (error) {
+        const kept = swaps.map(s => s.to).filter(to => !swapped.includes(to));
+        core/* warning */.$e(`Go caches not saved: putting the copy read back in place failed (${error.message}); ${kept.join(' and ')} ${kept.length > 1 ? 'are' : 'is'} as ${kept.length > 1 ? 'they were' : 'it was'}${swapped.length ? `, ${swapped.join(' and ')} holds the build's copy` : ''}`);
         return;
     }
     (0,src_state/* savePostState */.L)({ ...state, goCacheSave: { key: restore.key, paths: restore.paths, limitMs: limits(config).activity.idleMs } });
@@ -43557,7 +43742,10 @@ async function runPost() {
     if (state.createdBuilder)
         await step('removing the builder', () => cleanup(['docker', 'buildx', 'rm', state.createdBuilder], /no builder .* found|not found/i));
     if (state.tempDir)
-        await step('removing the temporary folder', async () => external_node_fs_.rmSync(state.tempDir, { recursive: true, force: true }));
+        // eslint-disable-next-line @typescript-eslint/require-await -- step() takes async work; async makes a throw from rmSync a rejection, as before.
+        await step('removing the temporary folder', async () => {
+            external_node_fs_.rmSync(state.tempDir, { recursive: true, force: true });
+        });
 }
 async function step(what, work) {
     try {
@@ -43680,9 +43868,13 @@ function runProcess(request) {
                 return;
             timedOut = why;
             signalGroup(child, 'SIGTERM');
-            timers.push(setTimeout(() => signalGroup(child, 'SIGKILL'), KILL_GRACE_MS));
+            timers.push(setTimeout(() => {
+                signalGroup(child, 'SIGKILL');
+            }, KILL_GRACE_MS));
             // A grandchild outside the group may hold the pipes open: stop waiting for them.
-            timers.push(setTimeout(() => finish(-1), KILL_GRACE_MS * 2));
+            timers.push(setTimeout(() => {
+                finish(-1);
+            }, KILL_GRACE_MS * 2));
         };
         let idle;
         const touch = () => {
@@ -43690,10 +43882,14 @@ function runProcess(request) {
                 return;
             if (idle)
                 clearTimeout(idle);
-            idle = setTimeout(() => kill(`no output for ${seconds(limit.idleMs)}`), limit.idleMs);
+            idle = setTimeout(() => {
+                kill(`no output for ${seconds(limit.idleMs)}`);
+            }, limit.idleMs);
         };
         if (limit.totalMs)
-            timers.push(setTimeout(() => kill(`still running after ${seconds(limit.totalMs)}`), limit.totalMs));
+            timers.push(setTimeout(() => {
+                kill(`still running after ${seconds(limit.totalMs)}`);
+            }, limit.totalMs));
         touch();
         const finish = (code) => {
             if (settled)
@@ -43727,14 +43923,20 @@ function runProcess(request) {
                 partial[which] = '';
             }
         };
-        child.stdout?.on('data', (chunk) => feed('out', chunk));
-        child.stderr?.on('data', (chunk) => feed('err', chunk));
+        child.stdout?.on('data', (chunk) => {
+            feed('out', chunk);
+        });
+        child.stderr?.on('data', (chunk) => {
+            feed('err', chunk);
+        });
         child.on('error', error => {
             startError = error.message;
             take(error.message);
             finish(-1);
         });
-        child.on('close', code => finish(code ?? -1));
+        child.on('close', code => {
+            finish(code ?? -1);
+        });
         child.stdin?.on('error', () => undefined);
         child.stdin?.end(request.stdin ?? '');
     });
@@ -43759,7 +43961,10 @@ function seconds(ms) {
 }
 /** The last line that says something, for a one-line reason. */
 function lastLine(lines) {
-    return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
+    return ([...lines]
+        .reverse()
+        .find(line => line.trim() !== '')
+        ?.trim() ?? 'no output');
 }
 
 

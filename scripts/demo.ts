@@ -36,5 +36,7 @@ console.log('\n=== Outputs');
 for (const [name, value] of Object.entries(run.outputs)) console.log(`${name}: ${value.replace(/\n/g, ', ')}`);
 console.log('\n=== Job summary (markdown)');
 console.log(run.summary);
-console.log(`main step: ${(run.main.durationMs / 1000).toFixed(1)} s, post step: ${(run.post.durationMs / 1000).toFixed(1)} s, exit ${run.main.exitCode}`);
+console.log(
+  `main step: ${(run.main.durationMs / 1000).toFixed(1)} s, post step: ${(run.post.durationMs / 1000).toFixed(1)} s, exit ${run.main.exitCode}`
+);
 process.exit(run.main.exitCode);

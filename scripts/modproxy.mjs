@@ -23,8 +23,8 @@ const { values: args } = parseArgs({
   options: {
     dir: { type: 'string', default: process.env.MODPROXY_DIR ?? '' },
     host: { type: 'string', default: process.env.MODPROXY_HOST ?? '127.0.0.1' },
-    port: { type: 'string', default: process.env.MODPROXY_PORT ?? '3111' },
-  },
+    port: { type: 'string', default: process.env.MODPROXY_PORT ?? '3111' }
+  }
 });
 if (!args.dir) {
   console.error('modproxy: --dir (or MODPROXY_DIR) is required');
@@ -36,7 +36,7 @@ const CONTENT_TYPES = {
   '.info': 'application/json',
   '.mod': 'text/plain; charset=utf-8',
   '.zip': 'application/zip',
-  '.ziphash': 'text/plain; charset=utf-8',
+  '.ziphash': 'text/plain; charset=utf-8'
 };
 
 const stats = { total: 0, notFound: 0, byPath: {} };
@@ -77,7 +77,7 @@ async function isFile(file) {
 // Semantic version order, enough for picking @latest out of a list file:
 // releases above pre-releases, numeric parts compared as numbers.
 function compareVersions(a, b) {
-  const parse = (v) => {
+  const parse = v => {
     const [core, pre = ''] = v.replace(/^v/, '').split('+')[0].split(/-(.*)/s);
     return { nums: core.split('.').map(Number), pre };
   };
@@ -98,7 +98,10 @@ function compareVersions(a, b) {
 async function latestInfo(urlPath) {
   const listFile = resolveInRoot(urlPath.replace(/\/@latest$/, '/@v/list'));
   if (!listFile || !(await isFile(listFile))) return null;
-  const versions = (await readFile(listFile, 'utf8')).split('\n').map((s) => s.trim()).filter(Boolean);
+  const versions = (await readFile(listFile, 'utf8'))
+    .split('\n')
+    .map(s => s.trim())
+    .filter(Boolean);
   if (versions.length === 0) return null;
   const latest = versions.sort(compareVersions).at(-1);
   const infoFile = resolveInRoot(urlPath.replace(/\/@latest$/, `/@v/${latest}.info`));
@@ -148,7 +151,7 @@ async function handle(req, res) {
   const ext = path.extname(file);
   res.writeHead(200, {
     'Content-Type': CONTENT_TYPES[ext] ?? 'text/plain; charset=utf-8',
-    'Content-Length': size,
+    'Content-Length': size
   });
   if (req.method === 'HEAD') return res.end();
   createReadStream(file)
@@ -157,7 +160,7 @@ async function handle(req, res) {
 }
 
 const server = createServer((req, res) => {
-  handle(req, res).catch((err) => {
+  handle(req, res).catch(err => {
     console.error('modproxy:', req.url, err);
     if (!res.headersSent) send(res, 500, 'internal error\n');
     else res.destroy();

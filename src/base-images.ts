@@ -25,7 +25,9 @@ const SCRATCH = 'scratch';
 export function baseImageRefs(dockerfile: DockerfileFacts, buildArgs: string[] | Record<string, string>, options: BaseImageOptions = {}): string[] {
   const args = Array.isArray(buildArgs) ? parseBuildArgs(buildArgs) : buildArgs;
   const refs = new Set<string>();
-  const syntax = args.BUILDKIT_SYNTAX !== undefined ? firstWord(args.BUILDKIT_SYNTAX) : dockerfile.syntax;
+  // A lookup in the build args may find nothing: the Record type does not say so.
+  const syntaxArg = args.BUILDKIT_SYNTAX as string | undefined;
+  const syntax = syntaxArg !== undefined ? firstWord(syntaxArg) : dockerfile.syntax;
   if (syntax) refs.add(syntax);
   const platforms = options.platforms && options.platforms.length > 0 ? options.platforms : [options.buildPlatform];
   // readDockerfile names an unnamed stage by its index: not a name a FROM or mount can use.
@@ -79,7 +81,7 @@ function fromScope(dockerfile: DockerfileFacts, args: Record<string, string>, ta
     // An automatic platform ARG declared again keeps its value.
     if (/^(BUILD|TARGET)(PLATFORM|OS|ARCH|VARIANT)$/.test(name) && scope.has(name)) continue;
     if (Object.hasOwn(args, name)) scope.set(name, args[name]);
-    else if (value === undefined || value === null) scope.set(name, scope.get(name));
+    else if (value == null) scope.set(name, scope.get(name));
     else scope.set(name, expandWord(value, scope) ?? UNEXPANDABLE);
   }
   return scope;
@@ -93,10 +95,11 @@ const UNEXPANDABLE = '\u0000unexpandable';
  * and double quotes, `$X`, `${X}`, `${X:-word}`, `${X:+word}`. Undefined for anything else.
  */
 export function expandWord(word: string, scope: Map<string, string | undefined> | Record<string, string>): string | undefined {
-  const lookup = (name: string): string | undefined => (scope instanceof Map ? scope.get(name) : Object.hasOwn(scope, name) ? scope[name] : undefined);
+  const lookup = (name: string): string | undefined =>
+    scope instanceof Map ? scope.get(name) : Object.hasOwn(scope, name) ? scope[name] : undefined;
   const chars = Array.from(word);
   let at = 0;
-  const fail = (): never => {
+  const fail: () => never = () => {
     throw new Unexpandable();
   };
   const value = (name: string): string | undefined => {
@@ -117,7 +120,7 @@ export function expandWord(word: string, scope: Map<string, string | undefined> 
       const alternative = readUntilBrace();
       const v = value(name);
       const set = v !== undefined && v !== '';
-      return op === '-' ? (set ? (v as string) : alternative) : set ? alternative : '';
+      return op === '-' ? (set ? v : alternative) : set ? alternative : '';
     }
     if (/[0-9]/.test(chars[at] ?? '')) fail();
     const name = readName();
@@ -127,13 +130,14 @@ export function expandWord(word: string, scope: Map<string, string | undefined> 
   const readName = (): string => {
     let name = '';
     while (at < chars.length && /[A-Za-z0-9_]/.test(chars[at])) name += chars[at++];
+    // eslint-disable-next-line no-control-regex -- \x00 is the bottom of the ASCII range: this tests for a non-ASCII character.
     if (at < chars.length && /[^\x00-\x7f]/.test(chars[at]) && name !== '') fail();
     return name;
   };
   const readUntilBrace = (): string => {
     let out = '';
     for (;;) {
-      const ch = chars[at++];
+      const ch = chars.at(at++);
       if (ch === undefined) fail();
       if (ch === '}') return out;
       if (ch === '$') out += dollar();
@@ -153,7 +157,7 @@ export function expandWord(word: string, scope: Map<string, string | undefined> 
         at = end + 1;
       } else if (ch === '"') {
         for (;;) {
-          const inner = chars[at++];
+          const inner = chars.at(at++);
           if (inner === undefined || inner === '\\' || inner === '`') fail();
           if (inner === '"') break;
           out += inner === '$' ? dollar() : inner;

@@ -72,7 +72,14 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   if (!hashed.exact) return skip(`the hash is not exact (${[...digests.problems, ...hashed.notes].join('; ')})`, latest);
   const theirs = latest.labels[INPUTS_LABEL];
   if (theirs === hash) {
-    return { inputs: { hash, unchanged: true, note: `${latestRef} was built from the same ${found}: every step should come from the layer cache (${options.uses})` }, latest };
+    return {
+      inputs: {
+        hash,
+        unchanged: true,
+        note: `${latestRef} was built from the same ${found}: every step should come from the layer cache (${options.uses})`
+      },
+      latest
+    };
   }
   return skip(theirs ? `it was built from other inputs (${theirs.slice(0, 12)})` : `it has no ${INPUTS_LABEL} label`, latest);
 }
@@ -108,7 +115,10 @@ export function holdBack(policy: Policy, revision: string, commit: string): Poli
     ...policy,
     latest: policy.latest.move ? { move: false, why } : policy.latest,
     writeScope: defaultScope ? undefined : policy.writeScope,
-    notes: [...policy.notes, ...(defaultScope ? [`the default branch's cache tags are not written: ${why.replace(': latest never moves backwards', '')}`] : [])]
+    notes: [
+      ...policy.notes,
+      ...(defaultScope ? [`the default branch's cache tags are not written: ${why.replace(': latest never moves backwards', '')}`] : [])
+    ]
   };
 }
 

@@ -133,7 +133,8 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
   const push = parseBoolean('push', input('push'), true);
   const copyUnchanged = parseBoolean('copy-unchanged', input('copy-unchanged'), true);
   if (pullPrevious && noCache) notes.push('pull-previous is ignored: no-cache reads no cache, so nothing is pulled');
-  else if (pullPrevious && cacheStrategy === 'buildx') notes.push('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
+  else if (pullPrevious && cacheStrategy === 'buildx')
+    notes.push('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
   if (copyUnchanged && (noCache || !push)) {
     notes.push(`copy-unchanged is ignored: ${noCache ? 'no-cache builds every step again' : 'push is false, so there is nothing to copy to'}`);
   }
@@ -235,7 +236,9 @@ function readLogin(input: InputReader, image: Repository, extraTags: string[], n
       'registry-username and registry-password go together: give both, or neither to use an earlier docker login'
     );
   }
-  const others = [...new Set(extraTags.map(tag => parseRepository(tag.slice(0, tag.lastIndexOf(':')))?.registry).filter(r => r && r !== image.registry))];
+  const others = [
+    ...new Set(extraTags.map(tag => parseRepository(tag.slice(0, tag.lastIndexOf(':')))?.registry).filter(r => r && r !== image.registry))
+  ];
   if (others.length) {
     notes.push(`tags on ${others.join(', ')}: the action logs in to ${image.registry} only; those pushes use the runner's own docker login`);
   }
@@ -289,7 +292,8 @@ function readSeconds(input: InputReader, name: string, fallback: number): number
   const raw = input(name).trim();
   if (raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || value > 6 * 3600) throw new InputError(name, `'${raw}' is not a number of seconds (more than 0, at most 21600)`);
+  if (!Number.isFinite(value) || value <= 0 || value > 6 * 3600)
+    throw new InputError(name, `'${raw}' is not a number of seconds (more than 0, at most 21600)`);
   return value;
 }
 
@@ -306,14 +310,15 @@ function uniqueKeys(input: string, items: Array<{ key: string; value: string }>,
   return items.map(({ key, value }) => `${key}=${value}`);
 }
 
-const KINDS: Record<string, GoCacheKind> = { mod: 'mod', gomodcache: 'mod', build: 'build', gocache: 'build' };
+const KINDS: Partial<Record<string, GoCacheKind>> = { mod: 'mod', gomodcache: 'mod', build: 'build', gocache: 'build' };
 
 function readGoCacheConfig(input: InputReader, context: string, dockerfile: DockerfileFacts, builderTarget: string, notes: string[]): GoCacheConfig {
   const mode = parseChoice('go-cache', input('go-cache').trim().toLowerCase(), ['true', 'false', 'read-only'] as const, 'true');
   const enabled = mode !== 'false';
   const dependencyPaths = parseList(input('go-cache-dependency-path') || '**/go.sum');
   for (const pattern of dependencyPaths) {
-    if (pattern.startsWith('!')) throw new InputError('go-cache-dependency-path', `'${pattern}': exclusions are not supported; list the files to hash`);
+    if (pattern.startsWith('!'))
+      throw new InputError('go-cache-dependency-path', `'${pattern}': exclusions are not supported; list the files to hash`);
     if (path.isAbsolute(pattern) || path.normalize(pattern).split(path.sep)[0] === '..') {
       throw new InputError('go-cache-dependency-path', `'${pattern}' is outside the context ${context}; give globs relative to it`);
     }
@@ -326,11 +331,14 @@ function readGoCacheConfig(input: InputReader, context: string, dockerfile: Dock
   const outputRaw = input('prebuild-output').trim();
   const output = path.resolve(context, outputRaw || '.prebuilt');
   if (packages.length && !insideContext(context, output)) {
-    throw new InputError('prebuild-output', `'${outputRaw || '.prebuilt'}' must be a folder inside the context (${context}), where the Dockerfile can COPY from`);
+    throw new InputError(
+      'prebuild-output',
+      `'${outputRaw || '.prebuilt'}' must be a folder inside the context (${context}), where the Dockerfile can COPY from`
+    );
   }
   if (outputRaw && !packages.length) notes.push('prebuild-output is ignored: prebuild is empty');
   if (packages.length && mounts !== 'off' && goMounts(dockerfile, mounts).length) {
-    notes.push('prebuild mode: the Go caches go to go build on the runner; the Dockerfile\'s Go cache mounts are not filled');
+    notes.push("prebuild mode: the Go caches go to go build on the runner; the Dockerfile's Go cache mounts are not filled");
   }
   if (!enabled && (input('go-cache-dependency-path').trim() || input('go-cache-mounts').trim())) {
     notes.push('go-cache-dependency-path and go-cache-mounts are ignored: go-cache is false');

@@ -104,11 +104,7 @@ export async function listTree(
  * slice in the built-in frontend (no rules) but as nil through the gateway of a `# syntax=` frontend,
  * which then falls back to `.dockerignore`: that case is reported as a problem.
  */
-async function findIgnoreFile(
-  context: string,
-  dockerfile: string,
-  problems: string[]
-): Promise<{ name: string; patterns: string[] } | undefined> {
+async function findIgnoreFile(context: string, dockerfile: string, problems: string[]): Promise<{ name: string; patterns: string[] } | undefined> {
   const own = `${dockerfile}.dockerignore`;
   const shared = path.join(context, '.dockerignore');
   const name = (file: string) => toPosix(path.relative(context, file));

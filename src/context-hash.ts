@@ -101,7 +101,7 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
   record('labels', ...(inputs.labels ?? []));
   record('network', inputs.network ?? '');
   for (const ref of baseImageRefs(facts, inputs.buildArgs, { platforms: inputs.platforms, buildPlatform: inputs.buildPlatform })) {
-    const digest = inputs.baseDigests[ref];
+    const digest = inputs.baseDigests[ref] as string | undefined;
     if (!digest) notes.push(`no digest for ${ref}`);
     record('image', ref, digest ?? '');
   }
@@ -121,10 +121,15 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
     // fsutil clears a socket's type bit: BuildKit sees an empty regular file.
     const kind = entry.kind === 'socket' ? 'file' : entry.kind;
     const detail =
-      entry.kind === 'file' ? (contents.digests.get(entry.path) ?? '') :
-      entry.kind === 'socket' ? EMPTY_SHA256 :
-      entry.kind === 'symlink' ? (entry.target ?? '') :
-      entry.rdev !== undefined ? String(entry.rdev) : '';
+      entry.kind === 'file'
+        ? (contents.digests.get(entry.path) ?? '')
+        : entry.kind === 'socket'
+          ? EMPTY_SHA256
+          : entry.kind === 'symlink'
+            ? (entry.target ?? '')
+            : entry.rdev !== undefined
+              ? String(entry.rdev)
+              : '';
     record('entry', entry.path, kind, entry.mode.toString(8), entry.size, detail, ...(xattrs.get(entry.path) ?? []));
   }
 
@@ -157,7 +162,12 @@ function sha256(data: Buffer): string {
  * calls (20,000 files: 0.3 s, against 3-4 s through libuv's four threads), the event loop given a
  * turn every few milliseconds; large ones with asynchronous reads, `concurrency` at once, meanwhile.
  */
-async function hashContents(root: string, entries: ContextEntry[], concurrency: number, notes: string[]): Promise<{ digests: Map<string, string>; bytes: number }> {
+async function hashContents(
+  root: string,
+  entries: ContextEntry[],
+  concurrency: number,
+  notes: string[]
+): Promise<{ digests: Map<string, string>; bytes: number }> {
   const digests = new Map<string, string>();
   const files = entries.filter(e => e.kind === 'file');
   let bytes = 0;
@@ -170,7 +180,15 @@ async function hashContents(root: string, entries: ContextEntry[], concurrency: 
   };
   const limit = limiter(concurrency);
   const large = Promise.all(
-    files.filter(e => e.size > SMALL_FILE).map(entry => limit(() => hashLargeFile(path.join(root, entry.path), entry.size).then(d => done(entry, d))))
+    files
+      .filter(e => e.size > SMALL_FILE)
+      .map(entry =>
+        limit(() =>
+          hashLargeFile(path.join(root, entry.path), entry.size).then(d => {
+            done(entry, d);
+          })
+        )
+      )
   );
   const pause = pauser();
   const buffer = Buffer.allocUnsafe(SMALL_FILE);
@@ -257,7 +275,7 @@ async function readXattrs(root: string, entries: ContextEntry[], notes: string[]
   const found = new Map<string, string[]>();
   if (entries.length === 0) return found;
   const input = Buffer.concat(entries.map(e => Buffer.from(`${path.join(root, e.path)}\0`)));
-  const result = await run(PYTHON, ['-c', XATTR_SCRIPT], input).catch((error: Error) => ({ error: error.message }));
+  const result = await run(PYTHON, ['-c', XATTR_SCRIPT], input).catch((error: unknown) => ({ error: (error as Error).message }));
   if ('error' in result) {
     notes.push(`extended attributes not read: ${result.error}`);
     return found;

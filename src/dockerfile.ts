@@ -68,7 +68,10 @@ export function readDockerfile(content: string): DockerfileFacts {
     const stage = stageAt(stages, fromLines, instruction.getRange().start.line);
     instructions.push({ stage, line: instruction.getRange().start.line + 1, text: squash(instruction.toString()) });
     if (instruction.getKeyword() === 'COPY') {
-      const from = (instruction as unknown as FlagHolder).getFlags().find(f => f.getName() === 'from')?.getValue();
+      const from = (instruction as unknown as FlagHolder)
+        .getFlags()
+        .find(f => f.getName() === 'from')
+        ?.getValue();
       if (from) sources.push({ stage, via: 'COPY', from });
     }
     if (instruction.getKeyword() !== 'RUN') continue;
@@ -106,7 +109,7 @@ export function readDockerfile(content: string): DockerfileFacts {
 /** The text of a range, line continuations (`\` + newline) taken out as BuildKit's parser does. */
 function rawText(content: string): (range: { start: Position; end: Position }) => string {
   const starts = [0];
-  for (const match of content.matchAll(/\r\n|\r|\n/g)) starts.push((match.index as number) + match[0].length);
+  for (const match of content.matchAll(/\r\n|\r|\n/g)) starts.push(match.index + match[0].length);
   const offset = (p: Position) => (starts[p.line] ?? content.length) + p.character;
   return range => content.slice(offset(range.start), offset(range.end)).replace(/\\\r?\n/g, '');
 }
@@ -131,7 +134,8 @@ export function detectSyntax(content: string): string | undefined {
   }
   try {
     const json = JSON.parse(text) as unknown;
-    if (json && typeof json === 'object' && typeof (json as Record<string, unknown>).syntax === 'string') return (json as Record<string, string>).syntax;
+    if (json && typeof json === 'object' && typeof (json as Record<string, unknown>).syntax === 'string')
+      return (json as Record<string, string>).syntax;
   } catch {
     // not JSON
   }

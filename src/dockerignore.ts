@@ -288,7 +288,7 @@ function compileClassic(pattern: string): ((path: string) => boolean) | undefine
       if (chars[at] === '*') {
         at++;
         if (chars[at] === '/') at++;
-        regex += chars[at] === undefined ? '.*' : '(.*/)?';
+        regex += at >= chars.length ? '.*' : '(.*/)?';
       } else {
         regex += '[^/]*';
       }
@@ -297,7 +297,7 @@ function compileClassic(pattern: string): ((path: string) => boolean) | undefine
     } else if (ch === '.' || ch === '$') {
       regex += `\\${ch}`;
     } else if (ch === '\\') {
-      regex += chars[at] !== undefined ? `\\${chars[at++]}` : '\\';
+      regex += at < chars.length ? `\\${chars[at++]}` : '\\';
     } else {
       regex += ch;
     }
@@ -307,7 +307,8 @@ function compileClassic(pattern: string): ((path: string) => boolean) | undefine
 }
 
 /** Go's unicode.IsSpace: the White_Space property (not JavaScript's trim set: no U+FEFF, but U+0085). */
-const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const GO_SPACE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
 export function goTrimSpace(s: string): string {
   return s.replace(GO_SPACE, '');

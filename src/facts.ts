@@ -68,7 +68,9 @@ export function imageStoreOf(driverStatus: string): Facts['imageStore'] {
 }
 
 /** `docker buildx inspect` output: the builder's name and driver, and its first node's endpoint and status. */
-export function parseBuildxInspect(text: string): Pick<BuilderFacts, 'driver' | 'status' | 'endpoint' | 'buildkit' | 'platforms'> & { name?: string } {
+export function parseBuildxInspect(
+  text: string
+): Pick<BuilderFacts, 'driver' | 'status' | 'endpoint' | 'buildkit' | 'platforms'> & { name?: string } {
   const field = (key: string) => new RegExp(`^${key}:[ \t]*(.*)$`, 'm').exec(text)?.[1]?.trim() || undefined;
   const platforms = field('Platforms')
     ?.split(',')
@@ -99,7 +101,12 @@ export async function prepareBuilder(config: Config, buildx: string | undefined)
     const create = await docker(['buildx', 'create', '--name', name, '--driver', 'remote', config.buildkitEndpoint], limit.lookup);
     if (create.exitCode !== 0) {
       // It may exist all the same (buildx writes the builder before it reaches the endpoint): the post step removes it.
-      return { name, endpoint: config.buildkitEndpoint, created: true, problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${why(create)}` };
+      return {
+        name,
+        endpoint: config.buildkitEndpoint,
+        created: true,
+        problem: `docker buildx create for ${config.buildkitEndpoint} failed: ${why(create)}`
+      };
     }
     created = true;
   }

@@ -59,7 +59,10 @@ export async function replaceTree(from: string, to: string): Promise<void> {
     await removeTree(from);
   }
   const aside = `${to}.old-${stamp}`;
-  const had = await fs.stat(to).then(() => true, () => false);
+  const had = await fs.stat(to).then(
+    () => true,
+    () => false
+  );
   if (had) await fs.rename(to, aside);
   try {
     await fs.rename(ready, to);

@@ -9,7 +9,19 @@ import { readConfig, type Config, type ConfigEnvironment } from './config.js';
 import { InputError, type InputReader } from './inputs.js';
 
 /** What an image may set for itself; the rest of the inputs are the step's, shared by all. */
-export const PER_IMAGE = ['image', 'context', 'file', 'builder-target', 'build-args', 'labels', 'tags', 'platforms', 'prebuild', 'prebuild-output', 'go-cache-mounts'] as const;
+export const PER_IMAGE = [
+  'image',
+  'context',
+  'file',
+  'builder-target',
+  'build-args',
+  'labels',
+  'tags',
+  'platforms',
+  'prebuild',
+  'prebuild-output',
+  'go-cache-mounts'
+] as const;
 
 export interface ImageSpec {
   /** The name the summary and the `images` output use. */
@@ -56,7 +68,9 @@ function imageOf(name: string, spec: unknown): ImageSpec {
       values[key] = Object.entries(value as Record<string, unknown>)
         .map(([k, v]) => `${k}=${String(v)}`)
         .join('\n');
-    } else values[key] = value === null ? '' : String(value);
+    }
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a YAML scalar: arrays and mappings were taken above.
+    else values[key] = value === null ? '' : String(value);
   }
   if (!values.image) throw new InputError('images', `${name}.image is required (the repository to push)`);
   return { name, values };

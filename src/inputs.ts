@@ -44,11 +44,7 @@ export function parseChoice<T extends string>(input: string, raw: string, choice
 }
 
 /** `KEY=VALUE` items (build-args, labels, secrets). The key may not be empty. */
-export function parseKeyValues(
-  input: string,
-  raw: string,
-  { secret = false } = {}
-): Array<{ key: string; value: string }> {
+export function parseKeyValues(input: string, raw: string, { secret = false } = {}): Array<{ key: string; value: string }> {
   return parseList(raw, { commas: false }).map(item => {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new InputError(input, `'${secret ? redact(item) : item}' is not KEY=VALUE`);

@@ -39,7 +39,14 @@ export async function run(): Promise<void> {
     const trusted = await decideWhatMayBeWritten(step);
     const state: PostState = { tempDir: probed.tempDir };
     savePostState(state);
-    if (!(await logIn(images.map(i => i.config), trusted, state))) return;
+    if (
+      !(await logIn(
+        images.map(i => i.config),
+        trusted,
+        state
+      ))
+    )
+      return;
     const compared = await Promise.all(images.map(image => compareImage(image, probed, trusted)));
     const outcomes = await Promise.all(compared.filter(copyable).map(copyInsteadOfBuilding));
     const toBuild = compared.filter(image => !copyable(image));
@@ -48,10 +55,14 @@ export async function run(): Promise<void> {
       return;
     }
     const facts = await probeBuilder(step, probed, state);
-    const go = await bringGoCaches(toBuild[0].config, facts, toBuild.every(image => image.inputs.unchanged));
+    const go = await bringGoCaches(
+      toBuild[0].config,
+      facts,
+      toBuild.every(image => image.inputs.unchanged)
+    );
     outcomes.push(...(await inBatches(toBuild, step.parallel, image => buildImage(image, facts, go))));
     // Outputs and summary first: nothing that follows can lose them.
-    const failed = await reportImages(outcomes, go);
+    const failed = await reportImages(outcomes);
     if (failed) return;
     const built = outcomes.filter((o): o is BuiltImage => 'built' in o);
     for (const image of built) warnIfLayerCacheMissed(image.config, image.inputs, go.unneeded, image.built.result);
@@ -100,7 +111,9 @@ async function decideWhatMayBeWritten(config: Config): Promise<Policy> {
   const event = readEvent(process.env);
   const checkedOut = needsCheckedOutCommit(event.name) ? await headCommit(config.context, limits(config).lookup) : undefined;
   const policy = decidePolicy({ event, checkedOut, push: config.push, latest: config.latest, saveGoCache: config.goCache.save });
-  core.info(`This run: ${policy.who}. ${policy.push ? 'Pushes the commit tag' : 'Pushes nothing'}${policy.writeScope ? `, writes the cache tags of ${policy.writeScope.branch}` : ''}; latest: ${policy.latest.why}.`);
+  core.info(
+    `This run: ${policy.who}. ${policy.push ? 'Pushes the commit tag' : 'Pushes nothing'}${policy.writeScope ? `, writes the cache tags of ${policy.writeScope.branch}` : ''}; latest: ${policy.latest.why}.`
+  );
   if (!policy.trusted) core.warning(`Untrusted code (${policy.who}): nothing is pushed, no cache is saved, no secret or login is used`);
   for (const note of policy.notes) core.notice(note);
   return policy;
@@ -150,16 +163,22 @@ async function compareWithRegistry(
       return [...refs.cacheRead, ...(refs.cacheWrite ? [refs.cacheWrite] : [])];
     });
     const [{ inputs, latest, latestProblem }, cacheTags] = await Promise.all([
-      compareWithLatest(config, { buildx, rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx', uses: uses || undefined, mayMoveLatest: mayMove }).catch(
-        (error: Error): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })
-      ),
+      compareWithLatest(config, {
+        buildx,
+        rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx',
+        uses: uses || undefined,
+        mayMoveLatest: mayMove
+      }).catch((error: unknown): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${(error as Error).message}` } })),
       lookUpCacheTags(config, buildx, [...new Set(tags)])
     ]);
     if (latestProblem) cacheTags.unreadable.push(`${config.image.name}:latest`);
     core.info(inputs.note);
     if (!mayMove || !latest) return { inputs, policy, cacheTags, latest };
     const { ahead, revision } = await latestIsAhead(config, latest);
-    if (ahead === undefined) core.notice(`git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone: actions/checkout with fetch-depth: 0 lets it); going on`);
+    if (ahead === undefined)
+      core.notice(
+        `git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone: actions/checkout with fetch-depth: 0 lets it); going on`
+      );
     if (!ahead || !revision) return { inputs, policy, cacheTags, latest };
     const held = holdBack(policy, revision, config.commit);
     core.notice(held.latest.why);
@@ -210,7 +229,15 @@ async function copyInsteadOfBuilding({ name, config, policy, inputs, latest }: C
   const copy = planCopy(config, policy, image.digest);
   core.info(`${inputs.note}: no build, the new tags get latest's image (${image.digest})`);
   const result = await runSteps(copy.steps, [], config);
-  const plan: Plan = { strategy: 'copy', refs: copy.refs, steps: copy.steps, readBack: [], saveGoCaches: false, files: [], notes: [`no build: ${inputs.note}`] };
+  const plan: Plan = {
+    strategy: 'copy',
+    refs: copy.refs,
+    steps: copy.steps,
+    readBack: [],
+    saveGoCaches: false,
+    files: [],
+    notes: [`no build: ${inputs.note}`]
+  };
   const report = buildReport(config, policy, plan, result, {
     goCacheUnneeded: inputs.note,
     latest: { moved: false, why: `latest already is this image (${image.digest.slice(0, 19)}): nothing was built` },
@@ -237,7 +264,7 @@ async function buildImage(image: ComparedImage, facts: Facts, go: GoCaches): Pro
 
 /** Runs `work` on every item, at most `width` at once, in the items' order. */
 async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results: R[] = new Array<R>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
     while (next < items.length) {
@@ -250,11 +277,11 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Pro
 }
 
 /** Outputs and the summary for every image; a failure fails the step (annotated at its Dockerfile line). Returns whether one failed. */
-async function reportImages(outcomes: ImageOutcome[], go?: GoCaches): Promise<boolean> {
+async function reportImages(outcomes: ImageOutcome[]): Promise<boolean> {
   setOutputs(outcomes.map(o => ({ name: o.name, report: o.report })));
   if (outcomes.length > 1) await writeOverview(outcomes.map(o => ({ name: o.name, report: o.report, failure: o.failed?.message })));
-  for (const { name, config, report, failed } of outcomes) await writeSummary(config, report, failed?.message, outcomes.length > 1 ? name : undefined);
-  void go;
+  for (const { name, config, report, failed } of outcomes)
+    await writeSummary(config, report, failed?.message, outcomes.length > 1 ? name : undefined);
   const failures = outcomes.filter(o => o.failed);
   for (const { config, failed } of failures) {
     const step = failed as StepOutcome;
@@ -262,7 +289,9 @@ async function reportImages(outcomes: ImageOutcome[], go?: GoCaches): Promise<bo
     if (step.step.build && line !== undefined) core.error(step.message ?? 'build failed', { file: config.file, startLine: line });
   }
   if (failures.length) {
-    core.setFailed(failures.map(o => `${outcomes.length > 1 ? `${o.name}: ` : ''}${o.failed?.message ?? `${o.failed?.step.title} failed`}`).join('\n'));
+    core.setFailed(
+      failures.map(o => `${outcomes.length > 1 ? `${o.name}: ` : ''}${o.failed?.message ?? `${o.failed?.step.title} failed`}`).join('\n')
+    );
   }
   return failures.length > 0;
 }
@@ -301,7 +330,9 @@ function classicClient(facts: Facts): boolean {
 async function pullQuietly(config: Config, image: string): Promise<string> {
   const result = await runProcess({ argv: ['docker', 'pull', '--quiet', image], limit: limits(config).activity });
   const took = `${(result.durationMs / 1000).toFixed(1)} s`;
-  return result.exitCode === 0 ? `Pulled ${image} during the restore (${took})` : `Pulling ${image} ahead did not work (${result.timedOut ?? lastLine(result.tail)}); the build pulls it`;
+  return result.exitCode === 0
+    ? `Pulled ${image} during the restore (${took})`
+    : `Pulling ${image} ahead did not work (${result.timedOut ?? lastLine(result.tail)}); the build pulls it`;
 }
 
 interface Built {
@@ -350,7 +381,10 @@ async function publishTags(config: Config, policy: Policy, { plan, result }: Bui
   const steps = policy.push ? planPublish({ config }, { strategy: plan.strategy, refs: plan.refs, moveLatest: outcome.moved, digest }) : [];
   const published = await runSteps(steps, [], config);
   const moved = outcome.moved && !published.failed;
-  return { result: published, outcome: { moved, why: published.failed && outcome.moved ? `its push failed: ${published.failed.message}` : outcome.why } };
+  return {
+    result: published,
+    outcome: { moved, why: published.failed && outcome.moved ? `its push failed: ${published.failed.message}` : outcome.why }
+  };
 }
 
 /** latest never moves backwards: not when its commit already contains this one. */
@@ -363,10 +397,16 @@ async function latestMayMove(config: Config, policy: Policy, plan: Plan): Promis
   if (!revision || revision === config.commit) return { moved: true, why: policy.latest.why };
   const ancestor = await isAncestor(config.context, config.commit, revision, limits(config).lookup);
   if (ancestor === true) {
-    return { moved: false, why: `latest is at ${revision.slice(0, 12)}, which already contains ${config.commit.slice(0, 12)}: latest never moves backwards` };
+    return {
+      moved: false,
+      why: `latest is at ${revision.slice(0, 12)}, which already contains ${config.commit.slice(0, 12)}: latest never moves backwards`
+    };
   }
   if (ancestor === undefined) {
-    return { moved: true, why: `${policy.latest.why}; git cannot tell whether latest's commit ${revision.slice(0, 12)} contains this one (a shallow clone?), so it moves` };
+    return {
+      moved: true,
+      why: `${policy.latest.why}; git cannot tell whether latest's commit ${revision.slice(0, 12)} contains this one (a shallow clone?), so it moves`
+    };
   }
   return { moved: true, why: `${policy.latest.why}; from ${revision.slice(0, 12)}` };
 }
@@ -419,7 +459,7 @@ async function readBackGoCaches(images: BuiltImage[], go: GoCaches, state: PostS
   const expected = plan.readBack.length + plan.steps.filter(s => s.phase === 'prebuild').length;
   await writeReadBackSummary(readBack);
   if (expected === 0 || ran.length !== expected || !ran.every(o => o.status === 'ok')) {
-    core.warning('Go caches not saved: reading them back from the build did not work (see above); the runner\'s Go folders are as they were');
+    core.warning("Go caches not saved: reading them back from the build did not work (see above); the runner's Go folders are as they were");
     return;
   }
   // The copies read back are trimmed where they are, and put in the runner's place only once all are whole.
@@ -427,9 +467,13 @@ async function readBackGoCaches(images: BuiltImage[], go: GoCaches, state: PostS
   const swaps = plan.readBack.flatMap(step => (step.extract ? [step.extract] : []));
   const fresh = { mod: swaps.find(s => s.to === dirs.mod)?.from ?? dirs.mod, build: swaps.find(s => s.to === dirs.build)?.from ?? dirs.build };
   try {
-    await core.group('Keep what the build used of the Go caches', () => keepOnlyUsed(fresh, config.context, config.goCache.dependencyPaths, go.agedTo));
+    await core.group('Keep what the build used of the Go caches', () =>
+      keepOnlyUsed(fresh, config.context, config.goCache.dependencyPaths, go.agedTo)
+    );
   } catch (error) {
-    core.warning(`Go caches not saved: trimming them failed (${(error as Error).message})${swaps.length ? "; the runner's Go folders are as they were" : ''}`);
+    core.warning(
+      `Go caches not saved: trimming them failed (${(error as Error).message})${swaps.length ? "; the runner's Go folders are as they were" : ''}`
+    );
     return;
   }
   const swapped: string[] = [];

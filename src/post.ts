@@ -20,8 +20,13 @@ export async function runPost(): Promise<void> {
   if (!state) return;
   await step('saving the Go caches', () => saveStep(state));
   for (const registry of state.loggedInRegistries ?? []) await step('docker logout', () => cleanup(['docker', 'logout', registry]));
-  if (state.createdBuilder) await step('removing the builder', () => cleanup(['docker', 'buildx', 'rm', state.createdBuilder as string], /no builder .* found|not found/i));
-  if (state.tempDir) await step('removing the temporary folder', async () => fs.rmSync(state.tempDir as string, { recursive: true, force: true }));
+  if (state.createdBuilder)
+    await step('removing the builder', () => cleanup(['docker', 'buildx', 'rm', state.createdBuilder as string], /no builder .* found|not found/i));
+  if (state.tempDir)
+    // eslint-disable-next-line @typescript-eslint/require-await -- step() takes async work; async makes a throw from rmSync a rejection, as before.
+    await step('removing the temporary folder', async () => {
+      fs.rmSync(state.tempDir as string, { recursive: true, force: true });
+    });
 }
 
 async function step(what: string, work: () => Promise<void>): Promise<void> {

@@ -8,8 +8,17 @@
 type Range = [number, number];
 
 const DIGIT: Range[] = [[0x30, 0x39]];
-const SPACE: Range[] = [[0x09, 0x0a], [0x0c, 0x0d], [0x20, 0x20]];
-const WORD: Range[] = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
+const SPACE: Range[] = [
+  [0x09, 0x0a],
+  [0x0c, 0x0d],
+  [0x20, 0x20]
+];
+const WORD: Range[] = [
+  [0x30, 0x39],
+  [0x41, 0x5a],
+  [0x5f, 0x5f],
+  [0x61, 0x7a]
+];
 const PERL: Record<string, Range[]> = { d: DIGIT, s: SPACE, w: WORD };
 const CONTROL: Record<string, number> = { a: 0x07, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b };
 const MAX_RUNE = 0x10ffff;
@@ -46,7 +55,8 @@ class Parser {
   }
 
   private next(): string {
-    const ch = this.chars[this.pos++];
+    const ch = this.peek();
+    this.pos++;
     if (ch === undefined) throw new Unsupported('unexpected end');
     return ch;
   }
@@ -93,7 +103,7 @@ class Parser {
     const match = /^\{(\d+)(,(\d*))?\}/.exec(rest);
     if (!match) return undefined;
     const min = Number(match[1]);
-    const max = match[2] === undefined ? min : match[3] === '' ? -1 : Number(match[3]);
+    const max = match.at(2) === undefined ? min : match[3] === '' ? -1 : Number(match[3]);
     if (min > 1000 || max > 1000 || (max >= 0 && min > max)) throw new Unsupported('repeat count');
     this.pos += Array.from(match[0]).length;
     return match[0];

@@ -38,7 +38,8 @@ export function parseInspect(ref: string, json: string): RemoteImage {
   const digest = data.manifest?.digest;
   if (!digest) throw new Error('no manifest digest');
   // A single image has its config here; an index has one per platform.
-  const image = data.image as { config?: { Labels?: Record<string, string> } } | Record<string, { config?: { Labels?: Record<string, string> } }> | undefined;
+  const image = data.image as
+    { config?: { Labels?: Record<string, string> } } | Record<string, { config?: { Labels?: Record<string, string> } }> | undefined;
   let labels: Record<string, string> = {};
   if (image && 'config' in image) labels = (image.config as { Labels?: Record<string, string> } | undefined)?.Labels ?? {};
   else if (image) labels = Object.values(image as Record<string, { config?: { Labels?: Record<string, string> } }>)[0]?.config?.Labels ?? {};

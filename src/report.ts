@@ -67,7 +67,13 @@ export interface ReportExtras {
 }
 
 /** Pure: the report of a finished (or stopped) run. */
-export function buildReport(config: Config, policy: Policy, plan: Plan, result: RunResult, { goCache, goCacheUnneeded, latest, copiedFrom, platforms }: ReportExtras): Report {
+export function buildReport(
+  config: Config,
+  policy: Policy,
+  plan: Plan,
+  result: RunResult,
+  { goCache, goCacheUnneeded, latest, copiedFrom, platforms }: ReportExtras
+): Report {
   const byId = (id: string) => result.outcomes.find(o => o.step.id === id);
   const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok');
   const phases: Report['phases'] = [];
@@ -78,7 +84,8 @@ export function buildReport(config: Config, policy: Policy, plan: Plan, result: 
     phases.push({ phase, seconds: wallSeconds(outcomes), result: describe(worst) });
   }
   // The Go caches' restore runs after the login and before the plan: a phase of the job all the same.
-  if (goCache) phases.splice(phases[0]?.phase === 'login' ? 1 : 0, 0, { phase: 'restore', seconds: goCache.seconds, result: `Go caches: ${goCache.hit}` });
+  if (goCache)
+    phases.splice(phases[0]?.phase === 'login' ? 1 : 0, 0, { phase: 'restore', seconds: goCache.seconds, result: `Go caches: ${goCache.hit}` });
   const cache: Report['cache'] = result.outcomes
     .filter(o => o.step.build?.cacheFrom?.length || o.step.build?.cacheTo)
     .map(o => {
@@ -110,9 +117,7 @@ export function buildReport(config: Config, policy: Policy, plan: Plan, result: 
     // A copy built nothing: every step was, in effect, answered.
     builderCacheHit: copiedFrom !== undefined || stageFullyCached(stageSteps(result.outcomes, config.builderTarget) ?? [], config.builderTarget),
     phases,
-    builds: result.outcomes
-      .filter(o => o.step.build && o.vertices)
-      .map(o => ({ title: o.step.title, steps: o.vertices as Vertex[] })),
+    builds: result.outcomes.filter(o => o.step.build && o.vertices).map(o => ({ title: o.step.title, steps: o.vertices as Vertex[] })),
     goCache,
     goCacheUnneeded,
     policy,
@@ -126,9 +131,7 @@ function describe(outcome: StepOutcome): string {
   if (outcome.status === 'ok' && steps?.length) {
     return `${steps.filter(v => v.status === 'cached').length} of ${steps.length} steps cached`;
   }
-  return { ok: 'ok', missing: 'not found (first build)', warned: 'failed, went on', failed: 'failed', skipped: 'skipped' }[
-    outcome.status
-  ];
+  return { ok: 'ok', missing: 'not found (first build)', warned: 'failed, went on', failed: 'failed', skipped: 'skipped' }[outcome.status];
 }
 
 const SEVERITY: StepStatus[] = ['ok', 'missing', 'skipped', 'warned', 'failed'];
@@ -147,19 +150,32 @@ export function setOutputs(images: Array<{ name: string; report: Report }>): voi
   core.setOutput('strategy', one?.strategy ?? [...new Set(reports.map(r => r.strategy))].join(','));
   core.setOutput('strategy-reason', one?.strategyReason ?? '');
   core.setOutput('cache-refs', reports.flatMap(r => r.cache.filter(c => c.manifest && c.to).map(c => c.to)).join('\n'));
-  core.setOutput('builder-cache-hit', all(r => r.builderCacheHit));
+  core.setOutput(
+    'builder-cache-hit',
+    all(r => r.builderCacheHit)
+  );
   core.setOutput('go-cache-hit', reports[0].goCacheUnneeded ? 'unneeded' : (reports[0].goCache?.hit ?? 'miss'));
   core.setOutput('latest-moved', one ? String(one.latest.moved) : all(r => r.latest.moved));
   core.setOutput('latest-reason', one?.latest.why ?? images.map(i => `${i.name}: ${i.report.latest.why}`).join('\n'));
   core.setOutput('trusted', String(reports[0].policy.trusted));
-  core.setOutput('copied', all(r => r.copied));
+  core.setOutput(
+    'copied',
+    all(r => r.copied)
+  );
   core.setOutput(
     'images',
     JSON.stringify(
       Object.fromEntries(
         images.map(({ name, report }) => [
           name,
-          { image: report.image, digest: report.digest ?? '', tags: report.pushedTags, built: !report.copied && report.digest !== undefined, copied: report.copied, strategy: report.strategy }
+          {
+            image: report.image,
+            digest: report.digest ?? '',
+            tags: report.pushedTags,
+            built: !report.copied && report.digest !== undefined,
+            copied: report.copied,
+            strategy: report.strategy
+          }
         ])
       )
     )
@@ -196,8 +212,15 @@ export async function writeSummary(config: Config, report: Report, failure?: str
   const summary = core.summary.addHeading(name ? `${name}: ${config.image.name}` : 'Cached Image Build', name ? 3 : 2);
   if (failure) summary.addRaw(`**Failed:** ${escape(failure)}`, true);
   if (report.fellBack && report.strategyReason) summary.addRaw(`**Fell back:** ${escape(report.strategyReason)}`, true);
-  if (report.copied) summary.addRaw(`**No build:** latest was built from exactly these inputs; the new tags name its image (${code(report.digest ?? '')}), copied in the registry.`, true);
-  summary.addRaw(`**This run:** ${escape(report.policy.who)}. ${report.policy.trusted ? '' : '**Untrusted: nothing pushed, nothing saved, no secrets.** '}latest ${report.latest.moved ? 'moved' : 'did not move'}: ${escape(report.latest.why)}.`, true);
+  if (report.copied)
+    summary.addRaw(
+      `**No build:** latest was built from exactly these inputs; the new tags name its image (${code(report.digest ?? '')}), copied in the registry.`,
+      true
+    );
+  summary.addRaw(
+    `**This run:** ${escape(report.policy.who)}. ${report.policy.trusted ? '' : '**Untrusted: nothing pushed, nothing saved, no secrets.** '}latest ${report.latest.moved ? 'moved' : 'did not move'}: ${escape(report.latest.why)}.`,
+    true
+  );
   summary.addTable([
     [
       { data: 'Image', header: true },
@@ -205,12 +228,7 @@ export async function writeSummary(config: Config, report: Report, failure?: str
       { data: 'Builder stage cached', header: true },
       { data: 'Digest', header: true }
     ],
-    [
-      code(config.image.name),
-      report.strategy,
-      report.builderCacheHit ? 'yes, every step' : 'no',
-      report.digest ? code(report.digest) : 'not pushed'
-    ]
+    [code(config.image.name), report.strategy, report.builderCacheHit ? 'yes, every step' : 'no', report.digest ? code(report.digest) : 'not pushed']
   ]);
   if (report.platforms?.length) {
     summary.addHeading('Platforms', 3).addTable([

@@ -65,7 +65,9 @@ export function decidePolicy(input: TrustInput): Policy {
   const notes = [...event.notes];
   const defaultBranch = event.defaultBranch;
   if (event.name !== '' && defaultBranch === undefined) {
-    notes.push('the event payload names no default branch: this run counts as another branch (latest does not move; it writes cache tags of its own)');
+    notes.push(
+      'the event payload names no default branch: this run counts as another branch (latest does not move; it writes cache tags of its own)'
+    );
   }
   const scope = (branch: string): CacheScope => ({ branch, suffix: branch === defaultBranch ? '' : branchSuffix(branch) });
   const withDefault = (scopes: CacheScope[]): CacheScope[] => {
@@ -121,7 +123,9 @@ function whatIsBuilt({ event, checkedOut }: TrustInput): Build {
     if (pr?.headRepo && base && pr.headRepo === base && pr.headRef) {
       return { kind: 'pull', head: pr.headRef, base: pr.baseRef, number: pr.number, event: event.name };
     }
-    const from = pr?.headRepo ? `a pull request from the fork ${pr.headRepo}` : 'a pull request whose head repository is gone or not named (a deleted fork)';
+    const from = pr?.headRepo
+      ? `a pull request from the fork ${pr.headRepo}`
+      : 'a pull request whose head repository is gone or not named (a deleted fork)';
     // pull_request_target runs with the base's rights: fine for the base's own code, never for the fork's.
     if (event.name === 'pull_request_target' && ownCode) return asRef();
     return { kind: 'untrusted', why: `${event.name}: ${from}` };
@@ -132,7 +136,10 @@ function whatIsBuilt({ event, checkedOut }: TrustInput): Build {
       return { kind: 'branch', branch: run.headBranch, event: `workflow_run after ${run.event ?? 'a run'}` };
     }
     if (ownCode) return asRef();
-    return { kind: 'untrusted', why: `workflow_run after a run of ${run?.headRepo ? `the fork ${run.headRepo}` : 'a repository that is gone or not named'}` };
+    return {
+      kind: 'untrusted',
+      why: `workflow_run after a run of ${run?.headRepo ? `the fork ${run.headRepo}` : 'a repository that is gone or not named'}`
+    };
   }
   // Any other event: only the repository's own commit at the event's ref, checked out as it is.
   if (ownCode) return asRef();
@@ -144,7 +151,8 @@ function whatIsBuilt({ event, checkedOut }: TrustInput): Build {
 
 function refBuild(eventName: string, ref: string): Build {
   if (ref.startsWith('refs/heads/')) return { kind: 'branch', branch: ref.slice('refs/heads/'.length), event: eventName };
-  if (ref.startsWith('refs/tags/')) return { kind: 'other', what: `${eventName} of tag ${ref.slice('refs/tags/'.length)} (reads the default branch's cache tags, writes none)` };
+  if (ref.startsWith('refs/tags/'))
+    return { kind: 'other', what: `${eventName} of tag ${ref.slice('refs/tags/'.length)} (reads the default branch's cache tags, writes none)` };
   return { kind: 'other', what: `${eventName} of ${ref || 'no ref'} (reads the default branch's cache tags, writes none)` };
 }
 

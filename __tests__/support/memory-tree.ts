@@ -33,7 +33,9 @@ export function memoryTree(specs: string[]): TreeReader {
     readdir: dir => {
       if (get(dir).kind !== 'dir') throw Object.assign(new Error(`ENOTDIR: ${dir}`), { code: 'ENOTDIR' });
       const prefix = dir ? `${dir}/` : '';
-      return [...nodes.keys()].filter(k => k !== '' && k.startsWith(prefix) && !k.slice(prefix.length).includes('/')).map(k => k.slice(prefix.length));
+      return [...nodes.keys()]
+        .filter(k => k !== '' && k.startsWith(prefix) && !k.slice(prefix.length).includes('/'))
+        .map(k => k.slice(prefix.length));
     },
     lstat: entry => stat(get(entry)),
     readlink: entry => get(entry).target ?? ''

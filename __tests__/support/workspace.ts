@@ -61,7 +61,14 @@ export function pushEvent(branch = 'main', defaultBranch = 'main'): RunEvent {
 /** A pull request; `head` is the head repository (undefined: a deleted fork). */
 export function pullRequestEvent(head: string | undefined, name = 'pull_request'): RunEvent {
   return eventOf(
-    { GITHUB_EVENT_NAME: name, GITHUB_REF: 'refs/pull/7/merge', GITHUB_SHA: SHA, GITHUB_REPOSITORY: 'acme/api', GITHUB_HEAD_REF: 'feature/login', GITHUB_BASE_REF: 'main' },
+    {
+      GITHUB_EVENT_NAME: name,
+      GITHUB_REF: 'refs/pull/7/merge',
+      GITHUB_SHA: SHA,
+      GITHUB_REPOSITORY: 'acme/api',
+      GITHUB_HEAD_REF: 'feature/login',
+      GITHUB_BASE_REF: 'main'
+    },
     {
       number: 7,
       repository: { full_name: 'acme/api', default_branch: 'main' },

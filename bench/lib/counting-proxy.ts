@@ -52,7 +52,9 @@ export async function startCountingProxy(target: { host: string; port: number },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => {
+      resolve();
+    });
   });
   const bound = (server.address() as AddressInfo).port;
   return {
@@ -63,7 +65,9 @@ export async function startCountingProxy(target: { host: string; port: number },
       new Promise<void>(resolve => {
         agent.destroy();
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       })
   };
 }

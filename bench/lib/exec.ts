@@ -45,8 +45,12 @@ export async function exec(log: Log, argv: string[], options: ExecOptions = {}):
   child.stderr?.on('data', take);
   const code = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', c => resolve(c ?? -1));
-  }).finally(() => clearTimeout(timer));
+    child.on('close', c => {
+      resolve(c ?? -1);
+    });
+  }).finally(() => {
+    clearTimeout(timer);
+  });
   log.write(`# exit ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (code !== 0 && !options.mayFail) {
     throw new Error(`${argv.slice(0, 3).join(' ')} … failed (exit ${code}):\n${output.slice(-3000)}`);

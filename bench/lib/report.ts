@@ -4,9 +4,17 @@
 
 export const SCENARIOS = [
   { id: 'cold', title: 'cold', note: 'nothing anywhere: new repository, empty cache service, wiped engine and builder, empty Go folders' },
-  { id: 'fresh-same', title: 'fresh runner, no change', note: 'the registry and the cache service keep what the cold run left; the machine is wiped' },
+  {
+    id: 'fresh-same',
+    title: 'fresh runner, no change',
+    note: 'the registry and the cache service keep what the cold run left; the machine is wiped'
+  },
   { id: 'fresh-change', title: 'fresh runner, one-line change', note: 'as above, after a one-line change in a Go file of the service' },
-  { id: 'warm-change', title: 'warm machine, one-line change', note: 'nothing wiped, another one-line change: the limit (a laptop with every cache warm)' }
+  {
+    id: 'warm-change',
+    title: 'warm machine, one-line change',
+    note: 'nothing wiped, another one-line change: the limit (a laptop with every cache warm)'
+  }
 ] as const;
 
 export type ScenarioId = (typeof SCENARIOS)[number]['id'];
@@ -76,7 +84,14 @@ export function cells(samples: Sample[]): Map<string, Cell> {
   for (const [key, group] of groups) {
     const ok = group.filter(s => s.ok);
     if (ok.length === 0) {
-      out.set(key, { time: { median: NaN, min: NaN, max: NaN, n: 0 }, pulled: NaN, pushed: NaN, cacheRestored: NaN, cacheSaved: NaN, failed: group.length });
+      out.set(key, {
+        time: { median: NaN, min: NaN, max: NaN, n: 0 },
+        pulled: NaN,
+        pushed: NaN,
+        cacheRestored: NaN,
+        cacheSaved: NaN,
+        failed: group.length
+      });
       continue;
     }
     out.set(key, {
@@ -208,7 +223,9 @@ export function svgChart(samples: Sample[], recipes: RecipeRow[], meta: ReportMe
           const mid = y + bar / 2;
           const x1 = label + scale(cell.time.min);
           const x2 = label + scale(cell.time.max);
-          out.push(`<path d="M${x1.toFixed(1)} ${mid}H${x2.toFixed(1)}M${x1.toFixed(1)} ${mid - 4}V${mid + 4}M${x2.toFixed(1)} ${mid - 4}V${mid + 4}" stroke="#24292f" stroke-width="1.2"/>`);
+          out.push(
+            `<path d="M${x1.toFixed(1)} ${mid}H${x2.toFixed(1)}M${x1.toFixed(1)} ${mid - 4}V${mid + 4}M${x2.toFixed(1)} ${mid - 4}V${mid + 4}" stroke="#24292f" stroke-width="1.2"/>`
+          );
         }
         const end = label + Math.max(w, scale(cell.time.max));
         out.push(`<text x="${(end + 6).toFixed(1)}" y="${y + bar - 4}" font-size="12">${secs(cell.time.median)} s</text>`);

@@ -78,7 +78,10 @@ export const actionRecipes: Recipe[] = MODES.map(mode => ({
     ctx.log.write(`# phases ${rows.join(' | ')}`);
     if (run.main.exitCode !== 0 || run.post.exitCode !== 0) {
       const failed = run.main.exitCode !== 0 ? run.main : run.post;
-      const errors = failed.log.split('\n').filter(l => l.startsWith('::error')).join('\n');
+      const errors = failed.log
+        .split('\n')
+        .filter(l => l.startsWith('::error'))
+        .join('\n');
       throw new Error(`the action failed (main ${run.main.exitCode}, post ${run.post.exitCode}): ${errors || failed.log.slice(-2000)}`);
     }
     // A warning means part of the mode did not happen (a cache step failed): not the mode measured.

@@ -25,14 +25,25 @@ export const cacheDance: Recipe = {
     const paths = MOUNTS.map(m => path.join(scratch, m.dir));
     const goSum = fs.readFileSync(path.join(ctx.workspace, 'go.sum'));
     const key = `Linux-go-cache-mounts-${crypto.createHash('sha256').update(goSum).digest('hex')}`;
-    const env = runnerEnv(ctx.env, { ...ctx.cache.env('v2'), GITHUB_SERVER_URL: 'https://github.com' }, {
-      workspace: ctx.workspace,
-      runnerTemp: path.join(ctx.runnerHome, 'temp')
-    });
+    const env = runnerEnv(
+      ctx.env,
+      { ...ctx.cache.env('v2'), GITHUB_SERVER_URL: 'https://github.com' },
+      {
+        workspace: ctx.workspace,
+        runnerTemp: path.join(ctx.runnerHome, 'temp')
+      }
+    );
     fs.mkdirSync(env.RUNNER_TEMP as string, { recursive: true });
 
     // actions/cache (main)
-    const restored = await runCacheClient({ op: 'restore', paths, key, restoreKeys: ['Linux-go-cache-mounts-'], env, outDir: env.RUNNER_TEMP as string });
+    const restored = await runCacheClient({
+      op: 'restore',
+      paths,
+      key,
+      restoreKeys: ['Linux-go-cache-mounts-'],
+      env,
+      outDir: env.RUNNER_TEMP as string
+    });
     if (restored.exitCode !== 0 || restored.outcome?.threw) throw new Error(`cache restore failed: ${restored.stderr}`);
     const matched = restored.outcome?.result as string | null;
     const exactHit = matched === key;
@@ -45,12 +56,30 @@ export const cacheDance: Recipe = {
     await dance(ctx, scratch, 'inject', [
       `FROM ${ctx.registry}/base/runtime:latest`,
       'COPY buildstamp buildstamp',
-      ...MOUNTS.map(m => `RUN --mount=type=cache,id=${m.id},target=${m.target} --mount=type=bind,source=${m.dir},target=/var/dance-cache cp -p -R /var/dance-cache/. ${m.target} || true`)
+      ...MOUNTS.map(
+        m =>
+          `RUN --mount=type=cache,id=${m.id},target=${m.target} --mount=type=bind,source=${m.dir},target=/var/dance-cache cp -p -R /var/dance-cache/. ${m.target} || true`
+      )
     ]);
 
     // docker/build-push-action equivalent on the same builder
     const tags = [`${ctx.image}:${ctx.sha}`, `${ctx.image}:latest`];
-    await exec(ctx.log, ['docker', 'build', '--progress=plain', '--network', 'host', ...buildArgs(ctx), '--file', path.join(ctx.workspace, 'Dockerfile.cachemount'), ...tags.flatMap(t => ['-t', t]), ctx.workspace], { env: ctx.env });
+    await exec(
+      ctx.log,
+      [
+        'docker',
+        'build',
+        '--progress=plain',
+        '--network',
+        'host',
+        ...buildArgs(ctx),
+        '--file',
+        path.join(ctx.workspace, 'Dockerfile.cachemount'),
+        ...tags.flatMap(t => ['-t', t]),
+        ctx.workspace
+      ],
+      { env: ctx.env }
+    );
     for (const tag of tags) await exec(ctx.log, ['docker', 'push', tag], { env: ctx.env });
 
     // Post steps run in reverse: the dance extracts (skip-extraction: cache-hit), then actions/cache saves.
@@ -61,11 +90,20 @@ export const cacheDance: Recipe = {
     fs.mkdirSync(stampOnly, { recursive: true });
     fs.writeFileSync(path.join(stampOnly, 'buildstamp'), `${stamp} extract`);
     const image = `dance:extract-${ctx.sha.slice(0, 12)}`;
-    await dance(ctx, stampOnly, 'extract', [
-      `FROM ${ctx.registry}/base/runtime:latest`,
-      'COPY buildstamp buildstamp',
-      ...MOUNTS.map(m => `RUN --mount=type=cache,id=${m.id},target=${m.target} mkdir -p /var/dance-cache/${m.dir} && cp -p -R ${m.target}/. /var/dance-cache/${m.dir} || true`)
-    ], ['--tag', image]);
+    await dance(
+      ctx,
+      stampOnly,
+      'extract',
+      [
+        `FROM ${ctx.registry}/base/runtime:latest`,
+        'COPY buildstamp buildstamp',
+        ...MOUNTS.map(
+          m =>
+            `RUN --mount=type=cache,id=${m.id},target=${m.target} mkdir -p /var/dance-cache/${m.dir} && cp -p -R ${m.target}/. /var/dance-cache/${m.dir} || true`
+        )
+      ],
+      ['--tag', image]
+    );
     const container = `cache-container-${ctx.sha.slice(0, 12)}`;
     await exec(ctx.log, ['docker', 'create', '--name', container, image, 'sh'], { env: ctx.env });
     const out = path.join(ctx.runnerHome, 'cache-dance-out');

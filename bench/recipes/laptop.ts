@@ -7,6 +7,6 @@ import type { Recipe } from './types.js';
 export const laptop: Recipe = {
   id: 'laptop',
   title: 'laptop: docker build with cache mounts',
-  how: '`docker build -f Dockerfile.cachemount` + `docker push`, no CI cache: on a warm machine, a developer\'s incremental build',
+  how: "`docker build -f Dockerfile.cachemount` + `docker push`, no CI cache: on a warm machine, a developer's incremental build",
   job: ctx => buildAndPush(ctx, ['--file', `${ctx.workspace}/Dockerfile.cachemount`])
 };

@@ -13,6 +13,10 @@ export const naive: Recipe = {
 /** `docker build` of the workspace with `options`, tagged with the commit and latest, then both pushed. */
 export async function buildAndPush(ctx: JobContext, options: string[]): Promise<void> {
   const tags = [`${ctx.image}:${ctx.sha}`, `${ctx.image}:latest`];
-  await exec(ctx.log, ['docker', 'build', '--progress=plain', '--network', 'host', ...options, ...buildArgs(ctx), ...tags.flatMap(t => ['-t', t]), ctx.workspace], { env: ctx.env });
+  await exec(
+    ctx.log,
+    ['docker', 'build', '--progress=plain', '--network', 'host', ...options, ...buildArgs(ctx), ...tags.flatMap(t => ['-t', t]), ctx.workspace],
+    { env: ctx.env }
+  );
   for (const tag of tags) await exec(ctx.log, ['docker', 'push', tag], { env: ctx.env });
 }

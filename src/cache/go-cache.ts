@@ -74,7 +74,7 @@ export function goVersionOfGoMod(goMod: string): string | undefined {
 
 /** Expand `$VAR` and `${VAR}` with the Dockerfile's global ARG defaults overridden by build args. */
 export function expandArgs(text: string, args: Record<string, string>): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a: string, b: string) => args[a ?? b] ?? '');
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a: string | undefined, b: string) => args[a ?? b] ?? '');
 }
 
 /** Cache services may store keys in lower case (act's does); @actions/cache compares without case too. */

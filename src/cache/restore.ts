@@ -29,7 +29,10 @@ export interface GoCacheRestore {
 export function goCacheUsers(config: Config): { mounts: GoMount[]; baseImage: string } {
   const mounts = goMounts(config.dockerfile, config.goCache.mounts);
   const stage = config.dockerfile.stages.find(s => s.name === mounts[0]?.mount.stage);
-  const args = { ...config.dockerfile.globalArgs, ...Object.fromEntries(config.buildArgs.map(a => a.split(/=(.*)/s).slice(0, 2))) };
+  const args = {
+    ...config.dockerfile.globalArgs,
+    ...Object.fromEntries(config.buildArgs.map(a => a.split(/=(.*)/s).slice(0, 2) as [string, string]))
+  };
   return { mounts, baseImage: stage ? expandArgs(stage.baseImage, args) : '' };
 }
 
@@ -40,7 +43,9 @@ export async function restoreGoCaches(config: Config, facts: Facts): Promise<GoC
     return undefined;
   }
   if (mounts.length === 0 && !config.goCache.prebuild) {
-    core.info('Go caches not used: the Dockerfile has no Go cache mounts (RUN --mount=type=cache,target=…/pkg/mod or …/go-build) and prebuild is off');
+    core.info(
+      'Go caches not used: the Dockerfile has no Go cache mounts (RUN --mount=type=cache,target=…/pkg/mod or …/go-build) and prebuild is off'
+    );
     return undefined;
   }
   const goVersion =

@@ -7,9 +7,7 @@ import { runProcess, type TimeLimit } from '../run/process.js';
 /** The library (with the Azure SDK, most of the bundle) is loaded only in the cache job's process. */
 const loadCache = () => import('@actions/cache');
 
-export type CacheJob =
-  | { op: 'restore'; paths: string[]; key: string; restoreKeys: string[] }
-  | { op: 'save'; paths: string[]; key: string };
+export type CacheJob = { op: 'restore'; paths: string[]; key: string; restoreKeys: string[] } | { op: 'save'; paths: string[]; key: string };
 
 export interface CacheJobResult {
   /** restore: the key of the entry found. */
@@ -33,10 +31,14 @@ const RESULT_MARK = 'cib-cache-result=';
 const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];
 
 /** Runs a cache job in a child process (this same bundle) and reads its result. */
-export async function runCacheJob(job: CacheJob, limit: TimeLimit, log: (line: string) => void = line => process.stdout.write(`${line}\n`)): Promise<CacheJobResult> {
+export async function runCacheJob(
+  job: CacheJob,
+  limit: TimeLimit,
+  log: (line: string) => void = line => process.stdout.write(`${line}\n`)
+): Promise<CacheJobResult> {
   let result: CacheJobResult | undefined;
   const env: Record<string, string> = { [JOB_VARIABLE]: JSON.stringify(job) };
-  for (const name of CACHE_ENV) if (process.env[name] !== undefined) env[name] = process.env[name] as string;
+  for (const name of CACHE_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
   const run = await runProcess({
     // The same Node flags (a memory probe in the tests), the same bundle.
     argv: [process.execPath, ...process.execArgv, process.argv[1]],
@@ -80,7 +82,7 @@ async function save(job: Extract<CacheJob, { op: 'save' }>): Promise<CacheJobRes
   try {
     return { cacheId: await cache.saveCache(job.paths, job.key) };
   } catch (error) {
-    if (error instanceof cache.ReserveCacheError) return { reserveConflict: true, error: (error as Error).message };
+    if (error instanceof cache.ReserveCacheError) return { reserveConflict: true, error: error.message };
     throw error;
   }
 }

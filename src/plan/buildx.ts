@@ -28,7 +28,8 @@ export function planBuildx(input: PlanInput): Plan {
   const useCache = !config.noCache;
   if (!useCache) notes.push('no-cache: every step is built again and the caches are written afresh');
   // Under auto the path is known only now (with cache-strategy: buildx the config said so already).
-  if (config.pullPrevious && useCache && config.cacheStrategy === 'auto') notes.push('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
+  if (config.pullPrevious && useCache && config.cacheStrategy === 'auto')
+    notes.push('pull-previous is ignored: the buildx path reads the registry cache, it pulls nothing');
   if (!policy.push) notes.push(policy.trusted ? 'push: false, nothing is pushed and no cache is exported' : `nothing is pushed: ${policy.who}`);
   const cacheFrom = useCache ? refs.cacheRead : [];
   const metadataFile = path.join(facts.tempDir, 'final.metadata.json');
@@ -68,5 +69,13 @@ export function planBuildx(input: PlanInput): Plan {
     build: { metadataFile, stage: '', cacheFrom, cacheTo: refs.cacheWrite },
     ...(policy.push ? { pushRef: refs.commit, hint: pushHint(config) } : {})
   };
-  return { strategy: 'buildx', refs, steps: [...go.before, build], readBack: go.after, saveGoCaches: go.save, files: [...secrets, ...go.files], notes };
+  return {
+    strategy: 'buildx',
+    refs,
+    steps: [...go.before, build],
+    readBack: go.after,
+    saveGoCaches: go.save,
+    files: [...secrets, ...go.files],
+    notes
+  };
 }

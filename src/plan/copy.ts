@@ -17,7 +17,15 @@ export function planCopy(config: Config, policy: Policy, latestDigest: string): 
         id: 'copy',
         phase: 'copy',
         title: `Tag ${targets.map(tagOf).join(', ')} with latest's image`,
-        argv: ['docker', 'buildx', 'imagetools', 'create', '--prefer-index=false', ...targets.flatMap(ref => ['--tag', ref]), `${config.image.name}@${latestDigest}`],
+        argv: [
+          'docker',
+          'buildx',
+          'imagetools',
+          'create',
+          '--prefer-index=false',
+          ...targets.flatMap(ref => ['--tag', ref]),
+          `${config.image.name}@${latestDigest}`
+        ],
         limit: limits(config).activity,
         onFailure: 'stop',
         retries: 2,

@@ -45,7 +45,10 @@ export function planGoSteps({ config, policy, facts, go }: PlanInput, build: Bui
   const limit = limits(config).activity;
   if (prebuild) {
     const goOnRunner = facts.go;
-    if (!goOnRunner) throw new Error("Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)");
+    if (!goOnRunner)
+      throw new Error(
+        "Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)"
+      );
     // One go build per platform, each into OUTPUT/os_arch/ (COPY .prebuilt/${TARGETOS}_${TARGETARCH}/…);
     // without platforms, one for the runner's architecture into OUTPUT/.
     const targets = config.platforms.length ? config.platforms.map(p => p.split('/')) : [['linux', goOnRunner.arch]];
@@ -55,7 +58,15 @@ export function planGoSteps({ config, policy, facts, go }: PlanInput, build: Bui
         id: many ? `prebuild-${goos}-${goarch}${variant ? `-${variant}` : ''}` : 'prebuild',
         phase: 'prebuild',
         title: `go build ${prebuild.packages.join(' ')} on the runner${many ? ` for ${goos}/${goarch}${variant ? `/${variant}` : ''}` : ''}`,
-        argv: ['go', 'build', '-v', '-trimpath', '-o', `${many ? path.join(prebuild.output, `${goos}_${goarch}`) : prebuild.output}${path.sep}`, ...prebuild.packages],
+        argv: [
+          'go',
+          'build',
+          '-v',
+          '-trimpath',
+          '-o',
+          `${many ? path.join(prebuild.output, `${goos}_${goarch}`) : prebuild.output}${path.sep}`,
+          ...prebuild.packages
+        ],
         env: {
           CGO_ENABLED: '0',
           GOOS: goos,
@@ -131,7 +142,9 @@ function fillStep(go: GoCacheState, facts: Facts, build: BuildCommand, nonce: st
   const sources = go.mounts.map(({ kind }) => (kind === 'mod' ? go.dirs.mod : go.dirs.build));
   const context = commonFolder(sources);
   const file = path.join(facts.tempDir, 'fill.Dockerfile');
-  const mounts = go.mounts.map(({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${toPosix(path.relative(context, sources[i])) || '.'},target=/cib-in-${i}`);
+  const mounts = go.mounts.map(
+    ({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${toPosix(path.relative(context, sources[i])) || '.'},target=/cib-in-${i}`
+  );
   const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/`);
   files.push({
     path: file,

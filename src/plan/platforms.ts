@@ -40,7 +40,9 @@ export function checkPlatforms(config: Pick<Config, 'platforms' | 'dockerfile'>,
   const cannot = foreign.filter(p => !runnable.has(osArch(p)));
   const what = `stage${emulated.length > 1 ? 's' : ''} ${emulated.join(', ')} run${emulated.length > 1 ? '' : 's'} RUN steps on the target platform, so for ${foreign.join(', ')} ${emulated.length > 1 ? 'they' : 'it'} would run under emulation (a go build many times slower). Cross-compile on the build platform instead:\n${CROSS_COMPILE_FIX}`;
   if (cannot.length) {
-    return { error: `Input 'platforms': ${what}\nand builder ${builder?.name ?? '?'} cannot run ${cannot.join(', ')} (its platforms: ${builder?.platforms?.join(', ') ?? 'unknown'})` };
+    return {
+      error: `Input 'platforms': ${what}\nand builder ${builder?.name ?? '?'} cannot run ${cannot.join(', ')} (its platforms: ${builder?.platforms?.join(', ') ?? 'unknown'})`
+    };
   }
   return { warning: what };
 }

@@ -20,7 +20,7 @@ export function planPull(input: PlanInput): Plan {
   const useCache = !config.noCache;
   if (!useCache) notes.push('no-cache: every step is built again and the caches are written afresh');
   if (useCache && config.pullPrevious) {
-    for (const ref of [refs.cacheRead[0], refs.latest].filter((r): r is string => r !== undefined)) {
+    for (const ref of [refs.cacheRead.at(0), refs.latest].filter((r): r is string => r !== undefined)) {
       steps.push({
         id: `pull-${tagOf(ref)}`,
         phase: 'pull',

@@ -3,18 +3,7 @@
 import type { TimeLimit } from '../run/process.js';
 
 export type Phase =
-  | 'restore'
-  | 'login'
-  | 'lookup'
-  | 'pull'
-  | 'prebuild'
-  | 'fill'
-  | 'build-builder'
-  | 'build-final'
-  | 'push'
-  | 'publish'
-  | 'copy'
-  | 'read-back';
+  'restore' | 'login' | 'lookup' | 'pull' | 'prebuild' | 'fill' | 'build-builder' | 'build-final' | 'push' | 'publish' | 'copy' | 'read-back';
 /** How the image came to be: the pull path, the buildx path, or a copy of latest (nothing built). */
 export type Strategy = 'pull' | 'buildx' | 'copy';
 

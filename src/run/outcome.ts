@@ -69,7 +69,7 @@ export interface BuildMetadata {
 
 export function readBuildMetadata(json: string): BuildMetadata {
   const data = JSON.parse(json) as Record<string, unknown>;
-  const text = (key: string) => (typeof data[key] === 'string' ? (data[key] as string) : undefined);
+  const text = (key: string) => (typeof data[key] === 'string' ? data[key] : undefined);
   let cacheManifest: string | undefined;
   const cache = text('cache.manifest');
   if (cache) {

@@ -109,17 +109,32 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       if (timedOut || settled) return;
       timedOut = why;
       signalGroup(child, 'SIGTERM');
-      timers.push(setTimeout(() => signalGroup(child, 'SIGKILL'), KILL_GRACE_MS));
+      timers.push(
+        setTimeout(() => {
+          signalGroup(child, 'SIGKILL');
+        }, KILL_GRACE_MS)
+      );
       // A grandchild outside the group may hold the pipes open: stop waiting for them.
-      timers.push(setTimeout(() => finish(-1), KILL_GRACE_MS * 2));
+      timers.push(
+        setTimeout(() => {
+          finish(-1);
+        }, KILL_GRACE_MS * 2)
+      );
     };
     let idle: NodeJS.Timeout | undefined;
     const touch = (): void => {
       if (!limit.idleMs) return;
       if (idle) clearTimeout(idle);
-      idle = setTimeout(() => kill(`no output for ${seconds(limit.idleMs as number)}`), limit.idleMs);
+      idle = setTimeout(() => {
+        kill(`no output for ${seconds(limit.idleMs as number)}`);
+      }, limit.idleMs);
     };
-    if (limit.totalMs) timers.push(setTimeout(() => kill(`still running after ${seconds(limit.totalMs as number)}`), limit.totalMs));
+    if (limit.totalMs)
+      timers.push(
+        setTimeout(() => {
+          kill(`still running after ${seconds(limit.totalMs as number)}`);
+        }, limit.totalMs)
+      );
     touch();
 
     const finish = (code: number): void => {
@@ -148,14 +163,20 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
         partial[which] = '';
       }
     };
-    child.stdout?.on('data', (chunk: Buffer) => feed('out', chunk));
-    child.stderr?.on('data', (chunk: Buffer) => feed('err', chunk));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      feed('out', chunk);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      feed('err', chunk);
+    });
     child.on('error', error => {
       startError = error.message;
       take(error.message);
       finish(-1);
     });
-    child.on('close', code => finish(code ?? -1));
+    child.on('close', code => {
+      finish(code ?? -1);
+    });
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(request.stdin ?? '');
   });
@@ -180,5 +201,10 @@ function seconds(ms: number): string {
 
 /** The last line that says something, for a one-line reason. */
 export function lastLine(lines: string[]): string {
-  return [...lines].reverse().find(line => line.trim() !== '')?.trim() ?? 'no output';
+  return (
+    [...lines]
+      .reverse()
+      .find(line => line.trim() !== '')
+      ?.trim() ?? 'no output'
+  );
 }

@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Config } from '../config.js';
 import type { Condition, PlanFile, Step } from '../plan/types.js';
-import { buildFailure, infrastructureFailure, isMissingImage, isTransientRegistryError, pushedDigest, readBuildMetadata, type BuildMetadata } from './outcome.js';
+import {
+  buildFailure,
+  infrastructureFailure,
+  isMissingImage,
+  isTransientRegistryError,
+  pushedDigest,
+  readBuildMetadata,
+  type BuildMetadata
+} from './outcome.js';
 import { lastLine, runProcess, type ProcessResult } from './process.js';
 import { ProgressReader, stageFullyCached, type Vertex } from './progress.js';
 
@@ -45,7 +53,12 @@ export interface RunResult {
  * `skip`: asked just before a step starts, for what the plan could not know then (the registry may
  * have moved meanwhile); a reason skips the step.
  */
-export async function runSteps(steps: Step[], files: PlanFile[], config: Config, skip?: (step: Step) => Promise<string | undefined>): Promise<RunResult> {
+export async function runSteps(
+  steps: Step[],
+  files: PlanFile[],
+  config: Config,
+  skip?: (step: Step) => Promise<string | undefined>
+): Promise<RunResult> {
   const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
   for (const file of files) {
     fs.mkdirSync(path.dirname(file.path), { recursive: true });
@@ -53,7 +66,7 @@ export async function runSteps(steps: Step[], files: PlanFile[], config: Config,
   }
   const outcomes: StepOutcome[] = [];
   try {
-    for (let i = 0; i < steps.length; ) {
+    for (let i = 0; i < steps.length;) {
       // A step alone, or every concurrent step in a row.
       let end = i + 1;
       if (steps[i].concurrent) while (end < steps.length && steps[end].concurrent) end++;
@@ -68,11 +81,13 @@ export async function runSteps(steps: Step[], files: PlanFile[], config: Config,
         }
       }
       const runnable = batch.filter(step => !skipped.has(step));
-      const done = runnable.length > 1
-        ? await runTogether(runnable, config)
-        : await Promise.all(runnable.map(step => core.group(step.title, () => runStep(step, config))));
+      const done =
+        runnable.length > 1
+          ? await runTogether(runnable, config)
+          : await Promise.all(runnable.map(step => core.group(step.title, () => runStep(step, config))));
       for (const step of batch) {
-        const outcome = done[runnable.indexOf(step)];
+        const index = runnable.indexOf(step);
+        const outcome = index >= 0 ? done[index] : undefined;
         if (outcome) outcomes.push(outcome);
         else {
           const why = skipped.get(step) ?? '';
@@ -199,12 +214,20 @@ async function runOnce(step: Step, config: Config, hold?: (line: string) => void
     core.warning(`${step.title} failed, going on without it: ${reason.message}`);
     return { ...base, status: 'warned', message: reason.message };
   }
-  const already = base.pushed?.length ? `. BuildKit had pushed ${base.pushed.join(', ')} before it failed (left as it is; no other path builds a second image)` : '';
+  const already = base.pushed?.length
+    ? `. BuildKit had pushed ${base.pushed.join(', ')} before it failed (left as it is; no other path builds a second image)`
+    : '';
   const message = `${step.title} failed${result.exitCode >= 0 ? ` (exit ${result.exitCode})` : ''}: ${reason.message}${already}${step.hint ? `. Fix: ${step.hint}` : ''}`;
   const vertices = progress?.steps();
   // Once BuildKit pushed a tag, the other path would push a second, different image: no fallback.
   const fallbackReason =
-    step.fallback && !(base.pushed?.length) ? infrastructureFailure(reason.message, (vertices ?? []).some(v => v.status === 'error'), result.timedOut !== undefined) : undefined;
+    step.fallback && !base.pushed?.length
+      ? infrastructureFailure(
+          reason.message,
+          (vertices ?? []).some(v => v.status === 'error'),
+          result.timedOut !== undefined
+        )
+      : undefined;
   return { ...base, status: 'failed', message, vertices, line: reason.line, fallbackReason, transient, reason: reason.message };
 }
 
@@ -230,4 +253,3 @@ function readIid(file: string): string | undefined {
     return undefined;
   }
 }
-

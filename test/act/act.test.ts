@@ -41,7 +41,13 @@ function git(...args: string[]): string {
   return execFileSync('git', args, {
     cwd: repo,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'act', GIT_AUTHOR_EMAIL: 'act@example.com', GIT_COMMITTER_NAME: 'act', GIT_COMMITTER_EMAIL: 'act@example.com' }
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'act',
+      GIT_AUTHOR_EMAIL: 'act@example.com',
+      GIT_COMMITTER_NAME: 'act',
+      GIT_COMMITTER_EMAIL: 'act@example.com'
+    }
   }).trim();
 }
 
@@ -111,7 +117,7 @@ function actEnv(): Record<string, string> {
  */
 function defaultPayload(args: string[]): string[] {
   const file = path.join(state, `${args[0]}.json`);
-  const inputs = Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === '--input' ? [a.split(/=(.*)/s).slice(0, 2)] : [])));
+  const inputs = Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === '--input' ? [a.split(/=(.*)/s).slice(0, 2) as [string, string]] : [])));
   fs.writeFileSync(file, JSON.stringify({ ref: 'refs/heads/main', inputs, repository: { full_name: 'acme/hello-svc', default_branch: 'main' } }));
   return ['-e', file];
 }
@@ -125,20 +131,33 @@ async function act(label: string, args: string[]): Promise<ActRun> {
   const argv = [
     ...args,
     ...(args.includes('-e') ? [] : defaultPayload(args)),
-    '-P', 'ubuntu-latest=-self-hosted',
-    '--cache-server-addr', '127.0.0.1',
-    '--cache-server-port', '0',
-    '--cache-server-path', d.cache,
-    '--action-cache-path', d.actions,
+    '-P',
+    'ubuntu-latest=-self-hosted',
+    '--cache-server-addr',
+    '127.0.0.1',
+    '--cache-server-port',
+    '0',
+    '--cache-server-path',
+    d.cache,
+    '--action-cache-path',
+    d.actions,
     '--no-skip-checkout',
-    '--local-repository', `actions/checkout@v4=${path.join(STAND_INS, 'checkout')}`,
-    '--local-repository', `actions/setup-go@v5=${path.join(STAND_INS, 'setup-go')}`,
-    '--local-repository', `cached-image-build/cached-image-build@v0=${repo}`,
-    '--var', `IMAGE=${image}`,
-    '--var', 'REGISTRY_USERNAME=act',
-    '--var', `NONCE=${label.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}`,
-    '-s', `REGISTRY_PASSWORD=${PASSWORD}`,
-    '-s', `BUILD_SECRETS=probe=${PROBE_SECRET}`
+    '--local-repository',
+    `actions/checkout@v4=${path.join(STAND_INS, 'checkout')}`,
+    '--local-repository',
+    `actions/setup-go@v5=${path.join(STAND_INS, 'setup-go')}`,
+    '--local-repository',
+    `cached-image-build/cached-image-build@v0=${repo}`,
+    '--var',
+    `IMAGE=${image}`,
+    '--var',
+    'REGISTRY_USERNAME=act',
+    '--var',
+    `NONCE=${label.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}`,
+    '-s',
+    `REGISTRY_PASSWORD=${PASSWORD}`,
+    '-s',
+    `BUILD_SECRETS=probe=${PROBE_SECRET}`
   ];
   const started = Date.now();
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve, reject) => {
@@ -147,7 +166,9 @@ async function act(label: string, args: string[]): Promise<ActRun> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', c => resolve({ code: c ?? -1, output }));
+    child.on('close', c => {
+      resolve({ code: c ?? -1, output });
+    });
   });
   const seconds = (Date.now() - started) / 1000;
   times.push([label, seconds]);
@@ -177,6 +198,12 @@ function expectSuccess(run: ActRun): void {
   // act masks the secrets; they never reach the log.
   expect(run.raw).not.toContain(PASSWORD);
   expect(run.raw).not.toContain(PROBE_SECRET);
+}
+
+/** What the caller workflow wrote to CIB_ACT_RESULT; a run that wrote nothing fails here, saying so. */
+function outputsOf(run: ActRun): Record<string, string> {
+  if (!run.result) throw new Error('the caller workflow wrote no result (CIB_ACT_RESULT)');
+  return run.result;
 }
 
 const nonFrom = (log: string) => stageBuildSteps(log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
@@ -227,12 +254,12 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     }
   });
 
-  it('push, cold: the image and the builder tag pushed, the Go caches saved into act\'s cache server', async () => {
+  it("push, cold: the image and the builder tag pushed, the Go caches saved into act's cache server", async () => {
     freshRunner();
     firstSha = git('rev-parse', 'HEAD');
     const run = await act('1 push, cold', ['push', '-W', '.github/workflows/push.yml']);
     expectSuccess(run);
-    const out = run.result!;
+    const out = outputsOf(run);
     expect(out['go-cache-hit']).toBe('miss');
     expect(out['builder-cache-hit']).toBe('false');
     expect(out.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -248,14 +275,14 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     expect(run.raw).toContain('Summary - <h2>Cached Image Build</h2>');
   });
 
-  it('push again on a fresh runner, no change: latest has the same inputs, so nothing is built: the new tags get latest\'s image', async () => {
+  it("push again on a fresh runner, no change: latest has the same inputs, so nothing is built: the new tags get latest's image", async () => {
     freshRunner();
     const entriesBefore = cacheFiles().length;
     const latest = await manifestDigest(image, 'latest');
     const sha = commit('second push');
     const run = await act('2 push, fresh runner', ['push', '-W', '.github/workflows/push.yml']);
     expectSuccess(run);
-    const out = run.result!;
+    const out = outputsOf(run);
     expect(out).toMatchObject({ copied: 'true', 'go-cache-hit': 'unneeded', 'builder-cache-hit': 'true', digest: latest });
     expect(run.log).not.toContain('::group::Fill cache mount');
     expect(run.log).not.toMatch(/^\[command\]\S*docker (build|push) /m);
@@ -273,13 +300,21 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     const builderBefore = await manifestDigest(image, 'builder');
     const entriesBefore = cacheFiles().length;
     const run = await act('3 workflow_dispatch, clean rebuild', [
-      'workflow_dispatch', '-W', '.github/workflows/build.yml',
-      '--input', `image=${image}`,
-      '--input', 'ref=main',
-      '--input', 'no-cache=true',
-      '--input', 'context=test/fixtures/hello-svc',
-      '--input', 'file=Dockerfile.cachemount',
-      '--input', 'network=host'
+      'workflow_dispatch',
+      '-W',
+      '.github/workflows/build.yml',
+      '--input',
+      `image=${image}`,
+      '--input',
+      'ref=main',
+      '--input',
+      'no-cache=true',
+      '--input',
+      'context=test/fixtures/hello-svc',
+      '--input',
+      'file=Dockerfile.cachemount',
+      '--input',
+      'network=host'
     ]);
     expectSuccess(run);
     expect(run.log).toContain('event workflow_dispatch, trusted true: push true, no-cache true, go-cache false, secrets given');
@@ -318,11 +353,17 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     git('config', 'uploadpack.allowAnySHA1InWant', 'true');
     const tagsBefore = (await listTags(image)).sort();
     const run = await act('5 workflow_dispatch of a pull request head by SHA', [
-      'workflow_dispatch', '-W', '.github/workflows/build.yml',
-      '--input', `image=${image}`,
-      '--input', `ref=${head}`,
-      '--input', 'context=test/fixtures/hello-svc',
-      '--input', 'network=host'
+      'workflow_dispatch',
+      '-W',
+      '.github/workflows/build.yml',
+      '--input',
+      `image=${image}`,
+      '--input',
+      `ref=${head}`,
+      '--input',
+      'context=test/fixtures/hello-svc',
+      '--input',
+      'network=host'
     ]);
     expect(run.code).not.toBe(0);
     expect(run.log).toContain(`checkout stand-in: ${head} (${head})`);
@@ -337,7 +378,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     const run = await act('4 push, reusable workflow', ['push', '-W', '.github/workflows/call.yml']);
     expectSuccess(run);
     expect(run.log).toMatch(/^setup-go stand-in: go1\.26/m);
-    const out = run.result!;
+    const out = outputsOf(run);
     expect(out.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(out.digest).toBe(await manifestDigest(image, sha));
     expect(out.digest).toBe(await manifestDigest(image, 'reusable'));
@@ -375,10 +416,10 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     const run = await act('5 pull_request from a fork', ['pull_request', '-e', event, '-W', '.github/workflows/call.yml']);
     expectSuccess(run);
     expect(run.log).toContain('event pull_request, trusted false: push false, no-cache false, go-cache read-only, secrets withheld');
-    expect(run.result!.digest).toBe('');
-    expect(run.result!.tags).toBe('');
+    expect(outputsOf(run).digest).toBe('');
+    expect(outputsOf(run).tags).toBe('');
     // The Go caches are read (go.sum is unchanged), never written.
-    expect(run.result!['go-cache-hit']).toBe('exact');
+    expect(outputsOf(run)['go-cache-hit']).toBe('exact');
     expect(await listTags(image)).toEqual(tagsBefore);
     expect(await manifestDigest(image, 'latest')).toBe(latestBefore);
     expect(await manifestDigest(image, 'builder')).toBe(builderBefore);
@@ -413,23 +454,34 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
       expectSuccess(run);
       expect(probeSaid(run.log)).toEqual(['probe secret: present']);
       expect(run.log).toMatch(/^::group::Log in to /m);
-      expect(run.result!.trusted).toBe('true');
-      expect(run.result!.digest).toBe(await manifestDigest(probe, git('rev-parse', 'HEAD')));
+      expect(outputsOf(run).trusted).toBe('true');
+      expect(outputsOf(run).digest).toBe(await manifestDigest(probe, git('rev-parse', 'HEAD')));
     });
 
     it.each([
       ['pull_request', 'someone/hello-svc'],
       ['pull_request_target', null]
     ])('%s from %s: no secret reaches the build, no login, nothing pushed', async (name, head) => {
-      const digests = async () => Object.fromEntries(await Promise.all((await listTags(probe)).map(async tag => [tag, await manifestDigest(probe, tag)])));
+      const digests = async (): Promise<Record<string, string | undefined>> =>
+        Object.fromEntries(
+          await Promise.all(
+            (await listTags(probe)).map(async (tag): Promise<[string, string | undefined]> => [tag, await manifestDigest(probe, tag)])
+          )
+        );
       const before = await digests();
-      const run = await act(`7 ${name} from ${head ?? 'a deleted fork'}, secrets probe`, [name, '-e', probeEvent(name, head), '-W', '.github/workflows/call-secrets.yml']);
+      const run = await act(`7 ${name} from ${head ?? 'a deleted fork'}, secrets probe`, [
+        name,
+        '-e',
+        probeEvent(name, head),
+        '-W',
+        '.github/workflows/call-secrets.yml'
+      ]);
       expectSuccess(run);
       expect(run.log).toContain(`event ${name}, trusted false: push false, no-cache false, go-cache read-only, secrets withheld`);
       expect(probeSaid(run.log)).toEqual(['probe secret: absent']);
       expect(run.log).not.toMatch(/^::group::Log in to /m);
-      expect(run.result!.trusted).toBe('false');
-      expect(run.result!.digest).toBe('');
+      expect(outputsOf(run).trusted).toBe('false');
+      expect(outputsOf(run).digest).toBe('');
       // No tag added, none moved.
       expect(await digests()).toEqual(before);
       // The action was handed no password and no BuildKit secret at all.

@@ -38,7 +38,11 @@ describe('bad inputs fail fast', () => {
   });
 
   it('masks every secret before it checks them: a bad secrets line never shows its value', async () => {
-    const run = await runAction({ workspace, sha: fakeSha(9), inputs: { image, secrets: 'token=abc-secret-value\nthis-line-is-a-secret-too\nkey<<EOF\nPEM-LINE-1\nPEM-LINE-2\nEOF' } });
+    const run = await runAction({
+      workspace,
+      sha: fakeSha(9),
+      inputs: { image, secrets: 'token=abc-secret-value\nthis-line-is-a-secret-too\nkey<<EOF\nPEM-LINE-1\nPEM-LINE-2\nEOF' }
+    });
     expect(run.main.exitCode).toBe(1);
     const lines = run.main.log.split('\n');
     const masks = lines.filter(l => l.startsWith('::add-mask::')).map(l => l.slice('::add-mask::'.length));

@@ -18,7 +18,9 @@ function runBench(args: string[]): Promise<{ code: number; output: string }> {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    child.on('close', code => resolve({ code: code ?? -1, output }));
+    child.on('close', code => {
+      resolve({ code: code ?? -1, output });
+    });
   });
 }
 
@@ -26,12 +28,18 @@ describe('npm run bench (smoke: 1 repetition, 2 recipes × 2 scenarios)', () => 
   it('writes the markdown table, the JSON and the SVG chart with measured numbers', { timeout: 1_200_000 }, async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-bench-smoke-'));
     const { code, output } = await runBench([
-      '--fixture', 'hello-svc',
-      '--recipes', 'seed,action-mounts',
-      '--scenarios', 'cold,fresh-change',
-      '--reps', '1',
-      '--out', out,
-      '--logs', path.join(out, 'logs')
+      '--fixture',
+      'hello-svc',
+      '--recipes',
+      'seed,action-mounts',
+      '--scenarios',
+      'cold,fresh-change',
+      '--reps',
+      '1',
+      '--out',
+      out,
+      '--logs',
+      path.join(out, 'logs')
     ]);
     expect(code, output.slice(-4000)).toBe(0);
 

@@ -46,7 +46,10 @@ function nonFrom(steps: ReturnType<typeof buildSteps>) {
 }
 
 /** The manifest at repo:tag, as the registry serves it. */
-async function manifest(image: string, tag: string): Promise<{ mediaType?: string; config?: { mediaType?: string }; layers?: unknown[] } | undefined> {
+async function manifest(
+  image: string,
+  tag: string
+): Promise<{ mediaType?: string; config?: { mediaType?: string }; layers?: unknown[] } | undefined> {
   const repo = image.slice(image.indexOf('/') + 1);
   const response = await fetch(`http://${REGISTRY}/v2/${repo}/manifests/${tag}`, {
     headers: { Accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' }
@@ -127,7 +130,10 @@ describe('buildx path: registry cache on a remote builder', { timeout: 900_000 }
   it('fresh runner, one-line Go change: dependency steps CACHED, the compile runs', async () => {
     freshRunner();
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), `\nvar buildxMarker${Date.now()} = "one-line change"\n`);
-    const run = ok('buildx one-line', await build(workspace, fakeSha(0x103), { image: buildxImage, builder: builderName, 'cache-strategy': 'buildx' }));
+    const run = ok(
+      'buildx one-line',
+      await build(workspace, fakeSha(0x103), { image: buildxImage, builder: builderName, 'cache-strategy': 'buildx' })
+    );
     times.buildx['fresh runner, one-line change'] = run.main.durationMs;
     const builder = builderSteps(run.main.log);
     expect(stepStatus(builder, /^COPY go.mod go.sum/)).toBe('cached');
@@ -182,35 +188,49 @@ describe('buildx path: builders the action creates, and falling back', { timeout
   /** A proxy in front of the registry that answers 403 to every cache manifest PUT, as registries do that reject the OCI cache manifest. */
   async function refusingRegistry(): Promise<FaultProxy> {
     const proxy = await startFaultProxy({ upstream: REGISTRY, name: 'refusing registry' });
-    proxy.add({ method: 'PUT', path: /\/manifests\/buildcache/, fault: 'status', status: 403, message: 'this registry does not accept cache manifests' });
+    proxy.add({
+      method: 'PUT',
+      path: /\/manifests\/buildcache/,
+      fault: 'status',
+      status: 403,
+      message: 'this registry does not accept cache manifests'
+    });
     return proxy;
   }
 
   it.each([
     ['buildx', 0x203],
     ['auto', 0x204]
-  ])('cache-strategy %s and a registry that refuses the cache export: the image is built and pushed once, no fallback, a warning', async (strategy, n) => {
-    const refusing = await refusingRegistry();
-    try {
-      const workspace = copyFixture('hello-svc');
-      const name = `e2e/buildx-refused-${strategy}-${id}`;
-      const sha = fakeSha(n);
-      const run = ok(`refused, ${strategy}`, await build(workspace, sha, { image: `${refusing.address}/${name}`, builder: builderName, 'cache-strategy': strategy }));
-      expect(refusing.rules()[0].fired).toBe(1);
-      expect(run.outputs.strategy).toBe('buildx');
-      expect(run.main.log).toMatch(/::warning::.*the registry refused the cache export to .*:buildcache .*; the image is built and pushed, but the next run finds no cache there/);
-      expect(run.main.log).not.toMatch(/fell back/);
-      expect(run.summary).toContain('refused:');
-      expect(run.outputs['cache-refs']).toBe('');
-      // One image: the commit tag and latest name the same digest, pushed by the one build.
-      expect(await listTags(`${REGISTRY}/${name}`)).toEqual(['latest', sha].sort());
-      expect(await manifestDigest(`${REGISTRY}/${name}`, sha)).toBe(run.outputs.digest);
-      expect(await manifestDigest(`${REGISTRY}/${name}`, 'latest')).toBe(run.outputs.digest);
-      expect(refusing.log.filter(e => e.method === 'PUT' && /\/manifests\//.test(e.path) && !/buildcache/.test(e.path)).length).toBe(2);
-    } finally {
-      await refusing.close();
+  ])(
+    'cache-strategy %s and a registry that refuses the cache export: the image is built and pushed once, no fallback, a warning',
+    async (strategy, n) => {
+      const refusing = await refusingRegistry();
+      try {
+        const workspace = copyFixture('hello-svc');
+        const name = `e2e/buildx-refused-${strategy}-${id}`;
+        const sha = fakeSha(n);
+        const run = ok(
+          `refused, ${strategy}`,
+          await build(workspace, sha, { image: `${refusing.address}/${name}`, builder: builderName, 'cache-strategy': strategy })
+        );
+        expect(refusing.rules()[0].fired).toBe(1);
+        expect(run.outputs.strategy).toBe('buildx');
+        expect(run.main.log).toMatch(
+          /::warning::.*the registry refused the cache export to .*:buildcache .*; the image is built and pushed, but the next run finds no cache there/
+        );
+        expect(run.main.log).not.toMatch(/fell back/);
+        expect(run.summary).toContain('refused:');
+        expect(run.outputs['cache-refs']).toBe('');
+        // One image: the commit tag and latest name the same digest, pushed by the one build.
+        expect(await listTags(`${REGISTRY}/${name}`)).toEqual(['latest', sha].sort());
+        expect(await manifestDigest(`${REGISTRY}/${name}`, sha)).toBe(run.outputs.digest);
+        expect(await manifestDigest(`${REGISTRY}/${name}`, 'latest')).toBe(run.outputs.digest);
+        expect(refusing.log.filter(e => e.method === 'PUT' && /\/manifests\//.test(e.path) && !/buildcache/.test(e.path)).length).toBe(2);
+      } finally {
+        await refusing.close();
+      }
     }
-  });
+  );
 });
 
 describe('the pull path in the same run, for the times', { timeout: 900_000 }, () => {
@@ -226,7 +246,8 @@ describe('the pull path in the same run, for the times', { timeout: 900_000 }, (
   for (const [label, n] of steps) {
     it(`pull path, ${label}`, async () => {
       wipeRunner();
-      if (label.includes('one-line')) fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar pullMarker = "one-line change"\n');
+      if (label.includes('one-line'))
+        fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar pullMarker = "one-line change"\n');
       const run = ok(`pull ${label}`, await build(workspace, fakeSha(n), { image: pullImage, 'cache-strategy': 'pull' }));
       times.pull[label] = run.main.durationMs;
       expect(run.outputs.strategy).toBe('pull');

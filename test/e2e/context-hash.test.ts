@@ -41,13 +41,18 @@ function findClients(): Client[] {
 
 const engine = spawnSync('docker', ['version'], { encoding: 'utf8' });
 const clients = engine.status === 0 ? findClients() : [];
-if (clients.length === 0) console.log(`context-hash e2e skipped: no BuildKit client works here (docker version: ${(engine.stderr || engine.stdout).trim().split('\n').pop()})`);
+if (clients.length === 0)
+  console.log(
+    `context-hash e2e skipped: no BuildKit client works here (docker version: ${(engine.stderr || engine.stdout).trim().split('\n').pop()})`
+  );
 
 /** Builds at once: they mostly wait on the engine (2 cores, load ~10 from other work: 6 → 72 s, 10 → 42 s, 16 → 53 s). */
 const PARALLEL = Number(process.env.CONTEXT_HASH_PARALLEL ?? 8);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-context-hash-'));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+});
 
 function run(argv: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
   return new Promise(resolve => {
@@ -55,7 +60,9 @@ function run(argv: string[], env: Record<string, string>): Promise<{ code: numbe
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('close', code => resolve({ code: code ?? -1, output }));
+    child.on('close', code => {
+      resolve({ code: code ?? -1, output });
+    });
   });
 }
 
@@ -134,16 +141,77 @@ describe.skipIf(clients.length === 0)('the context hash against BuildKit', { tim
     writeCase(base, { name: 'key', only: ['a.txt', 'd/b.txt', 'link -> a.txt'] });
     fs.writeFileSync(path.join(base, 'a.txt'), `${nonce}\n`);
     const variants: Array<[string, (dir: string) => void, boolean]> = [
-      ['mtime', dir => fs.utimesSync(path.join(dir, 'a.txt'), new Date(0), new Date(0)), false],
-      ['owner', dir => fs.chownSync(path.join(dir, 'a.txt'), 1234, 1234), false],
-      ['the context folder\'s mode', dir => fs.chmodSync(dir, 0o700), false],
-      ['content', dir => fs.appendFileSync(path.join(dir, 'a.txt'), 'x'), true],
-      ['exec bit', dir => fs.chmodSync(path.join(dir, 'a.txt'), 0o755), true],
-      ['a new empty folder', dir => fs.mkdirSync(path.join(dir, 'e')), true],
-      ['a folder\'s mode', dir => fs.chmodSync(path.join(dir, 'd'), 0o700), true],
-      ['a symlink target', dir => (fs.rmSync(path.join(dir, 'link')), fs.symlinkSync('d/b.txt', path.join(dir, 'link'))), true],
-      ['a FIFO', dir => writeEntry(dir, 'pipe|'), true],
-      ['a user xattr', dir => setXattr(path.join(dir, 'a.txt'), 'user.cib', '1'), true]
+      [
+        'mtime',
+        dir => {
+          fs.utimesSync(path.join(dir, 'a.txt'), new Date(0), new Date(0));
+        },
+        false
+      ],
+      [
+        'owner',
+        dir => {
+          fs.chownSync(path.join(dir, 'a.txt'), 1234, 1234);
+        },
+        false
+      ],
+      [
+        "the context folder's mode",
+        dir => {
+          fs.chmodSync(dir, 0o700);
+        },
+        false
+      ],
+      [
+        'content',
+        dir => {
+          fs.appendFileSync(path.join(dir, 'a.txt'), 'x');
+        },
+        true
+      ],
+      [
+        'exec bit',
+        dir => {
+          fs.chmodSync(path.join(dir, 'a.txt'), 0o755);
+        },
+        true
+      ],
+      [
+        'a new empty folder',
+        dir => {
+          fs.mkdirSync(path.join(dir, 'e'));
+        },
+        true
+      ],
+      [
+        "a folder's mode",
+        dir => {
+          fs.chmodSync(path.join(dir, 'd'), 0o700);
+        },
+        true
+      ],
+      [
+        'a symlink target',
+        dir => {
+          fs.rmSync(path.join(dir, 'link'));
+          fs.symlinkSync('d/b.txt', path.join(dir, 'link'));
+        },
+        true
+      ],
+      [
+        'a FIFO',
+        dir => {
+          writeEntry(dir, 'pipe|');
+        },
+        true
+      ],
+      [
+        'a user xattr',
+        dir => {
+          setXattr(path.join(dir, 'a.txt'), 'user.cib', '1');
+        },
+        true
+      ]
     ];
     if (spawnSync('python3', ['-c', 'import os; os.setxattr']).status !== 0) variants.pop();
     if (process.getuid?.() !== 0) variants.splice(1, 1);
@@ -175,18 +243,22 @@ describe.skipIf(clients.length === 0)('the context hash against BuildKit', { tim
     const limit = limiter(4);
     let results = await Promise.all(variants.map(v => limit(() => probe(v))));
     // Other tests may prune the build cache meanwhile, making a same key look changed: once more, the base right before.
-    results = await Promise.all(
-      results.map(async (r, i) => (r.keyChanged === r.changes ? r : (await copyCached(fresh()), probe(variants[i]))))
-    );
+    results = await Promise.all(results.map(async (r, i) => (r.keyChanged === r.changes ? r : (await copyCached(fresh()), probe(variants[i])))));
     const seen = results.map(r => `${r.name}: key ${r.keyChanged ? 'changed' : 'same'}, hash ${r.hashChanged ? 'changed' : 'same'}`);
     console.log(`COPY cache key on ${classic.name}:\n  ${seen.join('\n  ')}`);
     for (const r of results) {
-      expect({ name: r.name, keyChanged: r.keyChanged, hashChanged: r.hashChanged }).toEqual({ name: r.name, keyChanged: r.changes, hashChanged: r.changes });
+      expect({ name: r.name, keyChanged: r.keyChanged, hashChanged: r.hashChanged }).toEqual({
+        name: r.name,
+        keyChanged: r.changes,
+        hashChanged: r.changes
+      });
     }
   });
 });
 
 function setXattr(file: string, name: string, value: string): void {
-  const result = spawnSync('python3', ['-c', 'import os,sys; os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode())', file, name, value], { encoding: 'utf8' });
+  const result = spawnSync('python3', ['-c', 'import os,sys; os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode())', file, name, value], {
+    encoding: 'utf8'
+  });
   if (result.status !== 0) throw new Error(`setxattr: ${result.stderr}`);
 }

@@ -71,9 +71,20 @@ describe.runIf(docker28)(`${ENGINE}: offline BuildKit features`, { timeout: 300_
 
   it('the docker driver: registry cache export refused on the classic store, done on the containerd store', () => {
     const run = docker([
-      'buildx', 'build', '--progress', 'plain', '--network', 'host', '--build-arg', `STAMP=${id}-driver`,
-      '--cache-to', `type=registry,ref=${image}:driver-cache,mode=max,image-manifest=true,oci-mediatypes=true`,
-      '-t', `${image}:driver`, '--push', '.'
+      'buildx',
+      'build',
+      '--progress',
+      'plain',
+      '--network',
+      'host',
+      '--build-arg',
+      `STAMP=${id}-driver`,
+      '--cache-to',
+      `type=registry,ref=${image}:driver-cache,mode=max,image-manifest=true,oci-mediatypes=true`,
+      '-t',
+      `${image}:driver`,
+      '--push',
+      '.'
     ]);
     if (ENGINE === 'docker28') {
       expect(run.code).not.toBe(0);
@@ -87,14 +98,28 @@ describe.runIf(docker28)(`${ENGINE}: offline BuildKit features`, { timeout: 300_
 
   it('a docker-container builder (moby/buildkit:buildx-stable-1 from the mirror) exports registry cache; a fresh builder reads it back', async () => {
     ok([
-      'buildx', 'create', '--name', builder, '--driver', 'docker-container', '--driver-opt', 'network=host',
-      '--buildkitd-config', process.env.STACK_BUILDKITD_CONFIG ?? '', '--bootstrap'
+      'buildx',
+      'create',
+      '--name',
+      builder,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      'network=host',
+      '--buildkitd-config',
+      process.env.STACK_BUILDKITD_CONFIG ?? '',
+      '--bootstrap'
     ]);
     const cache = ['--cache-from', `type=registry,ref=${image}:buildcache`];
     const args = ['buildx', 'build', '--builder', builder, '--progress', 'plain', '--build-arg', `STAMP=${id}-dc`, ...cache];
     const first = ok([
-      ...args, '--cache-to', `type=registry,ref=${image}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`,
-      '-t', `${image}:dc`, '--push', '.'
+      ...args,
+      '--cache-to',
+      `type=registry,ref=${image}:buildcache,mode=max,image-manifest=true,oci-mediatypes=true`,
+      '-t',
+      `${image}:dc`,
+      '--push',
+      '.'
     ]);
     expect(first).toMatch(/writing cache image manifest/);
     expect(await manifestDigest(image, 'buildcache')).toMatch(/^sha256:/);

@@ -32,7 +32,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  await registry?.close();
+  await (registry as FaultProxy | undefined)?.close(); // unset if beforeAll failed
   console.log(
     `faults (main step times; limits: lookup 3 s, idle 60 s unless said):\n${table.map(r => `  ${r.fault}: ${r.outcome}; pushed ${r.pushed}; ${r.said} (${r.seconds.toFixed(1)} s)`).join('\n')}`
   );
@@ -69,7 +69,9 @@ async function build(fault: string, image: string, inputs: Record<string, string
   const run = await runAction({ workspace, sha, env, inputs: { image, network: 'host', 'go-cache': 'false', ...LIMITS, ...inputs } });
   const seconds = (Date.now() - started) / 1000;
   const after = await tagsOf(image);
-  const changed = Object.keys(after).filter(t => before[t] !== after[t]).map(t => (t === sha ? 'commit' : t));
+  const changed = Object.keys(after)
+    .filter(t => before[t] !== after[t])
+    .map(t => (t === sha ? 'commit' : t));
   const said = [...run.main.log.matchAll(/^::(warning|error)::(.*)$/gm)].map(m => `${m[1]}: ${m[2].slice(0, 160)}`).join(' | ') || 'no warning';
   table.push({ fault, outcome: run.main.exitCode === 0 ? 'succeeded' : 'failed', pushed: changed.join(', ') || 'nothing', said, seconds });
   expect(run.post.exitCode).toBe(0);
@@ -101,26 +103,34 @@ describe('registry faults', { timeout: 600_000 }, () => {
     expect(seconds).toBeLessThan(120);
   });
 
-  it('500 once on the commit tag\'s manifest: the push is tried again and succeeds', async () => {
-    const { run, after } = await withFault(registry, { method: 'PUT', path: /\/manifests\/[0-9a-f]{40}$/, fault: 'status', status: 500, times: 1 }, () => build('500 once on the commit tag push', image()));
+  it("500 once on the commit tag's manifest: the push is tried again and succeeds", async () => {
+    const { run, after } = await withFault(
+      registry,
+      { method: 'PUT', path: /\/manifests\/[0-9a-f]{40}$/, fault: 'status', status: 500, times: 1 },
+      () => build('500 once on the commit tag push', image())
+    );
     expect(run.main.exitCode).toBe(0);
     expect(run.main.log).toMatch(/looks passing; trying again in 1 s \(1 of 2\)/);
     expect(after.latest).toBe(run.outputs.digest);
   });
 
   it('500 on every push of the commit tag: the step fails saying what to check, and latest and the extra tags do not move', async () => {
-    const { run, before, after } = await withFault(registry, { method: 'PUT', path: /\/manifests\/[0-9a-f]{40}$/, fault: 'status', status: 500 }, () =>
-      build('500 on every commit tag push', image(), { tags: 'extra' })
+    const { run, before, after } = await withFault(
+      registry,
+      { method: 'PUT', path: /\/manifests\/[0-9a-f]{40}$/, fault: 'status', status: 500 },
+      () => build('500 on every commit tag push', image(), { tags: 'extra' })
     );
     expect(run.main.exitCode).toBe(1);
-    expect(run.main.log).toMatch(/::error::Push \S+ failed \(exit 1\): received unexpected HTTP status: 500 Internal Server Error\. Fix: check that the registry is reachable/);
+    expect(run.main.log).toMatch(
+      /::error::Push \S+ failed \(exit 1\): received unexpected HTTP status: 500 Internal Server Error\. Fix: check that the registry is reachable/
+    );
     expect(after.latest).toBe(before.latest);
     expect(after.extra).toBeUndefined();
     expect(run.outputs.digest).toBe('');
     expect(run.outputs['latest-moved']).toBe('false');
   });
 
-  it('a registry that stalls on the commit tag\'s manifest: killed after 10 s of silence, the step fails, nothing else moves', async () => {
+  it("a registry that stalls on the commit tag's manifest: killed after 10 s of silence, the step fails, nothing else moves", async () => {
     const { run, before, after, seconds } = await withFault(registry, { method: 'PUT', path: /\/manifests\/[0-9a-f]{40}$/, fault: 'hang' }, () =>
       build('commit tag push stalls (idle-timeout 10)', image(), { 'idle-timeout': '10' })
     );
@@ -137,7 +147,7 @@ describe('BuildKit that accepts and never answers', { timeout: 600_000 }, () => 
     silent = await startSilentListener();
   });
   afterAll(async () => {
-    await silent?.close();
+    await (silent as SilentListener | undefined)?.close(); // unset if beforeAll failed
   });
 
   it('auto: the builder is given up after its limit and the pull path builds', async () => {
@@ -151,7 +161,10 @@ describe('BuildKit that accepts and never answers', { timeout: 600_000 }, () => 
 
   it('cache-strategy buildx: the step fails before any build, saying why', async () => {
     const image = `${REGISTRY}/e2e/faults-silent-buildx-${id}`;
-    const { run, after } = await build('silent BuildKit endpoint, buildx', image, { 'buildkit-endpoint': `tcp://${silent.address}`, 'cache-strategy': 'buildx' });
+    const { run, after } = await build('silent BuildKit endpoint, buildx', image, {
+      'buildkit-endpoint': `tcp://${silent.address}`,
+      'cache-strategy': 'buildx'
+    });
     expect(run.main.exitCode).toBe(1);
     expect(run.main.log).toMatch(/::error::cache-strategy buildx: .*still running after/);
     expect(after).toEqual({});
@@ -166,22 +179,26 @@ describe('Actions cache faults', { timeout: 900_000 }, () => {
   // Every cache call goes through the proxy.
   const env = (protocol: 'v1' | 'v2' = 'v2'): Record<string, string> => goRunnerEnv(server, home, protocol, cache.url);
   const mounts = { file: 'Dockerfile.cachemount', 'go-cache': 'true' };
-  const emptyGoDirs = () => emptyGoFolders(home);
+  const emptyGoDirs = () => {
+    emptyGoFolders(home);
+  };
 
   beforeAll(async () => {
     server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-faults-cache-')), host: '127.0.0.1' });
     cache = await startFaultProxy({ upstream: `127.0.0.1:${server.port}`, name: 'cache' });
   });
   afterAll(async () => {
-    await cache?.close();
-    await server?.close();
+    await (cache as FaultProxy | undefined)?.close(); // unset if beforeAll failed
+    await (server as CacheServer | undefined)?.close();
   });
 
   it('a save that fails (500 on every upload call): a warning in the post step, the job succeeds', async () => {
     emptyGoDirs();
     // A change to compile: a builder stage answered from the layer cache would save nothing.
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar saveFault = 1\n');
-    const { run } = await withFault(cache, { method: 'POST', path: /_apis\/artifactcache\/caches/, fault: 'status', status: 500 }, () => build('cache service 500 on save', image, mounts, env('v1')));
+    const { run } = await withFault(cache, { method: 'POST', path: /_apis\/artifactcache\/caches/, fault: 'status', status: 500 }, () =>
+      build('cache service 500 on save', image, mounts, env('v1'))
+    );
     expect(run.main.exitCode).toBe(0);
     expect(run.post.exitCode).toBe(0);
     expect(run.post.log).toMatch(/^::warning::/m);
@@ -199,9 +216,24 @@ describe('Actions cache faults', { timeout: 900_000 }, () => {
   });
 
   it.each([
-    ['500 on the restore\'s look-up (GHES protocol: not retried)', 'v1' as const, { path: /_apis\/artifactcache\/cache\?/, fault: 'status', status: 500 } as RuleSpec, /Go caches|restor/i],
-    ['a truncated archive (no length to check it by)', 'v2' as const, { method: 'GET', path: /^\/localcache\/actions-cache\//, fault: 'truncate', fraction: 0.5, keepLength: false } as RuleSpec, /restoring the Go caches failed .*the folders were emptied/],
-    ['an archive download that never answers', 'v2' as const, { method: 'GET', path: /^\/localcache\/actions-cache\//, fault: 'hang' } as RuleSpec, /the cache service did not finish in time .*still running after 60 s.*the folders were emptied/]
+    [
+      "500 on the restore's look-up (GHES protocol: not retried)",
+      'v1' as const,
+      { path: /_apis\/artifactcache\/cache\?/, fault: 'status', status: 500 } satisfies RuleSpec,
+      /Go caches|restor/i
+    ],
+    [
+      'a truncated archive (no length to check it by)',
+      'v2' as const,
+      { method: 'GET', path: /^\/localcache\/actions-cache\//, fault: 'truncate', fraction: 0.5, keepLength: false } satisfies RuleSpec,
+      /restoring the Go caches failed .*the folders were emptied/
+    ],
+    [
+      'an archive download that never answers',
+      'v2' as const,
+      { method: 'GET', path: /^\/localcache\/actions-cache\//, fault: 'hang' } satisfies RuleSpec,
+      /the cache service did not finish in time .*still running after 60 s.*the folders were emptied/
+    ]
   ])('%s: a miss and a warning, no half cache left, and the build succeeds', async (label, protocol, spec, said) => {
     emptyGoDirs();
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), `\nvar cacheFault${n} = 1\n`);
@@ -209,7 +241,12 @@ describe('Actions cache faults', { timeout: 900_000 }, () => {
     expect(run.main.exitCode).toBe(0);
     expect(run.outputs['go-cache-hit']).toBe('miss');
     expect(run.main.log).toMatch(/::warning::/);
-    expect(run.main.log.split('\n').filter(l => l.startsWith('::warning::')).join('\n')).toMatch(said);
+    expect(
+      run.main.log
+        .split('\n')
+        .filter(l => l.startsWith('::warning::'))
+        .join('\n')
+    ).toMatch(said);
     expect(run.main.log).not.toMatch(/^::error::/m);
   });
 });

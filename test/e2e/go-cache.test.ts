@@ -34,7 +34,13 @@ function freshRunner(): void {
   }
 }
 
-async function build(label: string, workspace: string, sha: string, inputs: Record<string, string>, protocol: 'v1' | 'v2' = 'v2'): Promise<ActionRun> {
+async function build(
+  label: string,
+  workspace: string,
+  sha: string,
+  inputs: Record<string, string>,
+  protocol: 'v1' | 'v2' = 'v2'
+): Promise<ActionRun> {
   const run = await runAction({
     workspace,
     sha,
@@ -181,8 +187,12 @@ describe('Go caches through the cache mounts of a buildx builder (remote BuildKi
   const inputs = { image, file: 'Dockerfile.cachemount', 'cache-strategy': 'buildx', builder };
   let workspace = '';
 
-  beforeAll(() => createRemoteBuilder(builder, buildkitdUp()), 1_800_000);
-  afterAll(() => removeBuilder(builder));
+  beforeAll(() => {
+    createRemoteBuilder(builder, buildkitdUp());
+  }, 1_800_000);
+  afterAll(() => {
+    removeBuilder(builder);
+  });
 
   function freshBuildxRunner(): void {
     freshRunner();
@@ -219,34 +229,50 @@ describe('the saved Go caches stay flat over go.sum changes', { timeout: 600_000
   const sizes: number[] = [];
   let workspace = '';
 
-  async function savedSize(run: ActionRun): Promise<number> {
+  function savedSize(run: ActionRun): number {
     const key = /Go caches saved under (\S+):/.exec(run.post.log)?.[1];
     expect(key, 'the post step saved the caches').toBeDefined();
     const entry = server.entries().find(e => e.key === key);
-    expect(entry).toBeDefined();
-    return entry!.size;
+    if (!entry) throw new Error(`the cache service has no entry under ${String(key)}`);
+    return entry.size;
   }
 
   function tidy(): void {
     execFileSync('go', ['mod', 'tidy'], {
       cwd: workspace,
-      env: { ...process.env, GOPROXY: process.env.STACK_GOPROXY, GOFLAGS: '-mod=mod', GOSUMDB: 'off', GOMODCACHE: path.join(runnerHome, 'tidy-modcache') }
+      env: {
+        ...process.env,
+        GOPROXY: process.env.STACK_GOPROXY,
+        GOFLAGS: '-mod=mod',
+        GOSUMDB: 'off',
+        GOMODCACHE: path.join(runnerHome, 'tidy-modcache')
+      }
     });
   }
 
   it('go.sum changes restore the newest entry (partial) and save only what the build used', async () => {
     workspace = copyFixture('hello-svc');
-    const original = Object.fromEntries(['go.mod', 'go.sum', 'internal/greeting/greeting.go', 'internal/greeting/greeting_test.go'].map(f => [f, fs.readFileSync(path.join(workspace, f), 'utf8')]));
+    const original = Object.fromEntries(
+      ['go.mod', 'go.sum', 'internal/greeting/greeting.go', 'internal/greeting/greeting_test.go'].map(f => [
+        f,
+        fs.readFileSync(path.join(workspace, f), 'utf8')
+      ])
+    );
 
     freshRunner();
     const cold = await build('flat: cold', workspace, fakeSha(301), inputs);
     expect(cold.outputs['go-cache-hit']).toBe('miss');
     const coldCompiled = compiledPackages(compileOutput(cold.main.log));
-    sizes.push(await savedSize(cold));
+    sizes.push(savedSize(cold));
 
     // Drop a dependency: go.sum changes, the old entry is restored as a partial hit.
     const greeting = path.join(workspace, 'internal/greeting/greeting.go');
-    fs.writeFileSync(greeting, original['internal/greeting/greeting.go'].replace('\t"github.com/google/uuid"\n', '').replace('uuid.NewString()', 'now.UTC().Format(time.RFC3339Nano)'));
+    fs.writeFileSync(
+      greeting,
+      original['internal/greeting/greeting.go']
+        .replace('\t"github.com/google/uuid"\n', '')
+        .replace('uuid.NewString()', 'now.UTC().Format(time.RFC3339Nano)')
+    );
     fs.rmSync(path.join(workspace, 'internal/greeting/greeting_test.go'));
     tidy();
     expect(fs.readFileSync(path.join(workspace, 'go.sum'), 'utf8')).not.toContain('github.com/google/uuid');
@@ -258,7 +284,7 @@ describe('the saved Go caches stay flat over go.sum changes', { timeout: 600_000
     expect(Number(removed?.[1])).toBeGreaterThan(0);
     expect(Number(removed?.[2])).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(goDirs().GOMODCACHE, 'github.com/google/uuid@v1.6.0'))).toBe(false);
-    sizes.push(await savedSize(dropped));
+    sizes.push(savedSize(dropped));
 
     // Back to the original code with one more go.sum line: another key, uuid comes back.
     for (const [file, text] of Object.entries(original)) fs.writeFileSync(path.join(workspace, file), text);
@@ -270,7 +296,7 @@ describe('the saved Go caches stay flat over go.sum changes', { timeout: 600_000
     const compiled = compiledPackages(compileOutput(back.main.log));
     expect(compiled).toContain('github.com/google/uuid');
     expect(compiled.length).toBeLessThan(coldCompiled.length / 3);
-    sizes.push(await savedSize(back));
+    sizes.push(savedSize(back));
 
     console.log(`saved Go cache archive sizes over the runs: ${sizes.map(b => `${(b / 1e6).toFixed(2)} MB`).join(', ')}`);
     // Without keeping only what was used, each partial save would hold the old entry and more.
@@ -334,7 +360,9 @@ describe('the action streams: its Node process stays small however large the cac
     const restored = await build('memory: restore 300 MB', workspace, fakeSha(402), inputs);
     expect(restored.outputs['go-cache-hit']).toBe('exact');
     const peaks = [saved.main, saved.post, restored.main, restored.post].map(s => s.maxRssMb ?? Infinity);
-    console.log(`peak RSS of the action (MB): save main ${peaks[0].toFixed(0)}, save post ${peaks[1].toFixed(0)}, restore main ${peaks[2].toFixed(0)}, restore post ${peaks[3].toFixed(0)}`);
+    console.log(
+      `peak RSS of the action (MB): save main ${peaks[0].toFixed(0)}, save post ${peaks[1].toFixed(0)}, restore main ${peaks[2].toFixed(0)}, restore post ${peaks[3].toFixed(0)}`
+    );
     for (const peak of peaks) expect(peak).toBeLessThan(200);
   });
 });

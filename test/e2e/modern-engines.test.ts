@@ -51,7 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!modern) return;
-  await server?.close();
+  await (server as CacheServer | undefined)?.close(); // unset if beforeAll failed
   console.log(`the action on ${ENGINE} (main + post):\n${times.map(([l, ms]) => `  ${l}: ${(ms / 1000).toFixed(1)} s`).join('\n')}`);
 });
 
@@ -77,7 +77,18 @@ describe.runIf(modern)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
     const workspace = copyFixture('hello-svc');
     const image = `${REGISTRY}/e2e/modern-dc-${id}`;
     const builder = `cib-dc-action-${id}`;
-    sh('docker', ['buildx', 'create', '--name', builder, '--driver', 'docker-container', '--driver-opt', 'network=host', '--buildkitd-config', process.env.STACK_BUILDKITD_CONFIG as string]);
+    sh('docker', [
+      'buildx',
+      'create',
+      '--name',
+      builder,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      'network=host',
+      '--buildkitd-config',
+      process.env.STACK_BUILDKITD_CONFIG as string
+    ]);
     try {
       const inputs = { image, builder, 'go-cache': 'false', 'copy-unchanged': 'false' };
       freshRunner();
@@ -99,21 +110,24 @@ describe.runIf(modern)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
     }
   });
 
-  it.runIf(ENGINE === 'docker28-containerd')('the containerd store: auto takes the engine\'s own builder, which exports registry cache; beside it the pull path, for the times', async () => {
-    for (const strategy of ['auto', 'pull']) {
-      const workspace = copyFixture('hello-svc');
-      const image = `${REGISTRY}/e2e/modern-store-${strategy}-${id}`;
-      const inputs = { image, 'go-cache': 'false', 'copy-unchanged': 'false', 'cache-strategy': strategy };
-      freshRunner();
-      const cold = await build(`containerd store, ${strategy}, cold`, workspace, fakeSha(0x921), inputs);
-      expect(cold.outputs.strategy).toBe(strategy === 'auto' ? 'buildx' : 'pull');
-      if (strategy === 'auto') expect(cold.outputs['strategy-reason']).toMatch(/buildx path, because builder \S+ \(docker driver\) exports cache/);
-      freshRunner();
-      await build(`containerd store, ${strategy}, fresh runner, no change`, workspace, fakeSha(0x922), inputs);
-      freshRunner();
-      fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar storeMarker = 1\n');
-      const changed = await build(`containerd store, ${strategy}, fresh runner, one-line change`, workspace, fakeSha(0x923), inputs);
-      expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go mod download/)).toBe('cached');
+  it.runIf(ENGINE === 'docker28-containerd')(
+    "the containerd store: auto takes the engine's own builder, which exports registry cache; beside it the pull path, for the times",
+    async () => {
+      for (const strategy of ['auto', 'pull']) {
+        const workspace = copyFixture('hello-svc');
+        const image = `${REGISTRY}/e2e/modern-store-${strategy}-${id}`;
+        const inputs = { image, 'go-cache': 'false', 'copy-unchanged': 'false', 'cache-strategy': strategy };
+        freshRunner();
+        const cold = await build(`containerd store, ${strategy}, cold`, workspace, fakeSha(0x921), inputs);
+        expect(cold.outputs.strategy).toBe(strategy === 'auto' ? 'buildx' : 'pull');
+        if (strategy === 'auto') expect(cold.outputs['strategy-reason']).toMatch(/buildx path, because builder \S+ \(docker driver\) exports cache/);
+        freshRunner();
+        await build(`containerd store, ${strategy}, fresh runner, no change`, workspace, fakeSha(0x922), inputs);
+        freshRunner();
+        fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar storeMarker = 1\n');
+        const changed = await build(`containerd store, ${strategy}, fresh runner, one-line change`, workspace, fakeSha(0x923), inputs);
+        expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go mod download/)).toBe('cached');
+      }
     }
-  });
+  );
 });

@@ -61,7 +61,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  await server?.close();
+  await (server as CacheServer | undefined)?.close(); // unset if beforeAll failed
   console.log(`monorepo, four images in one step (main + post):\n${times.map(([l, ms]) => `  ${l}: ${(ms / 1000).toFixed(1)} s`).join('\n')}`);
 });
 
@@ -82,7 +82,9 @@ describe('four images of a monorepo in one step', { timeout: 900_000 }, () => {
     freshRunner();
     fs.appendFileSync(path.join(workspace, 'cmd/api/main.go'), '\nvar apiMarker = 1\n');
     const sha = fakeSha(0xb02);
-    const before = Object.fromEntries(await Promise.all(SERVICES.map(async svc => [svc, await manifestDigest(imageOf(svc), 'latest')])));
+    const before = Object.fromEntries(
+      await Promise.all(SERVICES.map(async (svc): Promise<[string, string | undefined]> => [svc, await manifestDigest(imageOf(svc), 'latest')]))
+    );
     const { images } = await build('fresh runner, one-line change in api', sha);
     expect(await outcome(images, sha)).toEqual({ api: 'built', worker: 'copied', auth: 'copied', billing: 'copied' });
     // The copies are the images latest already names; api's latest moved to its new build.

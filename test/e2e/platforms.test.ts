@@ -48,10 +48,23 @@ async function fileHead(repo: string, manifestDigest: string, file: string): Pro
   for (const layer of [...manifest.layers].reverse()) {
     const blob = Buffer.from(await (await fetch(`http://${REGISTRY}/v2/${repo}/blobs/${layer.digest}`)).arrayBuffer());
     const tar = blob[0] === 0x1f && blob[1] === 0x8b ? gunzipSync(blob) : blob;
-    for (let offset = 0; offset + 512 <= tar.length; ) {
-      const name = tar.subarray(offset, offset + 100).toString('utf8').replace(/\0.*$/s, '');
-      const prefix = tar.subarray(offset + 345, offset + 500).toString('utf8').replace(/\0.*$/s, '');
-      const size = parseInt(tar.subarray(offset + 124, offset + 136).toString('utf8').replace(/\0.*$/s, '').trim() || '0', 8);
+    for (let offset = 0; offset + 512 <= tar.length;) {
+      const name = tar
+        .subarray(offset, offset + 100)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
+      const prefix = tar
+        .subarray(offset + 345, offset + 500)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
+      const size = parseInt(
+        tar
+          .subarray(offset + 124, offset + 136)
+          .toString('utf8')
+          .replace(/\0.*$/s, '')
+          .trim() || '0',
+        8
+      );
       if (!name) break;
       const full = (prefix ? `${prefix}/${name}` : name).replace(/^\.\//, '');
       if (full === file) return tar.subarray(offset + 512, offset + 512 + Math.min(size, 64));
@@ -89,7 +102,9 @@ function compiledPerPlatform(run: ActionRun): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const v of buildSteps(run.main.log, 'Build the image').filter(s => /go build/.test(s.instruction ?? '') && s.platform)) {
     const prefix = `#${v.id} `;
-    out[v.platform as string] = compiledPackages(lines.filter(l => l.startsWith(prefix) && /^#\d+ \d+\.\d+ /.test(l)).map(l => l.replace(/^#\d+ \d+\.\d+ /, '')));
+    out[v.platform as string] = compiledPackages(
+      lines.filter(l => l.startsWith(prefix) && /^#\d+ \d+\.\d+ /.test(l)).map(l => l.replace(/^#\d+ \d+\.\d+ /, ''))
+    );
   }
   return out;
 }
@@ -100,12 +115,23 @@ beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-platforms-home-'));
   workspace = copyFixture('hello-svc');
   server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-platforms-cache-')), host: '127.0.0.1' });
-  sh('docker', ['buildx', 'create', '--name', builder, '--driver', 'docker-container', '--driver-opt', 'network=host', '--buildkitd-config', process.env.STACK_BUILDKITD_CONFIG as string]);
+  sh('docker', [
+    'buildx',
+    'create',
+    '--name',
+    builder,
+    '--driver',
+    'docker-container',
+    '--driver-opt',
+    'network=host',
+    '--buildkitd-config',
+    process.env.STACK_BUILDKITD_CONFIG as string
+  ]);
 }, 900_000);
 
 afterAll(async () => {
   if (!modern) return;
-  await server?.close();
+  await (server as CacheServer | undefined)?.close(); // unset if beforeAll failed
   sh('docker', ['buildx', 'rm', '--force', builder]);
   console.log(`two platforms on ${ENGINE} (main + post):\n${times.map(([l, ms]) => `  ${l}: ${(ms / 1000).toFixed(1)} s`).join('\n')}`);
 });

@@ -26,7 +26,8 @@ const BUILDER = 'Build stage builder';
 const FINAL = 'Build the image';
 
 /** The builder stage's steps (not its FROM) as one build reported them. */
-const builderStepsOf = (log: string, title: string) => buildSteps(log, title).filter(v => v.stage === 'builder' && !v.instruction?.startsWith('FROM'));
+const builderStepsOf = (log: string, title: string) =>
+  buildSteps(log, title).filter(v => v.stage === 'builder' && !v.instruction?.startsWith('FROM'));
 
 /** The builder stage's steps, as the fixture's Dockerfile has them. */
 const builderSteps = () => dockerfileStageSteps(fs.readFileSync(path.join(workspace, 'Dockerfile'), 'utf8'), 'builder');
@@ -59,9 +60,7 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     expect(run.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(run.outputs.digest).toBe(await manifestDigest(image, sha));
     expect(await listTags(image)).toEqual(['builder', 'e2e', 'latest', sha].sort());
-    expect(run.outputs.tags.split('\n').sort()).toEqual(
-      [`${image}:builder`, `${image}:${sha}`, `${image}:latest`, `${image}:e2e`].sort()
-    );
+    expect(run.outputs.tags.split('\n').sort()).toEqual([`${image}:builder`, `${image}:${sha}`, `${image}:latest`, `${image}:e2e`].sort());
     expect(run.outputs['builder-cache-hit']).toBe('false');
     expect(stepStatus(stageBuildSteps(run.main.log, 'builder'), /^RUN go build/)).toBe('done');
     // The commit tag and the cache tag together (two images), then latest and the extra tag after them.
@@ -75,7 +74,7 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     expect(run.summary).toContain(run.outputs.digest);
   });
 
-  it('fresh runner, no change: nothing built; the commit tag and the extra tag get latest\'s image, copied in the registry', async () => {
+  it("fresh runner, no change: nothing built; the commit tag and the extra tag get latest's image, copied in the registry", async () => {
     wipeRunner();
     const latest = await manifestDigest(image, 'latest');
     const builderDigest = await manifestDigest(image, 'builder');
@@ -93,16 +92,18 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     const builderDigest = await manifestDigest(image, 'builder');
     const run = await build('fresh runner, no change', fakeSha(2), { 'copy-unchanged': 'false' });
     expect(run.outputs['builder-cache-hit']).toBe('true');
-    expect(run.main.log).toMatch(/:latest was built from the same inputs .*: every step should come from the layer cache \(the image is built first\)/);
-    expect(run.main.log).toMatch(/Build stage builder: skipped, the builder stage came whole from the cache and .*:builder is in the registry already/);
+    expect(run.main.log).toMatch(
+      /:latest was built from the same inputs .*: every step should come from the layer cache \(the image is built first\)/
+    );
+    expect(run.main.log).toMatch(
+      /Build stage builder: skipped, the builder stage came whole from the cache and .*:builder is in the registry already/
+    );
     expect(groupLines(run.main.log, BUILDER)).toEqual([]);
     expect(inEngine(`${image}:builder`)).toBe(false);
     expect(await manifestDigest(image, 'builder')).toBe(builderDigest);
     expect(run.outputs.tags.split('\n')).not.toContain(`${image}:builder`);
     const builder = stageBuildSteps(run.main.log, 'builder');
-    expect(builder.filter(v => !v.instruction?.startsWith('FROM')).map(v => v.status)).toEqual(
-      expect.arrayContaining(['cached'])
-    );
+    expect(builder.filter(v => !v.instruction?.startsWith('FROM')).map(v => v.status)).toEqual(expect.arrayContaining(['cached']));
     expect(builder.filter(v => !v.instruction?.startsWith('FROM')).every(v => v.status === 'cached')).toBe(true);
     expect(stepStatus(buildSteps(run.main.log, FINAL), /^COPY --from=builder/)).toBe('cached');
     expect(run.summary).toContain('CACHED');

@@ -28,16 +28,28 @@ describe('30 builds in a row, each pushed under four tags', { timeout: 1_200_000
       const run = await runAction({ workspace, sha, inputs: { image, network: 'host', tags: 'a,b', 'copy-unchanged': 'false' } });
       times.push(run.main.durationMs);
       // A retry would hide a race: every push must go through the first time.
-      retried.push(...run.main.log.split('\n').filter(l => l.includes('trying again')).map(l => `run ${i + 1}: ${l}`));
+      retried.push(
+        ...run.main.log
+          .split('\n')
+          .filter(l => l.includes('trying again'))
+          .map(l => `run ${i + 1}: ${l}`)
+      );
       if (run.main.exitCode !== 0) {
-        failures.push(`run ${i + 1}: ${run.main.log.split('\n').filter(l => l.startsWith('::error::')).join(' ')}`);
+        failures.push(
+          `run ${i + 1}: ${run.main.log
+            .split('\n')
+            .filter(l => l.startsWith('::error::'))
+            .join(' ')}`
+        );
         continue;
       }
       const digest = await manifestDigest(image, sha);
       expect(run.outputs.digest).toBe(digest);
       for (const tag of ['latest', 'a', 'b']) expect(await manifestDigest(image, tag)).toBe(digest);
     }
-    console.log(`push loop: ${RUNS} runs, ${failures.length} failed, ${retried.length} pushes tried again; main step ${Math.min(...times) / 1000}–${Math.max(...times) / 1000} s`);
+    console.log(
+      `push loop: ${RUNS} runs, ${failures.length} failed, ${retried.length} pushes tried again; main step ${Math.min(...times) / 1000}–${Math.max(...times) / 1000} s`
+    );
     expect(failures).toEqual([]);
     expect(retried).toEqual([]);
   });

@@ -20,7 +20,13 @@ const table: Array<{ run: string; added: string[]; moved: string[]; latest: stri
 function git(...args: string[]): string {
   return execFileSync('git', ['-C', repo, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' }
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'e2e',
+      GIT_AUTHOR_EMAIL: 'e2e@example.com',
+      GIT_COMMITTER_NAME: 'e2e',
+      GIT_COMMITTER_EMAIL: 'e2e@example.com'
+    }
   }).trim();
 }
 
@@ -42,14 +48,24 @@ async function snapshot(): Promise<Record<string, string>> {
 const short = (tag: string) => Object.entries(commits).find(([, sha]) => sha === tag)?.[0] ?? tag;
 
 /** Runs the action for an event and records which tags it added and which it moved. */
-async function runFor(label: string, sha: string, event: RunnerEvent, inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<{ run: ActionRun; added: string[]; moved: string[] }> {
+async function runFor(
+  label: string,
+  sha: string,
+  event: RunnerEvent,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {}
+): Promise<{ run: ActionRun; added: string[]; moved: string[] }> {
   const before = await snapshot();
   const run = await runAction({ workspace: repo, sha, event, env, inputs: { image, network: 'host', ...inputs } });
   if (run.main.exitCode !== 0) throw new Error(`${label}: the action failed:\n${run.main.log.slice(-4000)}`);
   expect(run.post.exitCode).toBe(0);
   const after = await snapshot();
-  const added = Object.keys(after).filter(t => !(t in before)).sort();
-  const moved = Object.keys(after).filter(t => t in before && before[t] !== after[t]).sort();
+  const added = Object.keys(after)
+    .filter(t => !(t in before))
+    .sort();
+  const moved = Object.keys(after)
+    .filter(t => t in before && before[t] !== after[t])
+    .sort();
   table.push({ run: label, added: added.map(short), moved: moved.map(short), latest: run.outputs['latest-moved'] });
   return { run, added, moved };
 }
@@ -75,9 +91,13 @@ beforeAll(() => {
   repo = copyFixture('hello-svc');
   git('init', '-q', '-b', 'main');
   commit('A', () => undefined);
-  commit('B', () => fs.appendFileSync(path.join(repo, 'internal/greeting/greeting.go'), '\nvar markB = "B"\n'));
+  commit('B', () => {
+    fs.appendFileSync(path.join(repo, 'internal/greeting/greeting.go'), '\nvar markB = "B"\n');
+  });
   // C changes only a file the .dockerignore leaves out: a branch with the default branch's build inputs.
-  commit('C', () => fs.writeFileSync(path.join(repo, 'NOTES.md'), 'notes\n'));
+  commit('C', () => {
+    fs.writeFileSync(path.join(repo, 'NOTES.md'), 'notes\n');
+  });
 }, 900_000);
 
 afterAll(() => {
@@ -99,7 +119,7 @@ describe('who may move which tag', { timeout: 600_000 }, () => {
     expect(run.outputs.trusted).toBe('true');
   });
 
-  it('a new branch\'s first build gets every builder step from the default branch\'s cache, and writes only its own tags', async () => {
+  it("a new branch's first build gets every builder step from the default branch's cache, and writes only its own tags", async () => {
     wipeRunner();
     git('checkout', '-q', commits.C);
     // copy-unchanged off: this is about the cache (with it on, C would get main's image by a copy).
@@ -115,9 +135,12 @@ describe('who may move which tag', { timeout: 600_000 }, () => {
     expect(run.outputs['latest-reason']).toMatch(/latest: auto moves it only for a push, schedule or manual run of the default branch \(main\)/);
   });
 
-  it('a pull request of this repository pushes its commit tag and its head branch\'s cache tag, never latest', async () => {
+  it("a pull request of this repository pushes its commit tag and its head branch's cache tag, never latest", async () => {
     const sha = 'e'.repeat(40);
-    const { run, added, moved } = await runFor('pull_request from feature/pr', sha, pullRequest(REPOSITORY, 'feature/pr'), { tags: '7/merge', 'copy-unchanged': 'false' });
+    const { run, added, moved } = await runFor('pull_request from feature/pr', sha, pullRequest(REPOSITORY, 'feature/pr'), {
+      tags: '7/merge',
+      'copy-unchanged': 'false'
+    });
     expect(added).toEqual([sha, `builder-${branchSuffix('feature/pr')}`, 'pr-7'].sort());
     expect(moved).toEqual([]);
     expect(run.outputs['latest-moved']).toBe('false');
@@ -136,7 +159,16 @@ describe('who may move which tag', { timeout: 600_000 }, () => {
         'f'.repeat(40),
         pullRequest(head, 'patch-1', name),
         { push: 'true', tags: 'pr', 'registry-username': 'bot', 'registry-password': 'never-used-password', file },
-        { ...server.env('v2'), GITHUB_SERVER_URL: 'https://github.com', RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', NO_PROXY: '127.0.0.1,localhost', GOPROXY: process.env.STACK_GOPROXY as string, GOSUMDB: 'off', GOFLAGS: '-mod=readonly' }
+        {
+          ...server.env('v2'),
+          GITHUB_SERVER_URL: 'https://github.com',
+          RUNNER_OS: 'Linux',
+          RUNNER_ARCH: 'X64',
+          NO_PROXY: '127.0.0.1,localhost',
+          GOPROXY: process.env.STACK_GOPROXY as string,
+          GOSUMDB: 'off',
+          GOFLAGS: '-mod=readonly'
+        }
       );
       expect(added).toEqual([]);
       expect(moved).toEqual([]);
@@ -155,18 +187,22 @@ describe('who may move which tag', { timeout: 600_000 }, () => {
     }
   });
 
-  it('a manual run of an older commit of the default branch moves neither latest nor the default branch\'s cache tag', async () => {
+  it("a manual run of an older commit of the default branch moves neither latest nor the default branch's cache tag", async () => {
     git('checkout', '-q', commits.A);
     const { run, added, moved } = await runFor('workflow_dispatch main @A (older)', commits.A, { ...pushTo('main'), name: 'workflow_dispatch' });
     expect(added).toEqual([commits.A]);
     expect(moved).toEqual([]);
     expect(run.outputs['latest-moved']).toBe('false');
-    expect(run.outputs['latest-reason']).toBe(`latest is at ${commits.B.slice(0, 12)}, which already contains ${commits.A.slice(0, 12)}: latest never moves backwards`);
+    expect(run.outputs['latest-reason']).toBe(
+      `latest is at ${commits.B.slice(0, 12)}, which already contains ${commits.A.slice(0, 12)}: latest never moves backwards`
+    );
   });
 
   it('of two runs, the older finishing last leaves latest at the newer', async () => {
     git('checkout', '-q', 'main');
-    const D = commit('D', () => fs.appendFileSync(path.join(repo, 'internal/greeting/greeting.go'), '\nvar markD = "D"\n'));
+    const D = commit('D', () => {
+      fs.appendFileSync(path.join(repo, 'internal/greeting/greeting.go'), '\nvar markD = "D"\n');
+    });
     const newer = await runFor('push main @D (newer, finishes first)', D, pushTo('main'));
     expect(newer.moved).toEqual(['builder', 'latest']);
     git('checkout', '-q', commits.B);

@@ -35,7 +35,11 @@ export const REPOSITORY = 'acme/hello-svc';
 
 /** A push to a branch of the repository whose default branch is main. */
 export function pushTo(branch = 'main'): RunnerEvent {
-  return { name: 'push', ref: `refs/heads/${branch}`, payload: { ref: `refs/heads/${branch}`, repository: { full_name: REPOSITORY, default_branch: 'main' } } };
+  return {
+    name: 'push',
+    ref: `refs/heads/${branch}`,
+    payload: { ref: `refs/heads/${branch}`, repository: { full_name: REPOSITORY, default_branch: 'main' } }
+  };
 }
 
 export interface ActionRequest {

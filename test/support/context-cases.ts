@@ -90,13 +90,13 @@ export function writeEntry(dir: string, spec: string): void {
 function execMkfifo(target: string): void {
   // Node has no mkfifo; the coreutils one is everywhere the e2e tests run.
   const result = spawnSync('mkfifo', [target]);
-  if (result.status !== 0) throw new Error(`mkfifo ${target}: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`mkfifo ${target}: ${result.stderr.toString()}`);
 }
 
 function bindSocket(target: string): void {
   // A socket file stays when its process exits; python binds one without a server.
   const result = spawnSync('python3', ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', target]);
-  if (result.status !== 0) throw new Error(`socket ${target}: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`socket ${target}: ${result.stderr.toString()}`);
 }
 
 export const CASES: ContextCase[] = [

@@ -60,7 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(proxies.map(p => p.close()));
-  await server?.close();
+  await (server as CacheServer | undefined)?.close(); // unset if beforeAll failed
   if (root) await fsp.rm(root, { recursive: true, force: true });
 });
 
@@ -113,56 +113,74 @@ function expectMiss(r: Restored): void {
 }
 
 describe.each<Proto>(['v1', 'v2'])('@actions/cache %s restoring through the fault proxy', proto => {
-  it.concurrent('a body cut short of its Content-Length: "aborted", a miss, nothing extracted, no retry', async () => {
-    const r = await restoreThrough(proto, 'cut', { method: 'GET', path: DOWNLOAD[proto], fault: 'truncate', fraction: 0.5 });
-    expectMiss(r);
-    expect(warnings(r)).toEqual(['::warning::Failed to restore: aborted']);
-    expect(r.filesLeft).toBe(0);
-    expect(r.proxy.log.filter(e => e.fault === 'truncate')).toHaveLength(1);
-  }, 45_000);
+  it.concurrent(
+    'a body cut short of its Content-Length: "aborted", a miss, nothing extracted, no retry',
+    async () => {
+      const r = await restoreThrough(proto, 'cut', { method: 'GET', path: DOWNLOAD[proto], fault: 'truncate', fraction: 0.5 });
+      expectMiss(r);
+      expect(warnings(r)).toEqual(['::warning::Failed to restore: aborted']);
+      expect(r.filesLeft).toBe(0);
+      expect(r.proxy.log.filter(e => e.fault === 'truncate')).toHaveLength(1);
+    },
+    45_000
+  );
 
-  it.concurrent('a short body with no Content-Length: unchecked, tar fails (exit 2), a miss, and half the files are left', async () => {
-    const r = await restoreThrough(proto, 'short', {
-      method: 'GET',
-      path: DOWNLOAD[proto],
-      fault: 'truncate',
-      fraction: 0.5,
-      keepLength: false
-    });
-    expectMiss(r);
-    expect(r.debug).toContain('::debug::Unable to validate download, no Content-Length header');
-    expect(warnings(r)).toEqual([`::warning::Failed to restore: "/usr/bin/tar" failed with error: The process '/usr/bin/tar' failed with exit code 2`]);
-    // The library reports a miss, yet tar wrote what it could read before the cut into the target.
-    expect(r.filesLeft).toBeGreaterThan(0);
-    expect(r.filesLeft).toBeLessThan(FILES);
-    expect(r.wholeFiles).toBeGreaterThan(0);
-  }, 45_000);
+  it.concurrent(
+    'a short body with no Content-Length: unchecked, tar fails (exit 2), a miss, and half the files are left',
+    async () => {
+      const r = await restoreThrough(proto, 'short', {
+        method: 'GET',
+        path: DOWNLOAD[proto],
+        fault: 'truncate',
+        fraction: 0.5,
+        keepLength: false
+      });
+      expectMiss(r);
+      expect(r.debug).toContain('::debug::Unable to validate download, no Content-Length header');
+      expect(warnings(r)).toEqual([
+        `::warning::Failed to restore: "/usr/bin/tar" failed with error: The process '/usr/bin/tar' failed with exit code 2`
+      ]);
+      // The library reports a miss, yet tar wrote what it could read before the cut into the target.
+      expect(r.filesLeft).toBeGreaterThan(0);
+      expect(r.filesLeft).toBeLessThan(FILES);
+      expect(r.wholeFiles).toBeGreaterThan(0);
+    },
+    45_000
+  );
 
-  it.concurrent('headers, then a stalled body: the 5 s socket timeout, "Premature close", a miss', async () => {
-    const r = await restoreThrough(proto, 'stall', { method: 'GET', path: DOWNLOAD[proto], fault: 'hangAfterHeaders' });
-    expectMiss(r);
-    expect(r.debug).toContain('::debug::Aborting download, socket timed out after 5000 ms');
-    expect(warnings(r)).toEqual(['::warning::Failed to restore: Premature close']);
-    expect(r.filesLeft).toBe(0);
-    const stalled = r.proxy.log.find(e => e.fault === 'hangAfterHeaders');
-    expect(stalled?.durationMs).toBeGreaterThanOrEqual(4_900);
-    expect(stalled?.durationMs).toBeLessThan(8_000);
-  }, 45_000);
+  it.concurrent(
+    'headers, then a stalled body: the 5 s socket timeout, "Premature close", a miss',
+    async () => {
+      const r = await restoreThrough(proto, 'stall', { method: 'GET', path: DOWNLOAD[proto], fault: 'hangAfterHeaders' });
+      expectMiss(r);
+      expect(r.debug).toContain('::debug::Aborting download, socket timed out after 5000 ms');
+      expect(warnings(r)).toEqual(['::warning::Failed to restore: Premature close']);
+      expect(r.filesLeft).toBe(0);
+      const stalled = r.proxy.log.find(e => e.fault === 'hangAfterHeaders');
+      expect(stalled?.durationMs).toBeGreaterThanOrEqual(4_900);
+      expect(stalled?.durationMs).toBeLessThan(8_000);
+    },
+    45_000
+  );
 
-  it.concurrent('a 500 on the download is not retried; a 503 is, once, 5 s later', async () => {
-    const [failed, retried] = await Promise.all([
-      restoreThrough(proto, '500', { method: 'GET', path: DOWNLOAD[proto], fault: 'status', status: 500 }),
-      restoreThrough(proto, '503', { method: 'GET', path: DOWNLOAD[proto], fault: 'status', status: 503, times: 1 })
-    ]);
-    expectMiss(failed);
-    expect(warnings(failed)).toEqual(['::warning::Failed to restore: downloadCache failed: Cache service responded with 500']);
-    expect(failed.proxy.log.filter(e => e.fault === 'status')).toHaveLength(1);
-    // The second attempt passes: the whole archive, restored.
-    expect(retried.client.outcome?.result).toBe(`${proto}-503`);
-    expect(retried.wholeFiles).toBe(FILES);
-    const downloads = retried.proxy.log.filter(e => DOWNLOAD[proto].test(e.path));
-    expect(downloads.map(e => e.status)).toEqual([503, 200]);
-  }, 45_000);
+  it.concurrent(
+    'a 500 on the download is not retried; a 503 is, once, 5 s later',
+    async () => {
+      const [failed, retried] = await Promise.all([
+        restoreThrough(proto, '500', { method: 'GET', path: DOWNLOAD[proto], fault: 'status', status: 500 }),
+        restoreThrough(proto, '503', { method: 'GET', path: DOWNLOAD[proto], fault: 'status', status: 503, times: 1 })
+      ]);
+      expectMiss(failed);
+      expect(warnings(failed)).toEqual(['::warning::Failed to restore: downloadCache failed: Cache service responded with 500']);
+      expect(failed.proxy.log.filter(e => e.fault === 'status')).toHaveLength(1);
+      // The second attempt passes: the whole archive, restored.
+      expect(retried.client.outcome?.result).toBe(`${proto}-503`);
+      expect(retried.wholeFiles).toBe(FILES);
+      const downloads = retried.proxy.log.filter(e => DOWNLOAD[proto].test(e.path));
+      expect(downloads.map(e => e.status)).toEqual([503, 200]);
+    },
+    45_000
+  );
 });
 
 // Measured: a hang before the response headers is only ended by @actions/http-client's socket
@@ -176,8 +194,8 @@ describe.runIf(SLOW)('hangs before any header (FAULT_SUITE_SLOW=1)', () => {
       const r = await restoreThrough(proto, 'hang', { method: 'GET', path: DOWNLOAD[proto], fault: 'hang' });
       expectMiss(r);
       expect(warnings(r)[0]).toMatch(/^::warning::Failed to restore: downloadCache failed: Request timeout: /);
-      expect(r.client.outcome!.elapsedMs).toBeGreaterThanOrEqual(369_000);
-      expect(r.client.outcome!.elapsedMs).toBeLessThan(380_000);
+      expect(r.client.outcome?.elapsedMs).toBeGreaterThanOrEqual(369_000);
+      expect(r.client.outcome?.elapsedMs).toBeLessThan(380_000);
       expect(r.proxy.log.filter(e => e.fault === 'hang').map(e => Math.round((e.durationMs ?? 0) / 1000))).toEqual([180, 180]);
     },
     420_000
@@ -186,12 +204,18 @@ describe.runIf(SLOW)('hangs before any header (FAULT_SUITE_SLOW=1)', () => {
   it.concurrent(
     'v2: a hung GetCacheEntryDownloadURL is tried 5 times, 180 s each, then a miss',
     async () => {
-      const r = await restoreThrough('v2', 'hang-lookup', { method: 'POST', path: new RegExp(`^${TWIRP_PREFIX}GetCacheEntryDownloadURL`), fault: 'hang' });
+      const r = await restoreThrough('v2', 'hang-lookup', {
+        method: 'POST',
+        path: new RegExp(`^${TWIRP_PREFIX}GetCacheEntryDownloadURL`),
+        fault: 'hang'
+      });
       expectMiss(r);
-      expect(warnings(r)[0]).toMatch(/^::warning::Failed to restore: Failed to GetCacheEntryDownloadURL: Failed to make request after 5 attempts: Request timeout/);
+      expect(warnings(r)[0]).toMatch(
+        /^::warning::Failed to restore: Failed to GetCacheEntryDownloadURL: Failed to make request after 5 attempts: Request timeout/
+      );
       expect(r.proxy.log.filter(e => e.fault === 'hang')).toHaveLength(5);
-      expect(r.client.outcome!.elapsedMs).toBeGreaterThanOrEqual(5 * 180_000 + 24_000);
-      expect(r.client.outcome!.elapsedMs).toBeLessThan(5 * 180_000 + 40_000);
+      expect(r.client.outcome?.elapsedMs).toBeGreaterThanOrEqual(5 * 180_000 + 24_000);
+      expect(r.client.outcome?.elapsedMs).toBeLessThan(5 * 180_000 + 40_000);
     },
     1_200_000
   );

@@ -77,7 +77,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   upstream.closeAllConnections();
-  await new Promise<void>(resolve => upstream.close(() => resolve()));
+  await new Promise<void>(resolve =>
+    upstream.close(() => {
+      resolve();
+    })
+  );
 });
 
 let proxy: FaultProxy;
@@ -85,7 +89,9 @@ const extraProxies: FaultProxy[] = [];
 beforeAll(async () => {
   proxy = await startFaultProxy({ upstream: upstreamAddress, name: 'unit' });
 });
-afterEach(() => proxy.clear());
+afterEach(() => {
+  proxy.clear();
+});
 afterAll(async () => {
   await Promise.all([proxy.close(), ...extraProxies.map(p => p.close())]);
 });
@@ -119,10 +125,16 @@ function call(
     const req = http.request({ host, port: Number(port), path, method: options.method ?? 'GET', headers: options.headers, agent: false }, res => {
       answer = { status: res.statusCode, statusMessage: res.statusMessage, headers: res.headers, rawHeaders: res.rawHeaders };
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => done('end'));
-      res.on('error', error => done((error as NodeJS.ErrnoException).code ?? error.message));
+      res.on('end', () => {
+        done('end');
+      });
+      res.on('error', error => {
+        done((error as NodeJS.ErrnoException).code ?? error.message);
+      });
     });
-    req.on('error', error => done((error as NodeJS.ErrnoException).code ?? error.message));
+    req.on('error', error => {
+      done((error as NodeJS.ErrnoException).code ?? error.message);
+    });
     const timer = setTimeout(() => {
       req.destroy();
       done('still waiting');
@@ -191,11 +203,11 @@ describe('faults', () => {
     const auth = await call('/v2/auth');
     expect(auth.status).toBe(401);
     expect(auth.headers['www-authenticate']).toBe('Basic realm="fault-proxy"');
-    expect(JSON.parse(auth.body.toString()).errors[0].code).toBe('UNAUTHORIZED');
+    expect((JSON.parse(auth.body.toString()) as { errors: { code: string }[] }).errors[0].code).toBe('UNAUTHORIZED');
     const busy = await call('/v2/busy');
     expect(busy.status).toBe(429);
     expect(busy.headers['retry-after']).toBe('7');
-    expect(JSON.parse(busy.body.toString()).errors[0].code).toBe('TOOMANYREQUESTS');
+    expect((JSON.parse(busy.body.toString()) as { errors: { code: string }[] }).errors[0].code).toBe('TOOMANYREQUESTS');
     const twirp = await call('/twirp', { method: 'POST', body: Buffer.from('{}') });
     expect(JSON.parse(twirp.body.toString())).toEqual({ code: 'unavailable', msg: 'injected' });
     // A GET on manifests is not the PUT the rule names: it reaches the upstream.
@@ -330,11 +342,21 @@ describe('streaming', () => {
     const lines = readline.createInterface({ input: child.stdout });
     const pending: ((line: string) => void)[] = [];
     const early: string[] = [];
-    lines.on('line', line => (pending.length ? pending.shift()!(line) : early.push(line)));
+    lines.on('line', line => {
+      const waiting = pending.shift();
+      if (waiting) waiting(line);
+      else early.push(line);
+    });
     const next = (): Promise<string> =>
       new Promise((resolve, reject) => {
-        if (early.length) return resolve(early.shift()!);
-        const timer = setTimeout(() => reject(new Error('fault proxy process: no answer within 10 s')), 10_000);
+        const first = early.shift();
+        if (first !== undefined) {
+          resolve(first);
+          return;
+        }
+        const timer = setTimeout(() => {
+          reject(new Error('fault proxy process: no answer within 10 s'));
+        }, 10_000);
         pending.push(line => {
           clearTimeout(timer);
           resolve(line);
@@ -346,7 +368,7 @@ describe('streaming', () => {
       address,
       async stats() {
         child.stdin.write('stats\n');
-        return JSON.parse(await next());
+        return JSON.parse(await next()) as Awaited<ReturnType<ProxyProcess['stats']>>;
       }
     };
     // A fresh Node process grows by some 40 MB over its first tens of MB of traffic, however large
@@ -357,9 +379,10 @@ describe('streaming', () => {
   }, 20_000);
 
   afterAll(async () => {
-    if (!child) return;
-    const exited = new Promise(resolve => child.once('exit', resolve));
-    child.stdin.end();
+    const proc = child as ChildProcessWithoutNullStreams | undefined; // unset if beforeAll failed
+    if (!proc) return;
+    const exited = new Promise(resolve => proc.once('exit', resolve));
+    proc.stdin.end();
     await exited;
   });
 
@@ -397,7 +420,9 @@ function download(address: string, total: number, lateMs: number): Promise<numbe
         res.pause();
         setTimeout(() => {
           res.on('data', (chunk: Buffer) => (received += chunk.length));
-          res.on('end', () => resolve(received));
+          res.on('end', () => {
+            resolve(received);
+          });
           res.on('error', reject);
           res.resume();
         }, lateMs);
@@ -416,7 +441,9 @@ function upload(address: string, total: number): Promise<number> {
       { host, port: Number(port), path: '/sink', method: 'PUT', headers: { 'Content-Length': String(total) }, agent: false },
       res => {
         res.on('data', (chunk: Buffer) => (answer += chunk.toString()));
-        res.on('end', () => resolve((JSON.parse(answer) as Seen).bodyBytes));
+        res.on('end', () => {
+          resolve((JSON.parse(answer) as Seen).bodyBytes);
+        });
       }
     );
     req.on('error', reject);
@@ -516,11 +543,13 @@ describe.skipIf(registrySkip)(`against the real registry (${REGISTRY}) with the 
 
   afterAll(async () => {
     for (const tag of tags) await docker(['rmi', tag], 30_000); // our own tags only; absent ones are fine
-    await registry?.close();
+    await (registry as FaultProxy | undefined)?.close(); // unset if beforeAll failed
     if (workDir) await fsp.rm(workDir, { recursive: true, force: true });
   }, 60_000);
 
-  afterEach(() => registry.clear());
+  afterEach(() => {
+    registry.clear();
+  });
 
   it('docker push goes through to the registry, its uploads too (the Locations name the proxy)', async () => {
     const pushed = await docker(['push', `${image}:x`], 30_000);

@@ -105,7 +105,7 @@ export interface FaultProxy {
 // Headers of one hop only (RFC 9110 7.6.1): Node writes its own for each side.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'expect']);
 
-const DEFAULT_CODES: Record<number, string> = {
+const DEFAULT_CODES: Partial<Record<number, string>> = {
   400: 'UNSUPPORTED',
   401: 'UNAUTHORIZED',
   403: 'DENIED',
@@ -179,8 +179,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       if (error) entry.error = error;
       notify();
     };
-    res.on('finish', () => finish());
-    res.on('close', () => finish(res.writableFinished ? undefined : 'client closed'));
+    res.on('finish', () => {
+      finish();
+    });
+    res.on('close', () => {
+      finish(res.writableFinished ? undefined : 'client closed');
+    });
     const rule = rules.find(r => r.take(req));
     if (rule) {
       entry.rule = rule.name;
@@ -189,23 +193,33 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     notify();
     const spec = rule?.spec;
     switch (spec?.fault) {
-      case undefined:
-        return forward(req, res, entry, passThrough);
-      case 'status':
-        return answerStatus(req, res, entry, spec);
+      case undefined: {
+        forward(req, res, entry, passThrough);
+        return;
+      }
+      case 'status': {
+        answerStatus(req, res, entry, spec);
+        return;
+      }
       case 'hang':
         req.resume(); // read what is sent, so the client is not held by its own writes
         return;
-      case 'hangAfterHeaders':
-        return forward(req, res, entry, (upstream, answer) => {
+      case 'hangAfterHeaders': {
+        forward(req, res, entry, (upstream, answer) => {
           answer.writeHead(upstream.statusCode ?? 502, upstream.statusMessage, forwardedHeaders(upstream.rawHeaders));
           answer.flushHeaders();
           answered(entry, upstream.statusCode);
           // Not read any further: the upstream's connection goes, ours stays open and silent.
           upstream.destroy();
         });
-      case 'truncate':
-        return forward(req, res, entry, (upstream, answer) => truncate(upstream, answer, entry, spec));
+        return;
+      }
+      case 'truncate': {
+        forward(req, res, entry, (upstream, answer) => {
+          truncate(upstream, answer, entry, spec);
+        });
+        return;
+      }
       case 'delay': {
         const timer = setTimeout(() => {
           timers.delete(timer);
@@ -296,7 +310,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       // a close before the announced length.
       res.socket?.destroySoon();
     };
-    if (limit <= 0) return cut();
+    if (limit <= 0) {
+      cut();
+      return;
+    }
     upstream.on('data', (chunk: Buffer) => {
       const room = limit - entry.bytesOut;
       if (room <= 0) return;
@@ -353,7 +370,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       return rule;
     },
     remove(rule) {
-      const index = rules.indexOf(rule as ActiveRule);
+      const index = rules.findIndex(r => r === rule);
       if (index >= 0) rules.splice(index, 1);
     },
     clear() {
@@ -381,7 +398,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       closing ??= new Promise<void>(resolve => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
         agent.destroy();

@@ -72,7 +72,9 @@ export async function startSilentListener(options: { port?: number } = {}): Prom
     },
     close() {
       closing ??= new Promise<void>(resolve => {
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
         for (const socket of sockets) socket.destroy();
       });
       return closing;

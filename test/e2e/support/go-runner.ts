@@ -12,7 +12,9 @@ export function goRunnerDirs(home: string): { GOMODCACHE: string; GOCACHE: strin
 export function goRunnerEnv(server: CacheServer, home: string, protocol: 'v1' | 'v2' = 'v2', cacheUrl?: string): Record<string, string> {
   const base = server.env(protocol);
   // Through a proxy, every cache call goes to it instead.
-  if (cacheUrl) for (const key of ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL']) if (base[key]) base[key] = base[key].replace(server.url.replace(/\/$/, ''), cacheUrl.replace(/\/$/, ''));
+  if (cacheUrl)
+    for (const key of ['ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL'])
+      if (base[key]) base[key] = base[key].replace(server.url.replace(/\/$/, ''), cacheUrl.replace(/\/$/, ''));
   return {
     ...base,
     // A server other than github.com is GHES, which the library serves with the v1 protocol.

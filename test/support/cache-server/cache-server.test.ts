@@ -15,15 +15,8 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  applyRunnerEnv,
-  runCacheClient,
-  runnerEnv,
-  startCacheServerProcess,
-  type ClientResult,
-  type RunnerDirs,
-} from './harness.js';
-import { startCacheServer, TWIRP_PREFIX, type CacheServer, type CacheServerStats } from './server.js';
+import { applyRunnerEnv, runCacheClient, runnerEnv, startCacheServerProcess, type ClientResult, type RunnerDirs } from './harness.js';
+import { startCacheServer, TWIRP_PREFIX, type CacheServer, type CacheServerEntry, type CacheServerStats } from './server.js';
 
 type Proto = 'v1' | 'v2';
 
@@ -51,7 +44,7 @@ function logText(): string {
 function logLines(): string[] {
   return logText()
     .split('\n')
-    .filter((l) => l !== '' && !l.startsWith('::debug::'));
+    .filter(l => l !== '' && !l.startsWith('::debug::'));
 }
 
 async function makeTree(dir: string, variant: string): Promise<void> {
@@ -70,9 +63,19 @@ async function writeRandomFile(file: string, bytes: number): Promise<void> {
   for (let left = bytes; left > 0; left -= buf.length) {
     randomFillSync(buf);
     const part = left >= buf.length ? buf : buf.subarray(0, left);
-    if (!ws.write(part)) await new Promise<void>((r) => ws.once('drain', () => r()));
+    if (!ws.write(part))
+      await new Promise<void>(r =>
+        ws.once('drain', () => {
+          r();
+        })
+      );
   }
-  await new Promise<void>((resolve, reject) => ws.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    ws.end((err?: Error | null) => {
+      if (err) reject(err);
+      else resolve();
+    })
+  );
 }
 
 /** relative path -> "type mode sha256" for every file and directory under dir */
@@ -87,7 +90,9 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
         out[rel] = `dir ${(st.mode & 0o777).toString(8)}`;
         await walk(full);
       } else {
-        const sha = createHash('sha256').update(await fsp.readFile(full)).digest('hex');
+        const sha = createHash('sha256')
+          .update(await fsp.readFile(full))
+          .digest('hex');
         out[rel] = `file ${(st.mode & 0o777).toString(8)} ${st.size} ${sha}`;
       }
     }
@@ -101,7 +106,9 @@ async function emptyDir(dir: string): Promise<void> {
 }
 
 async function sha256File(file: string): Promise<string> {
-  return createHash('sha256').update(await fsp.readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await fsp.readFile(file))
+    .digest('hex');
 }
 
 function delta(before: CacheServerStats, after: CacheServerStats, proto: Proto) {
@@ -146,8 +153,8 @@ async function startFaultScenario(proto: Proto, mode: '5xx' | 'refuse', name: st
     server: srv,
     runs: {
       restore: runCacheClient({ op: 'restore', paths: [data], key: `${name}-seed`, env, outDir: root, signal: backgroundAbort.signal }),
-      save: runCacheClient({ op: 'save', paths: [data], key: `${name}-new`, env, outDir: root, signal: backgroundAbort.signal }),
-    },
+      save: runCacheClient({ op: 'save', paths: [data], key: `${name}-new`, env, outDir: root, signal: backgroundAbort.signal })
+    }
   };
 }
 
@@ -160,18 +167,15 @@ beforeAll(async () => {
   await fsp.mkdir(dirs.runnerTemp, { recursive: true });
   server = await startCacheServer({ dir: path.join(root, 'store'), host: '127.0.0.1', token: 'test-token' });
   const write = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
     logs.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    if (VERBOSE) return write(chunk as string, ...(rest as []));
-    const cb = rest.find((a) => typeof a === 'function') as (() => void) | undefined;
+    if (VERBOSE) return write(chunk, ...(rest as []));
+    const cb = rest.find(a => typeof a === 'function') as (() => void) | undefined;
     cb?.();
     return true;
-  }) as typeof process.stdout.write);
+  });
   // Slow fault scenarios run in child processes, overlapping with the rest of the file.
-  [v2Fault5xx, v1FaultRefuse] = await Promise.all([
-    startFaultScenario('v2', '5xx', 'v2-5xx'),
-    startFaultScenario('v1', 'refuse', 'v1-refuse'),
-  ]);
+  [v2Fault5xx, v1FaultRefuse] = await Promise.all([startFaultScenario('v2', '5xx', 'v2-5xx'), startFaultScenario('v1', 'refuse', 'v1-refuse')]);
 }, 60_000);
 
 afterAll(async () => {
@@ -180,11 +184,11 @@ afterAll(async () => {
   Object.assign(process.env, savedEnv);
   // kill background children whose tests did not run (e.g. with -t filters)
   backgroundAbort.abort();
-  await Promise.allSettled([
-    ...Object.values(v2Fault5xx?.runs ?? {}),
-    ...Object.values(v1FaultRefuse?.runs ?? {}),
-  ]);
-  await Promise.all([server?.close(), v2Fault5xx?.server.close(), v1FaultRefuse?.server.close()]);
+  // Each is unset if its beforeAll did not get that far.
+  const v2 = v2Fault5xx as FaultScenario | undefined;
+  const v1 = v1FaultRefuse as FaultScenario | undefined;
+  await Promise.allSettled([...Object.values(v2?.runs ?? {}), ...Object.values(v1?.runs ?? {})]);
+  await Promise.all([(server as CacheServer | undefined)?.close(), v2?.server.close(), v1?.server.close()]);
   if (root) await fsp.rm(root, { recursive: true, force: true });
 }, 60_000);
 
@@ -195,7 +199,14 @@ beforeEach(() => {
 
 // ------------------------------------------------------------------ round trips, per protocol
 
-describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server', (proto) => {
+/** The server's entry under `key`; a save that made none fails here, saying so. */
+function entryFor(key: string): CacheServerEntry {
+  const entry = server.entries().find(e => e.key === key);
+  if (!entry) throw new Error(`the cache server has no entry under ${key}`);
+  return entry;
+}
+
+describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server', proto => {
   it('saves a directory and restores it byte-for-byte into an emptied directory (exact key hit, zstd)', async () => {
     useProtocol(proto);
     const dir = workDir(`${proto}-tree`);
@@ -210,7 +221,7 @@ describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server',
     expect(s1.entries).toBe(s0.entries + 1);
     expect(delta(s0, s1, proto)).toMatchObject({ reserves: 1, commits: 1, conflicts: 0 });
 
-    const entry = server.entries().find((e) => e.key === key)!;
+    const entry = entryFor(key);
     expect(entry).toMatchObject({ id, protocol: proto });
     expect(delta(s0, s1, proto).bytesUploaded).toBe(entry.size);
     // zstd is installed, so the library archives with `tar --use-compress-program zstdmt` (cache.tzst)
@@ -267,9 +278,7 @@ describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server',
 
     // keys are tried in order: the first restore key with any match decides
     await emptyDir(dir);
-    expect(await cache.restoreCache([dir], `${proto}-nothing`, [`${proto}-nomatch-`, `${proto}-deps-a`, `${proto}-deps-`])).toBe(
-      `${proto}-deps-aaa`,
-    );
+    expect(await cache.restoreCache([dir], `${proto}-nothing`, [`${proto}-nomatch-`, `${proto}-deps-a`, `${proto}-deps-`])).toBe(`${proto}-deps-aaa`);
     expect(await snapshot(dir)).toEqual(older);
   });
 
@@ -290,7 +299,7 @@ describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server',
     expect(delta(s0, s1, proto)).toMatchObject({ lookups: 2, misses: 2, hits: 0, downloads: 0 });
     if (proto === 'v1') expect(callDelta(s0, s1, 'v1.listCaches')).toBe(1);
     expect(await fsp.readdir(dir)).toEqual([]);
-    expect(logLines().filter((l) => l.startsWith('::warning::') || l.startsWith('::error::'))).toEqual([]);
+    expect(logLines().filter(l => l.startsWith('::warning::') || l.startsWith('::error::'))).toEqual([]);
   });
 
   it('lookupOnly reports the hit without downloading', async () => {
@@ -313,7 +322,7 @@ describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server',
     const first = await snapshot(dir);
     const id = await cache.saveCache([dir], key);
     expect(id).toBeGreaterThan(0);
-    const entry = server.entries().find((e) => e.key === key)!;
+    const entry = entryFor(key);
     const archiveSha = await sha256File(entry.path);
 
     await emptyDir(dir);
@@ -325,13 +334,13 @@ describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server',
     const s1 = server.stats();
     expect(delta(s0, s1, proto)).toMatchObject({ reserves: 1, conflicts: 1, commits: 0, uploadRequests: 0, bytesUploaded: 0 });
     expect(s1.entries).toBe(s0.entries);
-    expect(server.entries().filter((e) => e.key === key)).toEqual([entry]);
+    expect(server.entries().filter(e => e.key === key)).toEqual([entry]);
     expect(await sha256File(entry.path)).toBe(archiveSha);
     // The library reports the conflict at *info* level (no ::warning::), as "another job may be creating this cache".
-    const line = logLines().find((l) => l.includes('Failed to save'));
+    const line = logLines().find(l => l.includes('Failed to save'));
     expect(line).toBeDefined();
     expect(line).toContain(`Failed to save: Unable to reserve cache with key ${key}, another job may be creating this cache`);
-    expect(line!.startsWith('::')).toBe(false);
+    expect(line?.startsWith('::')).toBe(false);
     if (proto === 'v1') expect(line).toContain(`More details: Cache already exists. Scope: refs/heads/main, Key: ${key}`);
 
     await emptyDir(dir);
@@ -348,7 +357,7 @@ describe.each<Proto>(['v1', 'v2'])('@actions/cache %s against the local server',
     const s0 = server.stats();
     expect(await cache.saveCache([dir], `${proto}-large-key`)).toBeGreaterThan(0);
     const s1 = server.stats();
-    const entry = server.entries().find((e) => e.key === `${proto}-large-key`)!;
+    const entry = entryFor(`${proto}-large-key`);
     expect(entry.size).toBeGreaterThan(40 * 1000 * 1000);
     if (proto === 'v1') {
       expect(callDelta(s0, s1, 'v1.uploadChunk')).toBe(2);
@@ -414,10 +423,10 @@ describe('faults (in process, fast ones)', () => {
     const s1 = server.stats();
     expect(s1.faultsInjected - s0.faultsInjected).toBe(2); // 500 is not retried by the v1 client
     expect(s1.entries).toBe(s0.entries);
-    const warnings = logLines().filter((l) => l.startsWith('::warning::'));
+    const warnings = logLines().filter(l => l.startsWith('::warning::'));
     expect(warnings).toEqual([
       '::warning::Failed to restore: getCacheEntry failed: Cache service responded with 500',
-      '::warning::Failed to save: reserveCache failed: Cache service responded with 500',
+      '::warning::Failed to save: reserveCache failed: Cache service responded with 500'
     ]);
     server.setFault('none');
     expect(await cache.restoreCache([dir], 'v1-5xx-new')).toBeUndefined();
@@ -437,7 +446,9 @@ describe('faults (in process, fast ones)', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(server.stats().faultsInjected - s0.faultsInjected).toBe(2);
     const lines = logLines();
-    expect(lines.some((l) => l.startsWith('::warning::Failed to restore: Failed to GetCacheEntryDownloadURL: Unable to make request: ECONNRESET'))).toBe(true);
+    expect(
+      lines.some(l => l.startsWith('::warning::Failed to restore: Failed to GetCacheEntryDownloadURL: Unable to make request: ECONNRESET'))
+    ).toBe(true);
     // save: the reservation failure is reported (info level) as a possible concurrent save
     expect(lines).toContain('Failed to save: Unable to reserve cache with key v2-refuse-new, another job may be creating this cache.');
   });
@@ -468,8 +479,8 @@ describe('faults (in process, fast ones)', () => {
     // exactly one chunk was answered with the fault, then the library gave up (500 is not retried)
     expect(callDelta(s0, s1, 'v1.uploadChunk') - delta(s0, s1, 'v1').uploadRequests).toBe(1);
     expect(callDelta(s0, s1, 'v1.commitCache')).toBe(0);
-    expect(server.entries().some((e) => e.key === 'v1-midflip-key')).toBe(false);
-    expect(logLines().some((l) => /^::warning::Failed to save: uploadChunk .* failed: Cache service responded with 500/.test(l))).toBe(true);
+    expect(server.entries().some(e => e.key === 'v1-midflip-key')).toBe(false);
+    expect(logLines().some(l => /^::warning::Failed to save: uploadChunk .* failed: Cache service responded with 500/.test(l))).toBe(true);
     // the reservation is still pending, so a retry conflicts until it expires (like the real service)
     expect(await cache.saveCache([dir], 'v1-midflip-key')).toBe(-1);
     await fsp.rm(dir, { recursive: true, force: true });
@@ -494,7 +505,7 @@ describe('faults (in process, fast ones)', () => {
     expect(r.stderr).not.toContain('EBADF');
     expect(r.outcome?.threw).toBe(false);
     expect(r.stdout).toMatch(/::warning::Failed to save: uploadChunk .* failed: Cache service responded with 500/);
-    expect(server.entries().some((e) => e.key === 'v1-midflip-parallel')).toBe(false);
+    expect(server.entries().some(e => e.key === 'v1-midflip-parallel')).toBe(false);
     await fsp.rm(dir, { recursive: true, force: true });
   }, 30_000);
 });
@@ -506,7 +517,7 @@ describe('faults (child processes started in beforeAll)', () => {
     for (const r of [restore, save]) {
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
       expect(r.outcome?.threw).toBe(false);
-      expect(r.outcome!.elapsedMs).toBeGreaterThanOrEqual(9000); // sleeps 5 s after each of the 2 attempts
+      expect(r.outcome?.elapsedMs).toBeGreaterThanOrEqual(9000); // sleeps 5 s after each of the 2 attempts
     }
     expect(restore.outcome?.result).toBeNull();
     expect(restore.stdout).toContain('::warning::Failed to restore: getCacheEntry failed: socket hang up');
@@ -525,7 +536,7 @@ describe('faults (child processes started in beforeAll)', () => {
     }
     expect(restore.outcome?.result).toBeNull();
     expect(restore.stdout).toContain(
-      '::warning::Failed to restore: Failed to GetCacheEntryDownloadURL: Failed to make request after 5 attempts: Failed request: (500)',
+      '::warning::Failed to restore: Failed to GetCacheEntryDownloadURL: Failed to make request after 5 attempts: Failed request: (500)'
     );
     expect(save.outcome?.result).toBe(-1);
     // a 5xx on CreateCacheEntry is reported (info level) as "another job may be creating this cache"
@@ -546,7 +557,7 @@ describe('protocol details over raw HTTP', () => {
     return fetch(`${server.url}${TWIRP_PREFIX.slice(1)}${method}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify(body),
+      body: JSON.stringify(body)
     });
   }
 
@@ -561,7 +572,7 @@ describe('protocol details over raw HTTP', () => {
     const patch = await fetch(`${v1}caches/${cacheId}`, {
       method: 'PATCH',
       headers: { ...auth, 'Content-Type': 'application/octet-stream', 'Content-Range': 'bytes 0-9/*' },
-      body: '0123456789',
+      body: '0123456789'
     });
     expect(patch.status).toBe(204);
     expect((await fetch(`${v1}cache?keys=raw-v1&version=ver1`, { headers })).status).toBe(204);
@@ -602,7 +613,7 @@ describe('protocol details over raw HTTP', () => {
     const miss = await twirp('GetCacheEntryDownloadURL', { key: 'raw-v2', restore_keys: [], version: 'ver2' });
     expect(await miss.json()).toMatchObject({ ok: false });
     const fin = await twirp('FinalizeCacheEntryUpload', { key: 'raw-v2', version: 'ver2', size_bytes: String(data.length) });
-    expect(await fin.json()).toMatchObject({ ok: true, entry_id: expect.stringMatching(/^\d+$/) });
+    expect(await fin.json()).toMatchObject({ ok: true, entry_id: expect.stringMatching(/^\d+$/) as unknown });
     const got = (await (await twirp('GetCacheEntryDownloadURL', { key: 'raw', restore_keys: ['raw-v'], version: 'ver2' })).json()) as {
       ok: boolean;
       signed_download_url: string;
@@ -657,10 +668,10 @@ describe('cli.ts as a separate process', () => {
     let proc = await startCacheServerProcess({ dir: storeDir, protocol: 'v1' });
     try {
       expect(proc.env).toEqual({
-        ACTIONS_CACHE_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
+        ACTIONS_CACHE_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/) as unknown,
         ACTIONS_RESULTS_URL: proc.url,
-        ACTIONS_RUNTIME_TOKEN: expect.any(String),
-        ACTIONS_CACHE_SERVICE_V2: '', // empty => the library uses v1
+        ACTIONS_RUNTIME_TOKEN: expect.any(String) as unknown,
+        ACTIONS_CACHE_SERVICE_V2: '' // empty => the library uses v1
       });
       const env = runnerEnv(process.env, proc.env, cdirs);
       const saved = await runCacheClient({ op: 'save', paths: [data], key: 'cli-key', env, outDir: root });

@@ -33,14 +33,14 @@ async function main(): Promise<void> {
       'fault-delay-ms': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       'exit-on-stdin-close': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false }
     },
-    strict: true,
+    strict: true
   });
   if (values.help || !values.dir) {
     process.stderr.write(
       'usage: tsx test/support/cache-server/cli.ts --dir DIR [--port PORT] [--protocol v2|v1] [--token T]\n' +
-        '       [--fault none|5xx|slow|refuse] [--fault-status 5xx] [--fault-delay-ms MS] [--verbose] [--exit-on-stdin-close]\n',
+        '       [--fault none|5xx|slow|refuse] [--fault-status 5xx] [--fault-delay-ms MS] [--verbose] [--exit-on-stdin-close]\n'
     );
     process.exit(values.help ? 0 : 2);
   }
@@ -58,9 +58,9 @@ async function main(): Promise<void> {
     fault: values.fault,
     faultOptions: {
       status: values['fault-status'] !== undefined ? Number(values['fault-status']) : undefined,
-      delayMs: values['fault-delay-ms'] !== undefined ? Number(values['fault-delay-ms']) : undefined,
+      delayMs: values['fault-delay-ms'] !== undefined ? Number(values['fault-delay-ms']) : undefined
     },
-    log: values.verbose ? (line) => process.stderr.write(`[cache-server] ${line}\n`) : undefined,
+    log: values.verbose ? line => process.stderr.write(`[cache-server] ${line}\n`) : undefined
   });
 
   for (const [k, v] of Object.entries(server.env(values.protocol))) process.stdout.write(`${k}=${v}\n`);
@@ -74,11 +74,19 @@ async function main(): Promise<void> {
     process.stderr.write(`[cache-server] stopping (${why})\n`);
     void server.close().then(() => process.exit(0));
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
   if (values['exit-on-stdin-close']) {
-    process.stdin.on('end', () => stop('stdin closed'));
-    process.stdin.on('close', () => stop('stdin closed'));
+    process.stdin.on('end', () => {
+      stop('stdin closed');
+    });
+    process.stdin.on('close', () => {
+      stop('stdin closed');
+    });
     process.stdin.resume();
   }
 }

@@ -23,8 +23,8 @@ async function main(): Promise<void> {
       key: { type: 'string' },
       'restore-key': { type: 'string', multiple: true },
       'lookup-only': { type: 'boolean', default: false },
-      out: { type: 'string' },
-    },
+      out: { type: 'string' }
+    }
   });
   const op = positionals[0];
   if ((op !== 'save' && op !== 'restore') || !values.key || !values.path || !values.out) {

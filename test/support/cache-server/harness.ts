@@ -25,7 +25,7 @@ export const CACHE_ENV_VARS = [
   'RUNNER_DEBUG', // '1' makes the library list archives and query v1 caches?key= on a miss
   'CACHE_UPLOAD_CONCURRENCY',
   'CACHE_UPLOAD_CHUNK_SIZE',
-  'SEGMENT_DOWNLOAD_TIMEOUT_MINS',
+  'SEGMENT_DOWNLOAD_TIMEOUT_MINS'
 ] as const;
 
 export interface RunnerDirs {
@@ -83,14 +83,18 @@ export async function startCacheServerProcess(opts: {
   const child = spawn(TSX_BIN, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>(resolve =>
+    child.once('exit', code => {
+      resolve(code);
+    })
+  );
   const env = await new Promise<Record<string, string>>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`cache server did not start within ${opts.timeoutMs ?? 30000} ms: ${stderr}`));
     }, opts.timeoutMs ?? 30000);
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (/^# ready$/m.test(stdout)) {
         clearTimeout(timer);
@@ -102,7 +106,7 @@ export async function startCacheServerProcess(opts: {
         resolve(vars);
       }
     });
-    void exited.then((code) => {
+    void exited.then(code => {
       clearTimeout(timer);
       reject(new Error(`cache server exited with ${code}: ${stderr}`));
     });
@@ -115,7 +119,7 @@ export async function startCacheServerProcess(opts: {
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
-    },
+    }
   };
 }
 
@@ -155,8 +159,10 @@ export async function runCacheClient(opts: {
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.once('exit', (code, sig) => resolve([code, sig])),
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
+    child.once('exit', (code, sig) => {
+      resolve([code, sig]);
+    })
   );
   let outcome: ClientResult['outcome'];
   try {

@@ -163,7 +163,7 @@ function emptyProtocolStats(): ProtocolStats {
     uploadRequests: 0,
     downloads: 0,
     bytesUploaded: 0,
-    bytesDownloaded: 0,
+    bytesDownloaded: 0
   };
 }
 
@@ -172,8 +172,9 @@ export function isFaultMode(x: unknown): x is FaultMode {
 }
 
 export async function startCacheServer(opts: CacheServerOptions): Promise<CacheServer> {
-  const host = opts.host ?? '127.0.0.1';
-  if (host !== '127.0.0.1') throw new Error(`cache server only listens on 127.0.0.1 (got ${String(host)})`);
+  // The type allows only 127.0.0.1; a caller past the types is still refused.
+  const host: string = opts.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new Error(`cache server only listens on 127.0.0.1 (got ${host})`);
   const store = new EntryStore(opts.dir, { pendingTtlMs: opts.pendingTtlMs });
   await store.init();
   const secret = randomBytes(32);
@@ -196,12 +197,11 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
     faultsInjected: 0,
     calls: {} as Record<string, number>,
     v1: emptyProtocolStats(),
-    v2: emptyProtocolStats(),
+    v2: emptyProtocolStats()
   };
 
   let baseUrl = '';
-  const sign = (perm: string, blob: string): string =>
-    createHmac('sha256', secret).update(`${perm}\n${blob}`).digest('base64url');
+  const sign = (perm: string, blob: string): string => createHmac('sha256', secret).update(`${perm}\n${blob}`).digest('base64url');
   const blobName = (id: number): string => `entry-${id}`;
   // The URLs handed out point back at the address the client used (its Host header, when it is a
   // loopback one), as the registry's upload Locations do: a client that came through a fault proxy
@@ -336,7 +336,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
         handle: async () => {
           if (auth && !(await checkAuth(req, res, 'v1'))) return;
           await handle();
-        },
+        }
       });
       if (rest === 'cache' && m === 'GET') return v1('getCacheEntry', () => v1GetCacheEntry(req, res, url));
       if (rest === 'caches' && m === 'GET') return v1('listCaches', () => v1ListCaches(req, res, url));
@@ -365,7 +365,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
         handle: async () => {
           if (m !== 'POST') return sendTwirpError(req, res, 404, 'bad_route', `unsupported method ${m}`);
           if (!(await checkAuth(req, res, 'twirp'))) return;
-          const ct = String(req.headers['content-type'] ?? '');
+          const ct = req.headers['content-type'] ?? '';
           if (!ct.startsWith('application/json')) {
             return sendTwirpError(req, res, 404, 'bad_route', `unsupported Content-Type ${ct} (only JSON is served)`);
           }
@@ -385,7 +385,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
             default:
               return sendTwirpError(req, res, 404, 'bad_route', `no method ${method}`);
           }
-        },
+        }
       };
     }
 
@@ -419,7 +419,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
             return serveArchive(req, res, entry, 'v2');
           }
           return sendAzureError(req, res, 405, 'UnsupportedHttpVerb', `${m} is not supported`);
-        },
+        }
       };
     }
     return undefined;
@@ -427,7 +427,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
 
   // ------------------------------------------------------------------ auth
   async function checkAuth(req: http.IncomingMessage, res: http.ServerResponse, kind: 'v1' | 'twirp'): Promise<boolean> {
-    const h = String(req.headers.authorization ?? '');
+    const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(h);
     const ok = m !== null && (opts.token === undefined || m[1] === opts.token);
     if (ok) return true;
@@ -459,7 +459,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
       cacheKey: hit.entry.key,
       cacheVersion: hit.entry.version,
       creationTime: new Date(hit.entry.committedAt).toISOString(),
-      archiveLocation: artifactUrl(req, hit.entry.id),
+      archiveLocation: artifactUrl(req, hit.entry.id)
     });
   }
 
@@ -468,12 +468,12 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
     const list = store.byKey(key);
     await sendJson(req, res, 200, {
       totalCount: list.length,
-      artifactCaches: list.map((e) => ({
+      artifactCaches: list.map(e => ({
         scope: 'refs/heads/main',
         cacheKey: e.key,
         cacheVersion: e.version,
-        creationTime: new Date(e.committedAt).toISOString(),
-      })),
+        creationTime: new Date(e.committedAt).toISOString()
+      }))
     });
   }
 
@@ -505,7 +505,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
   async function v1UploadChunk(req: http.IncomingMessage, res: http.ServerResponse, id: number): Promise<void> {
     const p = store.getPending(id);
     if (!p || p.protocol !== 'v1') return sendV1Error(req, res, 404, `cache ${id} is not reserved`, 'ArtifactCacheNotFoundException');
-    const range = /^bytes (\d+)-(\d+)\/(\*|\d+)$/.exec(String(req.headers['content-range'] ?? ''));
+    const range = /^bytes (\d+)-(\d+)\/(\*|\d+)$/.exec(req.headers['content-range'] ?? '');
     if (!range) return sendV1Error(req, res, 400, 'missing or invalid Content-Range', 'ArgumentException');
     const start = Number(range[1]);
     const end = Number(range[2]);
@@ -680,7 +680,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
       ETag: `"0x${p.id.toString(16).toUpperCase()}${Date.now().toString(16).toUpperCase()}"`,
       'Last-Modified': new Date().toUTCString(),
       'x-ms-request-server-encrypted': 'true',
-      'Content-Length': '0',
+      'Content-Length': '0'
     });
     res.end();
   }
@@ -699,7 +699,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
       'x-ms-blob-type': 'BlockBlob',
       'x-ms-lease-state': 'available',
       'x-ms-lease-status': 'unlocked',
-      'x-ms-server-encrypted': 'true',
+      'x-ms-server-encrypted': 'true'
     };
     const rangeHeader = (req.headers['x-ms-range'] ?? req.headers.range) as string | undefined;
     let start = 0;
@@ -754,7 +754,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
       typeName: `Microsoft.Azure.DevOps.PipelineCache.WebApi.${typeKey}, Microsoft.Azure.DevOps.PipelineCache.WebApi`,
       typeKey,
       errorCode: 0,
-      eventId: 3000,
+      eventId: 3000
     });
   }
 
@@ -769,19 +769,26 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
       req.method === 'HEAD'
         ? Buffer.alloc(0)
         : Buffer.from(
-            `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}\nRequestId:${requestId}\nTime:${new Date().toISOString()}</Message></Error>`,
+            `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}\nRequestId:${requestId}\nTime:${new Date().toISOString()}</Message></Error>`
           );
     res.writeHead(status, {
       ...azureHeaders(req),
       'x-ms-request-id': requestId,
       'x-ms-error-code': code,
       'Content-Type': 'application/xml',
-      'Content-Length': String(body.length),
+      'Content-Length': String(body.length)
     });
     res.end(body);
   }
 
-  async function sendError(req: http.IncomingMessage, res: http.ServerResponse, kind: Kind, status: number, code: string, message: string): Promise<void> {
+  async function sendError(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    kind: Kind,
+    status: number,
+    code: string,
+    message: string
+  ): Promise<void> {
     if (kind === 'twirp') return sendTwirpError(req, res, status, twirpCode(status), message);
     if (kind === 'blob') return sendAzureError(req, res, status, code, message);
     return sendV1Error(req, res, status, message, code);
@@ -798,7 +805,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
     return {
       'x-ms-request-id': randomUUID(),
       'x-ms-version': String(req.headers['x-ms-version'] ?? '2024-11-04'),
-      Date: new Date().toUTCString(),
+      Date: new Date().toUTCString()
     };
   }
 
@@ -817,7 +824,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
       fault: { ...fault },
       calls: { ...counters.calls },
       v1,
-      v2,
+      v2
     };
   }
 
@@ -826,7 +833,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
   }
 
   function entries(): CacheServerEntry[] {
-    return store.list().map((e) => ({ ...e, path: store.entryFile(e.id) }));
+    return store.list().map(e => ({ ...e, path: store.entryFile(e.id) }));
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -852,12 +859,14 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
         ACTIONS_RESULTS_URL: baseUrl,
         ACTIONS_RUNTIME_TOKEN: opts.token ?? DEFAULT_TOKEN,
         // The library selects v2 when this is non-empty; an empty value selects v1.
-        ACTIONS_CACHE_SERVICE_V2: protocol === 'v2' ? 'true' : '',
+        ACTIONS_CACHE_SERVICE_V2: protocol === 'v2' ? 'true' : ''
       };
     },
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
+      closed ??= new Promise<void>(resolve => {
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       });
       return closed;
@@ -866,7 +875,7 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
     resetStats,
     setFault,
     getFault: () => ({ ...fault }),
-    entries,
+    entries
   };
 }
 
@@ -875,8 +884,10 @@ export async function startCacheServer(opts: CacheServerOptions): Promise<CacheS
 /** Consume whatever is left of the request body (never answer before it is read). */
 function drain(req: http.IncomingMessage): Promise<void> {
   if (req.complete || req.readableEnded || req.destroyed) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const done = (): void => resolve();
+  return new Promise<void>(resolve => {
+    const done = (): void => {
+      resolve();
+    };
     req.once('end', done);
     req.once('close', done);
     req.once('error', done);
@@ -958,5 +969,5 @@ function redactQuery(url: URL): string {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise(resolve => setTimeout(resolve, ms));
 }

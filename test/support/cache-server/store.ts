@@ -55,9 +55,7 @@ export interface LookupResult {
   exact: boolean;
 }
 
-export type ReserveResult =
-  | { ok: true; pending: PendingUpload }
-  | { ok: false; reason: 'exists' | 'pending'; existing: EntryRecord | PendingUpload };
+export type ReserveResult = { ok: true; pending: PendingUpload } | { ok: false; reason: 'exists' | 'pending'; existing: EntryRecord | PendingUpload };
 
 export class EntryStore {
   readonly dir: string;
@@ -99,7 +97,7 @@ export class EntryStore {
           // archive missing: drop the entry
         }
       }
-      this.nextId = Math.max(parsed.nextId ?? 1, ...[...this.committed.keys()].map((id) => id + 1), 1);
+      this.nextId = Math.max(parsed.nextId ?? 1, ...[...this.committed.keys()].map(id => id + 1), 1);
     }
   }
 
@@ -145,11 +143,11 @@ export class EntryStore {
    * otherwise the newest entry whose key starts with it. Version must match.
    */
   lookup(keys: string[], version: string): LookupResult | undefined {
-    const candidates = [...this.committed.values()].filter((e) => e.version === version).sort(newestFirst);
+    const candidates = [...this.committed.values()].filter(e => e.version === version).sort(newestFirst);
     for (const k of keys) {
-      const exact = candidates.find((e) => e.key === k);
+      const exact = candidates.find(e => e.key === k);
       if (exact) return { entry: exact, matchedKey: exact.key, exact: true };
-      const prefix = candidates.find((e) => e.key.startsWith(k));
+      const prefix = candidates.find(e => e.key.startsWith(k));
       if (prefix) return { entry: prefix, matchedKey: prefix.key, exact: false };
     }
     return undefined;
@@ -157,7 +155,7 @@ export class EntryStore {
 
   /** All committed entries with exactly this key (any version). */
   byKey(key: string): EntryRecord[] {
-    return [...this.committed.values()].filter((e) => e.key === key).sort(newestFirst);
+    return [...this.committed.values()].filter(e => e.key === key).sort(newestFirst);
   }
 
   async reserve(key: string, version: string, protocol: Protocol): Promise<ReserveResult> {
@@ -178,7 +176,7 @@ export class EntryStore {
       partFile: path.join(this.uploadsDir, `${id}.part`),
       ranges: [],
       blocks: new Map(),
-      inFlight: 0,
+      inFlight: 0
     };
     // Create it now so concurrent v1 chunks can all open it with 'r+'.
     await fsp.writeFile(pending.partFile, '');
@@ -230,16 +228,17 @@ export class EntryStore {
 
   /** v2 Put Block List: concatenate staged blocks (streamed) into the blob. */
   async commitBlockList(p: PendingUpload, blockIds: string[]): Promise<number> {
-    const missing = blockIds.filter((id) => !p.blocks.has(id));
+    const missing = blockIds.filter(id => !p.blocks.has(id));
     if (missing.length > 0) throw new StoreError(400, 'InvalidBlockList', `unknown block id(s): ${missing.join(', ')}`);
     const ws = createWriteStream(p.partFile, { flags: 'w' });
     let writeError: Error | undefined;
-    ws.on('error', (err) => (writeError = err));
+    ws.on('error', err => (writeError = err));
     let total = 0;
     p.inFlight++;
     try {
       for (const id of blockIds) {
-        const b = p.blocks.get(id)!;
+        const b = p.blocks.get(id);
+        if (!b) throw new Error(`block ${id} went away while the block list was committed`);
         for await (const chunk of createReadStream(b.file)) {
           if (writeError) throw writeError;
           if (!ws.write(chunk)) await drainOrClose(ws);
@@ -294,7 +293,7 @@ export class EntryStore {
       size,
       protocol: p.protocol,
       createdAt: p.createdAt,
-      committedAt: Date.now(),
+      committedAt: Date.now()
     };
     this.committed.set(entry.id, entry);
     await this.saveIndex();
@@ -334,7 +333,7 @@ export class StoreError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string,
+    message: string
   ) {
     super(message);
     this.name = 'StoreError';
@@ -342,7 +341,7 @@ export class StoreError extends Error {
 }
 
 function drainOrClose(ws: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const done = (): void => {
       ws.off('drain', done);
       ws.off('close', done);
