@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dockerContainerBuilderArgs } from './support/buildkit.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
 import { ENGINE, stackUp } from './support/stack.js';
 
@@ -97,19 +98,7 @@ describe.runIf(docker28)(`${ENGINE}: offline BuildKit features`, { timeout: 300_
   });
 
   it('a docker-container builder (moby/buildkit:buildx-stable-1 from the mirror) exports registry cache; a fresh builder reads it back', async () => {
-    ok([
-      'buildx',
-      'create',
-      '--name',
-      builder,
-      '--driver',
-      'docker-container',
-      '--driver-opt',
-      'network=host',
-      '--buildkitd-config',
-      process.env.STACK_BUILDKITD_CONFIG ?? '',
-      '--bootstrap'
-    ]);
+    ok([...dockerContainerBuilderArgs(builder), '--bootstrap']);
     const cache = ['--cache-from', `type=registry,ref=${image}:buildcache`];
     const args = ['buildx', 'build', '--builder', builder, '--progress', 'plain', '--build-arg', `STAMP=${id}-dc`, ...cache];
     const first = ok([

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRun } from '../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
-import { sh } from './support/buildkit.js';
+import { dockerContainerBuilderArgs, sh } from './support/buildkit.js';
 import { compiledPackages, stageBuildSteps, stageBuildTitle, stepOutput, stepStatus } from './support/log.js';
 import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
@@ -77,18 +77,7 @@ describe.runIf(modern)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
     const workspace = copyFixture('hello-svc');
     const image = `${REGISTRY}/e2e/modern-dc-${id}`;
     const builder = `cib-dc-action-${id}`;
-    sh('docker', [
-      'buildx',
-      'create',
-      '--name',
-      builder,
-      '--driver',
-      'docker-container',
-      '--driver-opt',
-      'network=host',
-      '--buildkitd-config',
-      process.env.STACK_BUILDKITD_CONFIG as string
-    ]);
+    sh('docker', dockerContainerBuilderArgs(builder));
     try {
       const inputs = { image, builder, 'go-cache': 'false', 'copy-unchanged': 'false' };
       freshRunner();

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAction, type ActionRun } from '../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
-import { sh } from './support/buildkit.js';
+import { dockerContainerBuilderArgs, sh } from './support/buildkit.js';
 import { buildSteps, compiledPackages } from './support/log.js';
 import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY } from './support/registry.js';
@@ -115,18 +115,7 @@ beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-platforms-home-'));
   workspace = copyFixture('hello-svc');
   server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-platforms-cache-')), host: '127.0.0.1' });
-  sh('docker', [
-    'buildx',
-    'create',
-    '--name',
-    builder,
-    '--driver',
-    'docker-container',
-    '--driver-opt',
-    'network=host',
-    '--buildkitd-config',
-    process.env.STACK_BUILDKITD_CONFIG as string
-  ]);
+  sh('docker', dockerContainerBuilderArgs(builder));
 }, 900_000);
 
 afterAll(async () => {

@@ -14,6 +14,16 @@ export function buildkitdUp(): string {
   return sh('bash', ['scripts/buildkitd.sh', 'addr']).trim();
 }
 
+/**
+ * `docker buildx create` of a docker-container builder as docker/setup-buildx-action makes one, on
+ * the host network (the registry and module proxy are on loopback), with the stack's buildkitd.toml.
+ */
+export function dockerContainerBuilderArgs(name: string): string[] {
+  const config = process.env.STACK_BUILDKITD_CONFIG;
+  if (!config) throw new Error('STACK_BUILDKITD_CONFIG is not set: bring the stack up first (stackUp)');
+  return ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--driver-opt', 'network=host', '--buildkitd-config', config];
+}
+
 export function createRemoteBuilder(name: string, endpoint: string): void {
   sh('docker', ['buildx', 'create', '--name', name, '--driver', 'remote', endpoint]);
   sh('docker', ['buildx', 'inspect', '--bootstrap', name]);
