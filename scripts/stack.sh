@@ -522,7 +522,7 @@ ensure_docker28() {
 
 ensure_engine() {
   case $ENGINE in
-    docker20) ensure_client_link && ensure_docker20 ;;
+    docker20) ensure_client_link && ensure_docker20 && ensure_docker20_buildx ;;
     *) ensure_docker28 ;;
   esac
 }
@@ -812,6 +812,14 @@ ensure_multiarch_runtime() {
 tool() {
   [[ -x $TOOLS_DIR/$1 ]] || die "$TOOLS_DIR/$1 missing after scripts/install-tools.sh"
   echo "$TOOLS_DIR/$1"
+}
+
+# The docker20 leg's client is Debian's 20.10 CLI with the caller's own config (~/.docker): the
+# buildx plugin the action reads images with (imagetools) is the pinned one, put there by
+# install-tools.sh (a link when it is already built). The Docker 28 engines link sid's into theirs.
+ensure_docker20_buildx() {
+  (unset DOCKER_CONFIG && PATH=$(dirname "$GO"):$PATH TOOLS_DIR=$TOOLS_DIR timeout 1800 bash "$REPO_ROOT/scripts/install-tools.sh" buildx >&2) ||
+    die "scripts/install-tools.sh buildx failed"
 }
 
 ensure_buildkit_tools() {
