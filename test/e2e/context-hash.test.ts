@@ -13,7 +13,7 @@ import { hashBuildInputs } from '../../src/context-hash.js';
 import { listContext, limiter, type ContextEntry } from '../../src/context-files.js';
 import type { IgnoreRules } from '../../src/dockerignore.js';
 import { CASES, writeCase, writeEntry, type ContextCase } from '../support/context-cases.js';
-import { stackUp } from './support/stack.js';
+import { ENGINE, stackUp } from './support/stack.js';
 
 interface Client {
   name: string;
@@ -28,8 +28,11 @@ function findClients(): Client[] {
   for (const binary of [...new Set(['docker', '/usr/bin/docker', '/usr/local/bin/docker'])]) {
     const version = spawnSync(binary, ['version', '--format', '{{.Client.Version}}|{{.Server.Version}}'], { encoding: 'utf8' });
     if (version.status !== 0) continue;
-    const major = Number(version.stdout.split('.')[0]);
-    if (major < 23 && !clients.some(c => c.rules === 'docker-20.10')) {
+    const [client, server] = version.stdout.split('|').map(v => Number(v.split('.')[0]));
+    // The classic client as Debian ships it, with its own engine: a 20.10 client against a Docker 28
+    // engine sends names with spaces and non-ASCII letters its own .dockerignore excludes (seen here),
+    // a combination no runner has.
+    if (client < 23 && server < 23 && !clients.some(c => c.rules === 'docker-20.10')) {
       clients.push({ name: `docker ${version.stdout.split('|')[0]}`, argv: [binary, 'build'], env: { DOCKER_BUILDKIT: '1' }, rules: 'docker-20.10' });
     }
     if (!clients.some(c => c.rules === 'buildx') && spawnSync(binary, ['buildx', 'version']).status === 0) {
@@ -71,9 +74,12 @@ function run(argv: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
-/** An entry as the output shows it: COPY writes a socket as an empty file and drops a FIFO. */
+/**
+ * An entry as the output shows it: COPY writes a socket as an empty file; a FIFO the local exporter
+ * drops on 20.10's BuildKit (0.8) and writes as a FIFO on Docker 28's. It is sent either way.
+ */
 function shown(e: ContextEntry): string | undefined {
-  if (e.kind === 'fifo') return undefined;
+  if (e.kind === 'fifo') return ENGINE === 'docker20' ? undefined : `${e.path} other ${e.mode.toString(8)} 0`;
   const kind = e.kind === 'socket' ? 'file' : e.kind;
   return `${e.path} ${kind} ${e.mode.toString(8)} ${e.size}${e.target !== undefined ? ` -> ${e.target}` : ''}`;
 }
@@ -134,6 +140,7 @@ describe.skipIf(clients.length === 0)('the context hash against BuildKit', { tim
       `context-hash differential: ${outcomes.length - failed.length}/${outcomes.length} builds agree ` +
         `(${CASES.length} cases x ${clients.length} clients) in ${((Date.now() - started) / 1000).toFixed(1)} s`
     );
+    for (const o of failed) console.log(`context-hash differential: ${o.client.name}: ${o.c.name}: ${o.detail}`);
     expect(failed.map(o => `${o.client.name}: ${o.c.name}: ${o.detail}`)).toEqual([]);
   });
 
