@@ -3,6 +3,7 @@
 //
 //   npx tsx scripts/mutate.ts            every breakage below
 //   npx tsx scripts/mutate.ts --list     their names
+//   npx tsx scripts/mutate.ts --only T   those whose name holds T
 //
 // Prints one line per breakage (caught / MISSED) and the totals; exits 1 when one was missed.
 import { execFileSync } from 'node:child_process';
@@ -127,7 +128,32 @@ export const BREAKAGES: Breakage[] = [
   // Inputs.
   { name: 'secrets not masked', file: 'src/secrets.ts', find: '    mask(v);\n', replace: '' },
   { name: 'latest accepted in tags', file: 'src/tags.ts', find: "  if (tag === 'latest') return", replace: "  if (tag === 'latest!') return" },
-  { name: 'any network accepted', file: 'src/config.ts', find: "if (network !== '' && !NETWORKS.includes(network))", replace: 'if (false)' }
+  { name: 'any network accepted', file: 'src/config.ts', find: "if (network !== '' && !NETWORKS.includes(network))", replace: 'if (false)' },
+  // This session's decisions (trust under overlap, shallow clones, read-back).
+  {
+    name: 'a pull request moves latest with latest: true',
+    file: 'src/trust.ts',
+    find: "  if (build.kind === 'pull') return { move: false, why: 'a pull request never moves latest' };\n",
+    replace: ''
+  },
+  {
+    name: 'an older overlapping run pushes the default cache tag',
+    file: 'src/main.ts',
+    find: '    if ((await isAncestor(config.context, config.commit, revision, limits(config).lookup)) !== true) return undefined;\n',
+    replace: '    return undefined;\n'
+  },
+  {
+    name: "a shallow clone's no taken as an answer",
+    file: 'src/git.ts',
+    find: "=== 'false' ? false : undefined;",
+    replace: "=== 'false' ? false : false;"
+  },
+  {
+    name: 'the read-back swapped in though a mount failed',
+    file: 'src/main.ts',
+    find: "  if (expected === 0 || ran.length !== expected || !ran.every(o => o.status === 'ok')) {",
+    replace: '  if (expected === 0 || ran.length !== expected) {'
+  }
 ];
 
 function unitSuiteFails(): boolean {
@@ -151,7 +177,10 @@ function main(): void {
   }
   let caught = 0;
   const missed: string[] = [];
-  for (const breakage of BREAKAGES) {
+  // --only TEXT: the breakages whose name holds TEXT.
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  const chosen = BREAKAGES.filter(b => only === undefined || b.name.includes(only));
+  for (const breakage of chosen) {
     const file = path.join(ROOT, breakage.file);
     const original = fs.readFileSync(file, 'utf8');
     const count = original.split(breakage.find).length - 1;
@@ -166,7 +195,7 @@ function main(): void {
       fs.writeFileSync(file, original);
     }
   }
-  console.log(`\n${caught} of ${BREAKAGES.length} breakages caught by the unit suite${missed.length ? `; missed: ${missed.join('; ')}` : ''}`);
+  console.log(`\n${caught} of ${chosen.length} breakages caught by the unit suite${missed.length ? `; missed: ${missed.join('; ')}` : ''}`);
   process.exitCode = missed.length ? 1 : 0;
 }
 

@@ -59,6 +59,8 @@ export function planPull(input: PlanInput): Plan {
       ...cacheFrom([...refs.cacheRead, ...(refs.latestReadable ? [refs.latest] : [])]),
       ...ociLabels(config, facts.now, inputs.hash).flatMap(label => ['--label', label]),
       ...finalTags.flatMap(tag => ['--tag', tag]),
+      '--iidfile',
+      finalIid,
       config.context
     ],
     env: BUILD_ENV,
