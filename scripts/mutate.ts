@@ -139,7 +139,7 @@ export const BREAKAGES: Breakage[] = [
   {
     name: 'an older overlapping run pushes the default cache tag',
     file: 'src/main.ts',
-    find: '    if ((await isAncestor(config.context, config.commit, revision, limits(config).lookup)) !== true) return undefined;\n',
+    find: '    if (ahead !== true || !revision) return undefined;\n',
     replace: '    return undefined;\n'
   },
   {

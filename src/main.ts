@@ -366,9 +366,9 @@ function defaultCacheTagStill({ config, policy }: PlanInput, plan: Plan): (step:
   return async step => {
     if (step.pushRef === undefined || step.pushRef !== plan.refs.cacheWrite || policy.writeScope?.suffix !== '') return undefined;
     const found = await inspectImage(plan.refs.latest, limits(config).lookup);
-    const revision = 'image' in found ? found.image.labels[REVISION_LABEL] : undefined;
-    if (!revision || revision === config.commit) return undefined;
-    if ((await isAncestor(config.context, config.commit, revision, limits(config).lookup)) !== true) return undefined;
+    if (!('image' in found)) return undefined;
+    const { ahead, revision } = await latestIsAhead(config, found.image);
+    if (ahead !== true || !revision) return undefined;
     return `latest moved to ${revision.slice(0, 12)} while this run built, and that commit contains ${config.commit.slice(0, 12)}: the default branch's cache tag stays with it`;
   };
 }
