@@ -120,6 +120,7 @@ describe('planBuildx', () => {
   it('fills and reads the Go cache mounts on the same builder', () => {
     const go: GoCacheState = {
       hit: 'partial',
+      key: 'cached-image-build-go-Linux-X64-go1.26-0123abcd',
       dirs: facts.goDirs,
       baseImage: '127.0.0.1:5000/base/go:1.26',
       mounts: [{ kind: 'mod', mount: { stage: 'builder', id: 'gomod', target: '/go/pkg/mod' } }]

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { goMounts } from '../src/cache/go-cache.js';
+import { goMounts, mountsHoldKey, MOUNT_MARKER, type GoCacheHit } from '../src/cache/go-cache.js';
 import { readConfig } from '../src/config.js';
 import { readDockerfile } from '../src/dockerfile.js';
 import type { Facts } from '../src/facts.js';
-import { commonFolder } from '../src/plan/go.js';
+import { commonFolder, planMountProbe } from '../src/plan/go.js';
 import { planPull } from '../src/plan/pull.js';
 import { FACTS, environment, inputs, makeWorkspace, planInputOf, pullRequestEvent } from './support/workspace.js';
 import * as fs from 'node:fs';
@@ -18,13 +18,11 @@ const facts = FACTS;
 const ws = makeWorkspace(DOCKERFILE);
 fs.writeFileSync(path.join(ws, 'go.mod'), 'module x\n\ngo 1.26\n');
 const config = (values: Record<string, string> = {}) => readConfig(inputs({ image: '127.0.0.1:5000/acme/api', ...values }), environment(ws));
-const plan = (
-  values: Record<string, string>,
-  hit: 'exact' | 'partial' | 'miss',
-  more: { facts?: Facts; event?: ReturnType<typeof pullRequestEvent> } = {}
-) => planPull(planInputOf(ws, values, { go: state(hit), ...more }));
+const plan = (values: Record<string, string>, hit: GoCacheHit, more: { facts?: Facts; event?: ReturnType<typeof pullRequestEvent> } = {}) =>
+  planPull(planInputOf(ws, values, { go: state(hit), ...more }));
 const mounts = goMounts(readDockerfile(DOCKERFILE), 'auto');
-const state = (hit: 'exact' | 'partial' | 'miss') => ({ hit, dirs: facts.goDirs, mounts, baseImage: '127.0.0.1:5000/base/go:1.26' });
+const KEY = 'cached-image-build-go-Linux-X64-go1.26-0123abcd';
+const state = (hit: GoCacheHit) => ({ hit, key: KEY, dirs: facts.goDirs, mounts, baseImage: '127.0.0.1:5000/base/go:1.26' });
 
 describe('Go cache mounts in the plan', () => {
   it('fills the mounts before the builds and, after a partial hit, reads them back after the outputs are written', () => {
@@ -88,10 +86,74 @@ describe('Go cache mounts in the plan', () => {
     expect(plan({}, 'partial', { event: pullRequestEvent('mallory/api') }).saveGoCaches).toBe(false);
     expect(plan({ prebuild: './cmd/...' }, 'partial').saveGoCaches).toBe(true);
   });
+  it('marks each mount with the key: the fill after an exact hit, the read-back after the copy (the copy holds no marker)', () => {
+    const fill = (hit: GoCacheHit) => plan({}, hit).files.find(f => f.path.endsWith('fill.Dockerfile'))?.content ?? '';
+    expect(MOUNT_MARKER).toBe('.cached-image-build-key');
+    expect(fill('exact')).toContain(
+      `    cp -a /cib-in-0/. /go/pkg/mod/ && echo ${KEY} > /go/pkg/mod/.cached-image-build-key && cp -a /cib-in-1/. /root/.cache/go-build/ && echo ${KEY} > /root/.cache/go-build/.cached-image-build-key && echo filled`
+    );
+    // A partial hit fills older caches: the mount is marked only by the read-back, which holds this key's.
+    expect(fill('partial')).not.toContain(MOUNT_MARKER);
+    const extract = plan({}, 'miss').files.find(f => f.path.endsWith('extract-build-1.Dockerfile'))?.content ?? '';
+    expect(extract).toContain(
+      `    mkdir -p /cib-out && cp -a /root/.cache/go-build/. /cib-out/ && echo ${KEY} > /root/.cache/go-build/.cached-image-build-key && echo extracted`
+    );
+  });
+  it('a warm builder (its mounts hold the key): nothing filled, nothing read back, nothing saved', () => {
+    const p = plan({}, 'warm');
+    expect(p.steps.map(s => s.id)).toEqual(['build-builder', 'build-final', expect.stringMatching(/^push-/), 'push-builder']);
+    expect(p.readBack).toEqual([]);
+    expect(p.saveGoCaches).toBe(false);
+  });
   it('fills nothing after a miss and reads nothing back after an exact hit', () => {
     expect(plan({}, 'miss').steps.some(s => s.phase === 'fill')).toBe(false);
     expect(plan({}, 'miss').readBack.length).toBe(4);
     expect(plan({}, 'exact').readBack).toEqual([]);
+  });
+});
+
+describe("the probe of the builder's Go cache mounts", () => {
+  it("reads each mount's marker, with the mounts as the Dockerfile has them, into a file per mount, without the network", () => {
+    const probe = planMountProbe(
+      { mounts, baseImage: '127.0.0.1:5000/base/go:1.26' },
+      facts,
+      { argv: ['docker', 'build'], env: { DOCKER_BUILDKIT: '1' } },
+      {
+        idleMs: 5000
+      }
+    );
+    expect(probe.files.find(f => f.path === '/tmp/run/probe.Dockerfile')?.content).toBe(
+      [
+        'FROM 127.0.0.1:5000/base/go:1.26 AS probe',
+        'RUN --mount=type=cache,id=gomod,target=/go/pkg/mod,sharing=locked \\',
+        '    --mount=type=cache,id=gobuild,target=/root/.cache/go-build,uid=1000 \\',
+        '    mkdir -p /cib-probe && (cat /go/pkg/mod/.cached-image-build-key > /cib-probe/0 2>/dev/null || true) && (cat /root/.cache/go-build/.cached-image-build-key > /cib-probe/1 2>/dev/null || true) && echo probed 20261122000000000',
+        'FROM scratch',
+        'COPY --from=probe /cib-probe/ /',
+        ''
+      ].join('\n')
+    );
+    expect(probe.step.argv).toEqual([
+      'docker',
+      'build',
+      '--progress=plain',
+      '--network',
+      'none',
+      '--file',
+      '/tmp/run/probe.Dockerfile',
+      '--output',
+      'type=local,dest=/tmp/run/probed-mounts',
+      '/tmp/run/empty-context'
+    ]);
+    expect(probe.out).toBe('/tmp/run/probed-mounts');
+    expect(probe.step.onFailure).toBe('warn');
+  });
+  it('is warm only when every mount names this key', () => {
+    expect(mountsHoldKey([`${KEY}\n`, KEY], KEY)).toBe(true);
+    expect(mountsHoldKey([KEY, undefined], KEY)).toBe(false);
+    expect(mountsHoldKey([KEY, 'cached-image-build-go-Linux-X64-go1.26-older'], KEY)).toBe(false);
+    expect(mountsHoldKey(['', ''], KEY)).toBe(false);
+    expect(mountsHoldKey([], KEY)).toBe(false);
   });
 });
 

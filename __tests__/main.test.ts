@@ -395,6 +395,52 @@ describe('main: the Go caches', () => {
     expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).not.toContain('goCacheSave');
   });
 
+  it('a builder whose mounts name this key (a warm machine): the restore stopped, nothing filled, read back or saved', async () => {
+    // A first run tells the key (the cache job's request).
+    let key = '';
+    const first = runner(pushToMain, {});
+    first.on(
+      a => a[0] === process.execPath,
+      r => ((key = (JSON.parse(r.env?.CIB_CACHE_JOB ?? '{}') as { key: string }).key), restored('exact')(r))
+    );
+    await run();
+    // Without the base image the engine is a fresh one: it is not asked.
+    expect(first.commands().some(c => c.includes('probe.Dockerfile'))).toBe(false);
+    expect(first.commands().filter(c => c.includes('fill.Dockerfile'))).toHaveLength(1);
+    expect(key).toMatch(/^cached-image-build-go-Linux-X64-go1\.26-/);
+
+    const f = runner(pushToMain, {});
+    f.on(/^docker image inspect --format \{\{\.Id\}\} 127\.0\.0\.1:5000\/base\/go:1\.26$/, { stdout: `sha256:${'2'.repeat(64)}` });
+    f.on(/probe\.Dockerfile/, r => {
+      const out = flag(r.argv, '--output').replace(/^type=local,dest=/, '');
+      fs.mkdirSync(out, { recursive: true });
+      return { files: { [path.join(out, '0')]: `${key}\n`, [path.join(out, '1')]: `${key}\n` } };
+    });
+    f.on(a => a[0] === process.execPath, restored('exact'));
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    const probe = f.calls.find(c => c.argv.includes('--output') && flag(c.argv, '--file').endsWith('probe.Dockerfile'));
+    expect(probe?.argv.slice(0, 5)).toEqual(['docker', 'build', '--progress=plain', '--network', 'none']);
+    expect(f.commands().some(c => c.includes('fill.Dockerfile') || c.includes('extract-'))).toBe(false);
+    expect(outputs()['go-cache-hit']).toBe('warm');
+    expect(printed).toContain(`the builder's cache mounts already hold the Go caches of ${key}: not restored, not filled`);
+    expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).not.toContain('goCacheSave');
+    expect(warnings()).toEqual([]);
+
+    // Mounts that name another key (an older go.sum): restored and filled as on any runner.
+    const other = runner(pushToMain, {});
+    other.on(/^docker image inspect/, { stdout: `sha256:${'2'.repeat(64)}` });
+    other.on(/probe\.Dockerfile/, r => {
+      const out = flag(r.argv, '--output').replace(/^type=local,dest=/, '');
+      fs.mkdirSync(out, { recursive: true });
+      return { files: { [path.join(out, '0')]: 'cached-image-build-go-Linux-X64-go1.26-older\n', [path.join(out, '1')]: '' } };
+    });
+    other.on(a => a[0] === process.execPath, restored('exact'));
+    await run();
+    expect(outputs()['go-cache-hit']).toBe('exact');
+    expect(other.commands().filter(c => c.includes('fill.Dockerfile'))).toHaveLength(1);
+  });
+
   it('a read-back that fails is a warning; nothing is saved and the job succeeds', async () => {
     const f = runner(pushToMain, {});
     f.on(a => a[0] === process.execPath, restored('partial'));

@@ -44,6 +44,23 @@ describe('runProcess', () => {
     );
   });
 
+  it('stops a process and its group when its work is cancelled, before or while it runs', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const running = runProcess({ argv: ['sh', '-c', 'sleep 30 & sleep 30'], limit: { totalMs: 60_000 }, cancel: controller.signal });
+    setTimeout(() => {
+      controller.abort();
+    }, 200);
+    const result = await running;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.exitCode).toBe(-1);
+    expect(result.timedOut).toBe('cancelled');
+    const before = await runProcess({ argv: ['sh', '-c', 'sleep 30'], limit: { totalMs: 60_000 }, cancel: AbortSignal.abort() });
+    expect(before.timedOut).toBe('cancelled');
+    // A signal that is never used changes nothing.
+    expect((await runProcess({ argv: ['true'], limit: { totalMs: 5000 }, cancel: new AbortController().signal })).exitCode).toBe(0);
+  });
+
   it('kills a process that prints nothing for too long, and lets one that keeps talking run', async () => {
     const silent = await runProcess({ argv: ['sh', '-c', 'echo start; sleep 30'], limit: { idleMs: 300 } });
     expect(silent.timedOut).toBe('no output for 0.3 s');

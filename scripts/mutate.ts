@@ -37,14 +37,32 @@ export const BREAKAGES: Breakage[] = [
   {
     name: 'save the Go caches after an exact hit',
     file: 'src/plan/go.ts',
-    find: "const save = go !== undefined && go.hit !== 'exact' && config.goCache.save",
-    replace: 'const save = go !== undefined && config.goCache.save'
+    find: "    go.hit !== 'exact' &&\n    go.hit !== 'warm' &&\n",
+    replace: "    go.hit !== 'warm' &&\n"
+  },
+  {
+    name: 'a warm builder is filled all the same',
+    file: 'src/plan/go.ts',
+    find: "if (go.hit === 'exact' || go.hit === 'partial') steps.before.push(",
+    replace: "if (go.hit !== 'miss') steps.before.push("
+  },
+  {
+    name: 'a mount filled from an exact hit is not marked with its key',
+    file: 'src/plan/go.ts',
+    find: "${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key)}` : ''}",
+    replace: ''
+  },
+  {
+    name: "the probe's answer is not heeded",
+    file: 'src/main.ts',
+    find: 'if (probed.warm)\n',
+    replace: 'if (probed.warm && Date.now() < 0)\n'
   },
   {
     name: 'untrusted runs save the Go caches',
     file: 'src/plan/go.ts',
-    find: 'config.goCache.save && policy.saveCaches &&',
-    replace: 'config.goCache.save &&'
+    find: '    config.goCache.save &&\n    policy.saveCaches &&\n',
+    replace: '    config.goCache.save &&\n'
   },
   // Trust.
   {
@@ -110,7 +128,7 @@ export const BREAKAGES: Breakage[] = [
   {
     name: 'a failed restore leaves its half',
     file: 'src/cache/restore.ts',
-    find: '      await Promise.all(paths.map(dir => removeTree(dir)));\n',
+    find: '      // What a failed download or unpack left is half a cache: none is better.\n      await Promise.all(paths.map(dir => removeTree(dir)));\n',
     replace: ''
   },
   {

@@ -4,7 +4,8 @@
 import * as core from '@actions/core';
 import { compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
-import { goCacheUsers, restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
+import { goCacheKeyFor, goCacheUsers, restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
+import { probeMounts } from './cache/mount-probe.js';
 import type { Config } from './config.js';
 import { replaceTree } from './files.js';
 import { readConfigs, type NamedConfig } from './images.js';
@@ -14,7 +15,7 @@ import { prepareBuilder, probeFacts, type Facts } from './facts.js';
 import { headCommit, isAncestor } from './git.js';
 import { REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
-import { buildsOnBuilder, choosePlan, fallbackPlan } from './plan/choose.js';
+import { buildsOnBuilder, choosePlan, fallbackPlan, mountBuildCommand } from './plan/choose.js';
 import { planCopy } from './plan/copy.js';
 import { loginSteps, refsFor } from './plan/common.js';
 import type { GoCacheState } from './plan/go.js';
@@ -310,15 +311,47 @@ async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean
   const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
   const unneeded = fillsMounts && allUnchanged;
   if (unneeded) return { unneeded };
+  const found = await goCacheKeyFor(config, facts);
+  if (!found) return { unneeded };
+  const onBuilder = buildsOnBuilder({ config, facts });
+  // A builder may hold the caches already (its mounts name the key): ask it while the restore runs.
+  // The engine's BuildKit is asked only when it has the mounts' base image: else it is a fresh one.
+  const probing = fillsMounts && (onBuilder || (await imagePresent(config, users.baseImage)));
   // The engine pulls the mounts' base image while the Go caches download: the fill and the compile
   // both need it, and on the pull path a local image is what BuildKit uses.
-  const prepull = fillsMounts && !buildsOnBuilder({ config, facts }) ? pullQuietly(config, users.baseImage) : undefined;
-  const restore = await core.group('Restore the Go caches', () => restoreGoCaches(config, facts));
+  const prepull = fillsMounts && !onBuilder ? pullQuietly(config, users.baseImage) : undefined;
+  const cancel = new AbortController();
+  const probe = probing
+    ? probeMounts(found, facts, mountBuildCommand({ config, facts }), limits(config).activity).then(result => {
+        if (result.warm) cancel.abort();
+        return result;
+      })
+    : undefined;
+  let restore = await core.group('Restore the Go caches', () => restoreGoCaches(config, facts, found, cancel.signal));
+  const probed = await probe;
   if (prepull) core.info(await prepull);
+  if (probed) {
+    core.info(`The builder's Go cache mounts: ${probed.said} (asked in ${probed.seconds.toFixed(1)} s)`);
+    if (probed.warm)
+      restore = {
+        ...restore,
+        hit: 'warm',
+        matchedKey: undefined,
+        bytes: 0,
+        note: `the builder's cache mounts already hold the Go caches of ${found.key}: not restored, not filled`
+      };
+  }
+  if (restore.hit === 'warm') core.info(restore.note as string);
   // After a partial hit the save holds old and new: age the restored entries to see which are used.
-  const agedTo = restore?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
-  const state = restore && { hit: restore.hit, dirs: facts.goDirs, mounts: restore.mounts, baseImage: restore.baseImage };
+  const agedTo = restore.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
+  const state = { hit: restore.hit, key: restore.key, dirs: facts.goDirs, mounts: restore.mounts, baseImage: restore.baseImage };
   return { restore, state, unneeded, agedTo };
+}
+
+/** Whether the engine has the image (a look-up; any failure is a no). */
+async function imagePresent(config: Config, image: string): Promise<boolean> {
+  const result = await runProcess({ argv: ['docker', 'image', 'inspect', '--format', '{{.Id}}', image], limit: limits(config).lookup });
+  return result.exitCode === 0;
 }
 
 /** The docker CLI before 23 sends the context itself (its own .dockerignore filter), not through buildx. */

@@ -3,7 +3,15 @@ import type { CacheMount, DockerfileFacts } from '../dockerfile.js';
 
 /** Which of the two Go caches a directory or a cache mount holds. */
 export type GoCacheKind = 'mod' | 'build';
-export type GoCacheHit = 'exact' | 'partial' | 'miss';
+/** `warm`: the builder's cache mounts already held this key's caches, so nothing was restored or filled. */
+export type GoCacheHit = 'exact' | 'partial' | 'miss' | 'warm';
+
+/**
+ * The file in each Go cache mount that names the key of the caches the mount holds: written when the
+ * action fills a mount from an exact hit, or reads it back for a save. A builder whose mounts all name
+ * this run's key (a self-hosted runner, a remote BuildKit) needs neither the restore nor the fill.
+ */
+export const MOUNT_MARKER = '.cached-image-build-key';
 
 export interface GoDirs {
   /** GOMODCACHE on the runner. */
@@ -75,6 +83,11 @@ export function goVersionOfGoMod(goMod: string): string | undefined {
 /** Expand `$VAR` and `${VAR}` with the Dockerfile's global ARG defaults overridden by build args. */
 export function expandArgs(text: string, args: Record<string, string>): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a: string | undefined, b: string) => args[a ?? b] ?? '');
+}
+
+/** Whether every mount's marker (read from the builder, in mount order) names this key. */
+export function mountsHoldKey(markers: Array<string | undefined>, key: string): boolean {
+  return markers.length > 0 && markers.every(marker => marker?.trim() === key);
 }
 
 /** Cache services may store keys in lower case (act's does); @actions/cache compares without case too. */

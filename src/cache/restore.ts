@@ -7,7 +7,17 @@ import * as glob from '@actions/glob';
 import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
 import { limits } from '../limits.js';
-import { expandArgs, goCacheKey, goMounts, goVersionOfGoMod, goVersionOfTag, classifyHit, type GoCacheHit, type GoMount } from './go-cache.js';
+import {
+  expandArgs,
+  goCacheKey,
+  goMounts,
+  goVersionOfGoMod,
+  goVersionOfTag,
+  classifyHit,
+  type GoCacheHit,
+  type GoCacheKey,
+  type GoMount
+} from './go-cache.js';
 import { folderSize, removeTree } from '../files.js';
 import { runCacheJob } from './worker.js';
 
@@ -36,7 +46,8 @@ export function goCacheUsers(config: Config): { mounts: GoMount[]; baseImage: st
   return { mounts, baseImage: stage ? expandArgs(stage.baseImage, args) : '' };
 }
 
-export async function restoreGoCaches(config: Config, facts: Facts): Promise<GoCacheRestore | undefined> {
+/** The key of the Go caches for this build, and where they are used; undefined when they are not used (and why, in the log). */
+export async function goCacheKeyFor(config: Config, facts: Facts): Promise<(GoCacheKey & { mounts: GoMount[]; baseImage: string }) | undefined> {
   const { mounts, baseImage } = goCacheUsers(config);
   if (!config.goCache.enabled) {
     core.info(`Go caches not used: ${config.goCache.skipped}`);
@@ -54,7 +65,21 @@ export async function restoreGoCaches(config: Config, facts: Facts): Promise<GoC
     'go';
   const patterns = config.goCache.dependencyPaths.map(p => path.join(config.context, p)).join('\n');
   const depsHash = (await glob.hashFiles(patterns, config.context)) || 'no-dependency-files';
-  const { key, restoreKeys } = goCacheKey({ ...facts.runner, goVersion, depsHash });
+  return { ...goCacheKey({ ...facts.runner, goVersion, depsHash }), mounts, baseImage };
+}
+
+/**
+ * Restores the entry of `key` (or the newest of its restore keys) into the runner's Go folders. A
+ * `cancel` signal stops it (the builder turned out to hold the caches already): the folders, maybe
+ * half made, are emptied, and the hit is `warm`.
+ */
+export async function restoreGoCaches(
+  config: Config,
+  facts: Facts,
+  found: NonNullable<Awaited<ReturnType<typeof goCacheKeyFor>>>,
+  cancel?: AbortSignal
+): Promise<GoCacheRestore> {
+  const { key, restoreKeys, mounts, baseImage } = found;
   const paths = [facts.goDirs.mod, facts.goDirs.build];
   const started = Date.now();
   let matchedKey: string | undefined;
@@ -63,7 +88,11 @@ export async function restoreGoCaches(config: Config, facts: Facts): Promise<GoC
   if (!process.env.ACTIONS_CACHE_URL && !process.env.ACTIONS_RESULTS_URL) note = unavailable;
   else {
     // Bounded like a build: a total limit of idle-timeout (the library prints nothing while it downloads).
-    const result = await runCacheJob({ op: 'restore', paths, key, restoreKeys }, { totalMs: limits(config).activity.idleMs });
+    const result = await runCacheJob({ op: 'restore', paths, key, restoreKeys }, { totalMs: limits(config).activity.idleMs }, undefined, cancel);
+    if (cancel?.aborted) {
+      await Promise.all(paths.map(dir => removeTree(dir)));
+      return { key, restoreKeys, hit: 'warm', paths, bytes: 0, seconds: (Date.now() - started) / 1000, mounts, baseImage };
+    }
     if (result.unavailable) note = unavailable;
     else if (result.error || result.restoreFailed) {
       // What a failed download or unpack left is half a cache: none is better.

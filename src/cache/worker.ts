@@ -34,7 +34,8 @@ const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULT
 export async function runCacheJob(
   job: CacheJob,
   limit: TimeLimit,
-  log: (line: string) => void = line => process.stdout.write(`${line}\n`)
+  log: (line: string) => void = line => process.stdout.write(`${line}\n`),
+  cancel?: AbortSignal
 ): Promise<CacheJobResult> {
   let result: CacheJobResult | undefined;
   const env: Record<string, string> = { [JOB_VARIABLE]: JSON.stringify(job) };
@@ -44,6 +45,7 @@ export async function runCacheJob(
     argv: [process.execPath, ...process.execArgv, process.argv[1]],
     env,
     limit,
+    cancel,
     onLine: line => {
       if (line.startsWith(RESULT_MARK)) result = JSON.parse(line.slice(RESULT_MARK.length)) as CacheJobResult;
       else log(line.replace(/^::error::/, '::warning::'));

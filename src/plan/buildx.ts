@@ -13,6 +13,11 @@ import type { Plan, Step } from './types.js';
  */
 export const CACHE_EXPORT_OPTIONS = 'mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true';
 
+/** A build on a buildx builder. */
+export function builderBuild(name: string): BuildCommand {
+  return { argv: ['docker', 'buildx', 'build', '--builder', name] };
+}
+
 export function planBuildx(input: PlanInput): Plan {
   const { config, policy, facts, inputs } = input;
   const builder = facts.builder;
@@ -21,7 +26,7 @@ export function planBuildx(input: PlanInput): Plan {
   const notes: string[] = [
     `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache read from ${refs.cacheRead.join(', ') || 'nothing'}, written to ${refs.cacheWrite ?? 'nothing'}`
   ];
-  const command: BuildCommand = { argv: ['docker', 'buildx', 'build', '--builder', builder.name] };
+  const command = builderBuild(builder.name);
   const secrets = secretFiles(config, policy, facts.tempDir);
   const go = planGoSteps(input, command);
 

@@ -1,10 +1,11 @@
 // Which strategy serves this build, from the config and the facts; and the other one, when the
 // chosen one failed for a reason it can handle. Pure.
 import { buildkitProblem, buildxPathProblem } from '../facts.js';
-import { planBuildx } from './buildx.js';
+import { builderBuild, planBuildx } from './buildx.js';
+import type { BuildCommand } from './go.js';
 import type { PlanInput } from './input.js';
 import { checkPlatforms } from './platforms.js';
-import { planPull } from './pull.js';
+import { ENGINE_BUILD, planPull } from './pull.js';
 import type { Plan } from './types.js';
 
 export function choosePlan(input: PlanInput): Plan {
@@ -53,6 +54,12 @@ export function fallbackPlan(input: PlanInput, reason: string): Plan {
 export function buildsOnBuilder(input: Pick<PlanInput, 'config' | 'facts'>): boolean {
   const { config, facts } = input;
   return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && buildxPathProblem(facts) === undefined);
+}
+
+/** Where a throwaway build reaches the cache mounts the real build will use: the builder's, or the engine's. */
+export function mountBuildCommand(input: Pick<PlanInput, 'config' | 'facts'>): BuildCommand {
+  const builder = input.facts.builder;
+  return buildsOnBuilder(input) && builder ? builderBuild(builder.name) : ENGINE_BUILD;
 }
 
 function withReason(plan: Plan, reason: string): Plan {

@@ -2,7 +2,7 @@
 // cache mounts filled before the build and read back after it. Pure.
 import * as path from 'node:path';
 import type { Facts } from '../facts.js';
-import type { GoCacheHit, GoDirs, GoMount } from '../cache/go-cache.js';
+import { MOUNT_MARKER, type GoCacheHit, type GoDirs, type GoMount } from '../cache/go-cache.js';
 import { toPosix } from '../files.js';
 import type { TimeLimit } from '../run/process.js';
 import { limits } from './common.js';
@@ -12,6 +12,8 @@ import type { PlanFile, Step } from './types.js';
 /** What the restore found, and where the Go caches meet the build. */
 export interface GoCacheState {
   hit: GoCacheHit;
+  /** The key of this build's Go caches: what a mount filled from an exact hit, or read back for the save, is marked with. */
+  key: string;
   dirs: GoDirs;
   mounts: GoMount[];
   /** The base image of the stage with the mounts (ARGs expanded): it has the shell and cp we need. */
@@ -40,7 +42,13 @@ const NO_NETWORK = ['--network', 'none'];
 
 export function planGoSteps({ config, policy, facts, go }: PlanInput, build: BuildCommand): GoSteps {
   const prebuild = config.goCache.prebuild;
-  const save = go !== undefined && go.hit !== 'exact' && config.goCache.save && policy.saveCaches && (prebuild !== undefined || go.mounts.length > 0);
+  const save =
+    go !== undefined &&
+    go.hit !== 'exact' &&
+    go.hit !== 'warm' &&
+    config.goCache.save &&
+    policy.saveCaches &&
+    (prebuild !== undefined || go.mounts.length > 0);
   const steps: GoSteps = { before: [], after: [], files: [], save };
   const limit = limits(config).activity;
   if (prebuild) {
@@ -85,7 +93,7 @@ export function planGoSteps({ config, policy, facts, go }: PlanInput, build: Bui
 
   // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
   const nonce = facts.now.replace(/[^0-9]/g, '');
-  if (go.hit !== 'miss') steps.before.push(...fillStep(go, facts, build, nonce, steps.files, limit));
+  if (go.hit === 'exact' || go.hit === 'partial') steps.before.push(...fillStep(go, facts, build, nonce, steps.files, limit));
   for (const [index, { mount, kind }] of go.mounts.entries()) {
     const options = mountOptions(mount);
     const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
@@ -101,7 +109,8 @@ export function planGoSteps({ config, policy, facts, go }: PlanInput, build: Bui
         content: [
           `FROM ${go.baseImage} AS read`,
           `RUN ${options} \\`,
-          `    mkdir -p /cib-out && cp -a ${mount.target}/. /cib-out/ && echo extracted ${nonce}`,
+          // The mount is marked after the copy: it then holds what the save will (and the copy holds no marker).
+          `    mkdir -p /cib-out && cp -a ${mount.target}/. /cib-out/ && ${markMount(mount.target, go.key)} && echo extracted ${nonce}`,
           'FROM scratch',
           'COPY --from=read /cib-out/ /',
           ''
@@ -145,7 +154,10 @@ function fillStep(go: GoCacheState, facts: Facts, build: BuildCommand, nonce: st
   const mounts = go.mounts.map(
     ({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${toPosix(path.relative(context, sources[i])) || '.'},target=/cib-in-${i}`
   );
-  const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/`);
+  // Only an exact hit leaves the mounts holding this key's caches; a partial one is marked by the read-back.
+  const copies = go.mounts.map(
+    ({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key)}` : ''}`
+  );
   files.push({
     path: file,
     content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo filled ${nonce}`, ''].join('\n')
@@ -161,6 +173,57 @@ function fillStep(go: GoCacheState, facts: Facts, build: BuildCommand, nonce: st
       onFailure: 'warn'
     }
   ];
+}
+
+function markMount(target: string, key: string): string {
+  return `echo ${key} > ${target}/${MOUNT_MARKER}`;
+}
+
+/** A probe of the builder's Go cache mounts: a throwaway build whose output holds each mount's marker (file INDEX, empty when none). */
+export interface MountProbe {
+  step: Step;
+  files: PlanFile[];
+  /** The folder the build's output lands in. */
+  out: string;
+}
+
+/**
+ * Reads the marker of every Go cache mount on the builder the build uses, without the network and
+ * with the mounts exactly as the build has them (so the same caches), so a warm builder (a self-hosted runner, a remote BuildKit) is known
+ * before anything is restored or filled.
+ */
+export function planMountProbe(go: Pick<GoCacheState, 'mounts' | 'baseImage'>, facts: Facts, build: BuildCommand, limit: TimeLimit): MountProbe {
+  const nonce = facts.now.replace(/[^0-9]/g, '');
+  const file = path.join(facts.tempDir, 'probe.Dockerfile');
+  const empty = path.join(facts.tempDir, 'empty-context');
+  const out = path.join(facts.tempDir, 'probed-mounts');
+  const reads = go.mounts.map(({ mount }, i) => `(cat ${mount.target}/${MOUNT_MARKER} > /cib-probe/${i} 2>/dev/null || true)`);
+  return {
+    out,
+    files: [
+      { path: path.join(empty, '.keep'), content: '' },
+      {
+        path: file,
+        content: [
+          `FROM ${go.baseImage} AS probe`,
+          `RUN ${go.mounts.map(({ mount }) => mountOptions(mount)).join(' \\\n    ')} \\`,
+          `    mkdir -p /cib-probe && ${reads.join(' && ')} && echo probed ${nonce}`,
+          'FROM scratch',
+          'COPY --from=probe /cib-probe/ /',
+          ''
+        ].join('\n')
+      }
+    ],
+    step: {
+      id: 'probe-mounts',
+      phase: 'restore',
+      title: `Read the markers of cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')}`,
+      argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=local,dest=${out}`, empty],
+      env: build.env,
+      limit,
+      onFailure: 'warn'
+    }
+  };
 }
 
 /** The deepest folder that holds every path. */

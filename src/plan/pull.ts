@@ -2,11 +2,12 @@
 // and on latest, built by the engine's own BuildKit (docker build). Pure.
 import * as path from 'node:path';
 import { limits, ociLabels, pushHint, refsFor, secretFiles, secretFlags, tagOf } from './common.js';
-import { planGoSteps } from './go.js';
+import { planGoSteps, type BuildCommand } from './go.js';
 import type { PlanInput } from './input.js';
 import type { Condition, Plan, Step } from './types.js';
 
-const BUILD_ENV = { DOCKER_BUILDKIT: '1' };
+/** A build on the engine's own BuildKit. */
+export const ENGINE_BUILD: BuildCommand = { argv: ['docker', 'build'], env: { DOCKER_BUILDKIT: '1' } };
 
 export function planPull(input: PlanInput): Plan {
   const { config, policy, facts, inputs } = input;
@@ -15,7 +16,7 @@ export function planPull(input: PlanInput): Plan {
   const notes: string[] = [];
   const steps: Step[] = [];
   const secrets = secretFiles(config, policy, facts.tempDir);
-  const go = planGoSteps(input, { argv: ['docker', 'build'], env: BUILD_ENV });
+  const go = planGoSteps(input, ENGINE_BUILD);
 
   const useCache = !config.noCache;
   if (!useCache) notes.push('no-cache: every step is built again and the caches are written afresh');
@@ -63,7 +64,7 @@ export function planPull(input: PlanInput): Plan {
       finalIid,
       config.context
     ],
-    env: BUILD_ENV,
+    env: ENGINE_BUILD.env,
     limit: limit.activity,
     onFailure: 'stop',
     build: { iidfile: finalIid, stage: '' }
@@ -106,7 +107,7 @@ export function planPull(input: PlanInput): Plan {
         builderIid,
         config.context
       ],
-      env: BUILD_ENV,
+      env: ENGINE_BUILD.env,
       limit: limit.activity,
       onFailure: 'stop',
       build: { iidfile: builderIid, stage: config.builderTarget },

@@ -26,6 +26,8 @@ export interface ProcessRequest {
   echo?: boolean;
   /** Keep stdout whole (up to MAX_STDOUT bytes), for commands whose output is parsed. */
   captureStdout?: boolean;
+  /** Stops the process (and its group) as a limit would, when the work is no longer wanted. */
+  cancel?: AbortSignal;
 }
 
 export interface ProcessResult {
@@ -136,11 +138,17 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
         }, limit.totalMs)
       );
     touch();
+    const onCancel = (): void => {
+      kill('cancelled');
+    };
+    if (request.cancel?.aborted) onCancel();
+    else request.cancel?.addEventListener('abort', onCancel, { once: true });
 
     const finish = (code: number): void => {
       if (settled) return;
       settled = true;
       running.delete(child);
+      request.cancel?.removeEventListener('abort', onCancel);
       for (const timer of timers) clearTimeout(timer);
       if (idle) clearTimeout(idle);
       flushAll();
