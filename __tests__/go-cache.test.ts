@@ -2,8 +2,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyHit, expandArgs, goCacheKey, goMounts, goVersionOfGoMod, goVersionOfTag } from '../src/cache/go-cache.js';
-import { ageBuildCache, escapeModulePath, modulesInGoSums, pruneBuildCache, pruneModuleCache } from '../src/cache/trim.js';
+import { classifyHit, deltaDirOf, expandArgs, goCacheKey, goMounts, goVersionOfGoMod, goVersionOfTag } from '../src/cache/go-cache.js';
+import {
+  adoptDelta,
+  ageBuildCache,
+  collectNewer,
+  entryNames,
+  escapeModulePath,
+  modulesInGoSums,
+  pruneBuildCache,
+  pruneModuleCache
+} from '../src/cache/trim.js';
 import { readDockerfile } from '../src/dockerfile.js';
 
 const DOCKERFILE = `ARG BASE=127.0.0.1:5000
@@ -30,8 +39,11 @@ describe('keys', () => {
   it('keys on platform, Go version and the dependency hash, restoring the newest of the same Go', () => {
     expect(goCacheKey({ os: 'Linux', arch: 'X64', goVersion: 'go1.26', depsHash: 'abc' })).toEqual({
       key: 'cached-image-build-go-Linux-X64-go1.26-abc',
-      restoreKeys: ['cached-image-build-go-Linux-X64-go1.26-']
+      restoreKeys: ['cached-image-build-go-Linux-X64-go1.26-'],
+      // Deltas follow one key's entry, and no restore key of the entries matches them.
+      deltaPrefix: 'cached-image-build-godelta-Linux-X64-go1.26-abc-'
     });
+    expect(deltaDirOf({ mod: '/home/runner/go/pkg/mod', build: '/home/runner/.cache/go-build/' })).toBe('/home/runner/.cache/go-build-delta');
   });
   it('reads Go versions from image tags and go.mod', () => {
     expect(goVersionOfTag('1.26.3-bookworm')).toBe('go1.26.3');
@@ -92,5 +104,41 @@ describe('keeping what the build used', () => {
     expect(pruned.files).toBe(1);
     expect(fs.readdirSync(path.join(root, 'ab')).sort()).toEqual(['1-a', '1-d']);
     expect(fs.existsSync(path.join(root, 'README'))).toBe(true);
+  });
+});
+
+describe('deltas of GOCACHE', () => {
+  const entry = (root: string, name: string, when?: Date) => {
+    fs.mkdirSync(path.join(root, path.dirname(name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), name);
+    if (when) fs.utimesSync(path.join(root, name), when, when);
+  };
+
+  it('moves a restored delta into GOCACHE, aged, and answers its entries', async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-delta-'));
+    const root = path.join(base, 'go-build');
+    const delta = path.join(base, 'go-build-delta');
+    entry(root, '00/base-a');
+    entry(delta, '00/delta-a');
+    entry(delta, 'ff/delta-d');
+    const aged = new Date('2026-01-01T00:00:00Z');
+    expect((await adoptDelta(delta, root, aged)).sort()).toEqual(['00/delta-a', 'ff/delta-d']);
+    expect(fs.existsSync(delta)).toBe(false);
+    expect(fs.statSync(path.join(root, 'ff/delta-d')).mtimeMs).toBe(aged.getTime());
+    expect((await entryNames(root)).sort()).toEqual(['00/base-a', '00/delta-a', 'ff/delta-d']);
+  });
+
+  it('collects the entries written or marked after a time into a new folder (prebuild mode)', async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-delta-'));
+    const root = path.join(base, 'go-build');
+    const into = path.join(base, 'go-build-delta');
+    const since = new Date('2026-06-01T00:00:00Z');
+    entry(root, '00/before', new Date('2026-05-31T23:00:00Z'));
+    entry(root, '00/after', new Date('2026-06-01T00:00:01Z'));
+    entry(root, 'ab/after', new Date('2026-06-02T00:00:00Z'));
+    entry(into, 'zz/stale');
+    expect((await collectNewer(root, since, into)).sort()).toEqual(['00/after', 'ab/after']);
+    expect((await entryNames(into)).sort()).toEqual(['00/after', 'ab/after']);
+    expect(fs.statSync(path.join(into, 'ab/after')).mtimeMs).toBe(new Date('2026-06-02T00:00:00Z').getTime());
   });
 });

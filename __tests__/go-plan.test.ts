@@ -22,7 +22,14 @@ const plan = (values: Record<string, string>, hit: GoCacheHit, more: { facts?: F
   planPull(planInputOf(ws, values, { go: state(hit), ...more }));
 const mounts = goMounts(readDockerfile(DOCKERFILE), 'auto');
 const KEY = 'cached-image-build-go-Linux-X64-go1.26-0123abcd';
-const state = (hit: GoCacheHit) => ({ hit, key: KEY, dirs: facts.goDirs, mounts, baseImage: '127.0.0.1:5000/base/go:1.26' });
+const state = (hit: GoCacheHit) => ({
+  hit,
+  key: KEY,
+  dirs: facts.goDirs,
+  mounts,
+  baseImage: '127.0.0.1:5000/base/go:1.26',
+  ...(hit === 'exact' ? { deltaDir: '/home/runner/.cache/go-build-delta' } : {})
+});
 
 describe('Go cache mounts in the plan', () => {
   it('fills the mounts before the builds and, after a partial hit, reads them back after the outputs are written', () => {
@@ -81,7 +88,8 @@ describe('Go cache mounts in the plan', () => {
     expect(plan({}, 'partial', { event: pullRequestEvent('mallory/api') }).steps[0].id).toBe('fill');
   });
   it('saves only a new key, from a run that may save', () => {
-    expect([plan({}, 'miss'), plan({}, 'partial'), plan({}, 'exact')].map(p => p.saveGoCaches)).toEqual([true, true, false]);
+    expect([plan({}, 'miss'), plan({}, 'partial'), plan({}, 'exact'), plan({}, 'warm')].map(p => p.saveGoCaches)).toEqual([true, true, false, false]);
+    expect([plan({}, 'miss'), plan({}, 'partial'), plan({}, 'exact'), plan({}, 'warm')].map(p => p.saveGoDelta)).toEqual([false, false, true, false]);
     expect(plan({ 'go-cache': 'read-only' }, 'partial').saveGoCaches).toBe(false);
     expect(plan({}, 'partial', { event: pullRequestEvent('mallory/api') }).saveGoCaches).toBe(false);
     expect(plan({ prebuild: './cmd/...' }, 'partial').saveGoCaches).toBe(true);
@@ -105,10 +113,40 @@ describe('Go cache mounts in the plan', () => {
     expect(p.readBack).toEqual([]);
     expect(p.saveGoCaches).toBe(false);
   });
-  it('fills nothing after a miss and reads nothing back after an exact hit', () => {
+  it('fills nothing after a miss; after an exact hit reads back only what the build added to GOCACHE, as a delta', () => {
     expect(plan({}, 'miss').steps.some(s => s.phase === 'fill')).toBe(false);
     expect(plan({}, 'miss').readBack.length).toBe(4);
-    expect(plan({}, 'exact').readBack).toEqual([]);
+    const exact = plan({}, 'exact');
+    expect(exact.readBack.map(s => s.id)).toEqual(['extract-delta', 'unpack-delta']);
+    expect([exact.saveGoCaches, exact.saveGoDelta]).toEqual([false, true]);
+    expect(exact.files.find(f => f.path.endsWith('extract-delta.Dockerfile'))?.content).toBe(
+      [
+        'FROM 127.0.0.1:5000/base/go:1.26 AS read',
+        'RUN --mount=type=cache,id=gobuild,target=/root/.cache/go-build,uid=1000 \\',
+        '    mkdir -p /cib-out && cd /root/.cache/go-build && find . -type f -newer .cached-image-build-key ! -name .cached-image-build-key | \\',
+        '    while read -r f; do mkdir -p "/cib-out/$(dirname "$f")" && cp -p "$f" "/cib-out/$f"; done && echo extracted 20261122000000000',
+        'FROM scratch',
+        'COPY --from=read /cib-out/ /',
+        ''
+      ].join('\n')
+    );
+    expect(exact.readBack[0].argv).toEqual([
+      'docker',
+      'build',
+      '--progress=plain',
+      '--network',
+      'none',
+      '--file',
+      '/tmp/run/extract-delta.Dockerfile',
+      '--output',
+      'type=tar,dest=/tmp/run/extracted-delta.tar',
+      '/tmp/run/empty-context'
+    ]);
+    expect(exact.readBack[1].extract).toEqual({ from: '/tmp/run/extracted-delta', to: '/home/runner/.cache/go-build-delta' });
+    // Nothing is saved by a run that may not save, so nothing is read back either.
+    expect(plan({ 'go-cache': 'read-only' }, 'exact').readBack).toEqual([]);
+    expect(plan({}, 'exact', { event: pullRequestEvent('mallory/api') }).saveGoDelta).toBe(false);
+    expect(plan({ prebuild: './cmd/...' }, 'exact').saveGoDelta).toBe(true);
   });
 });
 

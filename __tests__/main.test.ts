@@ -330,11 +330,21 @@ describe('main: the buildx path and its fallback', () => {
 });
 
 describe('main: the Go caches', () => {
-  const restored = (hit: 'exact' | 'partial' | 'miss') => (r: import('../src/run/process.js').ProcessRequest) => {
-    const job = JSON.parse(r.env?.CIB_CACHE_JOB ?? '{}') as { key: string };
-    const matchedKey = hit === 'miss' ? undefined : hit === 'exact' ? job.key : 'cached-image-build-go-Linux-X64-go1.26-old';
-    return { lines: [`cib-cache-result=${JSON.stringify(matchedKey ? { matchedKey } : {})}`] };
-  };
+  /** The cache jobs: the key's entry as `hit` says, and its newest delta (none unless given). */
+  const restored =
+    (hit: 'exact' | 'partial' | 'miss', delta?: { key: string; files: string[] }) => (r: import('../src/run/process.js').ProcessRequest) => {
+      const job = JSON.parse(r.env?.CIB_CACHE_JOB ?? '{}') as { key: string; paths: string[] };
+      if (job.key.startsWith('cached-image-build-godelta-')) {
+        if (!delta) return { lines: ['cib-cache-result={}'] };
+        for (const file of delta.files) fs.mkdirSync(path.dirname(path.join(job.paths[0], file)), { recursive: true });
+        return {
+          lines: [`cib-cache-result=${JSON.stringify({ matchedKey: delta.key })}`],
+          files: Object.fromEntries(delta.files.map(file => [path.join(job.paths[0], file), 'delta entry']))
+        };
+      }
+      const matchedKey = hit === 'miss' ? undefined : hit === 'exact' ? job.key : 'cached-image-build-go-Linux-X64-go1.26-old';
+      return { lines: [`cib-cache-result=${JSON.stringify(matchedKey ? { matchedKey } : {})}`] };
+    };
 
   it('after a partial hit: filled, built, read back after the outputs, and saved in the post step', async () => {
     const f = runner(pushToMain, {});
@@ -356,6 +366,7 @@ describe('main: the Go caches', () => {
                 : c.split(' ').slice(0, 2).join(' ')
       );
     expect(order.filter(c => ['cache job', 'fill', 'read back', 'unpack', 'docker build', 'docker push'].includes(c))).toEqual([
+      'cache job',
       'cache job',
       'fill',
       'docker build',
@@ -387,12 +398,51 @@ describe('main: the Go caches', () => {
     expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).not.toContain('goCacheSave');
   });
 
-  it('after an exact hit: nothing read back, nothing saved', async () => {
+  it('after an exact hit: the newest delta comes in aged, only what the build added is read back, and saved as a delta when new', async () => {
+    const gocache = path.join(dir, 'gocache');
+    fs.mkdirSync(path.join(gocache, '00'), { recursive: true });
+    fs.writeFileSync(path.join(gocache, '00', 'base-a'), 'key entry');
+    const old = new Date('2026-01-01T00:00:00Z');
+    fs.utimesSync(path.join(gocache, '00', 'base-a'), old, old);
     const f = runner(pushToMain, {});
-    f.on(a => a[0] === process.execPath, restored('exact'));
+    const deltaKey = 'cached-image-build-godelta-Linux-X64-go1.26-x-previous';
+    f.on(a => a[0] === process.execPath, restored('exact', { key: deltaKey, files: ['cd/old-d'] }));
+    // The build added one entry beyond the restored delta.
+    f.on(/^sh -c /, r => {
+      for (const name of ['cd/old-d', 'ab/new-a']) fs.mkdirSync(path.join(r.argv[4], path.dirname(name)), { recursive: true });
+      return { lines: [], files: { [path.join(r.argv[4], 'cd/old-d')]: 'x', [path.join(r.argv[4], 'ab/new-a')]: 'y' } };
+    });
+    const started = Date.now();
     await run();
-    expect(f.commands().some(c => c.includes('extract-'))).toBe(false);
+    expect(process.exitCode).toBeUndefined();
+    // The key's entries made new (Go leaves them unmarked), the delta's moved in and aged two hours.
+    expect(fs.statSync(path.join(gocache, '00', 'base-a')).mtimeMs).toBeGreaterThanOrEqual(started - 1000);
+    const aged = fs.statSync(path.join(gocache, 'cd', 'old-d')).mtimeMs;
+    expect(started - aged).toBeGreaterThan(110 * 60_000);
+    expect(started - aged).toBeLessThan(130 * 60_000);
+    // The full mounts are not read back: only the delta.
+    expect(f.commands().filter(c => c.includes('extract-'))).toEqual([expect.stringContaining('extract-delta.Dockerfile')]);
+    const state = fs.readFileSync(path.join(dir, 'state'), 'utf8');
+    expect(state).toMatch(
+      new RegExp(`"goCacheSave":\\{"key":"cached-image-build-godelta-Linux-X64-go1\\.26-[0-9a-f]{64}-${SHA}","paths":\\["${gocache}-delta"\\]`)
+    );
+    expect(fs.readdirSync(`${gocache}-delta`).sort()).toEqual(['ab', 'cd']);
+    expect(printed).toContain(`Restored the delta ${deltaKey}: 1 GOCACHE entries compiled since the key's entry`);
+  });
+
+  it('after an exact hit, a build that compiled nothing beyond the restored delta saves nothing', async () => {
+    const f = runner(pushToMain, {});
+    const deltaKey = 'cached-image-build-godelta-Linux-X64-go1.26-x-previous';
+    f.on(a => a[0] === process.execPath, restored('exact', { key: deltaKey, files: ['cd/old-d'] }));
+    f.on(
+      /^sh -c /,
+      r => (fs.mkdirSync(path.join(r.argv[4], 'cd'), { recursive: true }), { lines: [], files: { [path.join(r.argv[4], 'cd/old-d')]: 'x' } })
+    );
+    await run();
+    expect(process.exitCode).toBeUndefined();
     expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).not.toContain('goCacheSave');
+    expect(printed).toContain(`Go caches: the build compiled nothing beyond ${deltaKey}'s entries: no delta saved`);
+    expect(warnings()).toEqual([]);
   });
 
   it('a builder whose mounts name this key (a warm machine): the restore stopped, nothing filled, read back or saved', async () => {
@@ -401,8 +451,13 @@ describe('main: the Go caches', () => {
     const first = runner(pushToMain, {});
     first.on(
       a => a[0] === process.execPath,
-      r => ((key = (JSON.parse(r.env?.CIB_CACHE_JOB ?? '{}') as { key: string }).key), restored('exact')(r))
+      r => {
+        const job = (JSON.parse(r.env?.CIB_CACHE_JOB ?? '{}') as { key: string }).key;
+        if (job.startsWith('cached-image-build-go-')) key = job;
+        return restored('exact')(r);
+      }
     );
+    first.on(/^sh -c /, r => (fs.mkdirSync(r.argv[4], { recursive: true }), { lines: [] }));
     await run();
     // Without the base image the engine is a fresh one: it is not asked.
     expect(first.commands().some(c => c.includes('probe.Dockerfile'))).toBe(false);

@@ -37,8 +37,8 @@ export const BREAKAGES: Breakage[] = [
   {
     name: 'save the Go caches after an exact hit',
     file: 'src/plan/go.ts',
-    find: "    go.hit !== 'exact' &&\n    go.hit !== 'warm' &&\n",
-    replace: "    go.hit !== 'warm' &&\n"
+    find: "const save = maySave && go.hit !== 'exact' && go.hit !== 'warm';",
+    replace: "const save = maySave && go.hit !== 'warm';"
   },
   {
     name: 'a warm builder is filled all the same',
@@ -53,6 +53,18 @@ export const BREAKAGES: Breakage[] = [
     replace: ''
   },
   {
+    name: 'a delta is saved though the build compiled nothing new',
+    file: 'src/main.ts',
+    find: 'if (added === 0) {',
+    replace: 'if (added < 0) {'
+  },
+  {
+    name: "the restored delta's entries are not aged (Go would not mark those it uses)",
+    file: 'src/cache/restore.ts',
+    find: 'new Date(now.getTime() - AGED_MS)',
+    replace: 'now'
+  },
+  {
     name: "the probe's answer is not heeded",
     file: 'src/main.ts',
     find: 'if (probed.warm)\n',
@@ -61,8 +73,8 @@ export const BREAKAGES: Breakage[] = [
   {
     name: 'untrusted runs save the Go caches',
     file: 'src/plan/go.ts',
-    find: '    config.goCache.save &&\n    policy.saveCaches &&\n',
-    replace: '    config.goCache.save &&\n'
+    find: 'config.goCache.save && policy.saveCaches &&',
+    replace: 'config.goCache.save &&'
   },
   // Trust.
   {

@@ -4,7 +4,9 @@
 import * as core from '@actions/core';
 import { compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
-import { goCacheKeyFor, goCacheUsers, restoreGoCaches, type GoCacheRestore } from './cache/restore.js';
+import { goCacheKeyFor, goCacheUsers, restoreGoCaches, type GoCacheDelta, type GoCacheRestore } from './cache/restore.js';
+import { collectNewer, entryNames } from './cache/trim.js';
+import type { GoDirs } from './cache/go-cache.js';
 import { probeMounts } from './cache/mount-probe.js';
 import type { Config } from './config.js';
 import { replaceTree } from './files.js';
@@ -344,7 +346,14 @@ async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean
   if (restore.hit === 'warm') core.info(restore.note as string);
   // After a partial hit the save holds old and new: age the restored entries to see which are used.
   const agedTo = restore.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
-  const state = { hit: restore.hit, key: restore.key, dirs: facts.goDirs, mounts: restore.mounts, baseImage: restore.baseImage };
+  const state = {
+    hit: restore.hit,
+    key: restore.key,
+    dirs: facts.goDirs,
+    mounts: restore.mounts,
+    baseImage: restore.baseImage,
+    deltaDir: restore.delta?.dir
+  };
   return { restore, state, unneeded, agedTo };
 }
 
@@ -475,9 +484,8 @@ async function readBackGoCaches(images: BuiltImage[], go: GoCaches, state: PostS
   const restore = go.restore;
   // Every image's build used the same cache mounts (by id): reading them back once holds all.
   const saving = images.find(image => image.built.plan.saveGoCaches);
-  if (!restore || !saving) return;
-  const { config } = saving;
-  const { plan, result } = saving.built;
+  const delta = images.find(image => image.built.plan.saveGoDelta);
+  if (!restore || !(saving ?? delta)) return;
   // A builder stage answered whole from the layer cache used no Go cache: its save would hold nothing new.
   const wholeFromCache = ({ config: c, built }: BuiltImage) => {
     const builder = stageSteps(built.result.outcomes, c.builderTarget);
@@ -487,6 +495,12 @@ async function readBackGoCaches(images: BuiltImage[], go: GoCaches, state: PostS
     core.info('Go caches not saved: the builder stage came whole from the layer cache, so the build used none of them');
     return;
   }
+  if (!saving) {
+    if (delta && restore.delta) await readBackDelta(delta, restore.delta, (go.state as GoCacheState).dirs, state);
+    return;
+  }
+  const { config } = saving;
+  const { plan, result } = saving.built;
   const readBack = await runSteps(plan.readBack, [], config);
   const ran = [...result.outcomes, ...readBack.outcomes].filter(o => o.step.phase === 'read-back' || o.step.phase === 'prebuild');
   const expected = plan.readBack.length + plan.steps.filter(s => s.phase === 'prebuild').length;
@@ -523,6 +537,43 @@ async function readBackGoCaches(images: BuiltImage[], go: GoCaches, state: PostS
     return;
   }
   savePostState({ ...state, goCacheSave: { key: restore.key, paths: restore.paths, limitMs: limits(config).activity.idleMs as number } });
+}
+
+/**
+ * After an exact hit: the GOCACHE entries the build compiled or used beyond the key's entry, read from
+ * the mount (or, in prebuild mode, from the runner's GOCACHE), saved as the key's newest delta when
+ * they hold an entry the restored delta did not.
+ */
+async function readBackDelta(image: BuiltImage, delta: GoCacheDelta, dirs: GoDirs, state: PostState): Promise<void> {
+  const { config } = image;
+  const { plan } = image.built;
+  let names: string[];
+  if (config.goCache.prebuild) {
+    names = await collectNewer(dirs.build, new Date(delta.since), delta.dir);
+  } else {
+    const readBack = await runSteps(plan.readBack, [], config);
+    await writeReadBackSummary(readBack);
+    const swap = plan.readBack.find(step => step.extract)?.extract;
+    if (!swap || readBack.outcomes.length !== plan.readBack.length || !readBack.outcomes.every(o => o.status === 'ok')) {
+      core.warning('Go caches: no delta saved, reading what the build added did not work (see above)');
+      return;
+    }
+    try {
+      await replaceTree(swap.from, swap.to);
+    } catch (error) {
+      core.warning(`Go caches: no delta saved, putting it in place failed (${(error as Error).message})`);
+      return;
+    }
+    names = await entryNames(delta.dir);
+  }
+  const known = new Set(delta.restored);
+  const added = names.filter(name => !known.has(name)).length;
+  if (added === 0) {
+    core.info(`Go caches: the build compiled nothing beyond ${delta.matchedKey ?? 'the key'}'s entries: no delta saved`);
+    return;
+  }
+  core.info(`Go caches: ${names.length} GOCACHE entries beyond the key's entry (${added} new), saved as ${delta.key} in the post step`);
+  savePostState({ ...state, goCacheSave: { key: delta.key, paths: [delta.dir], limitMs: limits(config).activity.idleMs as number } });
 }
 
 /** Older clients do not print `Dockerfile:N`: find the failed step's line from its instruction. */

@@ -250,7 +250,11 @@ export async function writeSummary(config: Config, report: Report, failure?: str
         { data: 'Used by', header: true }
       ],
       [
-        go.hit === 'partial' ? `partial (${code(go.matchedKey ?? '')})` : go.hit,
+        go.hit === 'partial'
+          ? `partial (${code(go.matchedKey ?? '')})`
+          : go.delta?.matchedKey
+            ? `exact, with the delta ${code(go.delta.matchedKey)} (${go.delta.restored.length} entries)`
+            : go.hit,
         code(go.key),
         `${(go.bytes / 1e6).toFixed(1)} MB`,
         `${go.seconds.toFixed(1)} s`,

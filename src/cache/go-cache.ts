@@ -56,6 +56,8 @@ function kindByTarget(target: string): GoCacheKind | undefined {
 export interface GoCacheKey {
   key: string;
   restoreKeys: string[];
+  /** The keys of the delta entries that follow this key's entry: this prefix, then the commit. */
+  deltaPrefix: string;
 }
 
 /**
@@ -65,7 +67,22 @@ export interface GoCacheKey {
  */
 export function goCacheKey(parts: { os: string; arch: string; goVersion: string; depsHash: string }): GoCacheKey {
   const prefix = `cached-image-build-go-${parts.os}-${parts.arch}-${parts.goVersion}-`;
-  return { key: `${prefix}${parts.depsHash}`, restoreKeys: [prefix] };
+  return {
+    key: `${prefix}${parts.depsHash}`,
+    restoreKeys: [prefix],
+    deltaPrefix: `cached-image-build-godelta-${parts.os}-${parts.arch}-${parts.goVersion}-${parts.depsHash}-`
+  };
+}
+
+/**
+ * Against drift: the entry of a key is never written again (entries are immutable), while the code
+ * moves on and each one-line change compiles more of what changed since. So a run after an exact
+ * hit saves a small delta entry: the GOCACHE files it compiled or used that the key's entry lacks.
+ * The next run restores the newest delta of the same key with it. Its own folder beside GOCACHE
+ * (stable, as a cache entry's paths must be).
+ */
+export function deltaDirOf(dirs: GoDirs): string {
+  return `${dirs.build.replace(/[\\/]+$/, '')}-delta`;
 }
 
 /** `1.26`, `1.26.3-bookworm`, `go1.26` → `go1.26` / `go1.26.3`; anything else is not a Go version. */

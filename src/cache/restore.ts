@@ -14,11 +14,13 @@ import {
   goVersionOfGoMod,
   goVersionOfTag,
   classifyHit,
+  deltaDirOf,
   type GoCacheHit,
   type GoCacheKey,
   type GoMount
 } from './go-cache.js';
 import { folderSize, removeTree } from '../files.js';
+import { adoptDelta, ageBuildCache } from './trim.js';
 import { runCacheJob } from './worker.js';
 
 export interface GoCacheRestore {
@@ -33,6 +35,21 @@ export interface GoCacheRestore {
   baseImage: string;
   /** Why nothing was restored or used, when so. */
   note?: string;
+  /** After an exact hit: the delta entries of this key (see deltaDirOf), what was restored of them, and where a new one is made. */
+  delta?: GoCacheDelta;
+}
+
+export interface GoCacheDelta {
+  /** The key a new delta is saved under (this key's delta prefix and the commit). */
+  key: string;
+  /** The delta entry restored with the key's entry, if one was. */
+  matchedKey?: string;
+  /** The GOCACHE entries it brought (`xx/name`): a new delta holding no others is not saved. */
+  restored: string[];
+  /** The folder a new delta is put in, and saved from. */
+  dir: string;
+  /** GOCACHE entries written or marked after this belong in the new delta. */
+  since: string;
 }
 
 /** Where the caches are used: the Dockerfile's cache mounts, or go build on the runner. */
@@ -79,18 +96,27 @@ export async function restoreGoCaches(
   found: NonNullable<Awaited<ReturnType<typeof goCacheKeyFor>>>,
   cancel?: AbortSignal
 ): Promise<GoCacheRestore> {
-  const { key, restoreKeys, mounts, baseImage } = found;
+  const { key, restoreKeys, deltaPrefix, mounts, baseImage } = found;
   const paths = [facts.goDirs.mod, facts.goDirs.build];
+  const deltaDir = deltaDirOf(facts.goDirs);
   const started = Date.now();
   let matchedKey: string | undefined;
   let note: string | undefined;
+  let delta: GoCacheDelta | undefined;
   const unavailable = 'the Actions cache service is not available here';
   if (!process.env.ACTIONS_CACHE_URL && !process.env.ACTIONS_RESULTS_URL) note = unavailable;
   else {
     // Bounded like a build: a total limit of idle-timeout (the library prints nothing while it downloads).
-    const result = await runCacheJob({ op: 'restore', paths, key, restoreKeys }, { totalMs: limits(config).activity.idleMs }, undefined, cancel);
+    const limit = { totalMs: limits(config).activity.idleMs };
+    const deltaKey = `${deltaPrefix}${config.commit}`;
+    await removeTree(deltaDir);
+    // The newest delta of this key comes down beside the key's entry; it is used only with an exact hit.
+    const [result, deltaResult] = await Promise.all([
+      runCacheJob({ op: 'restore', paths, key, restoreKeys }, limit, undefined, cancel),
+      runCacheJob({ op: 'restore', paths: [deltaDir], key: deltaKey, restoreKeys: [deltaPrefix] }, limit, undefined, cancel)
+    ]);
     if (cancel?.aborted) {
-      await Promise.all(paths.map(dir => removeTree(dir)));
+      await Promise.all([...paths, deltaDir].map(dir => removeTree(dir)));
       return { key, restoreKeys, hit: 'warm', paths, bytes: 0, seconds: (Date.now() - started) / 1000, mounts, baseImage };
     }
     if (result.unavailable) note = unavailable;
@@ -100,10 +126,38 @@ export async function restoreGoCaches(
       note = `restoring the Go caches failed (${result.error ?? `the entry ${result.matchedKey} could not be downloaded or unpacked`}); the folders were emptied and the build goes on without them`;
       core.warning(note);
     } else matchedKey = result.matchedKey;
+    if (classifyHit(key, matchedKey) === 'exact') {
+      // A delta that failed half-way is only left out: the key's entry is whole without it.
+      const deltaOk = deltaResult.matchedKey !== undefined && !deltaResult.error && !deltaResult.restoreFailed;
+      if (deltaResult.error || deltaResult.restoreFailed)
+        core.warning(
+          `Restoring the newest delta of the Go caches failed (${deltaResult.error ?? 'it could not be downloaded or unpacked'}); going on without it`
+        );
+      delta = await prepareForDelta(facts.goDirs.build, deltaDir, deltaKey, deltaOk ? deltaResult.matchedKey : undefined);
+    }
   }
+  await removeTree(deltaDir);
   const hit = classifyHit(key, matchedKey);
   const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(folderSize))).reduce((a, b) => a + b, 0);
-  return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note };
+  return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note, delta };
+}
+
+/** Two hours: older than Go's one-hour marking interval, so Go marks an entry so aged when it uses it. */
+const AGED_MS = 2 * 60 * 60 * 1000;
+
+/**
+ * After an exact hit: the key's entries are made new (Go leaves entries under an hour old unmarked),
+ * the delta's entries are moved in aged (Go marks those it uses); whatever is newer than `since`
+ * after the build was compiled or used beyond the key's entry: the next delta.
+ */
+async function prepareForDelta(buildDir: string, deltaDir: string, key: string, matchedKey: string | undefined): Promise<GoCacheDelta> {
+  const now = new Date();
+  await ageBuildCache(buildDir, now);
+  const restored = matchedKey ? await adoptDelta(deltaDir, buildDir, new Date(now.getTime() - AGED_MS)) : [];
+  if (matchedKey) core.info(`Restored the delta ${matchedKey}: ${restored.length} GOCACHE entries compiled since the key's entry`);
+  // Past the file system's time granularity, so nothing made new above counts as newer.
+  await new Promise(resolve => setTimeout(resolve, 20));
+  return { key, matchedKey, restored, dir: deltaDir, since: new Date().toISOString() };
 }
 
 function readIfExists(file: string): string {

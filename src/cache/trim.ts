@@ -74,6 +74,50 @@ export async function ageBuildCache(root: string, when: Date): Promise<number> {
   return count;
 }
 
+/**
+ * Move the entries of a restored delta folder into GOCACHE, aged to `agedTo` so that Go marks those
+ * it uses (they belong in the next delta); answers their names (`xx/name`).
+ */
+export async function adoptDelta(deltaDir: string, root: string, agedTo: Date): Promise<string[]> {
+  const names: string[] = [];
+  await forEachEntry(deltaDir, async file => {
+    const name = path.relative(deltaDir, file);
+    const target = path.join(root, name);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.utimes(file, agedTo, agedTo);
+    await fs.rename(file, target);
+    names.push(name);
+  });
+  await removeTree(deltaDir);
+  return names;
+}
+
+/** Copy the GOCACHE entries written or marked after `since` into a new folder `into`; answers their names. */
+export async function collectNewer(root: string, since: Date, into: string): Promise<string[]> {
+  await removeTree(into);
+  const names: string[] = [];
+  await forEachEntry(root, async file => {
+    const stat = await fs.stat(file);
+    if (stat.mtimeMs <= since.getTime()) return;
+    const name = path.relative(root, file);
+    await fs.mkdir(path.join(into, path.dirname(name)), { recursive: true });
+    await fs.copyFile(file, path.join(into, name));
+    await fs.utimes(path.join(into, name), stat.atime, stat.mtime);
+    names.push(name);
+  });
+  return names;
+}
+
+/** The entries of a GOCACHE-shaped folder (`xx/name`). */
+export async function entryNames(root: string): Promise<string[]> {
+  const names: string[] = [];
+  // eslint-disable-next-line @typescript-eslint/require-await -- forEachEntry awaits each call.
+  await forEachEntry(root, async file => {
+    names.push(path.relative(root, file));
+  });
+  return names;
+}
+
 /** Remove GOCACHE entries whose mtime is still before `usedAfter`: Go did not use them. */
 export async function pruneBuildCache(root: string, usedAfter: Date): Promise<Pruned> {
   const pruned: Pruned = { files: 0, bytes: 0 };

@@ -80,6 +80,7 @@ export function planBuildx(input: PlanInput): Plan {
     steps: [...go.before, build],
     readBack: go.after,
     saveGoCaches: go.save,
+    saveGoDelta: go.saveDelta,
     files: [...secrets, ...go.files],
     notes
   };

@@ -18,6 +18,8 @@ export interface GoCacheState {
   mounts: GoMount[];
   /** The base image of the stage with the mounts (ARGs expanded): it has the shell and cp we need. */
   baseImage: string;
+  /** After an exact hit: the folder a delta of the GOCACHE entries compiled beyond the key's is read into. */
+  deltaDir?: string;
 }
 
 export interface GoSteps {
@@ -26,6 +28,8 @@ export interface GoSteps {
   files: PlanFile[];
   /** The Go caches are saved when these steps succeed: a new key, from a run that may save. */
   save: boolean;
+  /** After an exact hit, from a run that may save: a delta entry of what the build compiled beyond the key's entry. */
+  saveDelta: boolean;
 }
 
 /**
@@ -42,14 +46,10 @@ const NO_NETWORK = ['--network', 'none'];
 
 export function planGoSteps({ config, policy, facts, go }: PlanInput, build: BuildCommand): GoSteps {
   const prebuild = config.goCache.prebuild;
-  const save =
-    go !== undefined &&
-    go.hit !== 'exact' &&
-    go.hit !== 'warm' &&
-    config.goCache.save &&
-    policy.saveCaches &&
-    (prebuild !== undefined || go.mounts.length > 0);
-  const steps: GoSteps = { before: [], after: [], files: [], save };
+  const maySave = go !== undefined && config.goCache.save && policy.saveCaches && (prebuild !== undefined || go.mounts.length > 0);
+  const save = maySave && go.hit !== 'exact' && go.hit !== 'warm';
+  const saveDelta = maySave && go.hit === 'exact' && go.deltaDir !== undefined;
+  const steps: GoSteps = { before: [], after: [], files: [], save, saveDelta };
   const limit = limits(config).activity;
   if (prebuild) {
     const goOnRunner = facts.go;
@@ -139,7 +139,64 @@ export function planGoSteps({ config, policy, facts, go }: PlanInput, build: Bui
       });
     }
   }
+  const build0 = go.mounts.find(m => m.kind === 'build');
+  if (saveDelta && build0 && go.deltaDir)
+    steps.after.push(...deltaReadBack(build0.mount, go.deltaDir, go.baseImage, facts, build, nonce, steps.files, limit));
   return steps;
+}
+
+/**
+ * After an exact hit: only the GOCACHE entries the build wrote or marked, which are newer than the
+ * marker the fill wrote (the filled entries are older, the restored delta's aged so that Go marks
+ * those it uses). The marker itself stays: it dates the fill for every later build on this builder.
+ */
+function deltaReadBack(
+  mount: GoMount['mount'],
+  deltaDir: string,
+  baseImage: string,
+  facts: Facts,
+  build: BuildCommand,
+  nonce: string,
+  files: PlanFile[],
+  limit: TimeLimit
+): Step[] {
+  const file = path.join(facts.tempDir, 'extract-delta.Dockerfile');
+  const out = path.join(facts.tempDir, 'extracted-delta');
+  const tar = `${out}.tar`;
+  const empty = path.join(facts.tempDir, 'empty-context');
+  files.push({ path: path.join(empty, '.keep'), content: '' });
+  files.push({
+    path: file,
+    content: [
+      `FROM ${baseImage} AS read`,
+      `RUN ${mountOptions(mount)} \\`,
+      `    mkdir -p /cib-out && cd ${mount.target} && find . -type f -newer ${MOUNT_MARKER} ! -name ${MOUNT_MARKER} | \\`,
+      `    while read -r f; do mkdir -p "/cib-out/$(dirname "$f")" && cp -p "$f" "/cib-out/$f"; done && echo extracted ${nonce}`,
+      'FROM scratch',
+      'COPY --from=read /cib-out/ /',
+      ''
+    ].join('\n')
+  });
+  return [
+    {
+      id: 'extract-delta',
+      phase: 'read-back',
+      title: `Read what the build added to cache mount ${mount.id} back into ${deltaDir}`,
+      argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
+      env: build.env,
+      limit,
+      onFailure: 'warn'
+    },
+    {
+      id: 'unpack-delta',
+      phase: 'read-back',
+      title: `Unpack it into ${deltaDir}`,
+      argv: ['sh', '-c', 'rm -rf "$1" && mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
+      limit,
+      onFailure: 'warn',
+      extract: { from: out, to: deltaDir }
+    }
+  ];
 }
 
 /**

@@ -126,7 +126,16 @@ export function planPull(input: PlanInput): Plan {
   } else {
     notes.push(policy.trusted ? 'push: false, nothing is pushed' : `nothing is pushed: ${policy.who}`);
   }
-  return { strategy: 'pull', refs, steps, readBack: go.after, saveGoCaches: go.save, files: [...secrets, ...go.files], notes };
+  return {
+    strategy: 'pull',
+    refs,
+    steps,
+    readBack: go.after,
+    saveGoCaches: go.save,
+    saveGoDelta: go.saveDelta,
+    files: [...secrets, ...go.files],
+    notes
+  };
 }
 
 export function pushStep({ config }: PlanInput, ref: string): Step {

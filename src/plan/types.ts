@@ -103,6 +103,8 @@ export interface Plan {
   readBack: Step[];
   /** The Go caches are saved in the post step when the build and the read-back succeed. */
   saveGoCaches: boolean;
+  /** After an exact hit: a delta of what the build compiled beyond the key's entry is saved (when it holds something new). */
+  saveGoDelta?: boolean;
   files: PlanFile[];
   /** Why the plan is as it is, for the log and the summary. */
   notes: string[];
