@@ -1,0 +1,108 @@
+// The Go caches follow the build from runner to runner through BuildKit's cache mounts: restored
+// through the Actions cache (the local service, speaking the protocol the real @actions/cache
+// speaks), injected into the Dockerfile's cache mounts, read back and saved in the post step. The
+// core scenario, which CI runs on every engine; the rest is in go-cache.test.ts.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compiledPackages, stageBuildSteps } from './support/log.js';
+import { REGISTRY } from './support/registry.js';
+import { compileOutput, goCacheHarness, OWN } from './support/go-cache-harness.js';
+import { copyFixture, fakeSha, moduleProxyStats, resetModuleProxy } from './support/stack.js';
+
+const h = goCacheHarness();
+
+describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => {
+  h.withOwnCacheService();
+  const image = `${REGISTRY}/e2e/gomounts-${Date.now().toString(36)}`;
+  const inputs = { image, file: 'Dockerfile.cachemount' };
+  let workspace = '';
+  let coldPackages: string[] = [];
+
+  it('cold: miss, everything compiled and downloaded, caches read back and saved', async () => {
+    workspace = copyFixture('hello-svc');
+    h.freshRunner();
+    await resetModuleProxy();
+    const run = await h.build('mounts: cold', workspace, fakeSha(101), inputs);
+    h.compileSeconds('cold', run);
+    expect(run.outputs['go-cache-hit']).toBe('miss');
+    coldPackages = compiledPackages(compileOutput(run.main.log));
+    expect(coldPackages.length).toBeGreaterThan(30);
+    expect((await moduleProxyStats()).total).toBeGreaterThan(0);
+    expect(run.main.log).toContain('::group::Read cache mount gomod back into');
+    expect(run.main.log).toContain('::group::Read cache mount gobuild back into');
+    expect(run.post.log).toMatch(/Go caches saved under cached-image-build-go-Linux-X64-go1\.26-[0-9a-f]{64}/);
+    expect(h.server().stats().entries).toBe(1);
+  });
+
+  it('fresh runner, one-line change: exact hit, only the changed packages compile, no module download, no save', async () => {
+    h.freshRunner();
+    await resetModuleProxy();
+    const uploadsBefore = h.server().stats().bytesUploaded;
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
+    const run = await h.build('mounts: fresh runner, one-line change', workspace, fakeSha(102), inputs);
+    h.compileSeconds('fresh runner, restored caches, one-line change', run);
+    expect(run.outputs['go-cache-hit']).toBe('exact');
+    // One throwaway build fills both mounts.
+    expect(run.main.log).toContain('::group::Fill cache mounts gomod, gobuild from the restored Go caches');
+    expect(run.main.log.split('\n').filter(line => /^\[command\].* --file \S*fill\.Dockerfile /.test(line))).toHaveLength(1);
+    const compiled = compiledPackages(compileOutput(run.main.log));
+    expect(compiled.sort()).toEqual([...OWN].sort());
+    expect((await moduleProxyStats()).total).toBe(0);
+    // An exact hit: nothing to read back, nothing saved.
+    expect(run.main.log).not.toContain('::group::Read cache mount');
+    expect(run.post.log).not.toContain('Go caches saved');
+    expect(h.server().stats().bytesUploaded).toBe(uploadsBefore);
+    expect(run.summary).toContain('Go caches');
+  });
+
+  it('fresh runner, no change: latest was built from the same inputs, so the Go caches are neither restored nor injected', async () => {
+    h.freshRunner();
+    await resetModuleProxy();
+    const downloadsBefore = h.server().stats().bytesDownloaded;
+    const run = await h.build('mounts: fresh runner, no change', workspace, fakeSha(103), { ...inputs, 'copy-unchanged': 'false' });
+    expect(run.outputs['go-cache-hit']).toBe('unneeded');
+    expect(run.main.log).toMatch(/:latest was built from the same inputs [0-9a-f]{12} \(\d+ entries/);
+    expect(run.main.log).not.toContain('::group::Restore the Go caches');
+    expect(run.main.log).not.toContain('::group::Fill cache mount');
+    expect(run.main.log).not.toContain('::group::Read cache mount');
+    expect(h.server().stats().bytesDownloaded).toBe(downloadsBefore);
+    expect(run.outputs['builder-cache-hit']).toBe('true');
+    const builder = stageBuildSteps(run.main.log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
+    expect(builder.length).toBeGreaterThan(3);
+    expect(builder.every(v => v.status === 'cached')).toBe(true);
+    expect((await moduleProxyStats()).total).toBe(0);
+    expect(run.post.log).not.toContain('Go caches saved');
+    expect(run.main.log).not.toContain('::warning::');
+  });
+
+  it('a file .dockerignore leaves out changes nothing: the inputs still match', async () => {
+    // .dockerignore of hello-svc leaves out README.md: BuildKit never sees it, and neither does the hash.
+    fs.appendFileSync(path.join(workspace, 'README.md'), '\nignored line\n');
+    h.freshRunner();
+    const ignored = await h.build('mounts: fresh runner, ignored file changed', workspace, fakeSha(105), inputs);
+    expect(ignored.outputs['go-cache-hit']).toBe('unneeded');
+    expect(ignored.outputs['builder-cache-hit']).toBe('true');
+  });
+
+  it('warm machine (nothing wiped), one-line change: the limit a fresh runner is measured against', async () => {
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar warmMarker = 1\n');
+    const run = await h.build('mounts: warm machine, one-line change', workspace, fakeSha(104), inputs);
+    h.compileSeconds('warm machine, one-line change', run);
+    expect(compiledPackages(compileOutput(run.main.log)).sort()).toEqual([...OWN].sort());
+  });
+
+  it('the cache service down: a warning, and the build succeeds without the caches', async () => {
+    h.freshRunner();
+    h.server().setFault('refuse');
+    try {
+      fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar secondMarker = 2\n');
+      const run = await h.build('mounts: cache service down', workspace, fakeSha(103), inputs);
+      expect(run.outputs['go-cache-hit']).toBe('miss');
+      expect(run.main.log).toMatch(/::warning::.*(cache|Cache)/);
+      expect(run.outputs.digest).toMatch(/^sha256:/);
+    } finally {
+      h.server().setFault('none');
+    }
+  });
+});
