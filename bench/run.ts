@@ -20,7 +20,12 @@ import { RECIPES } from './recipes/index.js';
 import type { Fixture, JobContext, Recipe } from './recipes/types.js';
 
 const FIXTURES: Partial<Record<string, Fixture>> = {
-  'bench-svc': { name: 'bench-svc', binary: 'bench-svc', changeFile: 'internal/api/api.go' },
+  'bench-svc': {
+    name: 'bench-svc',
+    binary: 'bench-svc',
+    changeFile: 'internal/rules/r00/rules.go',
+    driftFiles: [1, 2, 3, 4, 5, 6, 7, 8, 9, 0].map(n => `internal/rules/r0${n}/rules.go`)
+  },
   'hello-svc': { name: 'hello-svc', binary: 'hello-svc', changeFile: 'internal/greeting/greeting.go' }
 };
 
@@ -101,6 +106,9 @@ function parseOptions(argv: string[]): BenchOptions {
   };
 }
 
+/** The drift scenario's commits: the last one is timed. */
+const DRIFT_COMMITS = 10;
+
 /** One repetition of one recipe: its own repository, cache service, runner home and checkout. */
 class Chain {
   readonly image: string;
@@ -109,6 +117,7 @@ class Chain {
   workspace = '';
   cache?: CacheServer;
   changes = 0;
+  drifts = 0;
 
   constructor(
     readonly machine: Machine,
@@ -123,6 +132,12 @@ class Chain {
   /** Make the machine what the scenario says; nothing here is timed. */
   async prepare(scenario: ScenarioId): Promise<void> {
     const fresh = scenario !== 'warm-change';
+    if (scenario === 'drift') {
+      const files = this.options.fixture.driftFiles ?? [this.options.fixture.changeFile];
+      const file = files[this.drifts % files.length];
+      this.drifts++;
+      fs.appendFileSync(path.join(this.workspace, file), `\nvar benchDrift${this.drifts} = ${this.drifts}\n`);
+    }
     if (scenario === 'cold') {
       this.workspace = copyFixture(this.options.fixture.name);
       this.cache = await startCacheServer({ dir: this.cacheDir, host: '127.0.0.1' });
@@ -285,6 +300,17 @@ export async function bench(options: BenchOptions): Promise<Sample[]> {
                   cacheSaved: NaN
                 });
               continue;
+            }
+            // Drift: nine commits unrecorded, the tenth timed; only for recipes that carry Go caches.
+            if (scenario === 'drift' && !recipe.carriesGoCaches) continue;
+            if (scenario === 'drift') {
+              for (let commit = 1; commit < DRIFT_COMMITS; commit++) {
+                const step = await chain.run(scenario);
+                console.log(
+                  `[bench] rep ${rep}/${options.reps} ${recipe.id} drift commit ${commit}: ${step.ok ? `${step.seconds.toFixed(1)} s` : 'FAILED'}`
+                );
+                if (!step.ok) break;
+              }
             }
             const sample = await chain.run(scenario);
             const recorded = options.scenarios.includes(scenario);

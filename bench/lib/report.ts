@@ -14,6 +14,11 @@ export const SCENARIOS = [
     id: 'warm-change',
     title: 'warm machine, one-line change',
     note: 'nothing wiped, another one-line change: the limit (a laptop with every cache warm)'
+  },
+  {
+    id: 'drift',
+    title: 'after 10 commits of drift',
+    note: 'ten fresh runners in a row on the same go.sum, each after a one-line change in a different package; the tenth is timed. ×first: against the fresh-runner one-line change. Only recipes that carry Go caches (for the others every change compiles from nothing)'
   }
 ] as const;
 
@@ -155,6 +160,8 @@ export function markdown(samples: Sample[], recipes: RecipeRow[], meta: ReportMe
       if (cell.time.n > 1) parts.push(`(${secs(cell.time.min)}–${secs(cell.time.max)})`);
       const ratios: string[] = [];
       if (sc.id !== 'cold' && cold && Number.isFinite(cold)) ratios.push(`${ratio(cell.time.median / cold)} cold`);
+      const first = table.get(`${recipe.id}/fresh-change`)?.time.median;
+      if (sc.id === 'drift' && first && Number.isFinite(first)) ratios.push(`${ratio(cell.time.median / first)} first`);
       if (limit) ratios.push(`${ratio(cell.time.median / limit.seconds)} limit`);
       if (cell.failed) ratios.push(`${cell.failed} failed`);
       return ratios.length ? `${parts.join(' ')}<br>${ratios.join(' · ')}` : parts.join(' ');

@@ -10,6 +10,7 @@ interface Mode {
   how: string;
   inputs: (ctx: JobContext) => Record<string, string>;
   needsBuildx?: boolean;
+  carriesGoCaches?: boolean;
 }
 
 const MODES: Mode[] = [
@@ -23,20 +24,23 @@ const MODES: Mode[] = [
     id: 'action-mounts',
     title: 'this action: pull path + cache-mount injection',
     how: '`cache-strategy: pull` with Dockerfile.cachemount: Go caches restored, injected into the mounts, saved',
-    inputs: () => ({ 'cache-strategy': 'pull', file: 'Dockerfile.cachemount' })
+    inputs: () => ({ 'cache-strategy': 'pull', file: 'Dockerfile.cachemount' }),
+    carriesGoCaches: true
   },
   {
     id: 'action-prebuild',
     title: 'this action: prebuild mode',
     how: '`prebuild: ./cmd/...` with Dockerfile.prebuilt: go build on the runner with the restored caches, the image only COPYs',
-    inputs: ctx => ({ 'cache-strategy': 'pull', file: 'Dockerfile.prebuilt', prebuild: `./cmd/${ctx.fixture.binary}` })
+    inputs: ctx => ({ 'cache-strategy': 'pull', file: 'Dockerfile.prebuilt', prebuild: `./cmd/${ctx.fixture.binary}` }),
+    carriesGoCaches: true
   },
   {
     id: 'action-buildx',
     title: 'this action: buildx path + cache-mount injection',
     how: '`cache-strategy: buildx` with Dockerfile.cachemount on the remote builder',
     inputs: ctx => ({ 'cache-strategy': 'buildx', file: 'Dockerfile.cachemount', builder: ctx.builder ?? '' }),
-    needsBuildx: true
+    needsBuildx: true,
+    carriesGoCaches: true
   }
 ];
 
@@ -45,6 +49,7 @@ export const actionRecipes: Recipe[] = MODES.map(mode => ({
   title: mode.title,
   how: mode.how,
   needsBuildx: mode.needsBuildx,
+  carriesGoCaches: mode.carriesGoCaches,
   async job(ctx) {
     const run = await runAction({
       workspace: ctx.workspace,

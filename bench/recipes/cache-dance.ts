@@ -20,6 +20,7 @@ export const cacheDance: Recipe = {
   id: 'cache-dance',
   title: 'buildkit-cache-dance + actions/cache',
   how: 'actions/cache restore of the mount folders, inject into `RUN --mount=type=cache`, `docker build`, push, extract + save on a miss',
+  carriesGoCaches: true,
   async job(ctx) {
     const scratch = path.join(ctx.runnerHome, 'cache-dance');
     const paths = MOUNTS.map(m => path.join(scratch, m.dir));

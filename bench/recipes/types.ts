@@ -11,6 +11,8 @@ export interface Fixture {
   binary: string;
   /** a Go file of the service's own code, where the one-line change goes */
   changeFile: string;
+  /** Go files in ten different packages: the drift scenario's commits change one each, in order */
+  driftFiles?: string[];
 }
 
 export interface JobContext {
@@ -44,6 +46,8 @@ export interface Recipe {
   /** one line: what it does, as its anchor documents it */
   how: string;
   needsBuildx?: boolean;
+  /** carries Go caches from runner to runner (the drift scenario is about them; the others compile all anyway) */
+  carriesGoCaches?: boolean;
   /** runs the whole job: restore, build, push, save */
   job(ctx: JobContext): Promise<void>;
 }
