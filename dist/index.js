@@ -38650,7 +38650,7 @@ const RESULT_MARK = 'cib-cache-result=';
 /** What the cache library needs of the runner's environment, and children do not get by default. */
 const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];
 /** Runs a cache job in a child process (this same bundle) and reads its result. */
-async function runCacheJob(job, limit, log = line => process.stdout.write(`${line}\n`)) {
+async function runCacheJob(job, limit, log = line => process.stdout.write(`${line}\n`), cancel) {
     let result;
     const env = { [JOB_VARIABLE]: JSON.stringify(job) };
     for (const name of CACHE_ENV)
@@ -38661,6 +38661,7 @@ async function runCacheJob(job, limit, log = line => process.stdout.write(`${lin
         argv: [process.execPath, ...process.execArgv, process.argv[1]],
         env,
         limit,
+        cancel,
         onLine: line => {
             if (line.startsWith(RESULT_MARK))
                 result = JSON.parse(line.slice(RESULT_MARK.length));
@@ -38816,7 +38817,7 @@ function toPosix(p) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3838);
 /* harmony import */ var _cache_worker_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3766);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4520);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9642);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7692);
 // One bundle serves both steps of the action, and the cache jobs they start: the post step finds
 // the mark the main step left; a cache job is told by its environment.
@@ -38842,7 +38843,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4520:
+/***/ 9642:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40772,6 +40773,48 @@ async function ageBuildCache(root, when) {
     });
     return count;
 }
+/**
+ * Move the entries of a restored delta folder into GOCACHE, aged to `agedTo` so that Go marks those
+ * it uses (they belong in the next delta); answers their names (`xx/name`).
+ */
+async function adoptDelta(deltaDir, root, agedTo) {
+    const names = [];
+    await forEachEntry(deltaDir, async (file) => {
+        const name = external_node_path_.relative(deltaDir, file);
+        const target = external_node_path_.join(root, name);
+        await promises_.mkdir(external_node_path_.dirname(target), { recursive: true });
+        await promises_.utimes(file, agedTo, agedTo);
+        await promises_.rename(file, target);
+        names.push(name);
+    });
+    await (0,src_files/* removeTree */.dM)(deltaDir);
+    return names;
+}
+/** Copy the GOCACHE entries written or marked after `since` into a new folder `into`; answers their names. */
+async function collectNewer(root, since, into) {
+    await (0,src_files/* removeTree */.dM)(into);
+    const names = [];
+    await forEachEntry(root, async (file) => {
+        const stat = await promises_.stat(file);
+        if (stat.mtimeMs <= since.getTime())
+            return;
+        const name = external_node_path_.relative(root, file);
+        await promises_.mkdir(external_node_path_.join(into, external_node_path_.dirname(name)), { recursive: true });
+        await promises_.copyFile(file, external_node_path_.join(into, name));
+        await promises_.utimes(external_node_path_.join(into, name), stat.atime, stat.mtime);
+        names.push(name);
+    });
+    return names;
+}
+/** The entries of a GOCACHE-shaped folder (`xx/name`). */
+async function entryNames(root) {
+    const names = [];
+    // eslint-disable-next-line @typescript-eslint/require-await -- forEachEntry awaits each call.
+    await forEachEntry(root, async (file) => {
+        names.push(external_node_path_.relative(root, file));
+    });
+    return names;
+}
 /** Remove GOCACHE entries whose mtime is still before `usedAfter`: Go did not use them. */
 async function pruneBuildCache(root, usedAfter) {
     const pruned = { files: 0, bytes: 0 };
@@ -40840,6 +40883,12 @@ function mb(bytes) {
 
 ;// CONCATENATED MODULE: ./src/cache/go-cache.ts
 /**
+ * The file in each Go cache mount that names the key of the caches the mount holds: written when the
+ * action fills a mount from an exact hit, or reads it back for a save. A builder whose mounts all name
+ * this run's key (a self-hosted runner, a remote BuildKit) needs neither the restore nor the fill.
+ */
+const MOUNT_MARKER = '.cached-image-build-key';
+/**
  * The cache mounts that hold a Go cache. `auto` knows them by where they are mounted: GOMODCACHE
  * ends in pkg/mod, GOCACHE is a go-build folder (the defaults of the official golang images).
  */
@@ -40874,7 +40923,21 @@ function kindByTarget(target) {
  */
 function goCacheKey(parts) {
     const prefix = `cached-image-build-go-${parts.os}-${parts.arch}-${parts.goVersion}-`;
-    return { key: `${prefix}${parts.depsHash}`, restoreKeys: [prefix] };
+    return {
+        key: `${prefix}${parts.depsHash}`,
+        restoreKeys: [prefix],
+        deltaPrefix: `cached-image-build-godelta-${parts.os}-${parts.arch}-${parts.goVersion}-${parts.depsHash}-`
+    };
+}
+/**
+ * Against drift: the entry of a key is never written again (entries are immutable), while the code
+ * moves on and each one-line change compiles more of what changed since. So a run after an exact
+ * hit saves a small delta entry: the GOCACHE files it compiled or used that the key's entry lacks.
+ * The next run restores the newest delta of the same key with it. Its own folder beside GOCACHE
+ * (stable, as a cache entry's paths must be).
+ */
+function deltaDirOf(dirs) {
+    return `${dirs.build.replace(/[\\/]+$/, '')}-delta`;
 }
 /** `1.26`, `1.26.3-bookworm`, `go1.26` → `go1.26` / `go1.26.3`; anything else is not a Go version. */
 function goVersionOfTag(tag) {
@@ -40889,6 +40952,10 @@ function goVersionOfGoMod(goMod) {
 /** Expand `$VAR` and `${VAR}` with the Dockerfile's global ARG defaults overridden by build args. */
 function expandArgs(text, args) {
     return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a, b) => args[a ?? b] ?? '');
+}
+/** Whether every mount's marker (read from the builder, in mount order) names this key. */
+function mountsHoldKey(markers, key) {
+    return markers.length > 0 && markers.every(marker => marker?.trim() === key);
 }
 /** Cache services may store keys in lower case (act's does); @actions/cache compares without case too. */
 function classifyHit(key, matched) {
@@ -40910,6 +40977,7 @@ var worker = __nccwpck_require__(3766);
 
 
 
+
 /** Where the caches are used: the Dockerfile's cache mounts, or go build on the runner. */
 function goCacheUsers(config) {
     const mounts = goMounts(config.dockerfile, config.goCache.mounts);
@@ -40920,7 +40988,8 @@ function goCacheUsers(config) {
     };
     return { mounts, baseImage: stage ? expandArgs(stage.baseImage, args) : '' };
 }
-async function restoreGoCaches(config, facts) {
+/** The key of the Go caches for this build, and where they are used; undefined when they are not used (and why, in the log). */
+async function goCacheKeyFor(config, facts) {
     const { mounts, baseImage } = goCacheUsers(config);
     if (!config.goCache.enabled) {
         core/* info */.pq(`Go caches not used: ${config.goCache.skipped}`);
@@ -40935,17 +41004,38 @@ async function restoreGoCaches(config, facts) {
         'go';
     const patterns = config.goCache.dependencyPaths.map(p => external_node_path_.join(config.context, p)).join('\n');
     const depsHash = (await glob/* hashFiles */.y(patterns, config.context)) || 'no-dependency-files';
-    const { key, restoreKeys } = goCacheKey({ ...facts.runner, goVersion, depsHash });
+    return { ...goCacheKey({ ...facts.runner, goVersion, depsHash }), mounts, baseImage };
+}
+/**
+ * Restores the entry of `key` (or the newest of its restore keys) into the runner's Go folders. A
+ * `cancel` signal stops it (the builder turned out to hold the caches already): the folders, maybe
+ * half made, are emptied, and the hit is `warm`.
+ */
+async function restoreGoCaches(config, facts, found, cancel) {
+    const { key, restoreKeys, deltaPrefix, mounts, baseImage } = found;
     const paths = [facts.goDirs.mod, facts.goDirs.build];
+    const deltaDir = deltaDirOf(facts.goDirs);
     const started = Date.now();
     let matchedKey;
     let note;
+    let delta;
     const unavailable = 'the Actions cache service is not available here';
     if (!process.env.ACTIONS_CACHE_URL && !process.env.ACTIONS_RESULTS_URL)
         note = unavailable;
     else {
         // Bounded like a build: a total limit of idle-timeout (the library prints nothing while it downloads).
-        const result = await (0,worker/* runCacheJob */.lr)({ op: 'restore', paths, key, restoreKeys }, { totalMs: limits(config).activity.idleMs });
+        const limit = { totalMs: limits(config).activity.idleMs };
+        const deltaKey = `${deltaPrefix}${config.commit}`;
+        await (0,src_files/* removeTree */.dM)(deltaDir);
+        // The newest delta of this key comes down beside the key's entry; it is used only with an exact hit.
+        const [result, deltaResult] = await Promise.all([
+            (0,worker/* runCacheJob */.lr)({ op: 'restore', paths, key, restoreKeys }, limit, undefined, cancel),
+            (0,worker/* runCacheJob */.lr)({ op: 'restore', paths: [deltaDir], key: deltaKey, restoreKeys: [deltaPrefix] }, limit, undefined, cancel)
+        ]);
+        if (cancel?.aborted) {
+            await Promise.all([...paths, deltaDir].map(dir => (0,src_files/* removeTree */.dM)(dir)));
+            return { key, restoreKeys, hit: 'warm', paths, bytes: 0, seconds: (Date.now() - started) / 1000, mounts, baseImage };
+        }
         if (result.unavailable)
             note = unavailable;
         else if (result.error || result.restoreFailed) {
@@ -40956,10 +41046,35 @@ async function restoreGoCaches(config, facts) {
         }
         else
             matchedKey = result.matchedKey;
+        if (classifyHit(key, matchedKey) === 'exact') {
+            // A delta that failed half-way is only left out: the key's entry is whole without it.
+            const deltaOk = deltaResult.matchedKey !== undefined && !deltaResult.error && !deltaResult.restoreFailed;
+            if (deltaResult.error || deltaResult.restoreFailed)
+                core/* warning */.$e(`Restoring the newest delta of the Go caches failed (${deltaResult.error ?? 'it could not be downloaded or unpacked'}); going on without it`);
+            delta = await prepareForDelta(facts.goDirs.build, deltaDir, deltaKey, deltaOk ? deltaResult.matchedKey : undefined);
+        }
     }
+    await (0,src_files/* removeTree */.dM)(deltaDir);
     const hit = classifyHit(key, matchedKey);
     const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(src_files/* folderSize */.Ip))).reduce((a, b) => a + b, 0);
-    return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note };
+    return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note, delta };
+}
+/** Two hours: older than Go's one-hour marking interval, so Go marks an entry so aged when it uses it. */
+const AGED_MS = 2 * 60 * 60 * 1000;
+/**
+ * After an exact hit: the key's entries are made new (Go leaves entries under an hour old unmarked),
+ * the delta's entries are moved in aged (Go marks those it uses); whatever is newer than `since`
+ * after the build was compiled or used beyond the key's entry: the next delta.
+ */
+async function prepareForDelta(buildDir, deltaDir, key, matchedKey) {
+    const now = new Date();
+    await ageBuildCache(buildDir, now);
+    const restored = matchedKey ? await adoptDelta(deltaDir, buildDir, new Date(now.getTime() - AGED_MS)) : [];
+    if (matchedKey)
+        core/* info */.pq(`Restored the delta ${matchedKey}: ${restored.length} GOCACHE entries compiled since the key's entry`);
+    // Past the file system's time granularity, so nothing made new above counts as newer.
+    await new Promise(resolve => setTimeout(resolve, 20));
+    return { key, matchedKey, restored, dir: deltaDir, since: new Date().toISOString() };
 }
 function readIfExists(file) {
     try {
@@ -40970,8 +41085,6 @@ function readIfExists(file) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -41673,6 +41786,365 @@ function isFile(p) {
     return external_node_fs_.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
+;// CONCATENATED MODULE: ./src/plan/common.ts
+// What both paths' plans share: the references a run reads and writes, labels, secret files, login,
+// time limits. Pure.
+
+
+
+
+
+
+/**
+ * The tags of this run. The cache tags are per branch (the policy's scopes): the pull path's hold the
+ * builder stage (IMAGE:builder), the buildx path's the registry cache (IMAGE:buildcache).
+ */
+function refsFor(config, policy, strategy, unreadable = []) {
+    const image = config.image.name;
+    const cacheName = strategy === 'buildx' ? BUILDX_CACHE_TAG : config.builderTarget;
+    const cacheRef = (suffix) => `${image}:${scopedTag(cacheName, suffix)}`;
+    const commit = `${image}:${config.commit}`;
+    const latest = `${image}:latest`;
+    return {
+        commit,
+        latest,
+        moveLatest: policy.latest.move,
+        extra: unique(config.extraTags).filter(tag => tag !== commit && tag !== latest),
+        cacheWrite: cacheName && policy.writeScope ? cacheRef(policy.writeScope.suffix) : undefined,
+        cacheRead: cacheName ? unique(policy.readScopes.map(scope => cacheRef(scope.suffix))).filter(ref => !unreadable.includes(ref)) : [],
+        latestReadable: !unreadable.includes(latest)
+    };
+}
+function ociLabels(config, now, inputsHash) {
+    return [
+        `${REVISION_LABEL}=${config.commit}`,
+        `${CREATED_LABEL}=${now}`,
+        ...(config.source ? [`${SOURCE_LABEL}=${config.source}`] : []),
+        ...(inputsHash ? [`${INPUTS_LABEL}=${inputsHash}`] : []),
+        ...config.labels
+    ];
+}
+/** BuildKit secrets go to the build as files (mode 0600, removed after the run), never on a command line. */
+function secretFiles(config, policy, tempDir) {
+    if (!policy.secrets)
+        return [];
+    return config.secrets.map(secret => ({ secretId: secret.id, path: external_node_path_.join(tempDir, `secret-${secret.id}`) }));
+}
+function secretFlags(files) {
+    return files.flatMap(file => ['--secret', `id=${file.secretId},src=${file.path}`]);
+}
+/** `docker login` by stdin, when the config has credentials and the run may use them. */
+function loginSteps(config, policy) {
+    if (!config.login || !policy.secrets)
+        return [];
+    return [
+        {
+            id: 'login',
+            phase: 'login',
+            title: `Log in to ${config.login.registry}`,
+            argv: ['docker', 'login', config.login.registry, '--username', config.login.username, '--password-stdin'],
+            stdin: 'registry-password',
+            limit: limits(config).lookup,
+            onFailure: 'stop',
+            retries: 1,
+            hint: 'check registry-username and registry-password'
+        }
+    ];
+}
+function pushHint(config) {
+    return `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`;
+}
+/** Registries the engine trusts over plain HTTP by default (127.0.0.0/8, localhost); the CLI must be told. */
+function isLoopback(registry) {
+    const host = registry.replace(/:\d+$/, '');
+    return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
+}
+function unique(items) {
+    return [...new Set(items)];
+}
+/** The tag of a reference (after the last colon that follows the last slash). */
+function tagOf(ref) {
+    return ref.slice(ref.lastIndexOf(':') + 1);
+}
+
+;// CONCATENATED MODULE: ./src/plan/go.ts
+// The steps that bring the Go caches to the build: prebuild on the runner, or the Dockerfile's
+// cache mounts filled before the build and read back after it. Pure.
+
+
+
+
+/** The throwaway builds that fill and read the mounts need no network. */
+const NO_NETWORK = ['--network', 'none'];
+function planGoSteps({ config, policy, facts, go }, build) {
+    const prebuild = config.goCache.prebuild;
+    const maySave = go !== undefined && config.goCache.save && policy.saveCaches && (prebuild !== undefined || go.mounts.length > 0);
+    const save = maySave && go.hit !== 'exact' && go.hit !== 'warm';
+    const saveDelta = maySave && go.hit === 'exact' && go.deltaDir !== undefined;
+    const steps = { before: [], after: [], files: [], save, saveDelta };
+    const limit = limits(config).activity;
+    if (prebuild) {
+        const goOnRunner = facts.go;
+        if (!goOnRunner)
+            throw new Error("Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)");
+        // One go build per platform, each into OUTPUT/os_arch/ (COPY .prebuilt/${TARGETOS}_${TARGETARCH}/…);
+        // without platforms, one for the runner's architecture into OUTPUT/.
+        const targets = config.platforms.length ? config.platforms.map(p => p.split('/')) : [['linux', goOnRunner.arch]];
+        for (const [goos, goarch, variant] of targets) {
+            const many = config.platforms.length > 0;
+            steps.before.push({
+                id: many ? `prebuild-${goos}-${goarch}${variant ? `-${variant}` : ''}` : 'prebuild',
+                phase: 'prebuild',
+                title: `go build ${prebuild.packages.join(' ')} on the runner${many ? ` for ${goos}/${goarch}${variant ? `/${variant}` : ''}` : ''}`,
+                argv: [
+                    'go',
+                    'build',
+                    '-v',
+                    '-trimpath',
+                    '-o',
+                    `${many ? external_node_path_.join(prebuild.output, `${goos}_${goarch}`) : prebuild.output}${external_node_path_.sep}`,
+                    ...prebuild.packages
+                ],
+                env: {
+                    CGO_ENABLED: '0',
+                    GOOS: goos,
+                    GOARCH: goarch,
+                    ...(goarch === 'arm' && variant ? { GOARM: variant.replace(/^v/, '') } : {}),
+                    ...(goarch === 'amd64' && variant ? { GOAMD64: variant } : {}),
+                    ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {})
+                },
+                cwd: config.context,
+                limit,
+                onFailure: 'stop'
+            });
+        }
+    }
+    if (!go || go.mounts.length === 0)
+        return steps;
+    // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
+    const nonce = facts.now.replace(/[^0-9]/g, '');
+    if (go.hit === 'exact' || go.hit === 'partial')
+        steps.before.push(...fillStep(go, facts, build, nonce, steps.files, limit));
+    for (const [index, { mount, kind }] of go.mounts.entries()) {
+        const options = mountOptions(mount);
+        const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
+        const name = `${kind}-${index}`;
+        // Read back only what will be saved.
+        if (save) {
+            const file = external_node_path_.join(facts.tempDir, `extract-${name}.Dockerfile`);
+            const out = external_node_path_.join(facts.tempDir, `extracted-${name}`);
+            const empty = external_node_path_.join(facts.tempDir, 'empty-context');
+            steps.files.push({ path: external_node_path_.join(empty, '.keep'), content: '' });
+            steps.files.push({
+                path: file,
+                content: [
+                    `FROM ${go.baseImage} AS read`,
+                    `RUN ${options} \\`,
+                    // The mount is marked after the copy: it then holds what the save will (and the copy holds no marker).
+                    `    mkdir -p /cib-out && cp -a ${mount.target}/. /cib-out/ && ${markMount(mount.target, go.key)} && echo extracted ${nonce}`,
+                    'FROM scratch',
+                    'COPY --from=read /cib-out/ /',
+                    ''
+                ].join('\n')
+            });
+            // The tar exporter, not type=local: the local exporter stalls on a large module cache.
+            const tar = `${out}.tar`;
+            steps.after.push({
+                id: `extract-${name}`,
+                phase: 'read-back',
+                title: `Read cache mount ${mount.id} back into ${dir}`,
+                argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
+                env: build.env,
+                limit,
+                onFailure: 'warn'
+            });
+            steps.after.push({
+                id: `unpack-${name}`,
+                phase: 'read-back',
+                title: `Unpack cache mount ${mount.id} into ${dir}`,
+                // Into a new folder beside the tar; the runner's folder is swapped for it only once it is whole.
+                argv: ['sh', '-c', 'rm -rf "$1" && mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
+                limit,
+                onFailure: 'warn',
+                extract: { from: out, to: dir }
+            });
+        }
+    }
+    const build0 = go.mounts.find(m => m.kind === 'build');
+    if (saveDelta && build0 && go.deltaDir)
+        steps.after.push(...deltaReadBack(build0.mount, go.deltaDir, go.baseImage, facts, build, nonce, steps.files, limit));
+    return steps;
+}
+/**
+ * After an exact hit: only the GOCACHE entries the build wrote or marked, which are newer than the
+ * marker the fill wrote (the filled entries are older, the restored delta's aged so that Go marks
+ * those it uses). The marker itself stays: it dates the fill for every later build on this builder.
+ */
+function deltaReadBack(mount, deltaDir, baseImage, facts, build, nonce, files, limit) {
+    const file = external_node_path_.join(facts.tempDir, 'extract-delta.Dockerfile');
+    const out = external_node_path_.join(facts.tempDir, 'extracted-delta');
+    const tar = `${out}.tar`;
+    const empty = external_node_path_.join(facts.tempDir, 'empty-context');
+    files.push({ path: external_node_path_.join(empty, '.keep'), content: '' });
+    files.push({
+        path: file,
+        content: [
+            `FROM ${baseImage} AS read`,
+            `RUN ${mountOptions(mount)} \\`,
+            `    mkdir -p /cib-out && cd ${mount.target} && find . -type f -newer ${MOUNT_MARKER} ! -name ${MOUNT_MARKER} | \\`,
+            `    while read -r f; do mkdir -p "/cib-out/$(dirname "$f")" && cp -p "$f" "/cib-out/$f"; done && echo extracted ${nonce}`,
+            'FROM scratch',
+            'COPY --from=read /cib-out/ /',
+            ''
+        ].join('\n')
+    });
+    return [
+        {
+            id: 'extract-delta',
+            phase: 'read-back',
+            title: `Read what the build added to cache mount ${mount.id} back into ${deltaDir}`,
+            argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
+            env: build.env,
+            limit,
+            onFailure: 'warn'
+        },
+        {
+            id: 'unpack-delta',
+            phase: 'read-back',
+            title: `Unpack it into ${deltaDir}`,
+            argv: ['sh', '-c', 'rm -rf "$1" && mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
+            limit,
+            onFailure: 'warn',
+            extract: { from: out, to: deltaDir }
+        }
+    ];
+}
+/**
+ * One throwaway build fills every mount: its context is the folder that holds both Go caches, and each
+ * is bind-mounted by its path in it. BuildKit sends only the paths a build mounts or copies, so
+ * nothing else of that folder travels.
+ */
+function fillStep(go, facts, build, nonce, files, limit) {
+    const sources = go.mounts.map(({ kind }) => (kind === 'mod' ? go.dirs.mod : go.dirs.build));
+    const context = commonFolder(sources);
+    const file = external_node_path_.join(facts.tempDir, 'fill.Dockerfile');
+    const mounts = go.mounts.map(({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${(0,src_files/* toPosix */.d7)(external_node_path_.relative(context, sources[i])) || '.'},target=/cib-in-${i}`);
+    // Only an exact hit leaves the mounts holding this key's caches; a partial one is marked by the read-back.
+    const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key)}` : ''}`);
+    files.push({
+        path: file,
+        content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo filled ${nonce}`, ''].join('\n')
+    });
+    return [
+        {
+            id: 'fill',
+            phase: 'fill',
+            title: `Fill cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')} from the restored Go caches`,
+            argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, context],
+            env: build.env,
+            limit,
+            onFailure: 'warn'
+        }
+    ];
+}
+function markMount(target, key) {
+    return `echo ${key} > ${target}/${MOUNT_MARKER}`;
+}
+/**
+ * Reads the marker of every Go cache mount on the builder the build uses, without the network and
+ * with the mounts exactly as the build has them (so the same caches), so a warm builder (a self-hosted runner, a remote BuildKit) is known
+ * before anything is restored or filled.
+ */
+function planMountProbe(go, facts, build, limit) {
+    const nonce = facts.now.replace(/[^0-9]/g, '');
+    const file = external_node_path_.join(facts.tempDir, 'probe.Dockerfile');
+    const empty = external_node_path_.join(facts.tempDir, 'empty-context');
+    const out = external_node_path_.join(facts.tempDir, 'probed-mounts');
+    const reads = go.mounts.map(({ mount }, i) => `(cat ${mount.target}/${MOUNT_MARKER} > /cib-probe/${i} 2>/dev/null || true)`);
+    return {
+        out,
+        files: [
+            { path: external_node_path_.join(empty, '.keep'), content: '' },
+            {
+                path: file,
+                content: [
+                    `FROM ${go.baseImage} AS probe`,
+                    `RUN ${go.mounts.map(({ mount }) => mountOptions(mount)).join(' \\\n    ')} \\`,
+                    `    mkdir -p /cib-probe && ${reads.join(' && ')} && echo probed ${nonce}`,
+                    'FROM scratch',
+                    'COPY --from=probe /cib-probe/ /',
+                    ''
+                ].join('\n')
+            }
+        ],
+        step: {
+            id: 'probe-mounts',
+            phase: 'restore',
+            title: `Read the markers of cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')}`,
+            argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=local,dest=${out}`, empty],
+            env: build.env,
+            limit,
+            onFailure: 'warn'
+        }
+    };
+}
+/** The deepest folder that holds every path. */
+function commonFolder(paths) {
+    const split = paths.map(p => external_node_path_.resolve(p).split(external_node_path_.sep));
+    const common = [];
+    for (let i = 0; split.every(parts => i < parts.length && parts[i] === split[0][i]); i++)
+        common.push(split[0][i]);
+    return common.join(external_node_path_.sep) || external_node_path_.sep;
+}
+/** The mount exactly as the Dockerfile has it, so BuildKit hands out the same cache. */
+function mountOptions(mount) {
+    const parts = [`type=cache`, `id=${mount.id}`, `target=${mount.target}`];
+    if (mount.sharing)
+        parts.push(`sharing=${mount.sharing}`);
+    if (mount.uid)
+        parts.push(`uid=${mount.uid}`);
+    if (mount.gid)
+        parts.push(`gid=${mount.gid}`);
+    return `--mount=${parts.join(',')}`;
+}
+
+;// CONCATENATED MODULE: ./src/cache/mount-probe.ts
+// Before the restore: does the builder's BuildKit already hold this key's Go caches in its cache
+// mounts? Then neither the restore nor the fill is needed (a self-hosted runner, a remote BuildKit,
+// a second build on the same machine). The probe is a throwaway build; any failure only means "no".
+
+
+
+
+
+async function probeMounts(go, facts, build, limit) {
+    const probe = planMountProbe(go, facts, build, limit);
+    for (const file of probe.files) {
+        external_node_fs_.mkdirSync(external_node_path_.dirname(file.path), { recursive: true });
+        external_node_fs_.writeFileSync(file.path, file.content ?? '', { mode: 0o600 });
+    }
+    external_node_fs_.rmSync(probe.out, { recursive: true, force: true });
+    const result = await (0,run_process/* runProcess */.R3)({ argv: probe.step.argv, env: probe.step.env, limit: probe.step.limit });
+    const seconds = result.durationMs / 1000;
+    if (result.exitCode !== 0)
+        return { warm: false, seconds, said: `the probe build failed (${result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail)})` };
+    const markers = go.mounts.map((_, i) => mount_probe_readIfExists(external_node_path_.join(probe.out, String(i))));
+    external_node_fs_.rmSync(probe.out, { recursive: true, force: true });
+    const warm = mountsHoldKey(markers, go.key);
+    const said = go.mounts.map(({ mount }, i) => `${mount.id}: ${markers[i]?.trim() || 'no marker'}`).join(', ');
+    return { warm, seconds, said };
+}
+function mount_probe_readIfExists(file) {
+    try {
+        return external_node_fs_.readFileSync(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/images.ts
 // Several images of a monorepo in one step: the `images` input (YAML, or the path of a YAML file in
 // the workspace) names each image and what differs for it; every other input is shared. Each image
@@ -41992,235 +42464,6 @@ function docker(args, limit) {
     return (0,run_process/* runProcess */.R3)({ argv: ['docker', ...args], limit, captureStdout: true });
 }
 
-;// CONCATENATED MODULE: ./src/plan/common.ts
-// What both paths' plans share: the references a run reads and writes, labels, secret files, login,
-// time limits. Pure.
-
-
-
-
-
-
-/**
- * The tags of this run. The cache tags are per branch (the policy's scopes): the pull path's hold the
- * builder stage (IMAGE:builder), the buildx path's the registry cache (IMAGE:buildcache).
- */
-function refsFor(config, policy, strategy, unreadable = []) {
-    const image = config.image.name;
-    const cacheName = strategy === 'buildx' ? BUILDX_CACHE_TAG : config.builderTarget;
-    const cacheRef = (suffix) => `${image}:${scopedTag(cacheName, suffix)}`;
-    const commit = `${image}:${config.commit}`;
-    const latest = `${image}:latest`;
-    return {
-        commit,
-        latest,
-        moveLatest: policy.latest.move,
-        extra: unique(config.extraTags).filter(tag => tag !== commit && tag !== latest),
-        cacheWrite: cacheName && policy.writeScope ? cacheRef(policy.writeScope.suffix) : undefined,
-        cacheRead: cacheName ? unique(policy.readScopes.map(scope => cacheRef(scope.suffix))).filter(ref => !unreadable.includes(ref)) : [],
-        latestReadable: !unreadable.includes(latest)
-    };
-}
-function ociLabels(config, now, inputsHash) {
-    return [
-        `${REVISION_LABEL}=${config.commit}`,
-        `${CREATED_LABEL}=${now}`,
-        ...(config.source ? [`${SOURCE_LABEL}=${config.source}`] : []),
-        ...(inputsHash ? [`${INPUTS_LABEL}=${inputsHash}`] : []),
-        ...config.labels
-    ];
-}
-/** BuildKit secrets go to the build as files (mode 0600, removed after the run), never on a command line. */
-function secretFiles(config, policy, tempDir) {
-    if (!policy.secrets)
-        return [];
-    return config.secrets.map(secret => ({ secretId: secret.id, path: external_node_path_.join(tempDir, `secret-${secret.id}`) }));
-}
-function secretFlags(files) {
-    return files.flatMap(file => ['--secret', `id=${file.secretId},src=${file.path}`]);
-}
-/** `docker login` by stdin, when the config has credentials and the run may use them. */
-function loginSteps(config, policy) {
-    if (!config.login || !policy.secrets)
-        return [];
-    return [
-        {
-            id: 'login',
-            phase: 'login',
-            title: `Log in to ${config.login.registry}`,
-            argv: ['docker', 'login', config.login.registry, '--username', config.login.username, '--password-stdin'],
-            stdin: 'registry-password',
-            limit: limits(config).lookup,
-            onFailure: 'stop',
-            retries: 1,
-            hint: 'check registry-username and registry-password'
-        }
-    ];
-}
-function pushHint(config) {
-    return `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`;
-}
-/** Registries the engine trusts over plain HTTP by default (127.0.0.0/8, localhost); the CLI must be told. */
-function isLoopback(registry) {
-    const host = registry.replace(/:\d+$/, '');
-    return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
-}
-function unique(items) {
-    return [...new Set(items)];
-}
-/** The tag of a reference (after the last colon that follows the last slash). */
-function tagOf(ref) {
-    return ref.slice(ref.lastIndexOf(':') + 1);
-}
-
-;// CONCATENATED MODULE: ./src/plan/go.ts
-// The steps that bring the Go caches to the build: prebuild on the runner, or the Dockerfile's
-// cache mounts filled before the build and read back after it. Pure.
-
-
-
-/** The throwaway builds that fill and read the mounts need no network. */
-const NO_NETWORK = ['--network', 'none'];
-function planGoSteps({ config, policy, facts, go }, build) {
-    const prebuild = config.goCache.prebuild;
-    const save = go !== undefined && go.hit !== 'exact' && config.goCache.save && policy.saveCaches && (prebuild !== undefined || go.mounts.length > 0);
-    const steps = { before: [], after: [], files: [], save };
-    const limit = limits(config).activity;
-    if (prebuild) {
-        const goOnRunner = facts.go;
-        if (!goOnRunner)
-            throw new Error("Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)");
-        // One go build per platform, each into OUTPUT/os_arch/ (COPY .prebuilt/${TARGETOS}_${TARGETARCH}/…);
-        // without platforms, one for the runner's architecture into OUTPUT/.
-        const targets = config.platforms.length ? config.platforms.map(p => p.split('/')) : [['linux', goOnRunner.arch]];
-        for (const [goos, goarch, variant] of targets) {
-            const many = config.platforms.length > 0;
-            steps.before.push({
-                id: many ? `prebuild-${goos}-${goarch}${variant ? `-${variant}` : ''}` : 'prebuild',
-                phase: 'prebuild',
-                title: `go build ${prebuild.packages.join(' ')} on the runner${many ? ` for ${goos}/${goarch}${variant ? `/${variant}` : ''}` : ''}`,
-                argv: [
-                    'go',
-                    'build',
-                    '-v',
-                    '-trimpath',
-                    '-o',
-                    `${many ? external_node_path_.join(prebuild.output, `${goos}_${goarch}`) : prebuild.output}${external_node_path_.sep}`,
-                    ...prebuild.packages
-                ],
-                env: {
-                    CGO_ENABLED: '0',
-                    GOOS: goos,
-                    GOARCH: goarch,
-                    ...(goarch === 'arm' && variant ? { GOARM: variant.replace(/^v/, '') } : {}),
-                    ...(goarch === 'amd64' && variant ? { GOAMD64: variant } : {}),
-                    ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {})
-                },
-                cwd: config.context,
-                limit,
-                onFailure: 'stop'
-            });
-        }
-    }
-    if (!go || go.mounts.length === 0)
-        return steps;
-    // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
-    const nonce = facts.now.replace(/[^0-9]/g, '');
-    if (go.hit !== 'miss')
-        steps.before.push(...fillStep(go, facts, build, nonce, steps.files, limit));
-    for (const [index, { mount, kind }] of go.mounts.entries()) {
-        const options = mountOptions(mount);
-        const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
-        const name = `${kind}-${index}`;
-        // Read back only what will be saved.
-        if (save) {
-            const file = external_node_path_.join(facts.tempDir, `extract-${name}.Dockerfile`);
-            const out = external_node_path_.join(facts.tempDir, `extracted-${name}`);
-            const empty = external_node_path_.join(facts.tempDir, 'empty-context');
-            steps.files.push({ path: external_node_path_.join(empty, '.keep'), content: '' });
-            steps.files.push({
-                path: file,
-                content: [
-                    `FROM ${go.baseImage} AS read`,
-                    `RUN ${options} \\`,
-                    `    mkdir -p /cib-out && cp -a ${mount.target}/. /cib-out/ && echo extracted ${nonce}`,
-                    'FROM scratch',
-                    'COPY --from=read /cib-out/ /',
-                    ''
-                ].join('\n')
-            });
-            // The tar exporter, not type=local: the local exporter stalls on a large module cache.
-            const tar = `${out}.tar`;
-            steps.after.push({
-                id: `extract-${name}`,
-                phase: 'read-back',
-                title: `Read cache mount ${mount.id} back into ${dir}`,
-                argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
-                env: build.env,
-                limit,
-                onFailure: 'warn'
-            });
-            steps.after.push({
-                id: `unpack-${name}`,
-                phase: 'read-back',
-                title: `Unpack cache mount ${mount.id} into ${dir}`,
-                // Into a new folder beside the tar; the runner's folder is swapped for it only once it is whole.
-                argv: ['sh', '-c', 'rm -rf "$1" && mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
-                limit,
-                onFailure: 'warn',
-                extract: { from: out, to: dir }
-            });
-        }
-    }
-    return steps;
-}
-/**
- * One throwaway build fills every mount: its context is the folder that holds both Go caches, and each
- * is bind-mounted by its path in it. BuildKit sends only the paths a build mounts or copies, so
- * nothing else of that folder travels.
- */
-function fillStep(go, facts, build, nonce, files, limit) {
-    const sources = go.mounts.map(({ kind }) => (kind === 'mod' ? go.dirs.mod : go.dirs.build));
-    const context = commonFolder(sources);
-    const file = external_node_path_.join(facts.tempDir, 'fill.Dockerfile');
-    const mounts = go.mounts.map(({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${(0,src_files/* toPosix */.d7)(external_node_path_.relative(context, sources[i])) || '.'},target=/cib-in-${i}`);
-    const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/`);
-    files.push({
-        path: file,
-        content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo filled ${nonce}`, ''].join('\n')
-    });
-    return [
-        {
-            id: 'fill',
-            phase: 'fill',
-            title: `Fill cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')} from the restored Go caches`,
-            argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, context],
-            env: build.env,
-            limit,
-            onFailure: 'warn'
-        }
-    ];
-}
-/** The deepest folder that holds every path. */
-function commonFolder(paths) {
-    const split = paths.map(p => external_node_path_.resolve(p).split(external_node_path_.sep));
-    const common = [];
-    for (let i = 0; split.every(parts => i < parts.length && parts[i] === split[0][i]); i++)
-        common.push(split[0][i]);
-    return common.join(external_node_path_.sep) || external_node_path_.sep;
-}
-/** The mount exactly as the Dockerfile has it, so BuildKit hands out the same cache. */
-function mountOptions(mount) {
-    const parts = [`type=cache`, `id=${mount.id}`, `target=${mount.target}`];
-    if (mount.sharing)
-        parts.push(`sharing=${mount.sharing}`);
-    if (mount.uid)
-        parts.push(`uid=${mount.uid}`);
-    if (mount.gid)
-        parts.push(`gid=${mount.gid}`);
-    return `--mount=${parts.join(',')}`;
-}
-
 ;// CONCATENATED MODULE: ./src/plan/buildx.ts
 // The buildx path: one `docker buildx build` on a builder that exports cache to the registry: every
 // stage's layers (mode=max) to the run's cache tag, and the image pushed by BuildKit under its commit
@@ -42233,6 +42476,10 @@ function mountOptions(mount) {
  * ECR and other strict registries accept, and a refused export never fails the build.
  */
 const CACHE_EXPORT_OPTIONS = 'mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true';
+/** A build on a buildx builder. */
+function builderBuild(name) {
+    return { argv: ['docker', 'buildx', 'build', '--builder', name] };
+}
 function planBuildx(input) {
     const { config, policy, facts, inputs } = input;
     const builder = facts.builder;
@@ -42242,7 +42489,7 @@ function planBuildx(input) {
     const notes = [
         `buildx path on builder ${builder.name} (driver ${builder.driver ?? 'unknown'}${builder.endpoint ? `, ${builder.endpoint}` : ''}): registry cache read from ${refs.cacheRead.join(', ') || 'nothing'}, written to ${refs.cacheWrite ?? 'nothing'}`
     ];
-    const command = { argv: ['docker', 'buildx', 'build', '--builder', builder.name] };
+    const command = builderBuild(builder.name);
     const secrets = secretFiles(config, policy, facts.tempDir);
     const go = planGoSteps(input, command);
     const useCache = !config.noCache;
@@ -42297,6 +42544,7 @@ function planBuildx(input) {
         steps: [...go.before, build],
         readBack: go.after,
         saveGoCaches: go.save,
+        saveGoDelta: go.saveDelta,
         files: [...secrets, ...go.files],
         notes
     };
@@ -42342,7 +42590,8 @@ function checkPlatforms(config, builder) {
 
 
 
-const BUILD_ENV = { DOCKER_BUILDKIT: '1' };
+/** A build on the engine's own BuildKit. */
+const ENGINE_BUILD = { argv: ['docker', 'build'], env: { DOCKER_BUILDKIT: '1' } };
 function planPull(input) {
     const { config, policy, facts, inputs } = input;
     const refs = refsFor(config, policy, 'pull', input.unreadable);
@@ -42350,7 +42599,7 @@ function planPull(input) {
     const notes = [];
     const steps = [];
     const secrets = secretFiles(config, policy, facts.tempDir);
-    const go = planGoSteps(input, { argv: ['docker', 'build'], env: BUILD_ENV });
+    const go = planGoSteps(input, ENGINE_BUILD);
     const useCache = !config.noCache;
     if (!useCache)
         notes.push('no-cache: every step is built again and the caches are written afresh');
@@ -42397,7 +42646,7 @@ function planPull(input) {
             finalIid,
             config.context
         ],
-        env: BUILD_ENV,
+        env: ENGINE_BUILD.env,
         limit: limit.activity,
         onFailure: 'stop',
         build: { iidfile: finalIid, stage: '' }
@@ -42439,7 +42688,7 @@ function planPull(input) {
                 builderIid,
                 config.context
             ],
-            env: BUILD_ENV,
+            env: ENGINE_BUILD.env,
             limit: limit.activity,
             onFailure: 'stop',
             build: { iidfile: builderIid, stage: config.builderTarget },
@@ -42461,7 +42710,16 @@ function planPull(input) {
     else {
         notes.push(policy.trusted ? 'push: false, nothing is pushed' : `nothing is pushed: ${policy.who}`);
     }
-    return { strategy: 'pull', refs, steps, readBack: go.after, saveGoCaches: go.save, files: [...secrets, ...go.files], notes };
+    return {
+        strategy: 'pull',
+        refs,
+        steps,
+        readBack: go.after,
+        saveGoCaches: go.save,
+        saveGoDelta: go.saveDelta,
+        files: [...secrets, ...go.files],
+        notes
+    };
 }
 function pushStep({ config }, ref) {
     return {
@@ -42527,6 +42785,11 @@ function fallbackPlan(input, reason) {
 function buildsOnBuilder(input) {
     const { config, facts } = input;
     return config.cacheStrategy === 'buildx' || (config.cacheStrategy === 'auto' && buildxPathProblem(facts) === undefined);
+}
+/** Where a throwaway build reaches the cache mounts the real build will use: the builder's, or the engine's. */
+function mountBuildCommand(input) {
+    const builder = input.facts.builder;
+    return buildsOnBuilder(input) && builder ? builderBuild(builder.name) : ENGINE_BUILD;
 }
 function withReason(plan, reason) {
     return { ...plan, reason, notes: [reason, ...plan.notes] };
@@ -43142,7 +43405,11 @@ async function writeSummary(config, report, failure, name) {
                 { data: 'Used by', header: true }
             ],
             [
-                go.hit === 'partial' ? `partial (${code(go.matchedKey ?? '')})` : go.hit,
+                go.hit === 'partial'
+                    ? `partial (${code(go.matchedKey ?? '')})`
+                    : go.delta?.matchedKey
+                        ? `exact, with the delta ${code(go.delta.matchedKey)} (${go.delta.restored.length} entries)`
+                        : go.hit,
                 code(go.key),
                 `${(go.bytes / 1e6).toFixed(1)} MB`,
                 `${go.seconds.toFixed(1)} s`,
@@ -43223,6 +43490,8 @@ var src_state = __nccwpck_require__(2462);
 // The main step, as the story of a run: read the inputs, probe, decide what this run may write, log
 // in, compare with latest, bring the Go caches, build and push the commit tag, move latest and the
 // extra tags, report, then read the Go caches back for the post step to save.
+
+
 
 
 
@@ -43477,16 +43746,57 @@ async function bringGoCaches(config, facts, allUnchanged) {
     const unneeded = fillsMounts && allUnchanged;
     if (unneeded)
         return { unneeded };
+    const found = await goCacheKeyFor(config, facts);
+    if (!found)
+        return { unneeded };
+    const onBuilder = buildsOnBuilder({ config, facts });
+    // A builder may hold the caches already (its mounts name the key): ask it while the restore runs.
+    // The engine's BuildKit is asked only when it has the mounts' base image: else it is a fresh one.
+    const probing = fillsMounts && (onBuilder || (await imagePresent(config, users.baseImage)));
     // The engine pulls the mounts' base image while the Go caches download: the fill and the compile
     // both need it, and on the pull path a local image is what BuildKit uses.
-    const prepull = fillsMounts && !buildsOnBuilder({ config, facts }) ? pullQuietly(config, users.baseImage) : undefined;
-    const restore = await core/* group */.Os('Restore the Go caches', () => restoreGoCaches(config, facts));
+    const prepull = fillsMounts && !onBuilder ? pullQuietly(config, users.baseImage) : undefined;
+    const cancel = new AbortController();
+    const probe = probing
+        ? probeMounts(found, facts, mountBuildCommand({ config, facts }), limits(config).activity).then(result => {
+            if (result.warm)
+                cancel.abort();
+            return result;
+        })
+        : undefined;
+    let restore = await core/* group */.Os('Restore the Go caches', () => restoreGoCaches(config, facts, found, cancel.signal));
+    const probed = await probe;
     if (prepull)
         core/* info */.pq(await prepull);
+    if (probed) {
+        core/* info */.pq(`The builder's Go cache mounts: ${probed.said} (asked in ${probed.seconds.toFixed(1)} s)`);
+        if (probed.warm)
+            restore = {
+                ...restore,
+                hit: 'warm',
+                matchedKey: undefined,
+                bytes: 0,
+                note: `the builder's cache mounts already hold the Go caches of ${found.key}: not restored, not filled`
+            };
+    }
+    if (restore.hit === 'warm')
+        core/* info */.pq(restore.note);
     // After a partial hit the save holds old and new: age the restored entries to see which are used.
-    const agedTo = restore?.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
-    const state = restore && { hit: restore.hit, dirs: facts.goDirs, mounts: restore.mounts, baseImage: restore.baseImage };
+    const agedTo = restore.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
+    const state = {
+        hit: restore.hit,
+        key: restore.key,
+        dirs: facts.goDirs,
+        mounts: restore.mounts,
+        baseImage: restore.baseImage,
+        deltaDir: restore.delta?.dir
+    };
     return { restore, state, unneeded, agedTo };
+}
+/** Whether the engine has the image (a look-up; any failure is a no). */
+async function imagePresent(config, image) {
+    const result = await (0,run_process/* runProcess */.R3)({ argv: ['docker', 'image', 'inspect', '--format', '{{.Id}}', image], limit: limits(config).lookup });
+    return result.exitCode === 0;
 }
 /** The docker CLI before 23 sends the context itself (its own .dockerignore filter), not through buildx. */
 function classicClient(facts) {
@@ -43607,10 +43917,9 @@ async function readBackGoCaches(images, go, state) {
     const restore = go.restore;
     // Every image's build used the same cache mounts (by id): reading them back once holds all.
     const saving = images.find(image => image.built.plan.saveGoCaches);
-    if (!restore || !saving)
+    const delta = images.find(image => image.built.plan.saveGoDelta);
+    if (!restore || !(saving ?? delta))
         return;
-    const { config } = saving;
-    const { plan, result } = saving.built;
     // A builder stage answered whole from the layer cache used no Go cache: its save would hold nothing new.
     const wholeFromCache = ({ config: c, built }) => {
         const builder = stageSteps(built.result.outcomes, c.builderTarget);
@@ -43620,6 +43929,13 @@ async function readBackGoCaches(images, go, state) {
         core/* info */.pq('Go caches not saved: the builder stage came whole from the layer cache, so the build used none of them');
         return;
     }
+    if (!saving) {
+        if (delta && restore.delta)
+            await readBackDelta(delta, restore.delta, go.state.dirs, state);
+        return;
+    }
+    const { config } = saving;
+    const { plan, result } = saving.built;
     const readBack = await runSteps(plan.readBack, [], config);
     const ran = [...result.outcomes, ...readBack.outcomes].filter(o => o.step.phase === 'read-back' || o.step.phase === 'prebuild');
     const expected = plan.readBack.length + plan.steps.filter(s => s.phase === 'prebuild').length;
@@ -43652,6 +43968,44 @@ async function readBackGoCaches(images, go, state) {
         return;
     }
     (0,src_state/* savePostState */.L)({ ...state, goCacheSave: { key: restore.key, paths: restore.paths, limitMs: limits(config).activity.idleMs } });
+}
+/**
+ * After an exact hit: the GOCACHE entries the build compiled or used beyond the key's entry, read from
+ * the mount (or, in prebuild mode, from the runner's GOCACHE), saved as the key's newest delta when
+ * they hold an entry the restored delta did not.
+ */
+async function readBackDelta(image, delta, dirs, state) {
+    const { config } = image;
+    const { plan } = image.built;
+    let names;
+    if (config.goCache.prebuild) {
+        names = await collectNewer(dirs.build, new Date(delta.since), delta.dir);
+    }
+    else {
+        const readBack = await runSteps(plan.readBack, [], config);
+        await writeReadBackSummary(readBack);
+        const swap = plan.readBack.find(step => step.extract)?.extract;
+        if (!swap || readBack.outcomes.length !== plan.readBack.length || !readBack.outcomes.every(o => o.status === 'ok')) {
+            core/* warning */.$e('Go caches: no delta saved, reading what the build added did not work (see above)');
+            return;
+        }
+        try {
+            await (0,src_files/* replaceTree */.fu)(swap.from, swap.to);
+        }
+        catch (error) {
+            core/* warning */.$e(`Go caches: no delta saved, putting it in place failed (${error.message})`);
+            return;
+        }
+        names = await entryNames(delta.dir);
+    }
+    const known = new Set(delta.restored);
+    const added = names.filter(name => !known.has(name)).length;
+    if (added === 0) {
+        core/* info */.pq(`Go caches: the build compiled nothing beyond ${delta.matchedKey ?? 'the key'}'s entries: no delta saved`);
+        return;
+    }
+    core/* info */.pq(`Go caches: ${names.length} GOCACHE entries beyond the key's entry (${added} new), saved as ${delta.key} in the post step`);
+    (0,src_state/* savePostState */.L)({ ...state, goCacheSave: { key: delta.key, paths: [delta.dir], limitMs: limits(config).activity.idleMs } });
 }
 /** Older clients do not print `Dockerfile:N`: find the failed step's line from its instruction. */
 function failedStepLine(config, vertices = []) {
@@ -43891,11 +44245,19 @@ function runProcess(request) {
                 kill(`still running after ${seconds(limit.totalMs)}`);
             }, limit.totalMs));
         touch();
+        const onCancel = () => {
+            kill('cancelled');
+        };
+        if (request.cancel?.aborted)
+            onCancel();
+        else
+            request.cancel?.addEventListener('abort', onCancel, { once: true });
         const finish = (code) => {
             if (settled)
                 return;
             settled = true;
             running.delete(child);
+            request.cancel?.removeEventListener('abort', onCancel);
             for (const timer of timers)
                 clearTimeout(timer);
             if (idle)

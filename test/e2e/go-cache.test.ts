@@ -164,16 +164,21 @@ describe('Go caches in prebuild mode (go build on the runner), through the v1 (G
     expect(run.outputs.digest).toMatch(/^sha256:/);
   });
 
-  it('fresh runner, one-line change: exact hit, only the changed packages compile, no module download', async () => {
+  it('fresh runner, one-line change: exact hit, only the changed packages compile, no module download; what they added saved as a delta', async () => {
     h.freshRunner();
     fs.rmSync(path.join(workspace, '.prebuilt'), { recursive: true, force: true });
     await resetModuleProxy();
+    const uploadsBefore = h.server().stats().bytesUploaded;
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
     const run = await h.build('prebuild (v1 protocol): fresh runner, one-line change', workspace, fakeSha(202), inputs, 'v1');
     expect(run.outputs['go-cache-hit']).toBe('exact');
     expect(compiledPackages(groupLines(run.main.log, PREBUILD)).sort()).toEqual([...OWN].sort());
     expect((await moduleProxyStats()).total).toBe(0);
-    expect(run.post.log).not.toContain('Go caches saved');
+    // Collected on the runner: the GOCACHE entries newer than the restore.
+    expect(run.post.log).toMatch(
+      new RegExp(`Go caches saved under cached-image-build-godelta-Linux-X64-go1\\.26(\\.\\d+)?-[0-9a-f]{64}-${fakeSha(202)}`)
+    );
+    expect(h.server().stats().bytesUploaded - uploadsBefore).toBeLessThan(uploadsBefore / 10);
   });
 });
 
