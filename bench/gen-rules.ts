@@ -1,7 +1,8 @@
-// npx tsx bench/gen-rules.ts: writes test/fixtures/bench-svc/internal/rules/r00…r09, ten packages of
-// plain generated Go (many small functions with branches) that each take the compiler about a
-// second, as a service's own business logic does. The drift scenario changes one of them per commit;
-// the one-line change of the other scenarios goes into r00. Deterministic: the same files every time.
+// test/fixtures/bench-svc/internal/rules/r00…r09: ten packages of plain generated Go (many small
+// functions with branches) that each take the compiler about a second, as a service's own business
+// logic does. The drift scenario changes one of them per commit; the one-line change of the other
+// scenarios goes into r00. Generated, not committed (ten copies of one shape): `npm run bench` writes
+// them before it copies the fixture; `npx tsx bench/gen-rules.ts` does it by hand. Deterministic.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../test/e2e/support/stack.js';
@@ -56,10 +57,20 @@ function rules(pkg: string): string {
   return lines.join('\n');
 }
 
-const root = path.join(ROOT, 'test/fixtures/bench-svc/internal/rules');
-for (let p = 0; p < PACKAGES; p++) {
-  const pkg = `r${String(p).padStart(2, '0')}`;
-  fs.mkdirSync(path.join(root, pkg), { recursive: true });
-  fs.writeFileSync(path.join(root, pkg, 'rules.go'), rules(pkg));
+/** Writes the packages unless they are there as this generator makes them. */
+export function writeRules(): string {
+  const root = path.join(ROOT, 'test/fixtures/bench-svc/internal/rules');
+  for (let p = 0; p < PACKAGES; p++) {
+    const pkg = `r${String(p).padStart(2, '0')}`;
+    const file = path.join(root, pkg, 'rules.go');
+    const text = rules(pkg);
+    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === text) continue;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+  return root;
 }
-console.log(`wrote ${PACKAGES} packages of ${FUNCTIONS} functions under ${path.relative(ROOT, root)}`);
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  console.log(`wrote ${PACKAGES} packages of ${FUNCTIONS} functions under ${path.relative(ROOT, writeRules())}`);
+}

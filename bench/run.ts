@@ -17,6 +17,7 @@ import { Log } from './lib/exec.js';
 import { removeTree, startMachine, wipeEngine, type Machine } from './lib/machine.js';
 import { markdown, SCENARIOS, svgChart, type ReportMeta, type Sample, type ScenarioId } from './lib/report.js';
 import { RECIPES } from './recipes/index.js';
+import { writeRules } from './gen-rules.js';
 import type { Fixture, JobContext, Recipe } from './recipes/types.js';
 
 const FIXTURES: Partial<Record<string, Fixture>> = {
@@ -246,6 +247,7 @@ export async function bench(options: BenchOptions): Promise<Sample[]> {
   fs.mkdirSync(options.out, { recursive: true });
   fs.mkdirSync(options.logs, { recursive: true });
   if (!fs.existsSync(path.join(ROOT, 'dist/index.js'))) throw new Error('dist/index.js is missing: npm run build');
+  if (options.fixture.name === 'bench-svc') writeRules();
   const needsBuildx = options.recipes.some(r => r.needsBuildx);
   const machine = await startMachine({ registryPort: options.registryPort, buildx: needsBuildx });
   const meta: ReportMeta = {

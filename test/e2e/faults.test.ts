@@ -10,7 +10,7 @@ import { runAction, type ActionRun } from '../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
 import { startFaultProxy, type FaultProxy, type RuleSpec } from '../support/fault-proxy.js';
 import { startSilentListener, type SilentListener } from '../support/silent-listener.js';
-import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
+import { emptyGoFolders, forgetMountMarkers, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
 import { copyFixture, fakeSha, stackUp } from './support/stack.js';
 
@@ -179,8 +179,11 @@ describe('Actions cache faults', { timeout: 900_000 }, () => {
   // Every cache call goes through the proxy.
   const env = (protocol: 'v1' | 'v2' = 'v2'): Record<string, string> => goRunnerEnv(server, home, protocol, cache.url);
   const mounts = { file: 'Dockerfile.cachemount', 'go-cache': 'true' };
+  // The engine keeps its cache mounts from build to build here: without their markers, so that the
+  // action restores (and meets the fault) instead of finding a warm builder.
   const emptyGoDirs = () => {
     emptyGoFolders(home);
+    forgetMountMarkers(`${REGISTRY}/base/go:1.26`);
   };
 
   beforeAll(async () => {

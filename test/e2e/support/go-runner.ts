@@ -1,7 +1,9 @@
 // The environment of a runner job that carries Go caches: the Actions cache service's variables
 // (v2 as on github.com, v1 as on GHES), the runner's platform, the stack's module proxy and the
 // runner's Go folders under `home`.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CacheServer } from '../../support/cache-server/server.js';
 
@@ -36,4 +38,24 @@ export function emptyGoFolders(home: string): void {
     fs.chmodSync(dir, 0o755);
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
   }
+}
+
+/**
+ * The engine's Go cache mounts (hello-svc's ids) keep their content but lose the action's markers:
+ * the action then restores and fills as on a runner whose builder holds no caches it knows of.
+ */
+export function forgetMountMarkers(baseImage: string): void {
+  const context = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-unmark-'));
+  const dockerfile = [
+    `FROM ${baseImage}`,
+    'RUN --mount=type=cache,id=gomod,target=/go/pkg/mod --mount=type=cache,id=gobuild,target=/root/.cache/go-build \\',
+    `    rm -f /go/pkg/mod/.cached-image-build-key /root/.cache/go-build/.cached-image-build-key && echo ${Date.now()}`,
+    ''
+  ].join('\n');
+  execFileSync('docker', ['build', '-q', '--network', 'none', '-f', '-', context], {
+    input: dockerfile,
+    env: { ...process.env, DOCKER_BUILDKIT: '1' },
+    stdio: ['pipe', 'ignore', 'pipe']
+  });
+  fs.rmSync(context, { recursive: true, force: true });
 }
