@@ -41925,74 +41925,58 @@ function planGoSteps({ config, policy, facts, go }, build) {
     const nonce = facts.now.replace(/[^0-9]/g, '');
     if (go.hit === 'exact' || go.hit === 'partial')
         steps.before.push(...fillStep(go, facts, build, nonce, steps.files, limit));
-    for (const [index, { mount, kind }] of go.mounts.entries()) {
-        const options = mountOptions(mount);
-        const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
-        const name = `${kind}-${index}`;
-        // Read back only what will be saved.
-        if (save) {
-            const file = external_node_path_.join(facts.tempDir, `extract-${name}.Dockerfile`);
-            const out = external_node_path_.join(facts.tempDir, `extracted-${name}`);
-            const empty = external_node_path_.join(facts.tempDir, 'empty-context');
-            steps.files.push({ path: external_node_path_.join(empty, '.keep'), content: '' });
-            steps.files.push({
-                path: file,
-                content: [
-                    `FROM ${go.baseImage} AS read`,
-                    `RUN ${options} \\`,
-                    // The mount is marked after the copy: it then holds what the save will (and the copy holds no marker).
-                    `    mkdir -p /cib-out && cp -a ${mount.target}/. /cib-out/ && ${markMount(mount.target, go.key)} && echo extracted ${nonce}`,
-                    'FROM scratch',
-                    'COPY --from=read /cib-out/ /',
-                    ''
-                ].join('\n')
-            });
-            // The tar exporter, not type=local: the local exporter stalls on a large module cache.
-            const tar = `${out}.tar`;
-            steps.after.push({
-                id: `extract-${name}`,
-                phase: 'read-back',
-                title: `Read cache mount ${mount.id} back into ${dir}`,
-                argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
-                env: build.env,
-                limit,
-                onFailure: 'warn'
-            });
-            steps.after.push({
-                id: `unpack-${name}`,
-                phase: 'read-back',
-                title: `Unpack cache mount ${mount.id} into ${dir}`,
-                // Into a new folder beside the tar; the runner's folder is swapped for it only once it is whole.
-                argv: ['sh', '-c', 'rm -rf "$1" && mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
-                limit,
-                onFailure: 'warn',
-                extract: { from: out, to: dir }
-            });
+    const readBack = { baseImage: go.baseImage, facts, build, files: steps.files, limit };
+    // Read back only what will be saved.
+    if (save)
+        for (const [index, { mount, kind }] of go.mounts.entries()) {
+            const dir = kind === 'mod' ? go.dirs.mod : go.dirs.build;
+            steps.after.push(...readBackSteps(readBack, {
+                name: `${kind}-${index}`,
+                mount,
+                // The mount is marked after the copy: it then holds what the save will (and the copy holds no marker).
+                run: [`mkdir -p /cib-out && cp -a ${mount.target}/. /cib-out/ && ${markMount(mount.target, go.key)} && echo extracted ${nonce}`],
+                to: dir,
+                titles: [`Read cache mount ${mount.id} back into ${dir}`, `Unpack cache mount ${mount.id} into ${dir}`]
+            }));
         }
-    }
+    // After an exact hit: only the GOCACHE entries the build wrote or marked, which are newer than the
+    // marker the fill wrote (the filled entries are older, the restored delta's aged so that Go marks
+    // those it uses). The marker itself stays: it dates the fill for every later build on this builder.
     const build0 = go.mounts.find(m => m.kind === 'build');
-    if (saveDelta && build0 && go.deltaDir)
-        steps.after.push(...deltaReadBack(build0.mount, go.deltaDir, go.baseImage, facts, build, nonce, steps.files, limit));
+    if (saveDelta && build0 && go.deltaDir) {
+        const { mount } = build0;
+        steps.after.push(...readBackSteps(readBack, {
+            name: 'delta',
+            mount,
+            run: [
+                `mkdir -p /cib-out && cd ${mount.target} && find . -type f -newer ${MOUNT_MARKER} ! -name ${MOUNT_MARKER} | \\`,
+                `while read -r f; do mkdir -p "/cib-out/$(dirname "$f")" && cp -p "$f" "/cib-out/$f"; done && echo extracted ${nonce}`
+            ],
+            to: go.deltaDir,
+            titles: [`Read what the build added to cache mount ${mount.id} back into ${go.deltaDir}`, `Unpack it into ${go.deltaDir}`]
+        }));
+    }
     return steps;
 }
 /**
- * After an exact hit: only the GOCACHE entries the build wrote or marked, which are newer than the
- * marker the fill wrote (the filled entries are older, the restored delta's aged so that Go marks
- * those it uses). The marker itself stays: it dates the fill for every later build on this builder.
+ * A throwaway build whose RUN (lines `run`, with the mount as the Dockerfile has it) copies from the
+ * mount into /cib-out, exported as a tar (not type=local: the local exporter stalls on a large module
+ * cache) and unpacked into a new folder beside it; the runner's folder `to` is swapped for it only
+ * once it is whole.
  */
-function deltaReadBack(mount, deltaDir, baseImage, facts, build, nonce, files, limit) {
-    const file = external_node_path_.join(facts.tempDir, 'extract-delta.Dockerfile');
-    const out = external_node_path_.join(facts.tempDir, 'extracted-delta');
+function readBackSteps(on, what) {
+    const { facts, build, limit } = on;
+    const file = external_node_path_.join(facts.tempDir, `extract-${what.name}.Dockerfile`);
+    const out = external_node_path_.join(facts.tempDir, `extracted-${what.name}`);
     const tar = `${out}.tar`;
     const empty = external_node_path_.join(facts.tempDir, 'empty-context');
-    files.push({ path: external_node_path_.join(empty, '.keep'), content: '' });
-    files.push({
+    on.files.push({ path: external_node_path_.join(empty, '.keep'), content: '' });
+    on.files.push({
         path: file,
         content: [
-            `FROM ${baseImage} AS read`,
-            `RUN ${mountOptions(mount)} \\`,
-            `    mkdir -p /cib-out && cd ${mount.target} && find . -type f -newer ${MOUNT_MARKER} ! -name ${MOUNT_MARKER} | \\`,
-            `    while read -r f; do mkdir -p "/cib-out/$(dirname "$f")" && cp -p "$f" "/cib-out/$f"; done && echo extracted ${nonce}`,
+            `FROM ${on.baseImage} AS read`,
+            `RUN ${mountOptions(what.mount)} \\`,
+            ...what.run.map(line => `    ${line}`),
             'FROM scratch',
             'COPY --from=read /cib-out/ /',
             ''
@@ -42000,22 +41984,22 @@ function deltaReadBack(mount, deltaDir, baseImage, facts, build, nonce, files, l
     });
     return [
         {
-            id: 'extract-delta',
+            id: `extract-${what.name}`,
             phase: 'read-back',
-            title: `Read what the build added to cache mount ${mount.id} back into ${deltaDir}`,
+            title: what.titles[0],
             argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, '--output', `type=tar,dest=${tar}`, empty],
             env: build.env,
             limit,
             onFailure: 'warn'
         },
         {
-            id: 'unpack-delta',
+            id: `unpack-${what.name}`,
             phase: 'read-back',
-            title: `Unpack it into ${deltaDir}`,
+            title: what.titles[1],
             argv: ['sh', '-c', 'rm -rf "$1" && mkdir -p "$1" && tar -xf "$2" -C "$1" && rm -f "$2"', 'unpack', out, tar],
             limit,
             onFailure: 'warn',
-            extract: { from: out, to: deltaDir }
+            extract: { from: out, to: what.to }
         }
     ];
 }
