@@ -53,6 +53,20 @@ describe('compareWithLatest', () => {
     expect(latest?.digest).toBe(digest(9));
   });
 
+  it("a run's images share their base image look-ups: each base image asked once, latest asked per image", async () => {
+    const hash = await exactHash({ [GO]: digest(1), [RUNTIME]: digest(2) });
+    registry({
+      [GO]: inspect(digest(1)),
+      [RUNTIME]: inspect(digest(2)),
+      [`${config.image.name}:latest`]: inspect(digest(9), { 'io.github.cached-image-build.inputs': hash })
+    });
+    const baseLookups = new Map();
+    const both = await Promise.all([compareWithLatest(config, { ...options, baseLookups }), compareWithLatest(config, { ...options, baseLookups })]);
+    expect(both.map(c => c.inputs.unchanged)).toEqual([true, true]);
+    const asked = (ref: string) => fake.current.commands().filter(c => c.endsWith(` ${ref}`)).length;
+    expect([asked(GO), asked(RUNTIME), asked(`${config.image.name}:latest`)]).toEqual([1, 1, 2]);
+  });
+
   it('a base image that moved since: the hash differs, a rebuild', async () => {
     const old = await exactHash({ [GO]: digest(1), [RUNTIME]: digest(2) });
     registry({

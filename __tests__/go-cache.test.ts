@@ -13,6 +13,7 @@ import {
   pruneBuildCache,
   pruneModuleCache
 } from '../src/cache/trim.js';
+import { prepareForDelta } from '../src/cache/restore.js';
 import { readDockerfile } from '../src/dockerfile.js';
 
 const DOCKERFILE = `ARG BASE=127.0.0.1:5000
@@ -126,6 +127,27 @@ describe('deltas of GOCACHE', () => {
     expect(fs.existsSync(delta)).toBe(false);
     expect(fs.statSync(path.join(root, 'ff/delta-d')).mtimeMs).toBe(aged.getTime());
     expect((await entryNames(root)).sort()).toEqual(['00/base-a', '00/delta-a', 'ff/delta-d']);
+  });
+
+  it("after an exact hit, minutes lie between the key's entries, since, and what the build writes: whole seconds tell them apart", async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-delta-'));
+    const root = path.join(base, 'go-build');
+    const delta = path.join(base, 'go-build-delta');
+    entry(root, '00/base-a');
+    entry(delta, 'ff/delta-d');
+    const before = Date.now();
+    const prepared = await prepareForDelta(root, delta, 'k-delta-sha', 'k-delta-older');
+    const seconds = (ms: number) => Math.floor(ms / 1000);
+    const since = seconds(Date.parse(prepared.since));
+    expect(prepared.restored).toEqual(['ff/delta-d']);
+    // The key's entry: Go leaves it unmarked (under an hour old), and it is not newer than since.
+    const baseAge = before - fs.statSync(path.join(root, '00/base-a')).mtimeMs;
+    expect(baseAge).toBeLessThan(3600_000);
+    expect(seconds(fs.statSync(path.join(root, '00/base-a')).mtimeMs)).toBeLessThan(since);
+    // The delta's entry: over an hour old, so Go marks it when it uses it.
+    expect(before - fs.statSync(path.join(root, 'ff/delta-d')).mtimeMs).toBeGreaterThan(3600_000);
+    // What the build writes now is newer than since, even counted in whole seconds (busybox find -newer).
+    expect(seconds(Date.now())).toBeGreaterThan(since);
   });
 
   it('collects the entries written or marked after a time into a new folder (prebuild mode)', async () => {

@@ -28,7 +28,7 @@ const state = (hit: GoCacheHit) => ({
   dirs: facts.goDirs,
   mounts,
   baseImage: '127.0.0.1:5000/base/go:1.26',
-  ...(hit === 'exact' ? { deltaDir: '/home/runner/.cache/go-build-delta' } : {})
+  ...(hit === 'exact' ? { deltaDir: '/home/runner/.cache/go-build-delta', deltaSince: '2026-12-02T21:40:00.750Z' } : {})
 });
 
 describe('Go cache mounts in the plan', () => {
@@ -98,8 +98,10 @@ describe('Go cache mounts in the plan', () => {
     const fill = (hit: GoCacheHit) => plan({}, hit).files.find(f => f.path.endsWith('fill.Dockerfile'))?.content ?? '';
     expect(MOUNT_MARKER).toBe('.cached-image-build-key');
     expect(fill('exact')).toContain(
-      `    cp -a /cib-in-0/. /go/pkg/mod/ && echo ${KEY} > /go/pkg/mod/.cached-image-build-key && cp -a /cib-in-1/. /root/.cache/go-build/ && echo ${KEY} > /root/.cache/go-build/.cached-image-build-key && echo filled`
+      `    cp -a /cib-in-0/. /go/pkg/mod/ && echo ${KEY} > /go/pkg/mod/.cached-image-build-key && touch -d @1796247600 /go/pkg/mod/.cached-image-build-key && cp -a /cib-in-1/. /root/.cache/go-build/ && echo ${KEY} > /root/.cache/go-build/.cached-image-build-key && touch -d @1796247600 /root/.cache/go-build/.cached-image-build-key && echo filled`
     );
+    // Dated as the restore said (whole seconds): the delta's find -newer compares with it.
+    expect(Date.parse('2026-12-02T21:40:00Z') / 1000).toBe(1796247600);
     // A partial hit fills older caches: the mount is marked only by the read-back, which holds this key's.
     expect(fill('partial')).not.toContain(MOUNT_MARKER);
     const extract = plan({}, 'miss').files.find(f => f.path.endsWith('extract-build-1.Dockerfile'))?.content ?? '';

@@ -38721,24 +38721,46 @@ async function save(job) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Cy: () => (/* binding */ readdir),
 /* harmony export */   Ip: () => (/* binding */ folderSize),
+/* harmony export */   TP: () => (/* binding */ readTextIfExists),
 /* harmony export */   Uz: () => (/* binding */ treeSize),
 /* harmony export */   d7: () => (/* binding */ toPosix),
 /* harmony export */   dM: () => (/* binding */ removeTree),
-/* harmony export */   fu: () => (/* binding */ replaceTree)
+/* harmony export */   fu: () => (/* binding */ replaceTree),
+/* harmony export */   ip: () => (/* binding */ writePlanFiles)
 /* harmony export */ });
 /* unused harmony export makeWritable */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-// Folder helpers for the caches: sizes, and removing or replacing trees that Go made read-only.
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+// File helpers: the files a plan writes, reading one that may not be there, and for the caches
+// sizes, and removing or replacing trees that Go made read-only.
 
 
+
+/** Writes a plan's files (private to this user); `contentOf` gives what a file holds (a secret's value, say). */
+function writePlanFiles(files, contentOf = file => file.content ?? '') {
+    for (const file of files) {
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(file.path), { recursive: true });
+        node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync(file.path, contentOf(file), { mode: 0o600 });
+    }
+}
+/** A text file's content, or undefined when it cannot be read (not there). */
+function readTextIfExists(file) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
 /** Files and bytes below a folder, links not followed; a missing folder is empty. */
 async function treeSize(dir) {
     const total = { files: 0, bytes: 0 };
     for (const entry of await readdir(dir)) {
-        const full = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, entry.name);
+        const full = node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, entry.name);
         if (entry.isDirectory()) {
             const inner = await treeSize(full);
             total.files += inner.files;
@@ -38746,7 +38768,7 @@ async function treeSize(dir) {
         }
         else if (entry.isFile()) {
             total.files++;
-            total.bytes += (await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat(full)).size;
+            total.bytes += (await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.lstat(full)).size;
         }
     }
     return total;
@@ -38756,14 +38778,14 @@ async function folderSize(dir) {
 }
 /** The module cache's folders are read-only: make a tree's folders writable so it can be removed. */
 async function makeWritable(dir) {
-    await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.chmod(dir, 0o755).catch(() => undefined);
+    await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod(dir, 0o755).catch(() => undefined);
     for (const entry of await readdir(dir))
         if (entry.isDirectory())
-            await makeWritable(node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, entry.name));
+            await makeWritable(node_path__WEBPACK_IMPORTED_MODULE_2__.join(dir, entry.name));
 }
 async function removeTree(dir) {
     await makeWritable(dir);
-    await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm(dir, { recursive: true, force: true });
+    await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm(dir, { recursive: true, force: true });
 }
 /**
  * Put the tree at `from` where `to` was, never leaving `to` half-made: the new tree is made whole
@@ -38771,13 +38793,13 @@ async function removeTree(dir) {
  * renames, and the old one removed. On any failure `to` is as it was.
  */
 async function replaceTree(from, to) {
-    await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(to), { recursive: true });
+    await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(to), { recursive: true });
     const stamp = `${process.pid}-${Date.now().toString(36)}`;
     let ready = from;
-    if ((await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat(from)).dev !== (await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(to))).dev) {
+    if ((await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat(from)).dev !== (await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(to))).dev) {
         ready = `${to}.new-${stamp}`;
         try {
-            await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.cp(from, ready, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+            await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.cp(from, ready, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
         }
         catch (error) {
             await removeTree(ready);
@@ -38786,26 +38808,26 @@ async function replaceTree(from, to) {
         await removeTree(from);
     }
     const aside = `${to}.old-${stamp}`;
-    const had = await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat(to).then(() => true, () => false);
+    const had = await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat(to).then(() => true, () => false);
     if (had)
-        await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename(to, aside);
+        await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename(to, aside);
     try {
-        await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename(ready, to);
+        await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename(ready, to);
     }
     catch (error) {
         if (had)
-            await node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename(aside, to);
+            await node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename(aside, to);
         throw error;
     }
     if (had)
         await removeTree(aside);
 }
 async function readdir(dir) {
-    return node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir(dir, { withFileTypes: true }).catch(() => []);
+    return node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readdir(dir, { withFileTypes: true }).catch(() => []);
 }
 /** A relative path with `/` separators, as BuildKit and .dockerignore write them. */
 function toPosix(p) {
-    return p.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+    return p.split(node_path__WEBPACK_IMPORTED_MODULE_2__.sep).join('/');
 }
 
 
@@ -40977,7 +40999,6 @@ var worker = __nccwpck_require__(3766);
 
 
 
-
 /** Where the caches are used: the Dockerfile's cache mounts, or go build on the runner. */
 function goCacheUsers(config) {
     const mounts = goMounts(config.dockerfile, config.goCache.mounts);
@@ -41000,7 +41021,7 @@ async function goCacheKeyFor(config, facts) {
         return undefined;
     }
     const goVersion = (config.goCache.prebuild ? facts.go?.version : goVersionOfTag(baseImage.split(':').pop())) ??
-        goVersionOfGoMod(readIfExists(external_node_path_.join(config.context, 'go.mod'))) ??
+        goVersionOfGoMod((0,src_files/* readTextIfExists */.TP)(external_node_path_.join(config.context, 'go.mod')) ?? '') ??
         'go';
     const patterns = config.goCache.dependencyPaths.map(p => external_node_path_.join(config.context, p)).join('\n');
     const depsHash = (await glob/* hashFiles */.y(patterns, config.context)) || 'no-dependency-files';
@@ -41008,8 +41029,8 @@ async function goCacheKeyFor(config, facts) {
 }
 /**
  * Restores the entry of `key` (or the newest of its restore keys) into the runner's Go folders. A
- * `cancel` signal stops it (the builder turned out to hold the caches already): the folders, maybe
- * half made, are emptied, and the hit is `warm`.
+ * `cancel` signal stops it (the builder turned out to hold the caches already: the caller says so):
+ * the folders, maybe half made, are emptied, and nothing is restored.
  */
 async function restoreGoCaches(config, facts, found, cancel) {
     const { key, restoreKeys, deltaPrefix, mounts, baseImage } = found;
@@ -41034,7 +41055,7 @@ async function restoreGoCaches(config, facts, found, cancel) {
         ]);
         if (cancel?.aborted) {
             await Promise.all([...paths, deltaDir].map(dir => (0,src_files/* removeTree */.dM)(dir)));
-            return { key, restoreKeys, hit: 'warm', paths, bytes: 0, seconds: (Date.now() - started) / 1000, mounts, baseImage };
+            return { key, restoreKeys, hit: 'miss', note: 'stopped', paths, bytes: 0, seconds: (Date.now() - started) / 1000, mounts, baseImage };
         }
         if (result.unavailable)
             note = unavailable;
@@ -41061,28 +41082,23 @@ async function restoreGoCaches(config, facts, found, cancel) {
 }
 /** Two hours: older than Go's one-hour marking interval, so Go marks an entry so aged when it uses it. */
 const AGED_MS = 2 * 60 * 60 * 1000;
+/** Thirty minutes: the key's entries are this old (Go leaves entries under an hour old unmarked). */
+const RECENT_MS = 30 * 60 * 1000;
+/** Twenty minutes ago: `since`, between the key's entries and anything the build writes or marks. */
+const SINCE_MS = 20 * 60 * 1000;
 /**
- * After an exact hit: the key's entries are made new (Go leaves entries under an hour old unmarked),
- * the delta's entries are moved in aged (Go marks those it uses); whatever is newer than `since`
- * after the build was compiled or used beyond the key's entry: the next delta.
+ * After an exact hit: the key's entries are made recent (Go leaves entries under an hour old
+ * unmarked), the delta's entries are moved in aged (Go marks those it uses); whatever is newer than
+ * `since` after the build was compiled or used beyond the key's entry: the next delta. Minutes lie
+ * between `since` and both sides, so a comparison in whole seconds (busybox's find) still holds.
  */
 async function prepareForDelta(buildDir, deltaDir, key, matchedKey) {
-    const now = new Date();
-    await ageBuildCache(buildDir, now);
-    const restored = matchedKey ? await adoptDelta(deltaDir, buildDir, new Date(now.getTime() - AGED_MS)) : [];
+    const now = Date.now();
+    await ageBuildCache(buildDir, new Date(now - RECENT_MS));
+    const restored = matchedKey ? await adoptDelta(deltaDir, buildDir, new Date(now - AGED_MS)) : [];
     if (matchedKey)
         core/* info */.pq(`Restored the delta ${matchedKey}: ${restored.length} GOCACHE entries compiled since the key's entry`);
-    // Past the file system's time granularity, so nothing made new above counts as newer.
-    await new Promise(resolve => setTimeout(resolve, 20));
-    return { key, matchedKey, restored, dir: deltaDir, since: new Date().toISOString() };
-}
-function readIfExists(file) {
-    try {
-        return external_node_fs_.readFileSync(file, 'utf8');
-    }
-    catch {
-        return '';
-    }
+    return { key, matchedKey, restored, dir: deltaDir, since: new Date(now - SINCE_MS).toISOString() };
 }
 
 // EXTERNAL MODULE: external "node:os"
@@ -42014,7 +42030,7 @@ function fillStep(go, facts, build, nonce, files, limit) {
     const file = external_node_path_.join(facts.tempDir, 'fill.Dockerfile');
     const mounts = go.mounts.map(({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${(0,src_files/* toPosix */.d7)(external_node_path_.relative(context, sources[i])) || '.'},target=/cib-in-${i}`);
     // Only an exact hit leaves the mounts holding this key's caches; a partial one is marked by the read-back.
-    const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key)}` : ''}`);
+    const copies = go.mounts.map(({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key, go.deltaSince)}` : ''}`);
     files.push({
         path: file,
         content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo filled ${nonce}`, ''].join('\n')
@@ -42031,8 +42047,11 @@ function fillStep(go, facts, build, nonce, files, limit) {
         }
     ];
 }
-function markMount(target, key) {
-    return `echo ${key} > ${target}/${MOUNT_MARKER}`;
+/** The marker names the key; dated `since` (whole seconds), it is what the delta's `find -newer` compares with. */
+function markMount(target, key, since) {
+    const marker = `${target}/${MOUNT_MARKER}`;
+    const dated = since ? ` && touch -d @${Math.floor(Date.parse(since) / 1000)} ${marker}` : '';
+    return `echo ${key} > ${marker}${dated}`;
 }
 /**
  * Reads the marker of every Go cache mount on the builder the build uses, without the network and
@@ -42101,30 +42120,20 @@ function mountOptions(mount) {
 
 
 
+
 async function probeMounts(go, facts, build, limit) {
     const probe = planMountProbe(go, facts, build, limit);
-    for (const file of probe.files) {
-        external_node_fs_.mkdirSync(external_node_path_.dirname(file.path), { recursive: true });
-        external_node_fs_.writeFileSync(file.path, file.content ?? '', { mode: 0o600 });
-    }
+    (0,src_files/* writePlanFiles */.ip)(probe.files);
     external_node_fs_.rmSync(probe.out, { recursive: true, force: true });
     const result = await (0,run_process/* runProcess */.R3)({ argv: probe.step.argv, env: probe.step.env, limit: probe.step.limit });
     const seconds = result.durationMs / 1000;
     if (result.exitCode !== 0)
         return { warm: false, seconds, said: `the probe build failed (${result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail)})` };
-    const markers = go.mounts.map((_, i) => mount_probe_readIfExists(external_node_path_.join(probe.out, String(i))));
+    const markers = go.mounts.map((_, i) => (0,src_files/* readTextIfExists */.TP)(external_node_path_.join(probe.out, String(i))));
     external_node_fs_.rmSync(probe.out, { recursive: true, force: true });
     const warm = mountsHoldKey(markers, go.key);
     const said = go.mounts.map(({ mount }, i) => `${mount.id}: ${markers[i]?.trim() || 'no marker'}`).join(', ');
     return { warm, seconds, said };
-}
-function mount_probe_readIfExists(file) {
-    try {
-        return external_node_fs_.readFileSync(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -43020,10 +43029,7 @@ function readBuildMetadata(json) {
  */
 async function runSteps(steps, files, config, skip) {
     const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
-    for (const file of files) {
-        external_node_fs_.mkdirSync(external_node_path_.dirname(file.path), { recursive: true });
-        external_node_fs_.writeFileSync(file.path, file.secretId ? (secrets.get(file.secretId) ?? '') : (file.content ?? ''), { mode: 0o600 });
-    }
+    (0,src_files/* writePlanFiles */.ip)(files, file => (file.secretId ? (secrets.get(file.secretId) ?? '') : (file.content ?? '')));
     const outcomes = [];
     try {
         for (let i = 0; i < steps.length;) {
@@ -43754,17 +43760,13 @@ async function bringGoCaches(config, facts, allUnchanged) {
         core/* info */.pq(await prepull);
     if (probed) {
         core/* info */.pq(`The builder's Go cache mounts: ${probed.said} (asked in ${probed.seconds.toFixed(1)} s)`);
-        if (probed.warm)
-            restore = {
-                ...restore,
-                hit: 'warm',
-                matchedKey: undefined,
-                bytes: 0,
-                note: `the builder's cache mounts already hold the Go caches of ${found.key}: not restored, not filled`
-            };
+        // The one place a run is called warm: the restore was stopped, or it ended before the probe did.
+        if (probed.warm) {
+            const note = `the builder's cache mounts already hold the Go caches of ${found.key}: not restored, not filled`;
+            restore = { ...restore, hit: 'warm', matchedKey: undefined, bytes: 0, note };
+            core/* info */.pq(note);
+        }
     }
-    if (restore.hit === 'warm')
-        core/* info */.pq(restore.note);
     // After a partial hit the save holds old and new: age the restored entries to see which are used.
     const agedTo = restore.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
     const state = {
@@ -43773,7 +43775,8 @@ async function bringGoCaches(config, facts, allUnchanged) {
         dirs: facts.goDirs,
         mounts: restore.mounts,
         baseImage: restore.baseImage,
-        deltaDir: restore.delta?.dir
+        deltaDir: restore.delta?.dir,
+        deltaSince: restore.delta?.since
     };
     return { restore, state, unneeded, agedTo };
 }

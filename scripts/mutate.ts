@@ -49,7 +49,7 @@ export const BREAKAGES: Breakage[] = [
   {
     name: 'a mount filled from an exact hit is not marked with its key',
     file: 'src/plan/go.ts',
-    find: "${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key)}` : ''}",
+    find: "${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key, go.deltaSince)}` : ''}",
     replace: ''
   },
   {
@@ -61,14 +61,32 @@ export const BREAKAGES: Breakage[] = [
   {
     name: "the restored delta's entries are not aged (Go would not mark those it uses)",
     file: 'src/cache/restore.ts',
-    find: 'new Date(now.getTime() - AGED_MS)',
-    replace: 'now'
+    find: 'new Date(now - AGED_MS)',
+    replace: 'new Date(now - RECENT_MS)'
+  },
+  {
+    name: 'the fill leaves the mount marker undated (the delta then misses what compiled within the same second)',
+    file: 'src/plan/go.ts',
+    find: 'const dated = since ?',
+    replace: 'const dated = since && Date.now() < 0 ?'
+  },
+  {
+    name: 'the key entries restored are as new as since',
+    file: 'src/cache/restore.ts',
+    find: 'await ageBuildCache(buildDir, new Date(now - RECENT_MS));',
+    replace: 'await ageBuildCache(buildDir, new Date(now - SINCE_MS));'
+  },
+  {
+    name: "a run's images each ask the registry for the same base images",
+    file: 'src/compare.ts',
+    find: 'if (!lookups.has(ref)) lookups.set',
+    replace: 'lookups.set'
   },
   {
     name: "the probe's answer is not heeded",
     file: 'src/main.ts',
-    find: 'if (probed.warm)\n',
-    replace: 'if (probed.warm && Date.now() < 0)\n'
+    find: 'if (probed.warm) {\n',
+    replace: 'if (probed.warm && Date.now() < 0) {\n'
   },
   {
     name: 'untrusted runs save the Go caches',

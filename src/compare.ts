@@ -9,7 +9,7 @@ import { isAncestor } from './git.js';
 import { INPUTS_LABEL, REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
 import type { InputsComparison } from './plan/input.js';
-import { inspectImage, tagExists, type RemoteImage } from './registry.js';
+import { inspectImage, tagExists, type Lookup, type RemoteImage } from './registry.js';
 import type { Policy } from './trust.js';
 
 export interface Comparison {
@@ -29,6 +29,8 @@ export interface CompareOptions {
   uses?: string;
   /** The run may move latest (or the default branch's cache tags): latest's revision is needed. */
   mayMoveLatest: boolean;
+  /** The run's base image look-ups, shared by its images: each image the builds pull is asked once. */
+  baseLookups?: Map<string, Promise<Lookup>>;
 }
 
 /**
@@ -44,7 +46,9 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   const lookup = limits(config).lookup;
   const wanted = options.uses !== undefined || options.mayMoveLatest;
   const [digests, previous] = await Promise.all([
-    options.buildx ? resolveImages(config) : Promise.resolve({ digests: {}, problems: ['reading image digests needs the buildx plugin'] }),
+    options.buildx
+      ? resolveImages(config, options.baseLookups)
+      : Promise.resolve({ digests: {}, problems: ['reading image digests needs the buildx plugin'] }),
     options.buildx && wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)
   ]);
   const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules: options.rules }));
@@ -85,9 +89,16 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
 }
 
 /** The digest each image the build pulls resolves to now: a moved base image means a rebuild. */
-export async function resolveImages(config: Config): Promise<{ digests: Record<string, string>; problems: string[] }> {
+export async function resolveImages(
+  config: Config,
+  lookups = new Map<string, Promise<Lookup>>()
+): Promise<{ digests: Record<string, string>; problems: string[] }> {
   const refs = baseImageRefs(config.dockerfile, config.buildArgs);
-  const found = await Promise.all(refs.map(async ref => ({ ref, answer: await inspectImage(ref, limits(config).lookup) })));
+  const lookUp = (ref: string) => {
+    if (!lookups.has(ref)) lookups.set(ref, inspectImage(ref, limits(config).lookup));
+    return lookups.get(ref) as Promise<Lookup>;
+  };
+  const found = await Promise.all(refs.map(async ref => ({ ref, answer: await lookUp(ref) })));
   const digests: Record<string, string> = {};
   const problems: string[] = [];
   for (const { ref, answer } of found) {

@@ -1,6 +1,26 @@
-// Folder helpers for the caches: sizes, and removing or replacing trees that Go made read-only.
+// File helpers: the files a plan writes, reading one that may not be there, and for the caches
+// sizes, and removing or replacing trees that Go made read-only.
+import * as fsSync from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import type { PlanFile } from './plan/types.js';
+
+/** Writes a plan's files (private to this user); `contentOf` gives what a file holds (a secret's value, say). */
+export function writePlanFiles(files: PlanFile[], contentOf: (file: PlanFile) => string = file => file.content ?? ''): void {
+  for (const file of files) {
+    fsSync.mkdirSync(path.dirname(file.path), { recursive: true });
+    fsSync.writeFileSync(file.path, contentOf(file), { mode: 0o600 });
+  }
+}
+
+/** A text file's content, or undefined when it cannot be read (not there). */
+export function readTextIfExists(file: string): string | undefined {
+  try {
+    return fsSync.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 export interface TreeSize {
   files: number;

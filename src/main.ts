@@ -24,7 +24,7 @@ import type { GoCacheState } from './plan/go.js';
 import type { InputsComparison, PlanInput } from './plan/input.js';
 import { planPublish } from './plan/publish.js';
 import type { Plan, Step } from './plan/types.js';
-import { inspectImage, platformManifests, type PlatformManifest, type RemoteImage } from './registry.js';
+import { inspectImage, platformManifests, type Lookup, type PlatformManifest, type RemoteImage } from './registry.js';
 import { buildReport, setOutputs, writeOverview, writeReadBackSummary, writeSummary, type LatestOutcome, type Report } from './report.js';
 import { lastLine, runProcess } from './run/process.js';
 import { stageFullyCached, type Vertex } from './run/progress.js';
@@ -50,7 +50,9 @@ export async function run(): Promise<void> {
       ))
     )
       return;
-    const compared = await Promise.all(images.map(image => compareImage(image, probed, trusted)));
+    // The images' base images are asked once for all of them (a monorepo's share theirs).
+    const baseLookups = new Map<string, Promise<Lookup>>();
+    const compared = await Promise.all(images.map(image => compareImage(image, probed, trusted, baseLookups)));
     const outcomes = await Promise.all(compared.filter(copyable).map(copyInsteadOfBuilding));
     const toBuild = compared.filter(image => !copyable(image));
     if (toBuild.length === 0) {
@@ -146,7 +148,8 @@ async function logIn(configs: Config[], policy: Policy, state: PostState): Promi
 async function compareWithRegistry(
   config: Config,
   facts: Facts,
-  policy: Policy
+  policy: Policy,
+  baseLookups: Map<string, Promise<Lookup>>
 ): Promise<{ inputs: InputsComparison; policy: Policy; cacheTags: { unreadable: string[]; present: string[] }; latest?: RemoteImage }> {
   const users = goCacheUsers(config);
   const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
@@ -170,7 +173,8 @@ async function compareWithRegistry(
         buildx,
         rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx',
         uses: uses || undefined,
-        mayMoveLatest: mayMove
+        mayMoveLatest: mayMove,
+        baseLookups
       }).catch((error: unknown): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${(error as Error).message}` } })),
       lookUpCacheTags(config, buildx, [...new Set(tags)])
     ]);
@@ -199,8 +203,13 @@ interface ComparedImage {
   latest?: RemoteImage;
 }
 
-async function compareImage({ name, config }: NamedConfig, facts: Facts, policy: Policy): Promise<ComparedImage> {
-  return { name, config, ...(await compareWithRegistry(config, facts, policy)) };
+async function compareImage(
+  { name, config }: NamedConfig,
+  facts: Facts,
+  policy: Policy,
+  baseLookups: Map<string, Promise<Lookup>>
+): Promise<ComparedImage> {
+  return { name, config, ...(await compareWithRegistry(config, facts, policy, baseLookups)) };
 }
 
 /**
@@ -334,16 +343,13 @@ async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean
   if (prepull) core.info(await prepull);
   if (probed) {
     core.info(`The builder's Go cache mounts: ${probed.said} (asked in ${probed.seconds.toFixed(1)} s)`);
-    if (probed.warm)
-      restore = {
-        ...restore,
-        hit: 'warm',
-        matchedKey: undefined,
-        bytes: 0,
-        note: `the builder's cache mounts already hold the Go caches of ${found.key}: not restored, not filled`
-      };
+    // The one place a run is called warm: the restore was stopped, or it ended before the probe did.
+    if (probed.warm) {
+      const note = `the builder's cache mounts already hold the Go caches of ${found.key}: not restored, not filled`;
+      restore = { ...restore, hit: 'warm', matchedKey: undefined, bytes: 0, note };
+      core.info(note);
+    }
   }
-  if (restore.hit === 'warm') core.info(restore.note as string);
   // After a partial hit the save holds old and new: age the restored entries to see which are used.
   const agedTo = restore.hit === 'partial' ? await ageRestoredBuildCache(facts.goDirs) : undefined;
   const state = {
@@ -352,7 +358,8 @@ async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean
     dirs: facts.goDirs,
     mounts: restore.mounts,
     baseImage: restore.baseImage,
-    deltaDir: restore.delta?.dir
+    deltaDir: restore.delta?.dir,
+    deltaSince: restore.delta?.since
   };
   return { restore, state, unneeded, agedTo };
 }

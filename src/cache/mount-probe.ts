@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mountsHoldKey, type GoMount } from './go-cache.js';
 import type { Facts } from '../facts.js';
+import { readTextIfExists, writePlanFiles } from '../files.js';
 import { planMountProbe, type BuildCommand } from '../plan/go.js';
 import { lastLine, runProcess, type TimeLimit } from '../run/process.js';
 
@@ -22,25 +23,14 @@ export async function probeMounts(
   limit: TimeLimit
 ): Promise<MountProbeResult> {
   const probe = planMountProbe(go, facts, build, limit);
-  for (const file of probe.files) {
-    fs.mkdirSync(path.dirname(file.path), { recursive: true });
-    fs.writeFileSync(file.path, file.content ?? '', { mode: 0o600 });
-  }
+  writePlanFiles(probe.files);
   fs.rmSync(probe.out, { recursive: true, force: true });
   const result = await runProcess({ argv: probe.step.argv, env: probe.step.env, limit: probe.step.limit });
   const seconds = result.durationMs / 1000;
   if (result.exitCode !== 0) return { warm: false, seconds, said: `the probe build failed (${result.timedOut ?? lastLine(result.tail)})` };
-  const markers = go.mounts.map((_, i) => readIfExists(path.join(probe.out, String(i))));
+  const markers = go.mounts.map((_, i) => readTextIfExists(path.join(probe.out, String(i))));
   fs.rmSync(probe.out, { recursive: true, force: true });
   const warm = mountsHoldKey(markers, go.key);
   const said = go.mounts.map(({ mount }, i) => `${mount.id}: ${markers[i]?.trim() || 'no marker'}`).join(', ');
   return { warm, seconds, said };
-}
-
-function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,5 @@
 // Restore the Go caches through the Actions cache, before the build. A cache that misbehaves
 // never fails the build: warn and go on without it.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import * as glob from '@actions/glob';
@@ -19,7 +18,7 @@ import {
   type GoCacheKey,
   type GoMount
 } from './go-cache.js';
-import { folderSize, removeTree } from '../files.js';
+import { folderSize, readTextIfExists, removeTree } from '../files.js';
 import { adoptDelta, ageBuildCache } from './trim.js';
 import { runCacheJob } from './worker.js';
 
@@ -78,7 +77,7 @@ export async function goCacheKeyFor(config: Config, facts: Facts): Promise<(GoCa
   }
   const goVersion =
     (config.goCache.prebuild ? facts.go?.version : goVersionOfTag(baseImage.split(':').pop())) ??
-    goVersionOfGoMod(readIfExists(path.join(config.context, 'go.mod'))) ??
+    goVersionOfGoMod(readTextIfExists(path.join(config.context, 'go.mod')) ?? '') ??
     'go';
   const patterns = config.goCache.dependencyPaths.map(p => path.join(config.context, p)).join('\n');
   const depsHash = (await glob.hashFiles(patterns, config.context)) || 'no-dependency-files';
@@ -87,8 +86,8 @@ export async function goCacheKeyFor(config: Config, facts: Facts): Promise<(GoCa
 
 /**
  * Restores the entry of `key` (or the newest of its restore keys) into the runner's Go folders. A
- * `cancel` signal stops it (the builder turned out to hold the caches already): the folders, maybe
- * half made, are emptied, and the hit is `warm`.
+ * `cancel` signal stops it (the builder turned out to hold the caches already: the caller says so):
+ * the folders, maybe half made, are emptied, and nothing is restored.
  */
 export async function restoreGoCaches(
   config: Config,
@@ -117,7 +116,7 @@ export async function restoreGoCaches(
     ]);
     if (cancel?.aborted) {
       await Promise.all([...paths, deltaDir].map(dir => removeTree(dir)));
-      return { key, restoreKeys, hit: 'warm', paths, bytes: 0, seconds: (Date.now() - started) / 1000, mounts, baseImage };
+      return { key, restoreKeys, hit: 'miss', note: 'stopped', paths, bytes: 0, seconds: (Date.now() - started) / 1000, mounts, baseImage };
     }
     if (result.unavailable) note = unavailable;
     else if (result.error || result.restoreFailed) {
@@ -144,26 +143,21 @@ export async function restoreGoCaches(
 
 /** Two hours: older than Go's one-hour marking interval, so Go marks an entry so aged when it uses it. */
 const AGED_MS = 2 * 60 * 60 * 1000;
+/** Thirty minutes: the key's entries are this old (Go leaves entries under an hour old unmarked). */
+const RECENT_MS = 30 * 60 * 1000;
+/** Twenty minutes ago: `since`, between the key's entries and anything the build writes or marks. */
+const SINCE_MS = 20 * 60 * 1000;
 
 /**
- * After an exact hit: the key's entries are made new (Go leaves entries under an hour old unmarked),
- * the delta's entries are moved in aged (Go marks those it uses); whatever is newer than `since`
- * after the build was compiled or used beyond the key's entry: the next delta.
+ * After an exact hit: the key's entries are made recent (Go leaves entries under an hour old
+ * unmarked), the delta's entries are moved in aged (Go marks those it uses); whatever is newer than
+ * `since` after the build was compiled or used beyond the key's entry: the next delta. Minutes lie
+ * between `since` and both sides, so a comparison in whole seconds (busybox's find) still holds.
  */
-async function prepareForDelta(buildDir: string, deltaDir: string, key: string, matchedKey: string | undefined): Promise<GoCacheDelta> {
-  const now = new Date();
-  await ageBuildCache(buildDir, now);
-  const restored = matchedKey ? await adoptDelta(deltaDir, buildDir, new Date(now.getTime() - AGED_MS)) : [];
+export async function prepareForDelta(buildDir: string, deltaDir: string, key: string, matchedKey: string | undefined): Promise<GoCacheDelta> {
+  const now = Date.now();
+  await ageBuildCache(buildDir, new Date(now - RECENT_MS));
+  const restored = matchedKey ? await adoptDelta(deltaDir, buildDir, new Date(now - AGED_MS)) : [];
   if (matchedKey) core.info(`Restored the delta ${matchedKey}: ${restored.length} GOCACHE entries compiled since the key's entry`);
-  // Past the file system's time granularity, so nothing made new above counts as newer.
-  await new Promise(resolve => setTimeout(resolve, 20));
-  return { key, matchedKey, restored, dir: deltaDir, since: new Date().toISOString() };
-}
-
-function readIfExists(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
+  return { key, matchedKey, restored, dir: deltaDir, since: new Date(now - SINCE_MS).toISOString() };
 }

@@ -20,6 +20,12 @@ export interface GoCacheState {
   baseImage: string;
   /** After an exact hit: the folder a delta of the GOCACHE entries compiled beyond the key's is read into. */
   deltaDir?: string;
+  /**
+   * After an exact hit: the time the fill dates each mount's marker with. The filled entries are
+   * older, and whatever the build writes or marks is newer, by minutes: `find -newer` then tells
+   * them apart even where it compares whole seconds (busybox).
+   */
+  deltaSince?: string;
 }
 
 export interface GoSteps {
@@ -195,7 +201,7 @@ function fillStep(go: GoCacheState, facts: Facts, build: BuildCommand, nonce: st
   );
   // Only an exact hit leaves the mounts holding this key's caches; a partial one is marked by the read-back.
   const copies = go.mounts.map(
-    ({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key)}` : ''}`
+    ({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key, go.deltaSince)}` : ''}`
   );
   files.push({
     path: file,
@@ -214,8 +220,11 @@ function fillStep(go: GoCacheState, facts: Facts, build: BuildCommand, nonce: st
   ];
 }
 
-function markMount(target: string, key: string): string {
-  return `echo ${key} > ${target}/${MOUNT_MARKER}`;
+/** The marker names the key; dated `since` (whole seconds), it is what the delta's `find -newer` compares with. */
+function markMount(target: string, key: string, since?: string): string {
+  const marker = `${target}/${MOUNT_MARKER}`;
+  const dated = since ? ` && touch -d @${Math.floor(Date.parse(since) / 1000)} ${marker}` : '';
+  return `echo ${key} > ${marker}${dated}`;
 }
 
 /** A probe of the builder's Go cache mounts: a throwaway build whose output holds each mount's marker (file INDEX, empty when none). */

@@ -1,8 +1,8 @@
 // Runs a plan's steps in order, timing each, and reads what each one reported.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as core from '@actions/core';
 import type { Config } from '../config.js';
+import { writePlanFiles } from '../files.js';
 import type { Condition, PlanFile, Step } from '../plan/types.js';
 import {
   buildFailure,
@@ -60,10 +60,7 @@ export async function runSteps(
   skip?: (step: Step) => Promise<string | undefined>
 ): Promise<RunResult> {
   const secrets = new Map(config.secrets.map(s => [s.id, s.value]));
-  for (const file of files) {
-    fs.mkdirSync(path.dirname(file.path), { recursive: true });
-    fs.writeFileSync(file.path, file.secretId ? (secrets.get(file.secretId) ?? '') : (file.content ?? ''), { mode: 0o600 });
-  }
+  writePlanFiles(files, file => (file.secretId ? (secrets.get(file.secretId) ?? '') : (file.content ?? '')));
   const outcomes: StepOutcome[] = [];
   try {
     for (let i = 0; i < steps.length;) {

@@ -76,6 +76,11 @@ export function goCacheHarness(): GoCacheHarness {
       env: goRunnerEnv(currentServer(), runnerHome, protocol)
     });
     times.push([label, run.main.durationMs + run.post.durationMs]);
+    // E2E_LOG_DIR: every run's main and post log kept there, to read after a failure.
+    if (process.env.E2E_LOG_DIR) {
+      fs.mkdirSync(process.env.E2E_LOG_DIR, { recursive: true });
+      fs.writeFileSync(path.join(process.env.E2E_LOG_DIR, `${label.replace(/[^\w-]+/g, '_')}.log`), `${run.main.log}\n# post\n${run.post.log}`);
+    }
     if (run.main.exitCode !== 0) throw new Error(`${label}: the action failed:\n${run.main.log.slice(-5000)}`);
     expect(run.post.exitCode).toBe(0);
     return run;
