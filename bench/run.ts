@@ -15,10 +15,10 @@ import { ROOT, copyFixture } from '../test/e2e/support/stack.js';
 import { startCacheServer, type CacheServer } from '../test/support/cache-server/server.js';
 import { Log } from './lib/exec.js';
 import { removeTree, startMachine, wipeEngine, type Machine } from './lib/machine.js';
-import { markdown, SCENARIOS, svgChart, type ReportMeta, type Sample, type ScenarioId } from './lib/report.js';
+import { markdown, SCENARIOS, svgChart, type RecipeRow, type ReportMeta, type Sample, type ScenarioId } from './lib/report.js';
 import { RECIPES } from './recipes/index.js';
 import { writeRules } from './gen-rules.js';
-import type { Fixture, JobContext, Recipe } from './recipes/types.js';
+import { builds, type Fixture, type JobContext, type Recipe } from './recipes/types.js';
 
 const FIXTURES: Partial<Record<string, Fixture>> = {
   'bench-svc': {
@@ -27,7 +27,16 @@ const FIXTURES: Partial<Record<string, Fixture>> = {
     changeFile: 'internal/rules/r00/rules.go',
     driftFiles: [1, 2, 3, 4, 5, 6, 7, 8, 9, 0].map(n => `internal/rules/r0${n}/rules.go`)
   },
-  'hello-svc': { name: 'hello-svc', binary: 'hello-svc', changeFile: 'internal/greeting/greeting.go' }
+  'hello-svc': { name: 'hello-svc', binary: 'hello-svc', changeFile: 'internal/greeting/greeting.go' },
+  // The monorepo of test/e2e/monorepo.test.ts: four services, one module, a shared package; the
+  // one-line change goes into one service (api).
+  mono: {
+    name: 'mono',
+    binary: 'api',
+    changeFile: 'cmd/api/main.go',
+    images: ['api', 'worker', 'auth', 'billing'].map(name => ({ name, file: `cmd/${name}/Dockerfile` })),
+    scenarios: ['cold', 'fresh-same', 'fresh-change']
+  }
 };
 
 export interface BenchOptions {
@@ -50,8 +59,8 @@ function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       reps: { type: 'string', default: '3' },
-      recipes: { type: 'string', default: RECIPES.map(r => r.id).join(',') },
-      scenarios: { type: 'string', default: SCENARIOS.map(s => s.id).join(',') },
+      recipes: { type: 'string' },
+      scenarios: { type: 'string' },
       fixture: { type: 'string', default: 'bench-svc' },
       engine: { type: 'string', default: process.env.STACK_ENGINE || 'docker28' },
       out: { type: 'string', default: path.join(ROOT, 'bench/results') },
@@ -90,9 +99,23 @@ function parseOptions(argv: string[]): BenchOptions {
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps: a whole number ≥ 1, not '${values.reps}'`);
   const fixture = FIXTURES[values.fixture];
   if (!fixture) throw new Error(`--fixture: unknown '${values.fixture}' (valid: ${Object.keys(FIXTURES).join(', ')})`);
-  const recipes = pick(RECIPES, values.recipes, 'recipes');
+  // By default every recipe that builds this fixture (one image, or a monorepo's), and its scenarios.
+  const recipes = pick(
+    RECIPES,
+    values.recipes ??
+      RECIPES.filter(r => builds(r, fixture))
+        .map(r => r.id)
+        .join(','),
+    'recipes'
+  );
+  const wrong = recipes.filter(r => !builds(r, fixture));
+  if (wrong.length)
+    throw new Error(
+      `--recipes: ${wrong.map(r => r.id).join(', ')} cannot build fixture '${fixture.name}' (${fixture.images ? 'a monorepo' : 'one image'})`
+    );
   // Scenarios keep their natural order whatever the command line says.
-  const scenarios = SCENARIOS.filter(sc => pick(SCENARIOS, values.scenarios, 'scenarios').includes(sc)).map(sc => sc.id);
+  const wanted = pick(SCENARIOS, values.scenarios ?? (fixture.scenarios ?? SCENARIOS.map(s => s.id)).join(','), 'scenarios');
+  const scenarios = SCENARIOS.filter(sc => wanted.includes(sc)).map(sc => sc.id);
   return {
     reps,
     recipes: RECIPES.filter(r => recipes.includes(r)),
@@ -232,7 +255,7 @@ function describeMachine(): string {
 export function render(out: string): void {
   const { meta, recipes, samples } = JSON.parse(fs.readFileSync(path.join(out, 'results.json'), 'utf8')) as {
     meta: ReportMeta;
-    recipes: Array<{ id: string; title: string }>;
+    recipes: RecipeRow[];
     samples: Sample[];
   };
   fs.writeFileSync(path.join(out, 'results.md'), markdown(samples, recipes, meta));
@@ -270,10 +293,10 @@ export async function bench(options: BenchOptions): Promise<Sample[]> {
     meta.command = `${old.meta.command}; then ${options.command} --merge`.replace(' --merge --merge', ' --merge');
   }
   const write = () => {
-    const rows = included.map(r => ({ id: r.id, title: r.title }));
+    const rows = included.map(r => ({ id: r.id, title: r.title, compare: r.compare }));
     fs.writeFileSync(
       path.join(options.out, 'results.json'),
-      `${JSON.stringify({ meta, recipes: included.map(r => ({ id: r.id, title: r.title, how: r.how })), samples }, null, 2)}\n`
+      `${JSON.stringify({ meta, recipes: included.map(r => ({ id: r.id, title: r.title, how: r.how, compare: r.compare })), samples }, null, 2)}\n`
     );
     fs.writeFileSync(path.join(options.out, 'results.md'), markdown(samples, rows, meta));
     fs.writeFileSync(path.join(options.out, 'chart.svg'), svgChart(samples, rows, meta));

@@ -59,6 +59,8 @@ export interface Cell {
 export interface RecipeRow {
   id: string;
   title: string;
+  /** its time against these recipes', scenario by scenario (×0.4 <label>) */
+  compare?: Array<{ recipe: string; label: string }>;
 }
 
 export interface ReportMeta {
@@ -145,6 +147,13 @@ export function markdown(samples: Sample[], recipes: RecipeRow[], meta: ReportMe
     `Whole-job wall time as the runner sees it (restore, build, push, save; for this action main + post), median` +
       (meta.reps > 1 ? ' (min–max)' : '') +
       `. ×cold: against the same recipe's cold run.` +
+      recipes
+        .flatMap(r =>
+          (r.compare ?? [])
+            .filter(c => recipes.some(o => o.id === c.recipe))
+            .map(c => ` ×${c.label}: ${r.title} against ${recipes.find(o => o.id === c.recipe)?.title}.`)
+        )
+        .join('') +
       (limit ? ` ×limit: against the warm-machine limit, the fastest warm-machine median (${secs(limit.seconds)} s, ${limit.recipe.title}).` : '')
   );
   lines.push('');
@@ -162,6 +171,10 @@ export function markdown(samples: Sample[], recipes: RecipeRow[], meta: ReportMe
       if (sc.id !== 'cold' && cold && Number.isFinite(cold)) ratios.push(`${ratio(cell.time.median / cold)} cold`);
       const first = table.get(`${recipe.id}/fresh-change`)?.time.median;
       if (sc.id === 'drift' && first && Number.isFinite(first)) ratios.push(`${ratio(cell.time.median / first)} first`);
+      for (const other of recipe.compare ?? []) {
+        const theirs = table.get(`${other.recipe}/${sc.id}`)?.time.median;
+        if (theirs && Number.isFinite(theirs)) ratios.push(`${ratio(cell.time.median / theirs)} ${other.label}`);
+      }
       if (limit) ratios.push(`${ratio(cell.time.median / limit.seconds)} limit`);
       if (cell.failed) ratios.push(`${cell.failed} failed`);
       return ratios.length ? `${parts.join(' ')}<br>${ratios.join(' · ')}` : parts.join(' ');

@@ -2,15 +2,29 @@
 // test/support/action-runner.ts), in each of its modes. A new mode is one entry in MODES.
 import * as path from 'node:path';
 import { runAction } from '../../test/support/action-runner.js';
-import type { JobContext, Recipe } from './types.js';
+import { imagesOf, type Comparison, type JobContext, type Recipe } from './types.js';
 
 interface Mode {
   id: string;
   title: string;
   how: string;
+  /** the mode's own inputs; `image` is the job's repository unless they set `images` */
   inputs: (ctx: JobContext) => Record<string, string>;
   needsBuildx?: boolean;
   carriesGoCaches?: boolean;
+  builds?: Recipe['builds'];
+  compare?: Comparison[];
+}
+
+/** A monorepo's images as the `images` input takes them (YAML); prebuilt: each from `go build ./cmd/<name>` on the runner. */
+function imagesInput(ctx: JobContext, prebuilt = false): string {
+  return imagesOf(ctx)
+    .map(i =>
+      prebuilt
+        ? `${i.name}:\n  image: ${i.repository}\n  file: ${i.file}.prebuilt\n  prebuild: ./cmd/${i.name}`
+        : `${i.name}:\n  image: ${i.repository}\n  file: ${i.file}`
+    )
+    .join('\n');
 }
 
 const MODES: Mode[] = [
@@ -37,10 +51,56 @@ const MODES: Mode[] = [
   {
     id: 'action-buildx',
     title: 'this action: buildx path + cache-mount injection',
-    how: '`cache-strategy: buildx` with Dockerfile.cachemount on the remote builder',
-    inputs: ctx => ({ 'cache-strategy': 'buildx', file: 'Dockerfile.cachemount', builder: ctx.builder ?? '' }),
+    how: '`cache-strategy: buildx` with Dockerfile.multiarch (cross-compiling builder stage, cache mounts) on the remote builder, linux/amd64',
+    inputs: ctx => ({ 'cache-strategy': 'buildx', file: 'Dockerfile.multiarch', builder: ctx.builder ?? '' }),
     needsBuildx: true,
     carriesGoCaches: true
+  },
+  {
+    id: 'action-buildx-2p',
+    title: 'this action: buildx path, amd64 + arm64',
+    how: 'as action-buildx, with `platforms: linux/amd64,linux/arm64`: one image index, the arm64 binary cross-compiled on amd64',
+    inputs: ctx => ({ 'cache-strategy': 'buildx', file: 'Dockerfile.multiarch', builder: ctx.builder ?? '', platforms: 'linux/amd64,linux/arm64' }),
+    needsBuildx: true,
+    carriesGoCaches: true,
+    compare: [{ recipe: 'action-buildx', label: 'one platform' }]
+  },
+  {
+    id: 'action-images',
+    title: 'this action: every image in one step',
+    how: "`images` lists the monorepo's images (each its own Dockerfile): one step, one Go cache restore and save, builds at once, an unchanged image copied",
+    inputs: ctx => ({ images: imagesInput(ctx) }),
+    carriesGoCaches: true,
+    builds: 'many',
+    compare: [
+      { recipe: 'action-single', label: 'one image' },
+      { recipe: 'buildx-registry', label: 'build-push-action' },
+      { recipe: 'bake', label: 'bake' }
+    ]
+  },
+  {
+    id: 'action-images-prebuild',
+    title: 'this action: every image in one step, prebuild mode',
+    how: 'the same `images`, each with `prebuild: ./cmd/<name>` and its Dockerfile.prebuilt: go build on the runner with the restored caches, the images only COPY',
+    inputs: ctx => ({ images: imagesInput(ctx, true) }),
+    carriesGoCaches: true,
+    builds: 'many',
+    compare: [
+      { recipe: 'action-single', label: 'one image' },
+      { recipe: 'buildx-registry', label: 'build-push-action' },
+      { recipe: 'bake', label: 'bake' }
+    ]
+  },
+  {
+    id: 'action-single',
+    title: 'this action: one image of them (api)',
+    how: 'the same step with `image` and `file: cmd/api/Dockerfile`: the one-image reference for the monorepo row',
+    inputs: ctx => {
+      const api = imagesOf(ctx).find(i => i.name === 'api') ?? imagesOf(ctx)[0];
+      return { image: api.repository, file: api.file };
+    },
+    carriesGoCaches: true,
+    builds: 'many'
   }
 ];
 
@@ -50,15 +110,18 @@ export const actionRecipes: Recipe[] = MODES.map(mode => ({
   how: mode.how,
   needsBuildx: mode.needsBuildx,
   carriesGoCaches: mode.carriesGoCaches,
+  builds: mode.builds,
+  compare: mode.compare,
   async job(ctx) {
+    const own = mode.inputs(ctx);
     const run = await runAction({
       workspace: ctx.workspace,
       sha: ctx.sha,
       inputs: {
-        image: ctx.image,
+        ...(own.images ? {} : { image: ctx.image }),
         network: 'host',
         'build-args': `BASE_REGISTRY=${ctx.registry}\nGOPROXY=${ctx.goproxy}`,
-        ...mode.inputs(ctx)
+        ...own
       },
       env: {
         ...stringEnv(ctx.env),

@@ -13,6 +13,13 @@ export interface Fixture {
   changeFile: string;
   /** Go files in ten different packages: the drift scenario's commits change one each, in order */
   driftFiles?: string[];
+  /**
+   * A monorepo: one image per entry, each built from the workspace root with its own Dockerfile (and
+   * that Dockerfile's own .dockerignore). Unset: one image from the root's Dockerfiles.
+   */
+  images?: Array<{ name: string; file: string }>;
+  /** the scenarios run when --scenarios is not given (default: all) */
+  scenarios?: string[];
 }
 
 export interface JobContext {
@@ -48,8 +55,30 @@ export interface Recipe {
   needsBuildx?: boolean;
   /** carries Go caches from runner to runner (the drift scenario is about them; the others compile all anyway) */
   carriesGoCaches?: boolean;
+  /** which fixtures it builds: one image (the default) or a monorepo's images (Fixture.images) */
+  builds?: 'one' | 'many' | 'both';
+  /** the table shows this recipe's time against each of these, scenario by scenario */
+  compare?: Comparison[];
   /** runs the whole job: restore, build, push, save */
   job(ctx: JobContext): Promise<void>;
+}
+
+export interface Comparison {
+  recipe: string;
+  /** the ratio's label: ×0.4 <label> */
+  label: string;
+}
+
+/** Whether a recipe builds this fixture (a monorepo, or one image). */
+export function builds(recipe: Recipe, fixture: Fixture): boolean {
+  const kind = recipe.builds ?? 'one';
+  return kind === 'both' || kind === (fixture.images ? 'many' : 'one');
+}
+
+/** The images a job builds: the monorepo's, each under the job's repository; or the one image. */
+export function imagesOf(ctx: JobContext): Array<{ name: string; file: string; repository: string }> {
+  const images = ctx.fixture.images ?? [{ name: ctx.fixture.name, file: 'Dockerfile' }];
+  return images.map(i => ({ ...i, repository: ctx.fixture.images ? `${ctx.image}/${i.name}` : ctx.image }));
 }
 
 /** The build arguments that point the fixture's Dockerfiles at the benchmark's registry and module proxy. */
