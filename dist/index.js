@@ -40609,7 +40609,9 @@ async function compareWithLatest(config, options) {
     const lookup = limits(config).lookup;
     const wanted = options.uses !== undefined || options.mayMoveLatest;
     const [digests, previous] = await Promise.all([
-        options.buildx ? resolveImages(config) : Promise.resolve({ digests: {}, problems: ['reading image digests needs the buildx plugin'] }),
+        options.buildx
+            ? resolveImages(config, options.baseLookups)
+            : Promise.resolve({ digests: {}, problems: ['reading image digests needs the buildx plugin'] }),
         options.buildx && wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)
     ]);
     const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules: options.rules }));
@@ -40656,9 +40658,14 @@ async function compareWithLatest(config, options) {
     return skip(theirs ? `it was built from other inputs (${theirs.slice(0, 12)})` : `it has no ${INPUTS_LABEL} label`, latest);
 }
 /** The digest each image the build pulls resolves to now: a moved base image means a rebuild. */
-async function resolveImages(config) {
+async function resolveImages(config, lookups = new Map()) {
     const refs = baseImageRefs(config.dockerfile, config.buildArgs);
-    const found = await Promise.all(refs.map(async (ref) => ({ ref, answer: await inspectImage(ref, limits(config).lookup) })));
+    const lookUp = (ref) => {
+        if (!lookups.has(ref))
+            lookups.set(ref, inspectImage(ref, limits(config).lookup));
+        return lookups.get(ref);
+    };
+    const found = await Promise.all(refs.map(async (ref) => ({ ref, answer: await lookUp(ref) })));
     const digests = {};
     const problems = [];
     for (const { ref, answer } of found) {
@@ -43517,7 +43524,9 @@ async function main_run() {
         (0,src_state/* savePostState */.L)(state);
         if (!(await logIn(images.map(i => i.config), trusted, state)))
             return;
-        const compared = await Promise.all(images.map(image => compareImage(image, probed, trusted)));
+        // The images' base images are asked once for all of them (a monorepo's share theirs).
+        const baseLookups = new Map();
+        const compared = await Promise.all(images.map(image => compareImage(image, probed, trusted, baseLookups)));
         const outcomes = await Promise.all(compared.filter(copyable).map(copyInsteadOfBuilding));
         const toBuild = compared.filter(image => !copyable(image));
         if (toBuild.length === 0) {
@@ -43605,7 +43614,7 @@ async function logIn(configs, policy, state) {
  * This build's inputs hash and whether latest was built from the same; and whether latest's commit
  * already contains this one, so that an older run moves neither latest nor the default branch's cache.
  */
-async function compareWithRegistry(config, facts, policy) {
+async function compareWithRegistry(config, facts, policy, baseLookups) {
     const users = goCacheUsers(config);
     const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
     // The builder is not probed yet (a copy needs none): the engine's, unless one was named.
@@ -43628,7 +43637,8 @@ async function compareWithRegistry(config, facts, policy) {
                 buildx,
                 rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx',
                 uses: uses || undefined,
-                mayMoveLatest: mayMove
+                mayMoveLatest: mayMove,
+                baseLookups
             }).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
             lookUpCacheTags(config, buildx, [...new Set(tags)])
         ]);
@@ -43647,8 +43657,8 @@ async function compareWithRegistry(config, facts, policy) {
         return { inputs, policy: held, cacheTags, latest };
     });
 }
-async function compareImage({ name, config }, facts, policy) {
-    return { name, config, ...(await compareWithRegistry(config, facts, policy)) };
+async function compareImage({ name, config }, facts, policy, baseLookups) {
+    return { name, config, ...(await compareWithRegistry(config, facts, policy, baseLookups)) };
 }
 /**
  * No build at all when latest was built from exactly these inputs and the run's cache tags are there
