@@ -290,7 +290,7 @@ export async function bench(options: BenchOptions): Promise<Sample[]> {
     const old = JSON.parse(fs.readFileSync(previous, 'utf8')) as { meta: ReportMeta; recipes: Array<{ id: string }>; samples: Sample[] };
     samples.push(...old.samples.filter(s => !options.recipes.some(r => r.id === s.recipe)));
     included = RECIPES.filter(r => options.recipes.includes(r) || old.recipes.some(o => o.id === r.id));
-    meta.command = `${old.meta.command}; then ${options.command} --merge`.replace(' --merge --merge', ' --merge');
+    meta.command = `${old.meta.command}; then ${options.command}`;
   }
   const write = () => {
     const rows = included.map(r => ({ id: r.id, title: r.title, compare: r.compare }));

@@ -147,13 +147,15 @@ export function markdown(samples: Sample[], recipes: RecipeRow[], meta: ReportMe
     `Whole-job wall time as the runner sees it (restore, build, push, save; for this action main + post), median` +
       (meta.reps > 1 ? ' (min–max)' : '') +
       `. ×cold: against the same recipe's cold run.` +
-      recipes
-        .flatMap(r =>
-          (r.compare ?? [])
-            .filter(c => recipes.some(o => o.id === c.recipe))
-            .map(c => ` ×${c.label}: ${r.title} against ${recipes.find(o => o.id === c.recipe)?.title}.`)
+      [
+        ...new Set(
+          recipes.flatMap(r =>
+            (r.compare ?? [])
+              .filter(c => recipes.some(o => o.id === c.recipe))
+              .map(c => ` ×${c.label}: against ${recipes.find(o => o.id === c.recipe)?.title}.`)
+          )
         )
-        .join('') +
+      ].join('') +
       (limit ? ` ×limit: against the warm-machine limit, the fastest warm-machine median (${secs(limit.seconds)} s, ${limit.recipe.title}).` : '')
   );
   lines.push('');
