@@ -101,10 +101,11 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     expect(run.main.log).not.toContain('::group::Fill cache mount');
     expect(run.main.log).not.toContain('::group::Read cache mount');
     expect(h.server().stats().bytesDownloaded).toBe(downloadsBefore);
-    expect(run.outputs['builder-cache-hit']).toBe('true');
     const builder = stageBuildSteps(run.main.log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
     expect(builder.length).toBeGreaterThan(3);
-    expect(builder.every(v => v.status === 'cached')).toBe(true);
+    // The steps that did not come from the cache, named: an empty list is the claim.
+    expect(builder.filter(v => v.status !== 'cached').map(v => `${v.position} ${v.instruction}: ${v.status}`)).toEqual([]);
+    expect(run.outputs['builder-cache-hit']).toBe('true');
     expect((await moduleProxyStats()).total).toBe(0);
     expect(run.post.log).not.toContain('Go caches saved');
     expect(run.main.log).not.toContain('::warning::');

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { runAction, type ActionRun } from '../../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../../support/cache-server/server.js';
 import { stageBuildSteps, stageBuildTitle, stepOutput } from './log.js';
@@ -41,6 +41,8 @@ export function goCacheHarness(): GoCacheHarness {
   let runnerHome = '';
   const times: Array<[string, number]> = [];
   const compileTimes: Array<[string, number | undefined]> = [];
+  /** The last run of the test running: its log is printed if the test fails (CI keeps no files). */
+  let last: { label: string; run: ActionRun } | undefined;
 
   function currentServer(): CacheServer {
     if (!server) throw new Error('no cache service: call withOwnCacheService() in the describe');
@@ -76,6 +78,7 @@ export function goCacheHarness(): GoCacheHarness {
       env: goRunnerEnv(currentServer(), runnerHome, protocol)
     });
     times.push([label, run.main.durationMs + run.post.durationMs]);
+    last = { label, run };
     // E2E_LOG_DIR: every run's main and post log kept there, to read after a failure.
     if (process.env.E2E_LOG_DIR) {
       fs.mkdirSync(process.env.E2E_LOG_DIR, { recursive: true });
@@ -103,6 +106,16 @@ export function goCacheHarness(): GoCacheHarness {
     stackUp();
     runnerHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-runner-home-'));
   }, 900_000);
+
+  afterEach(context => {
+    const failed = context.task.result?.state === 'fail';
+    if (failed && last) {
+      // The build's steps and the lines the action wrote, without BuildKit's digests and layer pulls.
+      const lines = last.run.main.log.split('\n').filter(l => !/^#\d+ (sha256:|pulling |extracting |resolve )/.test(l));
+      console.error(`--- ${last.label}: the main step's log (last 200 lines)\n${lines.slice(-200).join('\n')}\n---`);
+    }
+    last = undefined;
+  });
 
   afterAll(() => {
     console.log(`go cache times (main + post):\n${times.map(([l, ms]) => `  ${l}: ${(ms / 1000).toFixed(1)} s`).join('\n')}`);
