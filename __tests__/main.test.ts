@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeProcesses, flag } from './support/fake-seam.js';
 
 const fake = vi.hoisted(() => ({ current: undefined as unknown as import('./support/fake-seam.js').FakeProcesses }));
+// The registry is asked through the fake seam's imagetools only (registry-api.test.ts has the HTTP API).
+vi.mock('../src/registry-api.js', () => import('./support/imagetools-only.js'));
 vi.mock('../src/run/process.js', async original => {
   const real = await original<typeof import('../src/run/process.js')>();
   // python3 (the context hash's xattr read) runs for real: it touches only the test's own files.

@@ -241,6 +241,8 @@ describe('planPublish', () => {
         `${IMAGE}@sha256:abc`
       ]
     ]);
+    // The registry's HTTP API is tried first with the same source and tags (imagetools when it cannot).
+    expect(steps[0].registryCopy).toEqual({ source: `${IMAGE}@sha256:abc`, targets: [`${IMAGE}:v1`, 'ghcr.io/acme/mirror:v1'] });
   });
 
   it('nothing when latest stays and there are no extra tags', () => {

@@ -1,6 +1,9 @@
-// What the registry holds, asked through `docker buildx imagetools` (it uses the runner's docker
-// login): an image's digest and labels. A missing tag and a registry that fails are told apart: only
-// the first is a first build.
+// What the registry holds: an image's digest and labels, whether a tag is there, an index's platforms.
+// Asked through the registry's HTTP API first (registry-api.ts), and through `docker buildx imagetools`
+// (the runner's docker login, its own auth and TLS settings) when that client cannot answer. A missing
+// tag and a registry that fails are told apart: only the first is a first build.
+import * as core from '@actions/core';
+import { getManifest, inspectManifest, manifestExists, type Answer } from './registry-api.js';
 import { lastLine, runProcess, type TimeLimit } from './run/process.js';
 
 export interface RemoteImage {
@@ -19,7 +22,16 @@ export function isMissing(text: string): boolean {
   return /manifest unknown|: not found\b|\bnot found$|404 Not Found|no such manifest/i.test(text);
 }
 
+/** The API's answer, or undefined when it could not give one (buildx is asked then). */
+function answered<T>(ref: string, answer: Answer<T>): Exclude<Answer<T>, { unsupported: string }> | undefined {
+  if (!('unsupported' in answer)) return answer;
+  core.debug(`${ref}: the registry's HTTP API could not answer (${answer.unsupported}); asking docker buildx imagetools`);
+  return undefined;
+}
+
 export async function inspectImage(ref: string, limit: TimeLimit): Promise<Lookup> {
+  const api = answered(ref, await inspectManifest(ref, limit));
+  if (api) return 'ok' in api ? { image: { ref, ...api.ok } } : api;
   const result = await runProcess({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--format', '{{json .}}', ref], limit, captureStdout: true });
   if (result.exitCode !== 0) {
     const why = result.timedOut ? `no answer (${result.timedOut})` : lastLine(result.tail).replace(/^ERROR:\s*/, '');
@@ -48,6 +60,8 @@ export function parseInspect(ref: string, json: string): RemoteImage {
 
 /** Whether a tag is there, by its raw manifest (a registry cache manifest is no image to inspect). */
 export async function tagExists(ref: string, limit: TimeLimit): Promise<{ found: true } | { missing: string } | { problem: string }> {
+  const api = answered(ref, await manifestExists(ref, limit));
+  if (api) return 'ok' in api ? { found: true } : api;
   const result = await runProcess({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], limit });
   if (result.exitCode === 0) return { found: true };
   const why = result.timedOut ? `no answer (${result.timedOut})` : lastLine(result.tail).replace(/^ERROR:\s*/, '');
@@ -61,6 +75,15 @@ export interface PlatformManifest {
 
 /** The image manifests an index holds, one per platform (attestations left out). */
 export async function platformManifests(ref: string, limit: TimeLimit): Promise<PlatformManifest[] | { problem: string }> {
+  const api = answered(ref, await getManifest(ref, limit));
+  if (api && 'ok' in api) {
+    try {
+      return parseIndex(api.ok.body.toString('utf8'));
+    } catch (error) {
+      return { problem: `unreadable index: ${(error as Error).message}` };
+    }
+  }
+  if (api) return { problem: 'missing' in api ? api.missing : api.problem };
   const result = await runProcess({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], limit, captureStdout: true });
   if (result.exitCode !== 0) return { problem: result.timedOut ?? lastLine(result.tail) };
   try {

@@ -24,8 +24,9 @@ export interface CacheJobResult {
   unavailable?: boolean;
 }
 
-/** The variable that turns a run of the bundle into a cache job. */
-export const JOB_VARIABLE = 'CIB_CACHE_JOB';
+import { JOB_VARIABLE } from './job-variable.js';
+
+export { JOB_VARIABLE };
 const RESULT_MARK = 'cib-cache-result=';
 /** What the cache library needs of the runner's environment, and children do not get by default. */
 const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];

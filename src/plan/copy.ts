@@ -10,6 +10,7 @@ import type { Refs, Step } from './types.js';
 export function planCopy(config: Config, policy: Policy, latestDigest: string): { refs: Refs; steps: Step[] } {
   const refs = refsFor(config, policy, 'pull');
   const targets = [refs.commit, ...refs.extra];
+  const source = `${config.image.name}@${latestDigest}`;
   return {
     refs,
     steps: [
@@ -17,15 +18,8 @@ export function planCopy(config: Config, policy: Policy, latestDigest: string): 
         id: 'copy',
         phase: 'copy',
         title: `Tag ${targets.map(tagOf).join(', ')} with latest's image`,
-        argv: [
-          'docker',
-          'buildx',
-          'imagetools',
-          'create',
-          '--prefer-index=false',
-          ...targets.flatMap(ref => ['--tag', ref]),
-          `${config.image.name}@${latestDigest}`
-        ],
+        argv: ['docker', 'buildx', 'imagetools', 'create', '--prefer-index=false', ...targets.flatMap(ref => ['--tag', ref]), source],
+        registryCopy: { source, targets },
         limit: limits(config).activity,
         onFailure: 'stop',
         retries: 2,

@@ -27,6 +27,7 @@ export function planPublish({ config }: Pick<PlanInput, 'config'>, { strategy, r
         id: 'publish',
         title: `Tag ${targets.map(tagOf).join(', ')}`,
         argv: ['docker', 'buildx', 'imagetools', 'create', '--prefer-index=false', ...targets.flatMap(ref => ['--tag', ref]), source],
+        registryCopy: { source, targets },
         limit: limits(config).activity,
         pushRef: targets[0],
         pushedRefs: targets

@@ -44,6 +44,11 @@ export interface Step {
   fallback?: boolean;
   /** For read-backs: the folder BuildKit's tar was unpacked into, and the runner folder it replaces. */
   extract?: { from: string; to: string };
+  /**
+   * For copies in the registry: the manifest (`name@digest`) put under the tags by the registry's HTTP
+   * API first (a few milliseconds, where `argv` starts buildx); `argv` runs when that cannot be done.
+   */
+  registryCopy?: { source: string; targets: string[] };
   /** For pushes: the reference pushed, whose digest the registry reports. */
   pushRef?: string;
   /** Every reference the step pushes, when it pushes more than `pushRef`. */

@@ -14,6 +14,7 @@ import {
   type BuildMetadata
 } from './outcome.js';
 import { lastLine, runProcess, type ProcessResult } from './process.js';
+import { copyManifest } from '../registry-api.js';
 import { ProgressReader, stageFullyCached, type Vertex } from './progress.js';
 
 export type StepStatus = 'ok' | 'missing' | 'warned' | 'failed' | 'skipped';
@@ -160,7 +161,35 @@ async function runStep(step: Step, config: Config, hold?: (line: string) => void
 
 type Attempt = StepOutcome & { transient?: boolean; reason?: string };
 
+/** A copy in the registry has this long to be done by its HTTP API before buildx is asked to do it. */
+const API_COPY_MS = 30_000;
+
+/** The step's copy through the registry's HTTP API; undefined (and why, in the log) when it could not be done there. */
+async function copyByApi(step: Step, copy: { source: string; targets: string[] }, say: (line: string) => void): Promise<Attempt | undefined> {
+  const startedAt = Date.now();
+  const limitMs = Math.min(step.limit.totalMs ?? step.limit.idleMs ?? API_COPY_MS, API_COPY_MS);
+  const answer = await copyManifest(copy.source, copy.targets, { totalMs: limitMs });
+  if ('ok' in answer) {
+    say(`${copy.targets.join(', ')}: the manifest of ${copy.source} put there by the registry's HTTP API (${Date.now() - startedAt} ms)`);
+    return { step, status: 'ok', durationMs: Date.now() - startedAt, startedAt, digest: answer.ok };
+  }
+  const why = 'unsupported' in answer ? answer.unsupported : 'missing' in answer ? answer.missing : answer.problem;
+  say(`The registry's HTTP API did not copy ${copy.source} (${why}); docker buildx imagetools does`);
+  return undefined;
+}
+
 async function runOnce(step: Step, config: Config, hold?: (line: string) => void): Promise<Attempt> {
+  if (step.registryCopy) {
+    const copied = await copyByApi(
+      step,
+      step.registryCopy,
+      hold ??
+        (line => {
+          core.info(line);
+        })
+    );
+    if (copied) return copied;
+  }
   const progress = step.build ? new ProgressReader() : undefined;
   const startedAt = Date.now();
   hold?.(`[command]${step.argv.join(' ')}`);

@@ -84,6 +84,14 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     expect(await manifestDigest(image, 'e2e')).toBe(latest);
     expect(await manifestDigest(image, 'builder')).toBe(builderDigest);
     expect(run.main.log).not.toMatch(/^\[command\]docker (build|push) /m);
+    // By the registry's HTTP API (no buildx process): the commit tag and the extra tag in one step.
+    expect(run.main.log).toMatch(
+      new RegExp(
+        `^${image}:${fakeSha(20)}, ${image}:e2e: the manifest of ${image}@${latest} put there by the registry's HTTP API \\(\\d+ ms\\)$`,
+        'm'
+      )
+    );
+    expect(run.main.log).not.toContain('imagetools');
     expect(run.summary).toContain('No build');
   });
 
