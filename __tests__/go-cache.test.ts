@@ -13,7 +13,7 @@ import {
   pruneBuildCache,
   pruneModuleCache
 } from '../src/cache/trim.js';
-import { prepareForDelta } from '../src/cache/restore.js';
+import { keyOfRunnerFolders, markRunnerFolders, prepareForDelta } from '../src/cache/restore.js';
 import { readDockerfile } from '../src/dockerfile.js';
 
 const DOCKERFILE = `ARG BASE=127.0.0.1:5000
@@ -162,5 +162,40 @@ describe('deltas of GOCACHE', () => {
     expect((await collectNewer(root, since, into)).sort()).toEqual(['00/after', 'ab/after']);
     expect((await entryNames(into)).sort()).toEqual(['00/after', 'ab/after']);
     expect(fs.statSync(path.join(into, 'ab/after')).mtimeMs).toBe(new Date('2026-06-02T00:00:00Z').getTime());
+  });
+});
+
+describe("the runner's Go folders name their key (prebuild mode's warm skip)", () => {
+  const folders = () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-marker-'));
+    const dirs = { mod: path.join(base, 'mod'), build: path.join(base, 'build') };
+    for (const dir of Object.values(dirs)) fs.mkdirSync(dir);
+    return dirs;
+  };
+
+  it('marked folders name the key; the GOCACHE marker is no entry (a delta never carries it)', async () => {
+    const dirs = folders();
+    expect(await keyOfRunnerFolders(dirs)).toBeUndefined();
+    await markRunnerFolders(dirs, 'k1');
+    expect(await keyOfRunnerFolders(dirs)).toBe('k1');
+    expect(await entryNames(dirs.build)).toEqual([]);
+  });
+
+  it('folders that disagree, or one of them emptied, name no key', async () => {
+    const dirs = folders();
+    await markRunnerFolders(dirs, 'k1');
+    fs.writeFileSync(path.join(dirs.mod, '.cached-image-build-key'), 'k0\n');
+    expect(await keyOfRunnerFolders(dirs)).toBeUndefined();
+    await markRunnerFolders(dirs, 'k1');
+    fs.rmSync(dirs.build, { recursive: true });
+    fs.mkdirSync(dirs.build);
+    expect(await keyOfRunnerFolders(dirs)).toBeUndefined();
+  });
+
+  it('a folder that cannot be written loses only the mark', async () => {
+    const dirs = folders();
+    fs.rmSync(dirs.mod, { recursive: true });
+    await expect(markRunnerFolders(dirs, 'k1')).resolves.toBeUndefined();
+    expect(await keyOfRunnerFolders(dirs)).toBeUndefined();
   });
 });

@@ -538,9 +538,14 @@ describe('main: the Go caches', () => {
     f.on(/^sh -c /, r => (fs.mkdirSync(path.join(r.argv[4], 'read-back'), { recursive: true }), { lines: [] }));
     await run();
     expect(process.exitCode).toBeUndefined();
-    expect(fs.readdirSync(path.join(dir, 'gocache'))).toEqual(['read-back']);
-    expect(fs.readdirSync(path.join(dir, 'gomod'))).toEqual(['read-back']);
-    expect(fs.readFileSync(path.join(dir, 'state'), 'utf8')).toContain('goCacheSave');
+    // The folders hold what is saved, and name its key (prebuild mode's warm skip reads it).
+    expect(fs.readdirSync(path.join(dir, 'gocache')).sort()).toEqual(['.cached-image-build-key', 'read-back']);
+    expect(fs.readdirSync(path.join(dir, 'gomod')).sort()).toEqual(['.cached-image-build-key', 'read-back']);
+    const state = fs.readFileSync(path.join(dir, 'state'), 'utf8');
+    expect(state).toContain('goCacheSave');
+    const key = fs.readFileSync(path.join(dir, 'gocache', '.cached-image-build-key'), 'utf8').trim();
+    expect(key).toMatch(/^cached-image-build-go-/);
+    expect(state).toContain(key);
   });
 
   it('a copy read back that cannot be put in place is a warning: nothing saved, the job succeeds', async () => {

@@ -181,6 +181,10 @@ describe('parseRef', () => {
     ['127.0.0.1:5000/e2e/hello:latest', { registry: '127.0.0.1:5000', base: 'http://127.0.0.1:5000', repository: 'e2e/hello', reference: 'latest' }],
     ['localhost:5000/a', { registry: 'localhost:5000', base: 'http://localhost:5000', repository: 'a', reference: 'latest' }],
     [
+      `golang:1.26@sha256:${'b'.repeat(64)}`,
+      { registry: 'docker.io', base: 'https://registry-1.docker.io', repository: 'library/golang', reference: `sha256:${'b'.repeat(64)}` }
+    ],
+    [
       `registry.example:443/a/b@sha256:${'a'.repeat(64)}`,
       { registry: 'registry.example:443', base: 'https://registry.example:443', repository: 'a/b', reference: `sha256:${'a'.repeat(64)}` }
     ]

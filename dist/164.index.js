@@ -1928,7 +1928,8 @@ function parseRef(ref) {
     let name;
     let reference;
     if (at >= 0) {
-        name = ref.slice(0, at);
+        // `name:tag@digest` (a pinned FROM): the digest decides, the tag is only a note.
+        name = splitTaggedRef(ref.slice(0, at))?.repository ?? ref.slice(0, at);
         reference = ref.slice(at + 1);
         if (!/^sha256:[0-9a-f]{64}$/.test(reference))
             return undefined;
@@ -2706,6 +2707,8 @@ function mb(bytes) {
  * The file in each Go cache mount that names the key of the caches the mount holds: written when the
  * action fills a mount from an exact hit, or reads it back for a save. A builder whose mounts all name
  * this run's key (a self-hosted runner, a remote BuildKit) needs neither the restore nor the fill.
+ * The runner's own Go folders carry it too (after an exact restore, or once they hold what is saved):
+ * in prebuild mode, folders that name the key (a self-hosted runner) need no restore.
  */
 const MOUNT_MARKER = '.cached-image-build-key';
 /**
@@ -2797,6 +2800,7 @@ var worker = __webpack_require__(3766);
 
 
 
+
 /** Where the caches are used: the Dockerfile's cache mounts, or go build on the runner. */
 function goCacheUsers(config) {
     const mounts = goMounts(config.dockerfile, config.goCache.mounts);
@@ -2875,6 +2879,8 @@ async function restoreGoCaches(config, facts, found, cancel) {
     }
     await (0,src_files/* removeTree */.dM)(deltaDir);
     const hit = classifyHit(key, matchedKey);
+    if (hit === 'exact')
+        await markRunnerFolders(facts.goDirs, key);
     const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(src_files/* folderSize */.Ip))).reduce((a, b) => a + b, 0);
     return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note, delta };
 }
@@ -2897,6 +2903,20 @@ async function prepareForDelta(buildDir, deltaDir, key, matchedKey) {
     if (matchedKey)
         core/* info */.pq(`Restored the delta ${matchedKey}: ${restored.length} GOCACHE entries compiled since the key's entry`);
     return { key, matchedKey, restored, dir: deltaDir, since: new Date(now - SINCE_MS).toISOString() };
+}
+/** The runner's Go folders name the key whose caches they hold; a failure only loses the next warm skip. */
+async function markRunnerFolders(dirs, key) {
+    try {
+        await Promise.all([dirs.mod, dirs.build].map(dir => promises_.writeFile(external_node_path_.join(dir, MOUNT_MARKER), `${key}\n`)));
+    }
+    catch (error) {
+        core/* debug */.Yz(`The Go folders could not be marked with ${key}: ${error.message}`);
+    }
+}
+/** The key both of the runner's Go folders name, if they name the same one. */
+async function keyOfRunnerFolders(dirs) {
+    const keys = await Promise.all([dirs.mod, dirs.build].map(dir => promises_.readFile(external_node_path_.join(dir, MOUNT_MARKER), 'utf8').then(text => text.trim(), () => undefined)));
+    return keys[0] && keys[0] === keys[1] ? keys[0] : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -5521,6 +5541,24 @@ async function bringGoCaches(config, facts, allUnchanged) {
     const found = await goCacheKeyFor(config, facts);
     if (!found)
         return { unneeded };
+    // Prebuild mode on a machine that kept its Go folders (a self-hosted runner): they hold the key already.
+    if (config.goCache.prebuild && (await keyOfRunnerFolders(facts.goDirs)) === found.key) {
+        const note = `the runner's Go folders already hold the Go caches of ${found.key}: not restored`;
+        core/* info */.pq(note);
+        const { key, restoreKeys, mounts, baseImage } = found;
+        const restore = {
+            key,
+            restoreKeys,
+            hit: 'warm',
+            paths: [facts.goDirs.mod, facts.goDirs.build],
+            bytes: 0,
+            seconds: 0,
+            mounts,
+            baseImage,
+            note
+        };
+        return { restore, state: { hit: 'warm', key, dirs: facts.goDirs, mounts, baseImage }, unneeded };
+    }
     const onBuilder = buildsOnBuilder({ config, facts });
     // A builder may hold the caches already (its mounts name the key): ask it while the restore runs.
     // The engine's BuildKit is asked only when it has the mounts' base image: else it is a fresh one.
@@ -5736,6 +5774,8 @@ async function readBackGoCaches(images, go, state) {
         core/* warning */.$e(`Go caches not saved: putting the copy read back in place failed (${error.message}); ${kept.join(' and ')} ${kept.length > 1 ? 'are' : 'is'} as ${kept.length > 1 ? 'they were' : 'it was'}${swapped.length ? `, ${swapped.join(' and ')} holds the build's copy` : ''}`);
         return;
     }
+    // The folders now hold what is saved under the key: a later run on this machine finds them marked.
+    await markRunnerFolders(dirs, restore.key);
     (0,src_state/* savePostState */.L)({ ...state, goCacheSave: { key: restore.key, paths: restore.paths, limitMs: limits(config).activity.idleMs } });
 }
 /**

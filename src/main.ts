@@ -4,7 +4,15 @@
 import * as core from '@actions/core';
 import { compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
-import { goCacheKeyFor, goCacheUsers, restoreGoCaches, type GoCacheDelta, type GoCacheRestore } from './cache/restore.js';
+import {
+  goCacheKeyFor,
+  goCacheUsers,
+  keyOfRunnerFolders,
+  markRunnerFolders,
+  restoreGoCaches,
+  type GoCacheDelta,
+  type GoCacheRestore
+} from './cache/restore.js';
 import { collectNewer, entryNames } from './cache/trim.js';
 import type { GoDirs } from './cache/go-cache.js';
 import { probeMounts } from './cache/mount-probe.js';
@@ -324,6 +332,24 @@ async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean
   if (unneeded) return { unneeded };
   const found = await goCacheKeyFor(config, facts);
   if (!found) return { unneeded };
+  // Prebuild mode on a machine that kept its Go folders (a self-hosted runner): they hold the key already.
+  if (config.goCache.prebuild && (await keyOfRunnerFolders(facts.goDirs)) === found.key) {
+    const note = `the runner's Go folders already hold the Go caches of ${found.key}: not restored`;
+    core.info(note);
+    const { key, restoreKeys, mounts, baseImage } = found;
+    const restore: GoCacheRestore = {
+      key,
+      restoreKeys,
+      hit: 'warm',
+      paths: [facts.goDirs.mod, facts.goDirs.build],
+      bytes: 0,
+      seconds: 0,
+      mounts,
+      baseImage,
+      note
+    };
+    return { restore, state: { hit: 'warm', key, dirs: facts.goDirs, mounts, baseImage }, unneeded };
+  }
   const onBuilder = buildsOnBuilder({ config, facts });
   // A builder may hold the caches already (its mounts name the key): ask it while the restore runs.
   // The engine's BuildKit is asked only when it has the mounts' base image: else it is a fresh one.
@@ -543,6 +569,8 @@ async function readBackGoCaches(images: BuiltImage[], go: GoCaches, state: PostS
     );
     return;
   }
+  // The folders now hold what is saved under the key: a later run on this machine finds them marked.
+  await markRunnerFolders(dirs, restore.key);
   savePostState({ ...state, goCacheSave: { key: restore.key, paths: restore.paths, limitMs: limits(config).activity.idleMs as number } });
 }
 

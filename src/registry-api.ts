@@ -41,7 +41,8 @@ export function parseRef(ref: string): ApiRef | undefined {
   let name: string;
   let reference: string;
   if (at >= 0) {
-    name = ref.slice(0, at);
+    // `name:tag@digest` (a pinned FROM): the digest decides, the tag is only a note.
+    name = splitTaggedRef(ref.slice(0, at))?.repository ?? ref.slice(0, at);
     reference = ref.slice(at + 1);
     if (!/^sha256:[0-9a-f]{64}$/.test(reference)) return undefined;
   } else {

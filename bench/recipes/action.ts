@@ -27,6 +27,13 @@ function imagesInput(ctx: JobContext, prebuilt = false): string {
     .join('\n');
 }
 
+/** The monorepo rows are compared with one image of them and with the recipes users pick instead. */
+const MONO_COMPARE = [
+  { recipe: 'action-single', label: 'one image' },
+  { recipe: 'buildx-registry', label: 'build-push-action' },
+  { recipe: 'bake', label: 'bake' }
+];
+
 const MODES: Mode[] = [
   {
     id: 'action-pull',
@@ -72,11 +79,7 @@ const MODES: Mode[] = [
     inputs: ctx => ({ images: imagesInput(ctx) }),
     carriesGoCaches: true,
     builds: 'many',
-    compare: [
-      { recipe: 'action-single', label: 'one image' },
-      { recipe: 'buildx-registry', label: 'build-push-action' },
-      { recipe: 'bake', label: 'bake' }
-    ]
+    compare: MONO_COMPARE
   },
   {
     id: 'action-images-prebuild',
@@ -85,11 +88,7 @@ const MODES: Mode[] = [
     inputs: ctx => ({ images: imagesInput(ctx, true) }),
     carriesGoCaches: true,
     builds: 'many',
-    compare: [
-      { recipe: 'action-single', label: 'one image' },
-      { recipe: 'buildx-registry', label: 'build-push-action' },
-      { recipe: 'bake', label: 'bake' }
-    ]
+    compare: MONO_COMPARE
   },
   {
     id: 'action-single',

@@ -10,6 +10,8 @@ export type GoCacheHit = 'exact' | 'partial' | 'miss' | 'warm';
  * The file in each Go cache mount that names the key of the caches the mount holds: written when the
  * action fills a mount from an exact hit, or reads it back for a save. A builder whose mounts all name
  * this run's key (a self-hosted runner, a remote BuildKit) needs neither the restore nor the fill.
+ * The runner's own Go folders carry it too (after an exact restore, or once they hold what is saved):
+ * in prebuild mode, folders that name the key (a self-hosted runner) need no restore.
  */
 export const MOUNT_MARKER = '.cached-image-build-key';
 

@@ -1,5 +1,6 @@
 // Restore the Go caches through the Actions cache, before the build. A cache that misbehaves
 // never fails the build: warn and go on without it.
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
 import * as glob from '@actions/glob';
@@ -14,7 +15,9 @@ import {
   goVersionOfTag,
   classifyHit,
   deltaDirOf,
+  MOUNT_MARKER,
   type GoCacheHit,
+  type GoDirs,
   type GoCacheKey,
   type GoMount
 } from './go-cache.js';
@@ -137,6 +140,7 @@ export async function restoreGoCaches(
   }
   await removeTree(deltaDir);
   const hit = classifyHit(key, matchedKey);
+  if (hit === 'exact') await markRunnerFolders(facts.goDirs, key);
   const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(folderSize))).reduce((a, b) => a + b, 0);
   return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note, delta };
 }
@@ -160,4 +164,26 @@ export async function prepareForDelta(buildDir: string, deltaDir: string, key: s
   const restored = matchedKey ? await adoptDelta(deltaDir, buildDir, new Date(now - AGED_MS)) : [];
   if (matchedKey) core.info(`Restored the delta ${matchedKey}: ${restored.length} GOCACHE entries compiled since the key's entry`);
   return { key, matchedKey, restored, dir: deltaDir, since: new Date(now - SINCE_MS).toISOString() };
+}
+
+/** The runner's Go folders name the key whose caches they hold; a failure only loses the next warm skip. */
+export async function markRunnerFolders(dirs: GoDirs, key: string): Promise<void> {
+  try {
+    await Promise.all([dirs.mod, dirs.build].map(dir => fs.writeFile(path.join(dir, MOUNT_MARKER), `${key}\n`)));
+  } catch (error) {
+    core.debug(`The Go folders could not be marked with ${key}: ${(error as Error).message}`);
+  }
+}
+
+/** The key both of the runner's Go folders name, if they name the same one. */
+export async function keyOfRunnerFolders(dirs: GoDirs): Promise<string | undefined> {
+  const keys = await Promise.all(
+    [dirs.mod, dirs.build].map(dir =>
+      fs.readFile(path.join(dir, MOUNT_MARKER), 'utf8').then(
+        text => text.trim(),
+        () => undefined
+      )
+    )
+  );
+  return keys[0] && keys[0] === keys[1] ? keys[0] : undefined;
 }

@@ -13,7 +13,7 @@ import { buildkitdUp, createRemoteBuilder, pruneBuilder, removeBuilder } from '.
 import { compiledPackages, groupLines } from './support/log.js';
 import { REGISTRY } from './support/registry.js';
 import { compileOutput, goCacheHarness, OWN } from './support/go-cache-harness.js';
-import { copyFixture, fakeSha, moduleProxyStats, resetModuleProxy } from './support/stack.js';
+import { copyFixture, fakeSha, moduleProxyStats, resetModuleProxy, wipeRunner } from './support/stack.js';
 
 const h = goCacheHarness();
 
@@ -179,6 +179,22 @@ describe('Go caches in prebuild mode (go build on the runner), through the v1 (G
       new RegExp(`Go caches saved under cached-image-build-godelta-Linux-X64-go1\\.26(\\.\\d+)?-[0-9a-f]{64}-${fakeSha(202)}`)
     );
     expect(h.server().stats().bytesUploaded - uploadsBefore).toBeLessThan(uploadsBefore / 10);
+  });
+
+  it("warm machine (the runner's Go folders kept), one-line change: they name the key, so nothing is restored", async () => {
+    // As a self-hosted runner: the engine may be wiped, the Go folders are not.
+    wipeRunner();
+    const downloadsBefore = h.server().stats().bytesDownloaded;
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar warmMarker = 2\n');
+    const run = await h.build('prebuild (v1 protocol): warm machine, one-line change', workspace, fakeSha(203), inputs, 'v1');
+    expect(run.outputs['go-cache-hit']).toBe('warm');
+    expect(run.main.log).toMatch(
+      /the runner's Go folders already hold the Go caches of cached-image-build-go-Linux-X64-go1\.26\S*-[0-9a-f]{64}: not restored/
+    );
+    expect(run.main.log).not.toContain('::group::Restore the Go caches');
+    expect(h.server().stats().bytesDownloaded).toBe(downloadsBefore);
+    expect(compiledPackages(groupLines(run.main.log, PREBUILD)).sort()).toEqual([...OWN].sort());
+    expect(run.post.log).not.toContain('Go caches saved');
   });
 });
 
