@@ -216,7 +216,9 @@ beforeAll(() => {
   repo = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-act-repo-'));
   fs.cpSync(path.join(ROOT, 'dist'), path.join(repo, 'dist'), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'action.yml'), path.join(repo, 'action.yml'));
-  fs.cpSync(path.join(ROOT, 'test/fixtures/hello-svc'), path.join(repo, 'test/fixtures/hello-svc'), { recursive: true });
+  for (const fixture of ['hello-svc', 'mono']) {
+    fs.cpSync(path.join(ROOT, 'test/fixtures', fixture), path.join(repo, 'test/fixtures', fixture), { recursive: true });
+  }
   const workflows = path.join(repo, '.github/workflows');
   fs.mkdirSync(workflows, { recursive: true });
   fs.copyFileSync(path.join(ROOT, '.github/workflows/build.yml'), path.join(workflows, 'build.yml'));
@@ -488,5 +490,25 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
       expect(run.log).not.toContain(PASSWORD);
       expect(run.log).not.toContain(PROBE_SECRET);
     });
+  });
+
+  it('the reusable workflow with images: two services of a monorepo in one job, each pushed, one summary', async () => {
+    const sha = commit('two images through the reusable workflow');
+    const run = await act('8 push, reusable workflow, images', ['push', '-W', '.github/workflows/call-images.yml']);
+    expectSuccess(run);
+    const out = outputsOf(run);
+    // Several images: no single digest; the images output has each one's.
+    expect(out.digest).toBe('');
+    const images = JSON.parse(out.images) as Record<string, { image: string; digest: string; built: boolean; tags: string[] }>;
+    expect(Object.keys(images).sort()).toEqual(['api', 'worker']);
+    for (const [name, entry] of Object.entries(images)) {
+      expect(entry.image).toBe(`${image}-${name}`);
+      expect(entry.built).toBe(true);
+      expect(entry.digest).toBe(await manifestDigest(`${image}-${name}`, sha));
+      expect(entry.tags).toContain(`${image}-${name}:${sha}`);
+    }
+    // One job summary: the action's overview of the two, and the workflow's table with a row per image.
+    expect(run.raw).toContain('Summary - <h2>Cached Image Build: 2 images</h2>');
+    for (const [name, entry] of Object.entries(images)) expect(run.raw).toContain(`| ${name} | \`${entry.image}\` built, \`${entry.digest}\` |`);
   });
 });
