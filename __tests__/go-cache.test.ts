@@ -175,9 +175,9 @@ describe("the runner's Go folders name their key (prebuild mode's warm skip)", (
 
   it('marked folders name the key; the GOCACHE marker is no entry (a delta never carries it)', async () => {
     const dirs = folders();
-    expect(await keyOfRunnerFolders(dirs)).toBeUndefined();
+    expect(keyOfRunnerFolders(dirs)).toBeUndefined();
     await markRunnerFolders(dirs, 'k1');
-    expect(await keyOfRunnerFolders(dirs)).toBe('k1');
+    expect(keyOfRunnerFolders(dirs)).toBe('k1');
     expect(await entryNames(dirs.build)).toEqual([]);
   });
 
@@ -185,17 +185,17 @@ describe("the runner's Go folders name their key (prebuild mode's warm skip)", (
     const dirs = folders();
     await markRunnerFolders(dirs, 'k1');
     fs.writeFileSync(path.join(dirs.mod, '.cached-image-build-key'), 'k0\n');
-    expect(await keyOfRunnerFolders(dirs)).toBeUndefined();
+    expect(keyOfRunnerFolders(dirs)).toBeUndefined();
     await markRunnerFolders(dirs, 'k1');
     fs.rmSync(dirs.build, { recursive: true });
     fs.mkdirSync(dirs.build);
-    expect(await keyOfRunnerFolders(dirs)).toBeUndefined();
+    expect(keyOfRunnerFolders(dirs)).toBeUndefined();
   });
 
   it('a folder that cannot be written loses only the mark', async () => {
     const dirs = folders();
     fs.rmSync(dirs.mod, { recursive: true });
     await expect(markRunnerFolders(dirs, 'k1')).resolves.toBeUndefined();
-    expect(await keyOfRunnerFolders(dirs)).toBeUndefined();
+    expect(keyOfRunnerFolders(dirs)).toBeUndefined();
   });
 });

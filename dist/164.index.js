@@ -16,10 +16,9 @@ export const modules = {
 // restore that failed half-way can be cleaned up after. The library's own log lines pass through, its
 // error annotations turned into warnings: a cache fault never fails a build.
 
+
 /** The library (with the Azure SDK, most of the bundle) is loaded only in the cache job's process. */
 const loadCache = () => Promise.all(/* import() */[__webpack_require__.e(956), __webpack_require__.e(312)]).then(__webpack_require__.bind(__webpack_require__, 9312));
-
-
 const RESULT_MARK = 'cib-cache-result=';
 /** What the cache library needs of the runner's environment, and children do not get by default. */
 const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];
@@ -2010,6 +2009,7 @@ function readDockerConfig() {
         return undefined;
     }
 }
+const basic = ({ username, password }) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 /** Pure: `Bearer realm="…",service="…",scope="…"` into its scheme and parameters. */
 function parseChallenge(header) {
     const scheme = header.trim().split(/\s+/, 1)[0]?.toLowerCase() ?? '';
@@ -2070,7 +2070,7 @@ class Session {
         if (scheme === 'basic') {
             if (!credentials)
                 throw new registry_api_Unsupported('the registry asks for credentials and the docker config has none for it');
-            return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+            return basic(credentials);
         }
         if (scheme !== 'bearer' || !params.realm)
             throw new registry_api_Unsupported(`an authentication scheme this client does not speak (${scheme || 'none'})`);
@@ -2078,9 +2078,7 @@ class Session {
         if (params.service)
             url.searchParams.set('service', params.service);
         url.searchParams.set('scope', `repository:${this.ref.repository}:${this.actions}`);
-        const headers = credentials
-            ? { Authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
-            : {};
+        const headers = credentials ? { Authorization: basic(credentials) } : {};
         let response;
         try {
             response = await this.client.request('GET', url.toString(), null, headers);
@@ -2159,7 +2157,7 @@ async function withSession(ref, actions, limit, work) {
     }
     catch (error) {
         if (error instanceof Timeout)
-            return { problem: `no answer (still running after ${Math.round(timeoutMs / 100) / 10} s)` };
+            return { problem: `no answer (still running after ${(0,run_process/* seconds */.YA)(timeoutMs)})` };
         if (error instanceof registry_api_Unsupported)
             return { unsupported: error.message };
         throw error;
@@ -2223,6 +2221,13 @@ async function manifestExists(ref, limit) {
         throw otherStatus(reply, `manifest ${api.reference}`);
     });
 }
+/** Pure: an OCI index or Docker manifest list's platforms (the `unknown/unknown` attestation entries left out). */
+function parseIndex(json) {
+    const index = JSON.parse(json);
+    return (index.manifests ?? [])
+        .filter(m => m.platform?.os && m.platform.os !== 'unknown')
+        .map(m => ({ platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'), digest: m.digest }));
+}
 /**
  * A reference's digest and its image config's labels; for an index, those of the platform that sorts
  * first (as `imagetools inspect --format '{{json .}}'` lists them), attestations left out.
@@ -2234,10 +2239,7 @@ async function inspectManifest(ref, limit) {
             return top;
         let manifest = JSON.parse(top.ok.body.toString('utf8'));
         if (manifest.manifests) {
-            const platforms = manifest.manifests
-                .filter(m => m.platform?.os && m.platform.os !== 'unknown')
-                .map(m => ({ name: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'), digest: m.digest }))
-                .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+            const platforms = parseIndex(top.ok.body.toString('utf8')).sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0));
             if (platforms.length === 0)
                 return { ok: { digest: top.ok.digest, labels: {} } };
             const child = await fetchManifest(session, api, platforms[0].digest);
@@ -2346,35 +2348,28 @@ async function tagExists(ref, limit) {
     const why = result.timedOut ? `no answer (${result.timedOut})` : (0,run_process/* lastLine */.fM)(result.tail).replace(/^ERROR:\s*/, '');
     return isMissing(why) ? { missing: why } : { problem: why };
 }
+
 /** The image manifests an index holds, one per platform (attestations left out). */
 async function platformManifests(ref, limit) {
     const api = answered(ref, await getManifest(ref, limit));
-    if (api && 'ok' in api) {
-        try {
-            return parseIndex(api.ok.body.toString('utf8'));
-        }
-        catch (error) {
-            return { problem: `unreadable index: ${error.message}` };
-        }
+    let json;
+    if (api) {
+        if (!('ok' in api))
+            return { problem: 'missing' in api ? api.missing : api.problem };
+        json = api.ok.body.toString('utf8');
     }
-    if (api)
-        return { problem: 'missing' in api ? api.missing : api.problem };
-    const result = await (0,run_process/* runProcess */.R3)({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], limit, captureStdout: true });
-    if (result.exitCode !== 0)
-        return { problem: result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail) };
+    else {
+        const result = await (0,run_process/* runProcess */.R3)({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], limit, captureStdout: true });
+        if (result.exitCode !== 0)
+            return { problem: result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail) };
+        json = result.stdout;
+    }
     try {
-        return parseIndex(result.stdout);
+        return parseIndex(json);
     }
     catch (error) {
         return { problem: `unreadable index: ${error.message}` };
     }
-}
-/** Pure: an OCI index or Docker manifest list's platforms (the `unknown/unknown` attestation entries left out). */
-function parseIndex(json) {
-    const index = JSON.parse(json);
-    return (index.manifests ?? [])
-        .filter(m => m.platform?.os && m.platform.os !== 'unknown')
-        .map(m => ({ platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'), digest: m.digest }));
 }
 
 ;// CONCATENATED MODULE: ./src/compare.ts
@@ -2914,9 +2909,9 @@ async function markRunnerFolders(dirs, key) {
     }
 }
 /** The key both of the runner's Go folders name, if they name the same one. */
-async function keyOfRunnerFolders(dirs) {
-    const keys = await Promise.all([dirs.mod, dirs.build].map(dir => promises_.readFile(external_node_path_.join(dir, MOUNT_MARKER), 'utf8').then(text => text.trim(), () => undefined)));
-    return keys[0] && keys[0] === keys[1] ? keys[0] : undefined;
+function keyOfRunnerFolders(dirs) {
+    const [mod, build] = [dirs.mod, dirs.build].map(dir => (0,src_files/* readTextIfExists */.TP)(external_node_path_.join(dir, MOUNT_MARKER))?.trim());
+    return mod && mod === build ? mod : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
@@ -5542,7 +5537,7 @@ async function bringGoCaches(config, facts, allUnchanged) {
     if (!found)
         return { unneeded };
     // Prebuild mode on a machine that kept its Go folders (a self-hosted runner): they hold the key already.
-    if (config.goCache.prebuild && (await keyOfRunnerFolders(facts.goDirs)) === found.key) {
+    if (config.goCache.prebuild && keyOfRunnerFolders(facts.goDirs) === found.key) {
         const note = `the runner's Go folders already hold the Go caches of ${found.key}: not restored`;
         core/* info */.pq(note);
         const { key, restoreKeys, mounts, baseImage } = found;
@@ -5830,6 +5825,7 @@ function failedStepLine(config, vertices = []) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   R3: () => (/* binding */ runProcess),
+/* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   fM: () => (/* binding */ lastLine)
 /* harmony export */ });
 /* unused harmony export childEnvironment */
@@ -6008,6 +6004,7 @@ function signalGroup(child, signal) {
         }
     }
 }
+/** `12.3 s`: how a limit is named in every message about it. */
 function seconds(ms) {
     return `${Math.round(ms / 100) / 10} s`;
 }

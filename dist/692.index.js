@@ -16,10 +16,9 @@ export const modules = {
 // restore that failed half-way can be cleaned up after. The library's own log lines pass through, its
 // error annotations turned into warnings: a cache fault never fails a build.
 
+
 /** The library (with the Azure SDK, most of the bundle) is loaded only in the cache job's process. */
 const loadCache = () => Promise.all(/* import() */[__webpack_require__.e(956), __webpack_require__.e(312)]).then(__webpack_require__.bind(__webpack_require__, 9312));
-
-
 const RESULT_MARK = 'cib-cache-result=';
 /** What the cache library needs of the runner's environment, and children do not get by default. */
 const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];
@@ -326,6 +325,7 @@ async function cleanup(argv, gone) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   R3: () => (/* binding */ runProcess),
+/* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   fM: () => (/* binding */ lastLine)
 /* harmony export */ });
 /* unused harmony export childEnvironment */
@@ -504,6 +504,7 @@ function signalGroup(child, signal) {
         }
     }
 }
+/** `12.3 s`: how a limit is named in every message about it. */
 function seconds(ms) {
     return `${Math.round(ms / 100) / 10} s`;
 }

@@ -333,7 +333,7 @@ async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean
   const found = await goCacheKeyFor(config, facts);
   if (!found) return { unneeded };
   // Prebuild mode on a machine that kept its Go folders (a self-hosted runner): they hold the key already.
-  if (config.goCache.prebuild && (await keyOfRunnerFolders(facts.goDirs)) === found.key) {
+  if (config.goCache.prebuild && keyOfRunnerFolders(facts.goDirs) === found.key) {
     const note = `the runner's Go folders already hold the Go caches of ${found.key}: not restored`;
     core.info(note);
     const { key, restoreKeys, mounts, baseImage } = found;

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { HttpClient } from '@actions/http-client';
 import { parseRepository, splitTaggedRef } from './reference.js';
-import { runProcess, type TimeLimit } from './run/process.js';
+import { runProcess, seconds, type TimeLimit } from './run/process.js';
 
 export const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -125,6 +125,8 @@ function readDockerConfig(): DockerConfig | undefined {
   }
 }
 
+const basic = ({ username, password }: Credentials) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+
 /** Pure: `Bearer realm="…",service="…",scope="…"` into its scheme and parameters. */
 export function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
   const scheme = header.trim().split(/\s+/, 1)[0]?.toLowerCase() ?? '';
@@ -191,15 +193,13 @@ class Session {
     const credentials = await this.readCredentials();
     if (scheme === 'basic') {
       if (!credentials) throw new Unsupported('the registry asks for credentials and the docker config has none for it');
-      return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+      return basic(credentials);
     }
     if (scheme !== 'bearer' || !params.realm) throw new Unsupported(`an authentication scheme this client does not speak (${scheme || 'none'})`);
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', `repository:${this.ref.repository}:${this.actions}`);
-    const headers: Record<string, string> = credentials
-      ? { Authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` }
-      : {};
+    const headers: Record<string, string> = credentials ? { Authorization: basic(credentials) } : {};
     let response;
     try {
       response = await this.client.request('GET', url.toString(), null, headers);
@@ -276,7 +276,7 @@ async function withSession<T>(
   try {
     return await Promise.race([work(session, api), timeout]);
   } catch (error) {
-    if (error instanceof Timeout) return { problem: `no answer (still running after ${Math.round(timeoutMs / 100) / 10} s)` };
+    if (error instanceof Timeout) return { problem: `no answer (still running after ${seconds(timeoutMs)})` };
     if (error instanceof Unsupported) return { unsupported: error.message };
     throw error;
   } finally {
@@ -345,7 +345,20 @@ export async function manifestExists(ref: string, limit: TimeLimit): Promise<Ans
 
 interface ImageManifest {
   config?: { digest?: string };
-  manifests?: Array<{ digest: string; mediaType?: string; platform?: { os?: string; architecture?: string; variant?: string } }>;
+  manifests?: unknown[];
+}
+
+export interface PlatformManifest {
+  platform: string;
+  digest: string;
+}
+
+/** Pure: an OCI index or Docker manifest list's platforms (the `unknown/unknown` attestation entries left out). */
+export function parseIndex(json: string): PlatformManifest[] {
+  const index = JSON.parse(json) as { manifests?: Array<{ digest: string; platform?: { os?: string; architecture?: string; variant?: string } }> };
+  return (index.manifests ?? [])
+    .filter(m => m.platform?.os && m.platform.os !== 'unknown')
+    .map(m => ({ platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'), digest: m.digest }));
 }
 
 /**
@@ -358,10 +371,7 @@ export async function inspectManifest(ref: string, limit: TimeLimit): Promise<An
     if ('missing' in top) return top;
     let manifest = JSON.parse(top.ok.body.toString('utf8')) as ImageManifest;
     if (manifest.manifests) {
-      const platforms = manifest.manifests
-        .filter(m => m.platform?.os && m.platform.os !== 'unknown')
-        .map(m => ({ name: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'), digest: m.digest }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const platforms = parseIndex(top.ok.body.toString('utf8')).sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : 0));
       if (platforms.length === 0) return { ok: { digest: top.ok.digest, labels: {} } };
       const child = await fetchManifest(session, api, platforms[0].digest);
       if ('missing' in child) throw new Unsupported(`the index names ${platforms[0].digest}, which the registry does not have`);

@@ -3,7 +3,7 @@
 // (the runner's docker login, its own auth and TLS settings) when that client cannot answer. A missing
 // tag and a registry that fails are told apart: only the first is a first build.
 import * as core from '@actions/core';
-import { getManifest, inspectManifest, manifestExists, type Answer } from './registry-api.js';
+import { getManifest, inspectManifest, manifestExists, parseIndex, type Answer, type PlatformManifest } from './registry-api.js';
 import { lastLine, runProcess, type TimeLimit } from './run/process.js';
 
 export interface RemoteImage {
@@ -68,35 +68,23 @@ export async function tagExists(ref: string, limit: TimeLimit): Promise<{ found:
   return isMissing(why) ? { missing: why } : { problem: why };
 }
 
-export interface PlatformManifest {
-  platform: string;
-  digest: string;
-}
+export { parseIndex, type PlatformManifest } from './registry-api.js';
 
 /** The image manifests an index holds, one per platform (attestations left out). */
 export async function platformManifests(ref: string, limit: TimeLimit): Promise<PlatformManifest[] | { problem: string }> {
   const api = answered(ref, await getManifest(ref, limit));
-  if (api && 'ok' in api) {
-    try {
-      return parseIndex(api.ok.body.toString('utf8'));
-    } catch (error) {
-      return { problem: `unreadable index: ${(error as Error).message}` };
-    }
+  let json: string;
+  if (api) {
+    if (!('ok' in api)) return { problem: 'missing' in api ? api.missing : api.problem };
+    json = api.ok.body.toString('utf8');
+  } else {
+    const result = await runProcess({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], limit, captureStdout: true });
+    if (result.exitCode !== 0) return { problem: result.timedOut ?? lastLine(result.tail) };
+    json = result.stdout;
   }
-  if (api) return { problem: 'missing' in api ? api.missing : api.problem };
-  const result = await runProcess({ argv: ['docker', 'buildx', 'imagetools', 'inspect', '--raw', ref], limit, captureStdout: true });
-  if (result.exitCode !== 0) return { problem: result.timedOut ?? lastLine(result.tail) };
   try {
-    return parseIndex(result.stdout);
+    return parseIndex(json);
   } catch (error) {
     return { problem: `unreadable index: ${(error as Error).message}` };
   }
-}
-
-/** Pure: an OCI index or Docker manifest list's platforms (the `unknown/unknown` attestation entries left out). */
-export function parseIndex(json: string): PlatformManifest[] {
-  const index = JSON.parse(json) as { manifests?: Array<{ digest: string; platform?: { os?: string; architecture?: string; variant?: string } }> };
-  return (index.manifests ?? [])
-    .filter(m => m.platform?.os && m.platform.os !== 'unknown')
-    .map(m => ({ platform: [m.platform?.os, m.platform?.architecture, m.platform?.variant].filter(Boolean).join('/'), digest: m.digest }));
 }

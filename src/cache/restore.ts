@@ -176,14 +176,7 @@ export async function markRunnerFolders(dirs: GoDirs, key: string): Promise<void
 }
 
 /** The key both of the runner's Go folders name, if they name the same one. */
-export async function keyOfRunnerFolders(dirs: GoDirs): Promise<string | undefined> {
-  const keys = await Promise.all(
-    [dirs.mod, dirs.build].map(dir =>
-      fs.readFile(path.join(dir, MOUNT_MARKER), 'utf8').then(
-        text => text.trim(),
-        () => undefined
-      )
-    )
-  );
-  return keys[0] && keys[0] === keys[1] ? keys[0] : undefined;
+export function keyOfRunnerFolders(dirs: GoDirs): string | undefined {
+  const [mod, build] = [dirs.mod, dirs.build].map(dir => readTextIfExists(path.join(dir, MOUNT_MARKER))?.trim());
+  return mod && mod === build ? mod : undefined;
 }

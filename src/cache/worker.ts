@@ -3,6 +3,7 @@
 // restore that failed half-way can be cleaned up after. The library's own log lines pass through, its
 // error annotations turned into warnings: a cache fault never fails a build.
 import { runProcess, type TimeLimit } from '../run/process.js';
+import { JOB_VARIABLE } from './job-variable.js';
 
 /** The library (with the Azure SDK, most of the bundle) is loaded only in the cache job's process. */
 const loadCache = () => import('@actions/cache');
@@ -24,9 +25,6 @@ export interface CacheJobResult {
   unavailable?: boolean;
 }
 
-import { JOB_VARIABLE } from './job-variable.js';
-
-export { JOB_VARIABLE };
 const RESULT_MARK = 'cib-cache-result=';
 /** What the cache library needs of the runner's environment, and children do not get by default. */
 const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];

@@ -203,7 +203,8 @@ function signalGroup(child: ReturnType<typeof spawn>, signal: NodeJS.Signals): v
   }
 }
 
-function seconds(ms: number): string {
+/** `12.3 s`: how a limit is named in every message about it. */
+export function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
