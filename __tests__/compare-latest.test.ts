@@ -38,7 +38,7 @@ function registry(images: Record<string, ReturnType<typeof inspect> | 'missing' 
   });
 }
 
-const options = { buildx: true, rules: 'buildx' as const, uses: 'the image is built first', mayMoveLatest: true };
+const options = { rules: 'buildx' as const, uses: 'the image is built first', mayMoveLatest: true };
 const exactHash = async (digests: Record<string, string>) =>
   (await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx' }))).hash;
 
@@ -97,6 +97,35 @@ describe('compareWithLatest', () => {
     const out = await compareWithLatest(config, options);
     expect(out.inputs.unchanged).toBe(false);
     expect(out.latestProblem).toBe('unexpected status: 503 Service Unavailable');
+  });
+});
+
+describe('compareWithLatest: rules still being probed', () => {
+  it("the context is read under buildx's rules at once, and again under the classic CLI's when the probe says so", async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const ws = makeWorkspace();
+    // The classic CLI's fsutil reads **bar as bar only; buildx's also drops foobar.
+    fs.writeFileSync(path.join(ws, '.dockerignore'), '**bar\n');
+    fs.writeFileSync(path.join(ws, 'foobar'), 'x');
+    const c = readConfig(inputs({ image: '127.0.0.1:5000/acme/api' }), environment(ws));
+    registry({ [GO]: inspect(digest(1)), [RUNTIME]: inspect(digest(2)) });
+    const hashOf = async (rules: import('../src/dockerignore.js').IgnoreRules | Promise<import('../src/dockerignore.js').IgnoreRules>) =>
+      (await compareWithLatest(c, { ...options, rules })).inputs.hash;
+    const classic = await hashOf('docker-20.10');
+    const buildx = await hashOf('buildx');
+    expect(classic).not.toBe(buildx);
+    expect(await hashOf(Promise.resolve('docker-20.10'))).toBe(classic);
+    expect(
+      await hashOf(
+        new Promise(resolve => {
+          setTimeout(() => {
+            resolve('buildx');
+          }, 20);
+        })
+      )
+    ).toBe(buildx);
+    fs.rmSync(ws, { recursive: true, force: true });
   });
 });
 

@@ -73,7 +73,8 @@ function runner(event: { name: string; ref: string; payload: Record<string, unkn
   for (const [name, value] of Object.entries({ image: IMAGE, ...inputs })) process.env[`INPUT_${name.toUpperCase()}`] = value;
   const f = new FakeProcesses()
     .on(/./, { exitCode: 1, lines: ['unexpected command'] })
-    .on(/^docker version/, { stdout: '28.5.2 28.5.2' })
+    .on(/^docker --version$/, { stdout: 'Docker version 28.5.2, build ecc6942' })
+    .on(/^docker version --format \{\{\.Server\.Version\}\}$/, { stdout: '28.5.2' })
     .on(/^docker info/, { stdout: '[["Backing Filesystem","extfs"]]' })
     .on(/^docker buildx version/, { stdout: 'github.com/docker/buildx v0.29.1 1234' })
     .on(/^go env -json/, {
@@ -264,6 +265,11 @@ describe('main: no build when latest was built from these inputs', () => {
       tags: [`${IMAGE}:${SHA}`, `${IMAGE}:v1`].join('\n'),
       'latest-moved': 'false'
     });
+    // Nothing but the CLI's version was asked of the machine, and the post step is left nothing to do.
+    expect(f.commands().filter(c => /^(docker (?!buildx imagetools)|go )/.test(c))).toEqual(['docker --version']);
+    const state = fs.readFileSync(path.join(dir, 'state'), 'utf8');
+    expect(state).toMatch(/^isPost<</);
+    expect(state).not.toContain('cached-image-build');
   });
 
   it('copy-unchanged: false builds all the same', async () => {

@@ -18,7 +18,7 @@ export const modules = {
 
 
 /** The library (with the Azure SDK, most of the bundle) is loaded only in the cache job's process. */
-const loadCache = () => Promise.all(/* import() */[__webpack_require__.e(956), __webpack_require__.e(312)]).then(__webpack_require__.bind(__webpack_require__, 9312));
+const loadCache = () => Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(956), __webpack_require__.e(312)]).then(__webpack_require__.bind(__webpack_require__, 9312));
 const RESULT_MARK = 'cib-cache-result=';
 /** What the cache library needs of the runner's environment, and children do not get by default. */
 const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];
@@ -1598,8 +1598,35 @@ const SCHEME = 'cached-image-build/inputs/v2';
 /** Files up to this size are read in one synchronous call; larger ones in chunks of READ_CHUNK. */
 const SMALL_FILE = 256 * 1024;
 const READ_CHUNK = 1024 * 1024;
-/** The hash of a build's inputs. Reads the Dockerfile and walks the context; no other I/O but python3 for xattrs. */
-async function hashBuildInputs(inputs, options = {}) {
+/**
+ * The context as the hash sees it. It needs neither the build arguments nor the images' digests, so a
+ * caller may start it while those are looked up and hand it to hashBuildInputs.
+ */
+async function readContext(inputs, options = {}) {
+    const notes = [];
+    const listing = await listContext(inputs.context, inputs.dockerfile, {
+        maxEntries: options.maxEntries,
+        exclude: inputs.exclude,
+        rules: inputs.rules
+    });
+    notes.push(...listing.problems);
+    // Contents in Node, xattrs in one python3: at once.
+    const [contents, xattrs] = await Promise.all([
+        hashContents(inputs.context, listing.entries, options.concurrency ?? 4, notes),
+        options.xattrs === false ? new Map() : readXattrs(inputs.context, listing.entries, notes)
+    ]);
+    if (options.xattrs === false)
+        notes.push('extended attributes not read (xattrs: false)');
+    return { listing, contents, xattrs, notes };
+}
+/**
+ * The hash of a build's inputs. Reads the Dockerfile and walks the context (or takes the read a caller
+ * started, `context`, of the same inputs); no other I/O but python3 for xattrs.
+ */
+async function hashBuildInputs(inputs, options = {}, context) {
+    const reading = context ?? readContext(inputs, options);
+    // Awaited below, after the Dockerfile: a failure meanwhile is not an unhandled rejection.
+    reading.catch(() => undefined);
     const notes = [];
     const hash = (0,external_node_crypto_.createHash)('sha256');
     const record = (...fields) => hash.update(`${JSON.stringify(fields)}\n`);
@@ -1619,17 +1646,9 @@ async function hashBuildInputs(inputs, options = {}) {
             notes.push(`no digest for ${ref}`);
         record('image', ref, digest ?? '');
     }
-    const listing = await listContext(inputs.context, inputs.dockerfile, {
-        maxEntries: options.maxEntries,
-        exclude: inputs.exclude,
-        rules: inputs.rules
-    });
-    notes.push(...listing.problems);
+    const { listing, contents, xattrs, notes: contextNotes } = await reading;
+    notes.push(...contextNotes);
     record('ignore', listing.ignoreFile ?? '', ...listing.patterns);
-    const contents = await hashContents(inputs.context, listing.entries, options.concurrency ?? 4, notes);
-    const xattrs = options.xattrs === false ? new Map() : await readXattrs(inputs.context, listing.entries, notes);
-    if (options.xattrs === false)
-        notes.push('extended attributes not read (xattrs: false)');
     for (const entry of listing.entries) {
         // fsutil clears a socket's type bit: BuildKit sees an empty regular file.
         const kind = entry.kind === 'socket' ? 'file' : entry.kind;
@@ -1744,7 +1763,7 @@ async function hashLargeFile(file, size) {
         await handle?.close();
     }
 }
-/** The system's python3 when there is one: a version manager's shim on PATH may take 0.4 s to start. */
+/** The system's python3 when there is one (a version manager's shim on PATH may take 0.4 s to start), isolated and without site: it starts in half the time. */
 const PYTHON = external_node_fs_.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 /** Node has no xattr calls; one python3 lists them all (llistxattr, as fsutil does). */
 const XATTR_SCRIPT = `
@@ -1779,7 +1798,7 @@ async function readXattrs(root, entries, notes) {
     if (entries.length === 0)
         return found;
     const input = Buffer.concat(entries.map(e => Buffer.from(`${external_node_path_.join(root, e.path)}\0`)));
-    const result = await run(PYTHON, ['-c', XATTR_SCRIPT], input).catch((error) => ({ error: error.message }));
+    const result = await run(PYTHON, ['-I', '-S', '-c', XATTR_SCRIPT], input).catch((error) => ({ error: error.message }));
     if ('error' in result) {
         notes.push(`extended attributes not read: ${result.error}`);
         return found;
@@ -2395,13 +2414,20 @@ async function compareWithLatest(config, options) {
     const latestRef = `${config.image.name}:latest`;
     const lookup = limits(config).lookup;
     const wanted = options.uses !== undefined || options.mayMoveLatest;
-    const [digests, previous] = await Promise.all([
-        options.buildx
-            ? resolveImages(config, options.baseLookups)
-            : Promise.resolve({ digests: {}, problems: ['reading image digests needs the buildx plugin'] }),
-        options.buildx && wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)
-    ]);
-    const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules: options.rules }));
+    // The registry is asked and the context read at once (once the rules are known): the hash needs both.
+    const asking = Promise.all([resolveImages(config, options.baseLookups), wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)]);
+    // Rules still being probed are most likely buildx's (every docker CLI since 23): the context is read
+    // under them at once, and again only if the probe says otherwise.
+    const first = options.rules instanceof Promise ? 'buildx' : options.rules;
+    const read = readContext(buildInputsOf(config, { rules: first }));
+    read.catch(() => undefined);
+    const context = Promise.resolve(options.rules).then(rules => (rules === first ? read : readContext(buildInputsOf(config, { rules }))));
+    // Each is awaited below, the other first maybe: a failure meanwhile is not an unhandled rejection.
+    asking.catch(() => undefined);
+    context.catch(() => undefined);
+    const [digests, previous] = await asking;
+    const rules = await options.rules;
+    const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules }), {}, context);
     // What the hash met in the context (its entry bound reached, a file it could not read) is said
     // whatever follows; image digests it lacks are said below, where they matter.
     for (const note of hashed.notes.filter(n => !n.startsWith('no digest for ')))
@@ -2414,10 +2440,8 @@ async function compareWithLatest(config, options) {
         latest,
         latestProblem
     });
-    if (!wanted)
+    if (!wanted || !previous)
         return skip('nothing here uses the answer');
-    if (!options.buildx || !previous)
-        return skip('reading its labels needs the buildx plugin');
     if ('missing' in previous)
         return skip(`it is not in the registry (${previous.missing})`);
     if ('problem' in previous) {
@@ -2492,9 +2516,7 @@ function holdBack(policy, revision, commit) {
  * answer for (5xx, 401, no answer) is left out, with a warning that names it, rather than letting
  * BuildKit wait on it or take a refusal for a first build.
  */
-async function lookUpCacheTags(config, buildx, refs) {
-    if (!buildx)
-        return { unreadable: [], present: [] };
+async function lookUpCacheTags(config, refs) {
     const answers = await Promise.all(refs.map(async (ref) => ({ ref, answer: await tagExists(ref, limits(config).lookup) })));
     const unreadable = [];
     const present = [];
@@ -4183,11 +4205,24 @@ function buildkitProblem(facts) {
     }
     return undefined;
 }
-/** Docker, buildx and Go on the runner, asked at once. */
-async function probeFacts(config) {
+/** The docker CLI's version (`docker --version`: no engine asked, a fraction of `docker version`'s time). */
+async function probeClient(config) {
+    const version = await docker(['--version'], limits(config).lookup);
+    const dockerClient = version.exitCode === 0 ? /version\s+v?([^\s,]+)/i.exec(version.stdout)?.[1] : undefined;
+    if (!dockerClient) {
+        throw new Error(`the docker CLI is not usable here (docker --version: ${version.exitCode === 0 ? version.stdout.trim() : why(version)}); install it`);
+    }
+    return {
+        dockerClient,
+        now: new Date().toISOString(),
+        runner: { os: process.env.RUNNER_OS || external_node_os_.type(), arch: process.env.RUNNER_ARCH || external_node_os_.arch() }
+    };
+}
+/** The engine, buildx and Go on the runner, asked at once, when a build is certain (a copy needs none of them). */
+async function probeFacts(config, client) {
     const limit = limits(config).lookup;
     const [version, buildxOut, goEnv, info] = await Promise.all([
-        docker(['version', '--format', '{{.Client.Version}} {{.Server.Version}}'], limit),
+        docker(['version', '--format', '{{.Server.Version}}'], limit),
         docker(['buildx', 'version'], limit),
         probeGo(limit),
         docker(['info', '--format', '{{json .DriverStatus}}'], limit)
@@ -4195,7 +4230,7 @@ async function probeFacts(config) {
     if (version.exitCode !== 0) {
         throw new Error(`docker is not usable here (docker version: ${why(version)}); start the Docker engine or set DOCKER_HOST`);
     }
-    const [dockerClient, dockerServer] = version.stdout.trim().split(/\s+/);
+    const dockerServer = version.stdout.trim();
     const buildx = buildxOut.exitCode === 0 ? /v?(\d+\.\d+\.\d+\S*)/.exec(buildxOut.stdout)?.[1] : undefined;
     const base = process.env.RUNNER_TEMP || external_node_os_.tmpdir();
     external_node_fs_.mkdirSync(base, { recursive: true });
@@ -4206,13 +4241,11 @@ async function probeFacts(config) {
         build: goEnv?.GOCACHE || process.env.GOCACHE || external_node_path_.join(home, '.cache', 'go-build')
     };
     return {
-        dockerClient,
+        ...client,
         dockerServer,
         buildx,
         imageStore: imageStoreOf(info.stdout),
         tempDir,
-        now: new Date().toISOString(),
-        runner: { os: process.env.RUNNER_OS || external_node_os_.type(), arch: process.env.RUNNER_ARCH || external_node_os_.arch() },
         goDirs,
         go: goEnv ? { version: goEnv.GOVERSION, arch: goEnv.GOARCH } : undefined
     };
@@ -5270,6 +5303,8 @@ function report_escape(text) {
 
 // EXTERNAL MODULE: ./src/state.ts
 var src_state = __webpack_require__(2462);
+// EXTERNAL MODULE: ./src/step-mark.ts
+var step_mark = __webpack_require__(9659);
 ;// CONCATENATED MODULE: ./src/main.ts
 // The main step, as the story of a run: read the inputs, probe, decide what this run may write, log
 // in, compare with latest, bring the Go caches, build and push the commit tag, move latest and the
@@ -5300,27 +5335,32 @@ var src_state = __webpack_require__(2462);
 
 
 
+
 async function main_run() {
+    // First of all: the post step is the run of the bundle that finds this mark.
+    core/* saveState */.LZ(step_mark/* POST_MARK */.x2, 'true');
     try {
         const images = readInputs();
         // The step's own inputs (push, latest, go-cache, limits, login) are the same in every image's config.
         const step = images[0].config;
-        const probed = await probe(step);
+        // Of the machine, a run that copies needs only the docker CLI's version (whose .dockerignore
+        // rules send the context): asked while the registry is; the rest once a build is certain.
+        const client = probeClient(step);
+        client.catch(() => undefined);
         const trusted = await decideWhatMayBeWritten(step);
-        const state = { tempDir: probed.tempDir };
-        (0,src_state/* savePostState */.L)(state);
+        const state = {};
         if (!(await logIn(images.map(i => i.config), trusted, state)))
             return;
         // The images' base images are asked once for all of them (a monorepo's share theirs).
         const baseLookups = new Map();
-        const compared = await Promise.all(images.map(image => compareImage(image, probed, trusted, baseLookups)));
+        const compared = await Promise.all(images.map(image => compareImage(image, client, trusted, baseLookups)));
         const outcomes = await Promise.all(compared.filter(copyable).map(copyInsteadOfBuilding));
         const toBuild = compared.filter(image => !copyable(image));
         if (toBuild.length === 0) {
             await reportImages(outcomes);
             return;
         }
-        const facts = await probeBuilder(step, probed, state);
+        const facts = await probeBuilder(step, await probe(step, await client, state), state);
         const go = await bringGoCaches(toBuild[0].config, facts, toBuild.every(image => image.inputs.unchanged));
         outcomes.push(...(await inBatches(toBuild, step.parallel, image => buildImage(image, facts, go))));
         // Outputs and summary first: nothing that follows can lose them.
@@ -5348,9 +5388,12 @@ function readInputs() {
             core/* notice */.lm(images.length > 1 ? `${name}: ${note}` : note);
     return images;
 }
-async function probe(config) {
+/** The engine, buildx and Go, once a build is certain; the run's private folder, for the post step to remove. */
+async function probe(config, client, state) {
     return core/* group */.Os('Probe the environment', async () => {
-        const found = await probeFacts(config);
+        const found = await probeFacts(config, client);
+        state.tempDir = found.tempDir;
+        (0,src_state/* savePostState */.L)(state);
         core/* info */.pq(`docker ${found.dockerClient} (engine ${found.dockerServer}, ${found.imageStore} image store), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`);
         return found;
     });
@@ -5401,7 +5444,7 @@ async function logIn(configs, policy, state) {
  * This build's inputs hash and whether latest was built from the same; and whether latest's commit
  * already contains this one, so that an older run moves neither latest nor the default branch's cache.
  */
-async function compareWithRegistry(config, facts, policy, baseLookups) {
+async function compareWithRegistry(config, client, policy, baseLookups) {
     const users = goCacheUsers(config);
     const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
     // The builder is not probed yet (a copy needs none): the engine's, unless one was named.
@@ -5411,7 +5454,6 @@ async function compareWithRegistry(config, facts, policy, baseLookups) {
         ...(fillsMounts ? ['the Go caches are not restored'] : []),
         ...(onEngine && config.builderTarget ? ['the image is built first'] : [])
     ].join('; ');
-    const buildx = facts.buildx !== undefined;
     return core/* group */.Os('Compare with latest in the registry', async () => {
         const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
         // Both paths' cache tags: which path builds is known only once the builder is probed.
@@ -5421,13 +5463,12 @@ async function compareWithRegistry(config, facts, policy, baseLookups) {
         });
         const [{ inputs, latest, latestProblem }, cacheTags] = await Promise.all([
             compareWithLatest(config, {
-                buildx,
-                rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx',
+                rules: client.then(found => (classicClient(found) && onEngine ? 'docker-20.10' : 'buildx')),
                 uses: uses || undefined,
                 mayMoveLatest: mayMove,
                 baseLookups
             }).catch((error) => ({ inputs: { unchanged: false, note: `inputs not compared: ${error.message}` } })),
-            lookUpCacheTags(config, buildx, [...new Set(tags)])
+            lookUpCacheTags(config, [...new Set(tags)])
         ]);
         if (latestProblem)
             cacheTags.unreadable.push(`${config.image.name}:latest`);
@@ -5444,8 +5485,8 @@ async function compareWithRegistry(config, facts, policy, baseLookups) {
         return { inputs, policy: held, cacheTags, latest };
     });
 }
-async function compareImage({ name, config }, facts, policy, baseLookups) {
-    return { name, config, ...(await compareWithRegistry(config, facts, policy, baseLookups)) };
+async function compareImage({ name, config }, client, policy, baseLookups) {
+    return { name, config, ...(await compareWithRegistry(config, client, policy, baseLookups)) };
 }
 /**
  * No build at all when latest was built from exactly these inputs and the run's cache tags are there
@@ -5601,8 +5642,8 @@ async function imagePresent(config, image) {
     return result.exitCode === 0;
 }
 /** The docker CLI before 23 sends the context itself (its own .dockerignore filter), not through buildx. */
-function classicClient(facts) {
-    return Number(facts.dockerClient.split('.')[0]) < 23;
+function classicClient(client) {
+    return Number(client.dockerClient.split('.')[0]) < 23;
 }
 /** `docker pull`, for speed only: a failure is a line in the log, the build pulls on its own. */
 async function pullQuietly(config, image) {
@@ -6027,14 +6068,15 @@ function lastLine(lines) {
 /* harmony export */   L: () => (/* binding */ savePostState)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
+/* harmony import */ var _step_mark_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9659);
 // What the main step leaves for the post step, in one typed place.
 
-const KEY = 'cached-image-build';
+
 function savePostState(state) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(KEY, JSON.stringify(state));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_step_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE_KEY */ .Mq, JSON.stringify(state));
 }
 function loadPostState() {
-    const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(KEY);
+    const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_step_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE_KEY */ .Mq);
     return raw ? JSON.parse(raw) : undefined;
 }
 

@@ -18,7 +18,7 @@ export const modules = {
 
 
 /** The library (with the Azure SDK, most of the bundle) is loaded only in the cache job's process. */
-const loadCache = () => Promise.all(/* import() */[__webpack_require__.e(956), __webpack_require__.e(312)]).then(__webpack_require__.bind(__webpack_require__, 9312));
+const loadCache = () => Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(956), __webpack_require__.e(312)]).then(__webpack_require__.bind(__webpack_require__, 9312));
 const RESULT_MARK = 'cib-cache-result=';
 /** What the cache library needs of the runner's environment, and children do not get by default. */
 const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];
@@ -527,14 +527,15 @@ function lastLine(lines) {
 /* harmony export */   L: () => (/* binding */ savePostState)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3838);
+/* harmony import */ var _step_mark_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9659);
 // What the main step leaves for the post step, in one typed place.
 
-const KEY = 'cached-image-build';
+
 function savePostState(state) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(KEY, JSON.stringify(state));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(_step_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE_KEY */ .Mq, JSON.stringify(state));
 }
 function loadPostState() {
-    const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(KEY);
+    const raw = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(_step_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .STATE_KEY */ .Mq);
     return raw ? JSON.parse(raw) : undefined;
 }
 

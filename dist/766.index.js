@@ -18,7 +18,7 @@ export const modules = {
 
 
 /** The library (with the Azure SDK, most of the bundle) is loaded only in the cache job's process. */
-const loadCache = () => Promise.all(/* import() */[__webpack_require__.e(956), __webpack_require__.e(312)]).then(__webpack_require__.bind(__webpack_require__, 9312));
+const loadCache = () => Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(956), __webpack_require__.e(312)]).then(__webpack_require__.bind(__webpack_require__, 9312));
 const RESULT_MARK = 'cib-cache-result=';
 /** What the cache library needs of the runner's environment, and children do not get by default. */
 const CACHE_ENV = ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_CACHE_URL', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_SERVICE_V2'];

@@ -4,7 +4,7 @@
 import * as core from '@actions/core';
 import { buildInputsOf } from './build-inputs.js';
 import type { Config } from './config.js';
-import { baseImageRefs, hashBuildInputs, type IgnoreRules } from './context-hash.js';
+import { baseImageRefs, hashBuildInputs, readContext, type IgnoreRules } from './context-hash.js';
 import { isAncestor } from './git.js';
 import { INPUTS_LABEL, REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
@@ -21,10 +21,8 @@ export interface Comparison {
 }
 
 export interface CompareOptions {
-  /** docker buildx is there (imagetools reads the registry). */
-  buildx: boolean;
-  /** Whose filter sends the context: the classic CLI (docker build before Docker 23) or buildx. */
-  rules: IgnoreRules;
+  /** Whose filter sends the context: the classic CLI (docker build before Docker 23) or buildx; may still be being probed. */
+  rules: IgnoreRules | Promise<IgnoreRules>;
   /** What uses the answer, for the log; undefined when nothing does. */
   uses?: string;
   /** The run may move latest (or the default branch's cache tags): latest's revision is needed. */
@@ -45,13 +43,20 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   const latestRef = `${config.image.name}:latest`;
   const lookup = limits(config).lookup;
   const wanted = options.uses !== undefined || options.mayMoveLatest;
-  const [digests, previous] = await Promise.all([
-    options.buildx
-      ? resolveImages(config, options.baseLookups)
-      : Promise.resolve({ digests: {}, problems: ['reading image digests needs the buildx plugin'] }),
-    options.buildx && wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)
-  ]);
-  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules: options.rules }));
+  // The registry is asked and the context read at once (once the rules are known): the hash needs both.
+  const asking = Promise.all([resolveImages(config, options.baseLookups), wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)]);
+  // Rules still being probed are most likely buildx's (every docker CLI since 23): the context is read
+  // under them at once, and again only if the probe says otherwise.
+  const first: IgnoreRules = options.rules instanceof Promise ? 'buildx' : options.rules;
+  const read = readContext(buildInputsOf(config, { rules: first }));
+  read.catch(() => undefined);
+  const context = Promise.resolve(options.rules).then(rules => (rules === first ? read : readContext(buildInputsOf(config, { rules }))));
+  // Each is awaited below, the other first maybe: a failure meanwhile is not an unhandled rejection.
+  asking.catch(() => undefined);
+  context.catch(() => undefined);
+  const [digests, previous] = await asking;
+  const rules = await options.rules;
+  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules }), {}, context);
   // What the hash met in the context (its entry bound reached, a file it could not read) is said
   // whatever follows; image digests it lacks are said below, where they matter.
   for (const note of hashed.notes.filter(n => !n.startsWith('no digest for '))) core.notice(`Inputs hash: ${note}`);
@@ -63,8 +68,7 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
     latest,
     latestProblem
   });
-  if (!wanted) return skip('nothing here uses the answer');
-  if (!options.buildx || !previous) return skip('reading its labels needs the buildx plugin');
+  if (!wanted || !previous) return skip('nothing here uses the answer');
   if ('missing' in previous) return skip(`it is not in the registry (${previous.missing})`);
   if ('problem' in previous) {
     core.warning(`Reading ${latestRef} failed (${previous.problem}); building without its cache, as if it had other inputs`);
@@ -138,8 +142,7 @@ export function holdBack(policy: Policy, revision: string, commit: string): Poli
  * answer for (5xx, 401, no answer) is left out, with a warning that names it, rather than letting
  * BuildKit wait on it or take a refusal for a first build.
  */
-export async function lookUpCacheTags(config: Config, buildx: boolean, refs: string[]): Promise<{ unreadable: string[]; present: string[] }> {
-  if (!buildx) return { unreadable: [], present: [] };
+export async function lookUpCacheTags(config: Config, refs: string[]): Promise<{ unreadable: string[]; present: string[] }> {
   const answers = await Promise.all(refs.map(async ref => ({ ref, answer: await tagExists(ref, limits(config).lookup) })));
   const unreadable: string[] = [];
   const present: string[] = [];

@@ -8,8 +8,7 @@ import type { Config } from './config.js';
 import { limits } from './limits.js';
 import { lastLine, runProcess, type ProcessResult, type TimeLimit } from './run/process.js';
 
-export interface Facts {
-  dockerClient: string;
+export interface Facts extends ClientFacts {
   dockerServer: string;
   /** Version of the buildx CLI plugin, when it is installed. */
   buildx?: string;
@@ -17,10 +16,6 @@ export interface Facts {
   imageStore: 'classic' | 'containerd';
   /** A private folder for files of this run (iidfiles, secrets). */
   tempDir: string;
-  /** When the build started, for the org.opencontainers.image.created label. */
-  now: string;
-  /** The runner's platform, as the Actions cache keys name it. */
-  runner: { os: string; arch: string };
   /** Where the Go caches live on the runner (go env when Go is there, Go's defaults otherwise). */
   goDirs: GoDirs;
   /** Go on the runner, when there is one. */
@@ -136,11 +131,36 @@ export function buildkitProblem(facts: Pick<Facts, 'dockerClient' | 'buildx'>): 
   return undefined;
 }
 
-/** Docker, buildx and Go on the runner, asked at once. */
-export async function probeFacts(config: Config): Promise<Facts> {
+/** What a run needs before it knows whether it builds: the docker CLI's version, which does not ask the engine. */
+export interface ClientFacts {
+  dockerClient: string;
+  /** When the run started, for the org.opencontainers.image.created label. */
+  now: string;
+  /** The runner's platform, as the Actions cache keys name it. */
+  runner: { os: string; arch: string };
+}
+
+/** The docker CLI's version (`docker --version`: no engine asked, a fraction of `docker version`'s time). */
+export async function probeClient(config: Config): Promise<ClientFacts> {
+  const version = await docker(['--version'], limits(config).lookup);
+  const dockerClient = version.exitCode === 0 ? /version\s+v?([^\s,]+)/i.exec(version.stdout)?.[1] : undefined;
+  if (!dockerClient) {
+    throw new Error(
+      `the docker CLI is not usable here (docker --version: ${version.exitCode === 0 ? version.stdout.trim() : why(version)}); install it`
+    );
+  }
+  return {
+    dockerClient,
+    now: new Date().toISOString(),
+    runner: { os: process.env.RUNNER_OS || os.type(), arch: process.env.RUNNER_ARCH || os.arch() }
+  };
+}
+
+/** The engine, buildx and Go on the runner, asked at once, when a build is certain (a copy needs none of them). */
+export async function probeFacts(config: Config, client: ClientFacts): Promise<Facts> {
   const limit = limits(config).lookup;
   const [version, buildxOut, goEnv, info] = await Promise.all([
-    docker(['version', '--format', '{{.Client.Version}} {{.Server.Version}}'], limit),
+    docker(['version', '--format', '{{.Server.Version}}'], limit),
     docker(['buildx', 'version'], limit),
     probeGo(limit),
     docker(['info', '--format', '{{json .DriverStatus}}'], limit)
@@ -148,7 +168,7 @@ export async function probeFacts(config: Config): Promise<Facts> {
   if (version.exitCode !== 0) {
     throw new Error(`docker is not usable here (docker version: ${why(version)}); start the Docker engine or set DOCKER_HOST`);
   }
-  const [dockerClient, dockerServer] = version.stdout.trim().split(/\s+/);
+  const dockerServer = version.stdout.trim();
   const buildx = buildxOut.exitCode === 0 ? /v?(\d+\.\d+\.\d+\S*)/.exec(buildxOut.stdout)?.[1] : undefined;
   const base = process.env.RUNNER_TEMP || os.tmpdir();
   fs.mkdirSync(base, { recursive: true });
@@ -159,13 +179,11 @@ export async function probeFacts(config: Config): Promise<Facts> {
     build: goEnv?.GOCACHE || process.env.GOCACHE || path.join(home, '.cache', 'go-build')
   };
   return {
-    dockerClient,
+    ...client,
     dockerServer,
     buildx,
     imageStore: imageStoreOf(info.stdout),
     tempDir,
-    now: new Date().toISOString(),
-    runner: { os: process.env.RUNNER_OS || os.type(), arch: process.env.RUNNER_ARCH || os.arch() },
     goDirs,
     go: goEnv ? { version: goEnv.GOVERSION, arch: goEnv.GOARCH } : undefined
   };

@@ -21,7 +21,7 @@ import { replaceTree } from './files.js';
 import { readConfigs, type NamedConfig } from './images.js';
 import { lineOfStep } from './dockerfile.js';
 import { readEvent } from './event.js';
-import { prepareBuilder, probeFacts, type Facts } from './facts.js';
+import { prepareBuilder, probeClient, probeFacts, type ClientFacts, type Facts } from './facts.js';
 import { headCommit, isAncestor } from './git.js';
 import { REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
@@ -39,17 +39,22 @@ import { stageFullyCached, type Vertex } from './run/progress.js';
 import { runSteps, stageSteps, type RunResult, type StepOutcome } from './run/steps.js';
 import { maskSecretInputs } from './secrets.js';
 import { savePostState, type PostState } from './state.js';
+import { POST_MARK } from './step-mark.js';
 import { decidePolicy, needsCheckedOutCommit, type Policy } from './trust.js';
 
 export async function run(): Promise<void> {
+  // First of all: the post step is the run of the bundle that finds this mark.
+  core.saveState(POST_MARK, 'true');
   try {
     const images = readInputs();
     // The step's own inputs (push, latest, go-cache, limits, login) are the same in every image's config.
     const step = images[0].config;
-    const probed = await probe(step);
+    // Of the machine, a run that copies needs only the docker CLI's version (whose .dockerignore
+    // rules send the context): asked while the registry is; the rest once a build is certain.
+    const client = probeClient(step);
+    client.catch(() => undefined);
     const trusted = await decideWhatMayBeWritten(step);
-    const state: PostState = { tempDir: probed.tempDir };
-    savePostState(state);
+    const state: PostState = {};
     if (
       !(await logIn(
         images.map(i => i.config),
@@ -60,14 +65,14 @@ export async function run(): Promise<void> {
       return;
     // The images' base images are asked once for all of them (a monorepo's share theirs).
     const baseLookups = new Map<string, Promise<Lookup>>();
-    const compared = await Promise.all(images.map(image => compareImage(image, probed, trusted, baseLookups)));
+    const compared = await Promise.all(images.map(image => compareImage(image, client, trusted, baseLookups)));
     const outcomes = await Promise.all(compared.filter(copyable).map(copyInsteadOfBuilding));
     const toBuild = compared.filter(image => !copyable(image));
     if (toBuild.length === 0) {
       await reportImages(outcomes);
       return;
     }
-    const facts = await probeBuilder(step, probed, state);
+    const facts = await probeBuilder(step, await probe(step, await client, state), state);
     const go = await bringGoCaches(
       toBuild[0].config,
       facts,
@@ -96,9 +101,12 @@ function readInputs(): NamedConfig[] {
   return images;
 }
 
-async function probe(config: Config): Promise<Facts> {
+/** The engine, buildx and Go, once a build is certain; the run's private folder, for the post step to remove. */
+async function probe(config: Config, client: ClientFacts, state: PostState): Promise<Facts> {
   return core.group('Probe the environment', async () => {
-    const found = await probeFacts(config);
+    const found = await probeFacts(config, client);
+    state.tempDir = found.tempDir;
+    savePostState(state);
     core.info(
       `docker ${found.dockerClient} (engine ${found.dockerServer}, ${found.imageStore} image store), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`
     );
@@ -155,7 +163,7 @@ async function logIn(configs: Config[], policy: Policy, state: PostState): Promi
  */
 async function compareWithRegistry(
   config: Config,
-  facts: Facts,
+  client: Promise<ClientFacts>,
   policy: Policy,
   baseLookups: Map<string, Promise<Lookup>>
 ): Promise<{ inputs: InputsComparison; policy: Policy; cacheTags: { unreadable: string[]; present: string[] }; latest?: RemoteImage }> {
@@ -168,7 +176,6 @@ async function compareWithRegistry(
     ...(fillsMounts ? ['the Go caches are not restored'] : []),
     ...(onEngine && config.builderTarget ? ['the image is built first'] : [])
   ].join('; ');
-  const buildx = facts.buildx !== undefined;
   return core.group('Compare with latest in the registry', async () => {
     const mayMove = policy.latest.move || policy.writeScope?.suffix === '';
     // Both paths' cache tags: which path builds is known only once the builder is probed.
@@ -178,13 +185,12 @@ async function compareWithRegistry(
     });
     const [{ inputs, latest, latestProblem }, cacheTags] = await Promise.all([
       compareWithLatest(config, {
-        buildx,
-        rules: classicClient(facts) && onEngine ? 'docker-20.10' : 'buildx',
+        rules: client.then(found => (classicClient(found) && onEngine ? 'docker-20.10' : 'buildx')),
         uses: uses || undefined,
         mayMoveLatest: mayMove,
         baseLookups
       }).catch((error: unknown): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${(error as Error).message}` } })),
-      lookUpCacheTags(config, buildx, [...new Set(tags)])
+      lookUpCacheTags(config, [...new Set(tags)])
     ]);
     if (latestProblem) cacheTags.unreadable.push(`${config.image.name}:latest`);
     core.info(inputs.note);
@@ -213,11 +219,11 @@ interface ComparedImage {
 
 async function compareImage(
   { name, config }: NamedConfig,
-  facts: Facts,
+  client: Promise<ClientFacts>,
   policy: Policy,
   baseLookups: Map<string, Promise<Lookup>>
 ): Promise<ComparedImage> {
-  return { name, config, ...(await compareWithRegistry(config, facts, policy, baseLookups)) };
+  return { name, config, ...(await compareWithRegistry(config, client, policy, baseLookups)) };
 }
 
 /**
@@ -397,8 +403,8 @@ async function imagePresent(config: Config, image: string): Promise<boolean> {
 }
 
 /** The docker CLI before 23 sends the context itself (its own .dockerignore filter), not through buildx. */
-function classicClient(facts: Facts): boolean {
-  return Number(facts.dockerClient.split('.')[0]) < 23;
+function classicClient(client: ClientFacts): boolean {
+  return Number(client.dockerClient.split('.')[0]) < 23;
 }
 
 /** `docker pull`, for speed only: a failure is a line in the log, the build pulls on its own. */

@@ -1,6 +1,7 @@
 // What the main step leaves for the post step, in one typed place.
 import * as core from '@actions/core';
 import type { GoCacheSave } from './cache/save.js';
+import { STATE_KEY } from './step-mark.js';
 
 export interface PostState {
   /** Registries the main step logged in to, to log out of. */
@@ -13,13 +14,11 @@ export interface PostState {
   goCacheSave?: GoCacheSave;
 }
 
-const KEY = 'cached-image-build';
-
 export function savePostState(state: PostState): void {
-  core.saveState(KEY, JSON.stringify(state));
+  core.saveState(STATE_KEY, JSON.stringify(state));
 }
 
 export function loadPostState(): PostState | undefined {
-  const raw = core.getState(KEY);
+  const raw = core.getState(STATE_KEY);
   return raw ? (JSON.parse(raw) as PostState) : undefined;
 }

@@ -371,7 +371,7 @@ describe('the workflows under act', { timeout: 600_000 }, () => {
     expect(run.log).toContain(`checkout stand-in: ${head} (${head})`);
     expect(run.log).toContain(`::error::ref '${head}' (${head}) is on no branch or tag of this repository`);
     // Refused before the action ran: nothing built, logged in or pushed.
-    expect(run.log).not.toMatch(/docker build|docker login|Probe the environment/);
+    expect(run.log).not.toMatch(/docker build|docker login|Compare with latest|Probe the environment/);
     expect((await listTags(image)).sort()).toEqual(tagsBefore);
   });
 
