@@ -226,6 +226,18 @@ describe('main: two runs of the default branch that overlap', () => {
   });
 });
 
+describe('main: the probes', () => {
+  it('a buildx plugin that does not answer in time is said to be slow, not missing', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    f.on(/^docker buildx version/, { timedOut: 'still running after 30 s' });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(printed.filter(l => l.startsWith('::error::'))).toEqual([
+      '::error::docker buildx version did not answer (still running after 30 s); the runner is slow to start the buildx plugin: raise lookup-timeout'
+    ]);
+  });
+});
+
 describe('main: no build when latest was built from these inputs', () => {
   it("copies latest's manifest to the commit tag and the extra tags; nothing is built or pushed", async () => {
     const f = runner(pushToMain, { 'go-cache': 'false', tags: 'v1' });

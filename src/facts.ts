@@ -168,6 +168,12 @@ export async function probeFacts(config: Config, client: ClientFacts): Promise<F
   if (version.exitCode !== 0) {
     throw new Error(`docker is not usable here (docker version: ${why(version)}); start the Docker engine or set DOCKER_HOST`);
   }
+  // A plugin that does not answer in time is not a missing plugin: say which it is.
+  if (buildxOut.timedOut) {
+    throw new Error(
+      `docker buildx version did not answer (${buildxOut.timedOut}); the runner is slow to start the buildx plugin: raise lookup-timeout`
+    );
+  }
   const dockerServer = version.stdout.trim();
   const buildx = buildxOut.exitCode === 0 ? /v?(\d+\.\d+\.\d+\S*)/.exec(buildxOut.stdout)?.[1] : undefined;
   const base = process.env.RUNNER_TEMP || os.tmpdir();
