@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
-import { buildxPathProblem, imageStoreOf, parseBuildxInspect, type BuilderFacts, type Facts } from '../src/facts.js';
+import { buildkitProblem, buildxPathProblem, classicClient, imageStoreOf, parseBuildxInspect, type BuilderFacts, type Facts } from '../src/facts.js';
 import { CACHE_EXPORT_OPTIONS, planBuildx } from '../src/plan/buildx.js';
 import { choosePlan, fallbackPlan } from '../src/plan/choose.js';
 import type { GoCacheState } from '../src/plan/go.js';
@@ -217,6 +217,19 @@ describe('choosePlan', () => {
 });
 
 describe('builder facts and outcomes', () => {
+  it.each([
+    ['20.10.24+dfsg1', true, undefined],
+    ['23.0.0', false, 'no buildx plugin'],
+    ['28.5.2+dfsg4', false, 'no buildx plugin'],
+    ['unknown', false, undefined]
+  ])('docker CLI %s: classic %s; without buildx, %s', (dockerClient, classic, problem) => {
+    expect(classicClient({ dockerClient })).toBe(classic);
+    const found = buildkitProblem({ dockerClient, buildx: undefined });
+    if (problem) expect(found).toContain(problem);
+    else expect(found).toBeUndefined();
+    expect(buildkitProblem({ dockerClient, buildx: '0.29.1' })).toBeUndefined();
+  });
+
   it('reads docker buildx inspect', () => {
     const text = `Name:          ci\nDriver:        remote\nLast Activity: 2026-11-22\n\nNodes:\nName:             ci0\nEndpoint:         unix:///run/buildkitd.sock\nStatus:           running\nBuildKit version: v0.33.1\n`;
     expect(parseBuildxInspect(text)).toEqual({

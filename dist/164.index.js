@@ -2422,8 +2422,7 @@ async function compareWithLatest(config, options) {
     const read = readContext(buildInputsOf(config, { rules: first }));
     read.catch(() => undefined);
     const context = Promise.resolve(options.rules).then(rules => (rules === first ? read : readContext(buildInputsOf(config, { rules }))));
-    // Each is awaited below, the other first maybe: a failure meanwhile is not an unhandled rejection.
-    asking.catch(() => undefined);
+    // Awaited only after the registry's answers: a failure meanwhile is not an unhandled rejection.
     context.catch(() => undefined);
     const [digests, previous] = await asking;
     const rules = await options.rules;
@@ -4196,11 +4195,24 @@ async function prepareBuilder(config, buildx) {
 function why(result) {
     return result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail).replace(/^ERROR:\s*/, '');
 }
+/**
+ * The docker CLI before 23 sends the context itself (its own .dockerignore filter) and reaches BuildKit
+ * without the buildx plugin; from 23 it runs BuildKit builds through buildx only. A version it cannot
+ * read is neither.
+ */
+function cliGeneration(dockerClient) {
+    const client = semver.coerce(dockerClient);
+    if (!client)
+        return undefined;
+    return semver.lt(client, '23.0.0') ? 'classic' : 'buildx';
+}
+/** Whether the docker CLI is a classic one (before 23): its own .dockerignore rules send the context. */
+function classicClient(client) {
+    return cliGeneration(client.dockerClient) === 'classic';
+}
 /** The facts that decide whether `docker build` can reach BuildKit at all. */
 function buildkitProblem(facts) {
-    const client = semver.coerce(facts.dockerClient);
-    // From Docker 23 the CLI runs BuildKit builds through the buildx plugin only.
-    if (client && semver.gte(client, '23.0.0') && !facts.buildx) {
+    if (cliGeneration(facts.dockerClient) === 'buildx' && !facts.buildx) {
         return `the docker CLI ${facts.dockerClient} has no buildx plugin, and it needs one for BuildKit builds: install docker-buildx (docker/setup-buildx-action does)`;
     }
     return undefined;
@@ -5644,10 +5656,6 @@ async function bringGoCaches(config, facts, allUnchanged) {
 async function imagePresent(config, image) {
     const result = await (0,run_process/* runProcess */.R3)({ argv: ['docker', 'image', 'inspect', '--format', '{{.Id}}', image], limit: limits(config).lookup });
     return result.exitCode === 0;
-}
-/** The docker CLI before 23 sends the context itself (its own .dockerignore filter), not through buildx. */
-function classicClient(client) {
-    return Number(client.dockerClient.split('.')[0]) < 23;
 }
 /** `docker pull`, for speed only: a failure is a line in the log, the build pulls on its own. */
 async function pullQuietly(config, image) {

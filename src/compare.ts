@@ -51,8 +51,7 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   const read = readContext(buildInputsOf(config, { rules: first }));
   read.catch(() => undefined);
   const context = Promise.resolve(options.rules).then(rules => (rules === first ? read : readContext(buildInputsOf(config, { rules }))));
-  // Each is awaited below, the other first maybe: a failure meanwhile is not an unhandled rejection.
-  asking.catch(() => undefined);
+  // Awaited only after the registry's answers: a failure meanwhile is not an unhandled rejection.
   context.catch(() => undefined);
   const [digests, previous] = await asking;
   const rules = await options.rules;

@@ -121,11 +121,25 @@ function why(result: ProcessResult): string {
   return result.timedOut ?? lastLine(result.tail).replace(/^ERROR:\s*/, '');
 }
 
+/**
+ * The docker CLI before 23 sends the context itself (its own .dockerignore filter) and reaches BuildKit
+ * without the buildx plugin; from 23 it runs BuildKit builds through buildx only. A version it cannot
+ * read is neither.
+ */
+function cliGeneration(dockerClient: string): 'classic' | 'buildx' | undefined {
+  const client = semver.coerce(dockerClient);
+  if (!client) return undefined;
+  return semver.lt(client, '23.0.0') ? 'classic' : 'buildx';
+}
+
+/** Whether the docker CLI is a classic one (before 23): its own .dockerignore rules send the context. */
+export function classicClient(client: Pick<ClientFacts, 'dockerClient'>): boolean {
+  return cliGeneration(client.dockerClient) === 'classic';
+}
+
 /** The facts that decide whether `docker build` can reach BuildKit at all. */
 export function buildkitProblem(facts: Pick<Facts, 'dockerClient' | 'buildx'>): string | undefined {
-  const client = semver.coerce(facts.dockerClient);
-  // From Docker 23 the CLI runs BuildKit builds through the buildx plugin only.
-  if (client && semver.gte(client, '23.0.0') && !facts.buildx) {
+  if (cliGeneration(facts.dockerClient) === 'buildx' && !facts.buildx) {
     return `the docker CLI ${facts.dockerClient} has no buildx plugin, and it needs one for BuildKit builds: install docker-buildx (docker/setup-buildx-action does)`;
   }
   return undefined;

@@ -21,7 +21,7 @@ import { replaceTree } from './files.js';
 import { readConfigs, type NamedConfig } from './images.js';
 import { lineOfStep } from './dockerfile.js';
 import { readEvent } from './event.js';
-import { prepareBuilder, probeClient, probeFacts, type ClientFacts, type Facts } from './facts.js';
+import { classicClient, prepareBuilder, probeClient, probeFacts, type ClientFacts, type Facts } from './facts.js';
 import { headCommit, isAncestor } from './git.js';
 import { REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
@@ -400,11 +400,6 @@ async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean
 async function imagePresent(config: Config, image: string): Promise<boolean> {
   const result = await runProcess({ argv: ['docker', 'image', 'inspect', '--format', '{{.Id}}', image], limit: limits(config).lookup });
   return result.exitCode === 0;
-}
-
-/** The docker CLI before 23 sends the context itself (its own .dockerignore filter), not through buildx. */
-function classicClient(client: ClientFacts): boolean {
-  return Number(client.dockerClient.split('.')[0]) < 23;
 }
 
 /** `docker pull`, for speed only: a failure is a line in the log, the build pulls on its own. */

@@ -115,7 +115,7 @@ export function wipeEngine(): void {
 }
 
 /** Pause after a wipe, so that the disk's own clean-up is not timed as part of the next job. */
-export const SETTLE_MS = 5000;
+const SETTLE_MS = 5000;
 
 /**
  * After a wipe: flush what it left to the disk and pause. Measured on this VM: the 120 MB Go cache
