@@ -83,6 +83,37 @@ describe('ProgressReader', () => {
     ]);
   });
 
+  it("counts a step BuildKit canceled because a later one was cached as answered (dockerd 20.10's race)", () => {
+    // Printed by dockerd 20.10 for a builder stage whose every step was in the cache (CI, 2026-12-03).
+    const r = new ProgressReader();
+    for (const line of [
+      '#7 [builder 3/6] COPY go.mod go.sum ./',
+      '#7 CACHED',
+      '#9 [builder 5/6] COPY . .',
+      '#9 CANCELED',
+      '#11 [builder 1/6] FROM 127.0.0.1:5000/base/go:1.26@sha256:6f3f',
+      '#11 CANCELED',
+      '#10 [builder 6/6] RUN go build -v -trimpath -o /out/hello-svc ./cmd/hello-svc',
+      '#10 ...',
+      '#9 [builder 5/6] COPY . .',
+      '#9 CANCELED',
+      '#10 [builder 6/6] RUN go build -v -trimpath -o /out/hello-svc ./cmd/hello-svc',
+      '#10 CACHED'
+    ])
+      r.line(line);
+    expect(r.steps().map(v => [v.position, v.status])).toEqual([
+      ['3/6', 'cached'],
+      ['5/6', 'canceled'],
+      ['6/6', 'cached'],
+      ['1/6', 'canceled']
+    ]);
+    expect(stageFullyCached(r.steps(), 'builder')).toBe(true);
+    // A step that ran is not answered, canceled or not elsewhere.
+    r.line('#12 [builder 2/6] WORKDIR /src');
+    r.line('#12 DONE 0.1s');
+    expect(stageFullyCached(r.steps(), 'builder')).toBe(false);
+  });
+
   it('records errors', () => {
     const r = new ProgressReader();
     r.line('#3 [builder 2/2] RUN false');

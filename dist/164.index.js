@@ -4753,10 +4753,19 @@ function newVertex(id, name) {
         return { id, name, status: 'running' };
     return { id, name, ...(step[1] ? { platform: step[1] } : {}), stage: step[2], position: step[3], instruction: step[4], status: 'running' };
 }
+/**
+ * A step of a build that succeeded whose result came from the cache: CACHED, or CANCELED, which BuildKit
+ * reports for a step it had started when a later step was found in the cache and its result was no longer
+ * needed (dockerd 20.10's BuildKit does this at random: the same build once says COPY . . CACHED, once
+ * CANCELED). Neither ran to give the image anything.
+ */
+function answeredByCache(vertex) {
+    return vertex.status === 'cached' || vertex.status === 'canceled';
+}
 /** True when every step of the stage that runs something (not its FROM) came from the cache. */
 function stageFullyCached(steps, stage) {
     const own = steps.filter(v => v.stage === stage && !v.instruction?.startsWith('FROM '));
-    return own.length > 0 && own.every(v => v.status === 'cached');
+    return own.length > 0 && own.every(answeredByCache);
 }
 
 ;// CONCATENATED MODULE: ./src/run/outcome.ts
@@ -5108,7 +5117,7 @@ function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, l
             to: o.step.build?.cacheTo,
             manifest: o.cacheExport?.manifest,
             error: o.cacheExport?.error,
-            cachedSteps: own.filter(v => v.status === 'cached').length,
+            cachedSteps: own.filter(answeredByCache).length,
             steps: own.length
         };
     });
@@ -5138,7 +5147,7 @@ function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, l
 function describe(outcome) {
     const steps = outcome.vertices?.filter(v => !v.instruction?.startsWith('FROM '));
     if (outcome.status === 'ok' && steps?.length) {
-        return `${steps.filter(v => v.status === 'cached').length} of ${steps.length} steps cached`;
+        return `${steps.filter(answeredByCache).length} of ${steps.length} steps cached`;
     }
     return { ok: 'ok', missing: 'not found (first build)', warned: 'failed, went on', failed: 'failed', skipped: 'skipped' }[outcome.status];
 }
@@ -5193,7 +5202,10 @@ async function writeOverview(images) {
             name,
             code(report.image),
             failure ? 'failed' : report.copied ? 'copied (no build)' : 'built',
-            report.copied ? 'all (nothing built)' : `${own(report).filter(v => v.status === 'cached').length} of ${own(report).length}`,
+            // In a build that failed, a CANCELED step was stopped by the failure, not answered.
+            report.copied
+                ? 'all (nothing built)'
+                : `${own(report).filter(v => (failure ? v.status === 'cached' : answeredByCache(v))).length} of ${own(report).length}`,
             `${report.phases.reduce((t, p) => t + p.seconds, 0).toFixed(1)} s`,
             report.digest ? code(report.digest) : 'not pushed'
         ])
@@ -5267,7 +5279,13 @@ async function writeSummary(config, report, failure, name) {
             ],
             ...build.steps.map(v => [
                 code(v.name),
-                v.status === 'cached' ? 'CACHED' : v.status === 'done' ? 'built' : v.status,
+                v.status === 'cached'
+                    ? 'CACHED'
+                    : v.status === 'done'
+                        ? 'built'
+                        : v.status === 'canceled'
+                            ? 'not needed (a later step was cached)'
+                            : v.status,
                 v.seconds === undefined ? '' : `${v.seconds.toFixed(1)} s`
             ])
         ]);

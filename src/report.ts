@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import type { GoCacheRestore } from './cache/restore.js';
 import type { Config } from './config.js';
 import type { Phase, Plan } from './plan/types.js';
-import { stageFullyCached, type Vertex } from './run/progress.js';
+import { answeredByCache, stageFullyCached, type Vertex } from './run/progress.js';
 import { stageSteps, type RunResult, type StepOutcome, type StepStatus } from './run/steps.js';
 import type { PlatformManifest, RemoteImage } from './registry.js';
 import type { Policy } from './trust.js';
@@ -96,7 +96,7 @@ export function buildReport(
         to: o.step.build?.cacheTo,
         manifest: o.cacheExport?.manifest,
         error: o.cacheExport?.error,
-        cachedSteps: own.filter(v => v.status === 'cached').length,
+        cachedSteps: own.filter(answeredByCache).length,
         steps: own.length
       };
     });
@@ -129,7 +129,7 @@ export function buildReport(
 function describe(outcome: StepOutcome): string {
   const steps = outcome.vertices?.filter(v => !v.instruction?.startsWith('FROM '));
   if (outcome.status === 'ok' && steps?.length) {
-    return `${steps.filter(v => v.status === 'cached').length} of ${steps.length} steps cached`;
+    return `${steps.filter(answeredByCache).length} of ${steps.length} steps cached`;
   }
   return { ok: 'ok', missing: 'not found (first build)', warned: 'failed, went on', failed: 'failed', skipped: 'skipped' }[outcome.status];
 }
@@ -200,7 +200,10 @@ export async function writeOverview(images: Array<{ name: string; report: Report
         name,
         code(report.image),
         failure ? 'failed' : report.copied ? 'copied (no build)' : 'built',
-        report.copied ? 'all (nothing built)' : `${own(report).filter(v => v.status === 'cached').length} of ${own(report).length}`,
+        // In a build that failed, a CANCELED step was stopped by the failure, not answered.
+        report.copied
+          ? 'all (nothing built)'
+          : `${own(report).filter(v => (failure ? v.status === 'cached' : answeredByCache(v))).length} of ${own(report).length}`,
         `${report.phases.reduce((t, p) => t + p.seconds, 0).toFixed(1)} s`,
         report.digest ? code(report.digest) : 'not pushed'
       ])
@@ -279,7 +282,13 @@ export async function writeSummary(config: Config, report: Report, failure?: str
       ],
       ...build.steps.map(v => [
         code(v.name),
-        v.status === 'cached' ? 'CACHED' : v.status === 'done' ? 'built' : v.status,
+        v.status === 'cached'
+          ? 'CACHED'
+          : v.status === 'done'
+            ? 'built'
+            : v.status === 'canceled'
+              ? 'not needed (a later step was cached)'
+              : v.status,
         v.seconds === undefined ? '' : `${v.seconds.toFixed(1)} s`
       ])
     ]);

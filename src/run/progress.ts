@@ -92,8 +92,18 @@ function newVertex(id: number, name: string): Vertex {
   return { id, name, ...(step[1] ? { platform: step[1] } : {}), stage: step[2], position: step[3], instruction: step[4], status: 'running' };
 }
 
+/**
+ * A step of a build that succeeded whose result came from the cache: CACHED, or CANCELED, which BuildKit
+ * reports for a step it had started when a later step was found in the cache and its result was no longer
+ * needed (dockerd 20.10's BuildKit does this at random: the same build once says COPY . . CACHED, once
+ * CANCELED). Neither ran to give the image anything.
+ */
+export function answeredByCache(vertex: Vertex): boolean {
+  return vertex.status === 'cached' || vertex.status === 'canceled';
+}
+
 /** True when every step of the stage that runs something (not its FROM) came from the cache. */
 export function stageFullyCached(steps: Vertex[], stage: string): boolean {
   const own = steps.filter(v => v.stage === stage && !v.instruction?.startsWith('FROM '));
-  return own.length > 0 && own.every(v => v.status === 'cached');
+  return own.length > 0 && own.every(answeredByCache);
 }

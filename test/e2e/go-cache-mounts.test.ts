@@ -103,8 +103,9 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     expect(h.server().stats().bytesDownloaded).toBe(downloadsBefore);
     const builder = stageBuildSteps(run.main.log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
     expect(builder.length).toBeGreaterThan(3);
-    // The steps that did not come from the cache, named: an empty list is the claim.
-    expect(builder.filter(v => v.status !== 'cached').map(v => `${v.position} ${v.instruction}: ${v.status}`)).toEqual([]);
+    // The steps that did not come from the cache, named: an empty list is the claim. CANCELED: dockerd
+    // 20.10's BuildKit stops a step it had started once a later one is found in the cache (CI, 2026-12-03).
+    expect(builder.filter(v => v.status !== 'cached' && v.status !== 'canceled').map(v => `${v.position} ${v.instruction}: ${v.status}`)).toEqual([]);
     expect(run.outputs['builder-cache-hit']).toBe('true');
     expect((await moduleProxyStats()).total).toBe(0);
     expect(run.post.log).not.toContain('Go caches saved');

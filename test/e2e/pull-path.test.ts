@@ -112,7 +112,8 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     expect(run.outputs.tags.split('\n')).not.toContain(`${image}:builder`);
     const builder = stageBuildSteps(run.main.log, 'builder');
     expect(builder.filter(v => !v.instruction?.startsWith('FROM')).map(v => v.status)).toEqual(expect.arrayContaining(['cached']));
-    expect(builder.filter(v => !v.instruction?.startsWith('FROM')).every(v => v.status === 'cached')).toBe(true);
+    // CANCELED: dockerd 20.10's BuildKit stops a step it had started once a later one is found in the cache.
+    expect(builder.filter(v => !v.instruction?.startsWith('FROM')).every(v => v.status === 'cached' || v.status === 'canceled')).toBe(true);
     expect(stepStatus(buildSteps(run.main.log, FINAL), /^COPY --from=builder/)).toBe('cached');
     expect(run.summary).toContain('CACHED');
     expect(await manifestDigest(image, fakeSha(2))).toBe(run.outputs.digest);
