@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressReader, stageFullyCached } from '../src/run/progress.js';
+import { answeredByCache, ProgressReader, stageFullyCached, type Vertex } from '../src/run/progress.js';
+import { stepResult } from '../src/report.js';
 import { buildFailure, isMissingImage, pushedDigest } from '../src/run/outcome.js';
 
 // Output of dockerd 20.10's BuildKit with --progress=plain, shortened.
@@ -112,6 +113,24 @@ describe('ProgressReader', () => {
     r.line('#12 [builder 2/6] WORKDIR /src');
     r.line('#12 DONE 0.1s');
     expect(stageFullyCached(r.steps(), 'builder')).toBe(false);
+  });
+
+  it("names each outcome in the summary; a failed build's CANCELED step was stopped, not answered", () => {
+    const step = (status: Vertex['status']): Vertex => ({ id: 1, name: 'RUN x', status });
+    const table = (['cached', 'done', 'canceled', 'error', 'running'] as const).map(status => [
+      status,
+      answeredByCache(step(status)),
+      answeredByCache(step(status), true),
+      stepResult(step(status), false),
+      stepResult(step(status), true)
+    ]);
+    expect(table).toEqual([
+      ['cached', true, true, 'CACHED', 'CACHED'],
+      ['done', false, false, 'built', 'built'],
+      ['canceled', true, false, 'not needed (a later step was cached)', 'canceled'],
+      ['error', false, false, 'error', 'error'],
+      ['running', false, false, 'running', 'running']
+    ]);
   });
 
   it('records errors', () => {

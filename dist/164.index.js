@@ -4754,18 +4754,19 @@ function newVertex(id, name) {
     return { id, name, ...(step[1] ? { platform: step[1] } : {}), stage: step[2], position: step[3], instruction: step[4], status: 'running' };
 }
 /**
- * A step of a build that succeeded whose result came from the cache: CACHED, or CANCELED, which BuildKit
- * reports for a step it had started when a later step was found in the cache and its result was no longer
- * needed (dockerd 20.10's BuildKit does this at random: the same build once says COPY . . CACHED, once
- * CANCELED). Neither ran to give the image anything.
+ * A step whose result came from the cache: CACHED or, in a build that succeeded, CANCELED, which
+ * BuildKit reports for a step it had started when a later step was found in the cache and its result
+ * was no longer needed (dockerd 20.10's BuildKit does this at random: the same build once says
+ * COPY . . CACHED, once CANCELED). Neither ran to give the image anything. In a build that failed, a
+ * CANCELED step was stopped by the failure.
  */
-function answeredByCache(vertex) {
-    return vertex.status === 'cached' || vertex.status === 'canceled';
+function answeredByCache(vertex, buildFailed = false) {
+    return vertex.status === 'cached' || (vertex.status === 'canceled' && !buildFailed);
 }
 /** True when every step of the stage that runs something (not its FROM) came from the cache. */
 function stageFullyCached(steps, stage) {
     const own = steps.filter(v => v.stage === stage && !v.instruction?.startsWith('FROM '));
-    return own.length > 0 && own.every(answeredByCache);
+    return own.length > 0 && own.every(v => answeredByCache(v));
 }
 
 ;// CONCATENATED MODULE: ./src/run/outcome.ts
@@ -5117,7 +5118,7 @@ function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, l
             to: o.step.build?.cacheTo,
             manifest: o.cacheExport?.manifest,
             error: o.cacheExport?.error,
-            cachedSteps: own.filter(answeredByCache).length,
+            cachedSteps: own.filter(v => answeredByCache(v, o.status === 'failed')).length,
             steps: own.length
         };
     });
@@ -5147,7 +5148,7 @@ function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, l
 function describe(outcome) {
     const steps = outcome.vertices?.filter(v => !v.instruction?.startsWith('FROM '));
     if (outcome.status === 'ok' && steps?.length) {
-        return `${steps.filter(answeredByCache).length} of ${steps.length} steps cached`;
+        return `${steps.filter(v => answeredByCache(v)).length} of ${steps.length} steps cached`;
     }
     return { ok: 'ok', missing: 'not found (first build)', warned: 'failed, went on', failed: 'failed', skipped: 'skipped' }[outcome.status];
 }
@@ -5202,15 +5203,24 @@ async function writeOverview(images) {
             name,
             code(report.image),
             failure ? 'failed' : report.copied ? 'copied (no build)' : 'built',
-            // In a build that failed, a CANCELED step was stopped by the failure, not answered.
             report.copied
                 ? 'all (nothing built)'
-                : `${own(report).filter(v => (failure ? v.status === 'cached' : answeredByCache(v))).length} of ${own(report).length}`,
+                : `${own(report).filter(v => answeredByCache(v, failure !== undefined)).length} of ${own(report).length}`,
             `${report.phases.reduce((t, p) => t + p.seconds, 0).toFixed(1)} s`,
             report.digest ? code(report.digest) : 'not pushed'
         ])
     ])
         .write();
+}
+/** Pure: a step's outcome as the summary names it. */
+function stepResult(vertex, buildFailed) {
+    if (vertex.status === 'cached')
+        return 'CACHED';
+    if (vertex.status === 'done')
+        return 'built';
+    if (answeredByCache(vertex, buildFailed))
+        return 'not needed (a later step was cached)';
+    return vertex.status;
 }
 async function writeSummary(config, report, failure, name) {
     const summary = core/* summary */.z.addHeading(name ? `${name}: ${config.image.name}` : 'Cached Image Build', name ? 3 : 2);
@@ -5277,17 +5287,7 @@ async function writeSummary(config, report, failure, name) {
                 { data: 'Cache', header: true },
                 { data: 'Time', header: true }
             ],
-            ...build.steps.map(v => [
-                code(v.name),
-                v.status === 'cached'
-                    ? 'CACHED'
-                    : v.status === 'done'
-                        ? 'built'
-                        : v.status === 'canceled'
-                            ? 'not needed (a later step was cached)'
-                            : v.status,
-                v.seconds === undefined ? '' : `${v.seconds.toFixed(1)} s`
-            ])
+            ...build.steps.map(v => [code(v.name), stepResult(v, failure !== undefined), v.seconds === undefined ? '' : `${v.seconds.toFixed(1)} s`])
         ]);
     }
     if (report.cache.length) {

@@ -96,7 +96,7 @@ export function buildReport(
         to: o.step.build?.cacheTo,
         manifest: o.cacheExport?.manifest,
         error: o.cacheExport?.error,
-        cachedSteps: own.filter(answeredByCache).length,
+        cachedSteps: own.filter(v => answeredByCache(v, o.status === 'failed')).length,
         steps: own.length
       };
     });
@@ -129,7 +129,7 @@ export function buildReport(
 function describe(outcome: StepOutcome): string {
   const steps = outcome.vertices?.filter(v => !v.instruction?.startsWith('FROM '));
   if (outcome.status === 'ok' && steps?.length) {
-    return `${steps.filter(answeredByCache).length} of ${steps.length} steps cached`;
+    return `${steps.filter(v => answeredByCache(v)).length} of ${steps.length} steps cached`;
   }
   return { ok: 'ok', missing: 'not found (first build)', warned: 'failed, went on', failed: 'failed', skipped: 'skipped' }[outcome.status];
 }
@@ -200,15 +200,22 @@ export async function writeOverview(images: Array<{ name: string; report: Report
         name,
         code(report.image),
         failure ? 'failed' : report.copied ? 'copied (no build)' : 'built',
-        // In a build that failed, a CANCELED step was stopped by the failure, not answered.
         report.copied
           ? 'all (nothing built)'
-          : `${own(report).filter(v => (failure ? v.status === 'cached' : answeredByCache(v))).length} of ${own(report).length}`,
+          : `${own(report).filter(v => answeredByCache(v, failure !== undefined)).length} of ${own(report).length}`,
         `${report.phases.reduce((t, p) => t + p.seconds, 0).toFixed(1)} s`,
         report.digest ? code(report.digest) : 'not pushed'
       ])
     ])
     .write();
+}
+
+/** Pure: a step's outcome as the summary names it. */
+export function stepResult(vertex: Vertex, buildFailed: boolean): string {
+  if (vertex.status === 'cached') return 'CACHED';
+  if (vertex.status === 'done') return 'built';
+  if (answeredByCache(vertex, buildFailed)) return 'not needed (a later step was cached)';
+  return vertex.status;
 }
 
 export async function writeSummary(config: Config, report: Report, failure?: string, name?: string): Promise<void> {
@@ -280,17 +287,7 @@ export async function writeSummary(config: Config, report: Report, failure?: str
         { data: 'Cache', header: true },
         { data: 'Time', header: true }
       ],
-      ...build.steps.map(v => [
-        code(v.name),
-        v.status === 'cached'
-          ? 'CACHED'
-          : v.status === 'done'
-            ? 'built'
-            : v.status === 'canceled'
-              ? 'not needed (a later step was cached)'
-              : v.status,
-        v.seconds === undefined ? '' : `${v.seconds.toFixed(1)} s`
-      ])
+      ...build.steps.map(v => [code(v.name), stepResult(v, failure !== undefined), v.seconds === undefined ? '' : `${v.seconds.toFixed(1)} s`])
     ]);
   }
   if (report.cache.length) {

@@ -93,17 +93,18 @@ function newVertex(id: number, name: string): Vertex {
 }
 
 /**
- * A step of a build that succeeded whose result came from the cache: CACHED, or CANCELED, which BuildKit
- * reports for a step it had started when a later step was found in the cache and its result was no longer
- * needed (dockerd 20.10's BuildKit does this at random: the same build once says COPY . . CACHED, once
- * CANCELED). Neither ran to give the image anything.
+ * A step whose result came from the cache: CACHED or, in a build that succeeded, CANCELED, which
+ * BuildKit reports for a step it had started when a later step was found in the cache and its result
+ * was no longer needed (dockerd 20.10's BuildKit does this at random: the same build once says
+ * COPY . . CACHED, once CANCELED). Neither ran to give the image anything. In a build that failed, a
+ * CANCELED step was stopped by the failure.
  */
-export function answeredByCache(vertex: Vertex): boolean {
-  return vertex.status === 'cached' || vertex.status === 'canceled';
+export function answeredByCache(vertex: Vertex, buildFailed = false): boolean {
+  return vertex.status === 'cached' || (vertex.status === 'canceled' && !buildFailed);
 }
 
 /** True when every step of the stage that runs something (not its FROM) came from the cache. */
 export function stageFullyCached(steps: Vertex[], stage: string): boolean {
   const own = steps.filter(v => v.stage === stage && !v.instruction?.startsWith('FROM '));
-  return own.length > 0 && own.every(answeredByCache);
+  return own.length > 0 && own.every(v => answeredByCache(v));
 }
