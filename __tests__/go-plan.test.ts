@@ -3,7 +3,7 @@ import { goMounts, mountsHoldKey, MOUNT_MARKER, type GoCacheHit } from '../src/c
 import { readConfig } from '../src/config.js';
 import { readDockerfile } from '../src/dockerfile.js';
 import type { Facts } from '../src/facts.js';
-import { commonFolder, planMountProbe } from '../src/plan/go.js';
+import { commonFolder, countCacheMountRecords, planCacheMountRecords, planMountProbe } from '../src/plan/go.js';
 import { planPull } from '../src/plan/pull.js';
 import { FACTS, environment, inputs, makeWorkspace, planInputOf, pullRequestEvent } from './support/workspace.js';
 import * as fs from 'node:fs';
@@ -194,6 +194,39 @@ describe("the probe of the builder's Go cache mounts", () => {
     expect(mountsHoldKey([KEY, 'cached-image-build-go-Linux-X64-go1.26-older'], KEY)).toBe(false);
     expect(mountsHoldKey(['', ''], KEY)).toBe(false);
     expect(mountsHoldKey([], KEY)).toBe(false);
+  });
+  it("asks a named builder first whether it holds any cache mount; the engine's BuildKit is not asked so", () => {
+    expect(planCacheMountRecords({ argv: ['docker', 'buildx', 'build', '--builder', 'cib-remote'] })).toEqual([
+      'docker',
+      'buildx',
+      'du',
+      '--builder',
+      'cib-remote',
+      '--filter',
+      'type=exec.cachemount'
+    ]);
+    expect(planCacheMountRecords({ argv: ['docker', 'build'], env: { DOCKER_BUILDKIT: '1' } })).toBeUndefined();
+    expect(planCacheMountRecords({ argv: ['docker', 'buildx', 'build', '--builder'] })).toBeUndefined();
+  });
+  it("counts the cache mounts in docker buildx du's table (buildx 0.29), and knows nothing of any other output", () => {
+    const header = 'ID                           RECLAIMABLE   SIZE      LAST ACCESSED';
+    expect(countCacheMountRecords('ID        RECLAIMABLE   SIZE      LAST ACCESSED\n')).toBe(0);
+    expect(
+      countCacheMountRecords(
+        [
+          header,
+          'lfrhrbmi6w61i0u7zgkcfsxno*   true          666.7kB   2 minutes ago',
+          'yz1txkb8oj098u3m0oaz1k8i0*   true          91.94MB   2 minutes ago',
+          '',
+          'Reclaimable:\t92.6MB',
+          'Total:\t\t92.6MB',
+          ''
+        ].join('\n')
+      )
+    ).toBe(2);
+    expect(countCacheMountRecords('')).toBeUndefined();
+    expect(countCacheMountRecords('ERROR: no builder "x" found\n')).toBeUndefined();
+    expect(countCacheMountRecords('{"ID":"lfrhrbmi6w61i0u7zgkcfsxno","Type":"exec.cachemount"}\n')).toBeUndefined();
   });
 });
 

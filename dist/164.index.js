@@ -3887,6 +3887,27 @@ function planMountProbe(go, facts, build, limit) {
         }
     };
 }
+/**
+ * Before the probe build, which on a fresh builder pulls the mounts' base image: a question the builder
+ * answers at once, whether it holds any cache mount at all (`docker buildx du`, cache mounts only). Asked
+ * of a named builder only: the engine's BuildKit is probed only when it has the base image already.
+ */
+function planCacheMountRecords(build) {
+    const at = build.argv.indexOf('--builder');
+    if (build.argv[1] !== 'buildx' || at < 0 || !build.argv[at + 1])
+        return undefined;
+    return ['docker', 'buildx', 'du', '--builder', build.argv[at + 1], '--filter', 'type=exec.cachemount'];
+}
+/**
+ * Pure: how many cache mounts `docker buildx du` listed: its table's rows under the `ID` header (the
+ * `Reclaimable:`/`Total:` lines under them left out); undefined when the output is not that table.
+ */
+function countCacheMountRecords(output) {
+    const lines = output.split('\n').filter(line => line.trim() !== '');
+    if (!lines.length || !/^ID\s+RECLAIMABLE\s+SIZE\b/.test(lines[0]))
+        return undefined;
+    return lines.slice(1).filter(line => !/^[A-Za-z ]+:\s/.test(line)).length;
+}
 /** The deepest folder that holds every path. */
 function commonFolder(paths) {
     const split = paths.map(p => external_node_path_.resolve(p).split(external_node_path_.sep));
@@ -3918,11 +3939,20 @@ function mountOptions(mount) {
 
 
 async function probeMounts(go, facts, build, limit) {
+    const started = Date.now();
+    // A builder with no cache mount at all (a fresh one) holds no Go caches: said without a build.
+    const records = planCacheMountRecords(build);
+    if (records) {
+        const listed = await (0,run_process/* runProcess */.R3)({ argv: records, limit, captureStdout: true });
+        const count = listed.exitCode === 0 ? countCacheMountRecords(listed.stdout) : undefined;
+        if (count === 0)
+            return { warm: false, seconds: (Date.now() - started) / 1000, said: 'the builder holds no cache mount yet' };
+    }
     const probe = planMountProbe(go, facts, build, limit);
     (0,src_files/* writePlanFiles */.ip)(probe.files);
     external_node_fs_.rmSync(probe.out, { recursive: true, force: true });
     const result = await (0,run_process/* runProcess */.R3)({ argv: probe.step.argv, env: probe.step.env, limit: probe.step.limit });
-    const seconds = result.durationMs / 1000;
+    const seconds = (Date.now() - started) / 1000;
     if (result.exitCode !== 0)
         return { warm: false, seconds, said: `the probe build failed (${result.timedOut ?? (0,run_process/* lastLine */.fM)(result.tail)})` };
     const markers = go.mounts.map((_, i) => (0,src_files/* readTextIfExists */.TP)(external_node_path_.join(probe.out, String(i))));

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { mountsHoldKey, type GoMount } from './go-cache.js';
 import type { Facts } from '../facts.js';
 import { readTextIfExists, writePlanFiles } from '../files.js';
-import { planMountProbe, type BuildCommand } from '../plan/go.js';
+import { countCacheMountRecords, planCacheMountRecords, planMountProbe, type BuildCommand } from '../plan/go.js';
 import { lastLine, runProcess, type TimeLimit } from '../run/process.js';
 
 export interface MountProbeResult {
@@ -22,11 +22,19 @@ export async function probeMounts(
   build: BuildCommand,
   limit: TimeLimit
 ): Promise<MountProbeResult> {
+  const started = Date.now();
+  // A builder with no cache mount at all (a fresh one) holds no Go caches: said without a build.
+  const records = planCacheMountRecords(build);
+  if (records) {
+    const listed = await runProcess({ argv: records, limit, captureStdout: true });
+    const count = listed.exitCode === 0 ? countCacheMountRecords(listed.stdout) : undefined;
+    if (count === 0) return { warm: false, seconds: (Date.now() - started) / 1000, said: 'the builder holds no cache mount yet' };
+  }
   const probe = planMountProbe(go, facts, build, limit);
   writePlanFiles(probe.files);
   fs.rmSync(probe.out, { recursive: true, force: true });
   const result = await runProcess({ argv: probe.step.argv, env: probe.step.env, limit: probe.step.limit });
-  const seconds = result.durationMs / 1000;
+  const seconds = (Date.now() - started) / 1000;
   if (result.exitCode !== 0) return { warm: false, seconds, said: `the probe build failed (${result.timedOut ?? lastLine(result.tail)})` };
   const markers = go.mounts.map((_, i) => readTextIfExists(path.join(probe.out, String(i))));
   fs.rmSync(probe.out, { recursive: true, force: true });

@@ -274,6 +274,27 @@ export function planMountProbe(go: Pick<GoCacheState, 'mounts' | 'baseImage'>, f
   };
 }
 
+/**
+ * Before the probe build, which on a fresh builder pulls the mounts' base image: a question the builder
+ * answers at once, whether it holds any cache mount at all (`docker buildx du`, cache mounts only). Asked
+ * of a named builder only: the engine's BuildKit is probed only when it has the base image already.
+ */
+export function planCacheMountRecords(build: BuildCommand): string[] | undefined {
+  const at = build.argv.indexOf('--builder');
+  if (build.argv[1] !== 'buildx' || at < 0 || !build.argv[at + 1]) return undefined;
+  return ['docker', 'buildx', 'du', '--builder', build.argv[at + 1], '--filter', 'type=exec.cachemount'];
+}
+
+/**
+ * Pure: how many cache mounts `docker buildx du` listed: its table's rows under the `ID` header (the
+ * `Reclaimable:`/`Total:` lines under them left out); undefined when the output is not that table.
+ */
+export function countCacheMountRecords(output: string): number | undefined {
+  const lines = output.split('\n').filter(line => line.trim() !== '');
+  if (!lines.length || !/^ID\s+RECLAIMABLE\s+SIZE\b/.test(lines[0])) return undefined;
+  return lines.slice(1).filter(line => !/^[A-Za-z ]+:\s/.test(line)).length;
+}
+
 /** The deepest folder that holds every path. */
 export function commonFolder(paths: string[]): string {
   const split = paths.map(p => path.resolve(p).split(path.sep));
