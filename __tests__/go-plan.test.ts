@@ -4,6 +4,7 @@ import { readConfig } from '../src/config.js';
 import { readDockerfile } from '../src/dockerfile.js';
 import type { Facts } from '../src/facts.js';
 import { commonFolder, countCacheMountRecords, planCacheMountRecords, planMountProbe } from '../src/plan/go.js';
+import { builderBuild } from '../src/plan/buildx.js';
 import { planPull } from '../src/plan/pull.js';
 import { FACTS, environment, inputs, makeWorkspace, planInputOf, pullRequestEvent } from './support/workspace.js';
 import * as fs from 'node:fs';
@@ -196,7 +197,7 @@ describe("the probe of the builder's Go cache mounts", () => {
     expect(mountsHoldKey([], KEY)).toBe(false);
   });
   it("asks a named builder first whether it holds any cache mount; the engine's BuildKit is not asked so", () => {
-    expect(planCacheMountRecords({ argv: ['docker', 'buildx', 'build', '--builder', 'cib-remote'] })).toEqual([
+    expect(planCacheMountRecords(builderBuild('cib-remote'))).toEqual([
       'docker',
       'buildx',
       'du',

@@ -3893,10 +3893,7 @@ function planMountProbe(go, facts, build, limit) {
  * of a named builder only: the engine's BuildKit is probed only when it has the base image already.
  */
 function planCacheMountRecords(build) {
-    const at = build.argv.indexOf('--builder');
-    if (build.argv[1] !== 'buildx' || at < 0 || !build.argv[at + 1])
-        return undefined;
-    return ['docker', 'buildx', 'du', '--builder', build.argv[at + 1], '--filter', 'type=exec.cachemount'];
+    return build.builder ? ['docker', 'buildx', 'du', '--builder', build.builder, '--filter', 'type=exec.cachemount'] : undefined;
 }
 /**
  * Pure: how many cache mounts `docker buildx du` listed: its table's rows under the `ID` header (the
@@ -4325,7 +4322,7 @@ function docker(args, limit) {
 const CACHE_EXPORT_OPTIONS = 'mode=max,image-manifest=true,oci-mediatypes=true,ignore-error=true';
 /** A build on a buildx builder. */
 function builderBuild(name) {
-    return { argv: ['docker', 'buildx', 'build', '--builder', name] };
+    return { argv: ['docker', 'buildx', 'build', '--builder', name], builder: name };
 }
 function planBuildx(input) {
     const { config, policy, facts, inputs } = input;

@@ -15,7 +15,7 @@ export const CACHE_EXPORT_OPTIONS = 'mode=max,image-manifest=true,oci-mediatypes
 
 /** A build on a buildx builder. */
 export function builderBuild(name: string): BuildCommand {
-  return { argv: ['docker', 'buildx', 'build', '--builder', name] };
+  return { argv: ['docker', 'buildx', 'build', '--builder', name], builder: name };
 }
 
 export function planBuildx(input: PlanInput): Plan {

@@ -45,6 +45,8 @@ export interface GoSteps {
 export interface BuildCommand {
   argv: string[];
   env?: Record<string, string>;
+  /** The named buildx builder the command builds on; none: the engine's own BuildKit. */
+  builder?: string;
 }
 
 /** The throwaway builds that fill and read the mounts need no network. */
@@ -280,9 +282,7 @@ export function planMountProbe(go: Pick<GoCacheState, 'mounts' | 'baseImage'>, f
  * of a named builder only: the engine's BuildKit is probed only when it has the base image already.
  */
 export function planCacheMountRecords(build: BuildCommand): string[] | undefined {
-  const at = build.argv.indexOf('--builder');
-  if (build.argv[1] !== 'buildx' || at < 0 || !build.argv[at + 1]) return undefined;
-  return ['docker', 'buildx', 'du', '--builder', build.argv[at + 1], '--filter', 'type=exec.cachemount'];
+  return build.builder ? ['docker', 'buildx', 'du', '--builder', build.builder, '--filter', 'type=exec.cachemount'] : undefined;
 }
 
 /**
