@@ -8,15 +8,17 @@
 # left alone. Then: docker buildx create --name cib-remote --driver remote \
 #   "$(scripts/buildkitd.sh addr)"
 #
-# Env: BUILDKITD_DIR (default .stack/buildkitd), TOOLS_DIR (default
-# .stack/tools/bin, where scripts/install-tools.sh puts buildkitd/buildctl),
+# Env: STACK_DIR (default .stack), BUILDKITD_DIR (default $STACK_DIR/buildkitd), TOOLS_DIR (default
+# $STACK_DIR/tools/bin, where scripts/install-tools.sh puts buildkitd/buildctl),
+# RUNC (default: bookworm's, as scripts/stack.sh unpacks it; else runc on PATH),
 # REGISTRY (plain-http registries, space-separated; default 127.0.0.1:5000),
 # BUILDKITD_WAIT (readiness seconds, default 30).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TOOLS_DIR=${TOOLS_DIR:-$ROOT/.stack/tools/bin}
-DIR=${BUILDKITD_DIR:-$ROOT/.stack/buildkitd}
+STACK_DIR=${STACK_DIR:-$ROOT/.stack}
+TOOLS_DIR=${TOOLS_DIR:-$STACK_DIR/tools/bin}
+DIR=${BUILDKITD_DIR:-$STACK_DIR/buildkitd}
 REGISTRY=${REGISTRY:-127.0.0.1:5000}
 WAIT=${BUILDKITD_WAIT:-30}
 SOCK=$DIR/buildkitd.sock
@@ -24,6 +26,8 @@ ADDR=unix://$SOCK
 PIDFILE=$DIR/buildkitd.pid
 LOG=$DIR/buildkitd.log
 CONFIG=$DIR/buildkitd.toml
+RUNC=${RUNC:-$STACK_DIR/bookworm/root/usr/sbin/runc}
+[[ -x $RUNC ]] || RUNC=$(command -v runc || echo runc)
 
 log() { printf '[buildkitd] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -61,7 +65,7 @@ insecure-entitlements = ["network.host"]
 
 [worker.oci]
   enabled = true
-  binary = "$(command -v runc || echo runc)"
+  binary = "$RUNC"
   # No CNI here: builds share the host network, so RUN steps can reach
   # services on the loopback (module proxy, registry).
   networkMode = "host"
@@ -78,7 +82,7 @@ EOF
 
 up() {
   [[ $(id -u) == 0 ]] || die "rootful buildkitd needs root"
-  command -v runc >/dev/null || die "runc not found: apt-get install runc (or scripts/install-tools.sh buildkit)"
+  [[ -x $RUNC ]] || die "runc not found: run scripts/stack.sh up (it unpacks bookworm's), or set RUNC"
   local p
   if p=$(pid); then
     if ready; then log "already up (pid $p, $ADDR)"; return 0; fi
@@ -89,8 +93,9 @@ up() {
   rm -f "$SOCK"
   write_config
   local bk; bk=$(tool buildkitd)
-  # setsid: own session so the daemon outlives the calling shell/step.
-  setsid "$bk" --config "$CONFIG" </dev/null >>"$LOG" 2>&1 &
+  # setsid: own session so the daemon outlives the calling shell/step; not in a test run's TMPDIR,
+  # which goes when the run ends.
+  env -u TMPDIR setsid "$bk" --config "$CONFIG" </dev/null >>"$LOG" 2>&1 &
   echo $! >"$PIDFILE"
   local deadline=$((SECONDS + WAIT))
   until ready; do

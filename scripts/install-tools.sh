@@ -90,17 +90,6 @@ install_buildx_plugin() {
   log "docker-buildx plugin: $dst"
 }
 
-ensure_runc() {
-  command -v runc >/dev/null && return 0
-  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    log "runc: installing Debian package"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq runc >/dev/null ||
-      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq runc >/dev/null; }
-  else
-    log "warning: runc not found; buildkitd's OCI worker needs it"
-  fi
-}
-
 install_buildx() {
   local p=github.com/docker/buildx
   install_go buildx $p/cmd/buildx "$BUILDX_VERSION" 0 "" \
@@ -115,7 +104,6 @@ install_buildkit() {
   # profiles are generated in Go and applied by runc, nothing needs libseccomp.
   install_go buildkitd $p/cmd/buildkitd "$BUILDKIT_VERSION" 0 "osusergo netgo static_build seccomp" "$ld" main
   install_go buildctl $p/cmd/buildctl "$BUILDKIT_VERSION" 0 "" "$ld" main
-  ensure_runc
 }
 
 install_dockerfile_frontend() {

@@ -3,25 +3,31 @@
 # base images, so the action can be tested and demonstrated on one machine with
 # no container registry or GitHub reachable.
 #
-#   bash scripts/stack.sh up           install what is missing, start what is not running (the chosen engine)
-#   bash scripts/stack.sh up-all       the same for every engine
+#   bash scripts/stack.sh up           install what is missing, start what is not running (the chosen engine):
+#                                      what the action's main job needs (engine, registry, module proxy, base images)
+#   bash scripts/stack.sh up-tests     up, then what the tests need besides: the pinned tools (buildx, buildkitd,
+#                                      act, the Dockerfile frontend), BuildKit's images, a standalone buildkitd
+#   bash scripts/stack.sh up-all       up-tests for every engine
 #   bash scripts/stack.sh env          print `export ...` lines: eval "$(bash scripts/stack.sh env)"
 #   bash scripts/stack.sh wipe-runner  make the chosen engine's local state like a fresh CI runner's
 #   bash scripts/stack.sh status       the chosen engine in detail, a line for each of the others
 #   bash scripts/stack.sh down         stop the chosen engine's daemons (what `up` started)
-#   bash scripts/stack.sh down-all     stop every engine, the registry and the module proxy
+#   bash scripts/stack.sh down-all     stop every engine, the registry, the module proxy and the buildkitd
 #
 # The engine is chosen by STACK_ENGINE:
 #   docker28            (default) Debian sid's docker.io 28.5.2 + containerd 2.1.9, classic image
 #                       store, as on GitHub's ubuntu-24.04 runners; socket $STACK_ENGINES_DIR/docker28/docker.sock
 #   docker28-containerd the same packages, containerd image store (daemon.json
 #                       features.containerd-snapshotter); socket $STACK_ENGINES_DIR/docker28-containerd/docker.sock
-#   docker20            Debian bookworm's docker.io 20.10 on /var/run/docker.sock (the old-engine leg)
-# The Docker 28 engines run beside the 20.10 one, each with its own socket, data root, exec
-# root, pid file, log and containerd (own socket and root). Their packages are fetched from sid
-# with `apt-get download` through a source list of the stack's own and unpacked with `dpkg -x`
-# into $STACK_DIR/sid/root: nothing is installed into the system. Bookworm's runc 1.1.5 runs
-# their containers (sid's needs glibc 2.38). They run with --bridge=none, no iptables: RUN steps
+#   docker20            Debian bookworm's docker.io 20.10 + containerd 1.6, classic store (the old-engine
+#                       leg); socket $STACK_ENGINES_DIR/docker20/docker.sock
+# Every engine is the stack's own: its own socket, data root, exec root, pid file, log and
+# containerd (own socket and root), beside whatever engine the machine runs, which the stack never
+# starts, stops, reads or wipes. The packages are fetched with `apt-get download` through source
+# lists of the stack's own (sid's for Docker 28, bookworm's for 20.10, runc, the registry and
+# busybox) and unpacked with `dpkg -x` into $STACK_DIR/{sid,bookworm}/root: nothing is installed
+# into the system (but curl, when missing). Bookworm's runc 1.1.5 runs every engine's containers
+# (sid's needs glibc 2.38). They run with --bridge=none, no iptables: RUN steps
 # must use --network host (or none), as the e2e tests do; a bridge network is "not found".
 # Each lists the local registry in registry-mirrors, so docker.io/docker/dockerfile:1 and
 # docker.io/moby/buildkit:buildx-stable-1 resolve to images built here (`# syntax=` lines and
@@ -35,11 +41,13 @@
 #
 # Every subcommand is idempotent: what is already there is left alone, fast.
 # State lives in $STACK_DIR (default .stack/ at the repo root, gitignored):
-#   bin/docker -> /usr/bin/docker   the Debian 20.10 client, which does BuildKit builds
-#                                   without the buildx plugin (the Docker 28 client in
-#                                   /usr/local/bin refuses them)
+#   bin/docker -> bookworm's 20.10 client, which does BuildKit builds without the buildx
+#                                   plugin (a Docker 23+ client refuses them)
+#   bookworm/                       bookworm's apt lists, .debs, root/ (unpacked: docker.io 20.10,
+#                                   containerd 1.6, runc, tini, docker-registry, busybox-static),
+#                                   runc/ (runc alone, for the daemons' PATH)
 #   sid/                            sid's apt lists, .debs, root/ (unpacked), bin/docker
-#   engines/ENGINE/                 a Docker 28 engine: daemon.json, docker.sock, data/, exec/,
+#   engines/ENGINE/                 an engine: daemon.json, docker.sock, data/, exec/,
 #                                   containerd/ (config, socket, root, state), docker-config/
 #   buildkitd-container.toml        config for docker-container builders (plain http to the
 #                                   registry, docker.io mirrored there)
@@ -52,9 +60,9 @@
 # the module proxy and the base images are shared by all engines.
 # Env: STACK_ENGINES_DIR (default $STACK_DIR/engines; unix socket paths must stay under 108
 # bytes), TOOLS_DIR (default $STACK_DIR/tools/bin, see scripts/install-tools.sh),
-# STACK_DOCKER20_DIR (docker20 as a 20.10 daemon of its own with socket, roots and pid file in
-# that folder, on the system's containerd in namespaces of its own: for a machine whose
-# /var/run/docker.sock engine is in use by someone else, since the tests wipe their engine).
+# STACK_DOCKER20_HOST (docker20 is then the engine at that address, e.g. unix:///var/run/docker.sock,
+# started by someone else: the stack starts and stops nothing there, and the tests wipe it. Only
+# for an engine you name this way is a machine's engine ever used).
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -73,11 +81,11 @@ LOG_DIR=$STACK_DIR/logs
 SEED_DIR=$STACK_DIR/gomodcache-seed
 IMAGES_DIR=$STACK_DIR/images
 
-CONTAINERD_SOCK=/run/containerd/containerd.sock # docker20's containerd, the system's
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 TOOLS_DIR=${TOOLS_DIR:-$STACK_DIR/tools/bin}
 
-PACKAGES=(docker.io docker-registry busybox-static curl runc)
+# Installed into the system when missing: only a client, nothing that runs or replaces a daemon.
+PACKAGES=(curl)
 
 ENGINES=(docker28 docker28-containerd docker20)
 STACK_ENGINE=${STACK_ENGINE:-docker28}
@@ -91,8 +99,19 @@ SID_MIRROR=${STACK_SID_MIRROR:-http://deb.debian.org/debian}
 SID_DIR=$STACK_DIR/sid
 SID_ROOT=$SID_DIR/root
 SID_BIN=$SID_DIR/bin
-# What the Docker 28 daemons find on PATH: sid's binaries first, then the system's (runc).
-SID_DAEMON_PATH=$SID_ROOT/usr/bin:$SID_ROOT/usr/sbin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# Debian bookworm's packages, unpacked as sid's are: the 20.10 engine, runc for every engine,
+# the registry and busybox (the base images' shell). Bookworm's current revision of each.
+BOOKWORM_PACKAGES=(docker.io containerd runc tini docker-registry busybox-static)
+BOOKWORM_DIR=$STACK_DIR/bookworm
+BOOKWORM_ROOT=$BOOKWORM_DIR/root
+RUNC=$BOOKWORM_ROOT/usr/sbin/runc
+RUNC_DIR=$BOOKWORM_DIR/runc
+BUSYBOX=$BOOKWORM_ROOT/bin/busybox
+SYSTEM_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# What the daemons find on PATH: their own binaries first, then bookworm's runc, then the system's.
+SID_DAEMON_PATH=$SID_ROOT/usr/bin:$SID_ROOT/usr/sbin:$RUNC_DIR:$SYSTEM_PATH
+BOOKWORM_DAEMON_PATH=$BOOKWORM_ROOT/usr/bin:$BOOKWORM_ROOT/usr/sbin:$SYSTEM_PATH
 
 # The images that make `# syntax=docker/dockerfile:1` and docker-container builders work
 # offline, built from the BuildKit pinned in scripts/install-tools.sh.
@@ -169,13 +188,15 @@ pid_alive() {
 # start_daemon NAME CMD...: detached from this shell's session (so the daemon
 # outlives the caller and its job-control signals), stdin closed, output to
 # logs/NAME.log. The inner shell writes its own pid and then execs, so the pid
-# file holds the daemon's pid whether or not setsid had to fork.
+# file holds the daemon's pid whether or not setsid had to fork. Without the
+# caller's TMPDIR: a test run's own temporary folder goes when the run ends, the
+# daemon does not.
 start_daemon() {
   local name=$1
   shift
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$RUN_DIR/$name.pid" "$@" \
+  env -u TMPDIR setsid bash -c 'echo $$ >"$0"; exec "$@"' "$RUN_DIR/$name.pid" "$@" \
     </dev/null >>"$LOG_DIR/$name.log" 2>&1 &
   # The pid file appears a moment later; wait for it so callers can rely on it.
   local tries=50
@@ -255,40 +276,34 @@ select_engine() {
   ENGINE=$1
   case $ENGINE in
     docker20)
-      ENGINE_DIR=${STACK_DOCKER20_DIR:-} ENGINE_STORE=classic
-      ENGINE_HOST=unix:///var/run/docker.sock
-      ENGINE_CLIENT=/usr/bin/docker # the Debian client, whatever else is on PATH
-      ENGINE_BIN=$BIN_DIR ENGINE_CONFIG=""
-      DOCKERD_NAME=dockerd CONTAINERD_NAME=containerd
-      ENGINE_CONTAINERD_SOCK=$CONTAINERD_SOCK
-      if [[ -n $ENGINE_DIR ]]; then
-        # A 20.10 daemon of its own beside the machine's (which others may be using): its own
-        # socket and roots, the system's containerd in namespaces of its own.
-        ENGINE_HOST=unix://$ENGINE_DIR/docker.sock DOCKERD_NAME=dockerd-docker20
-      fi
+      ENGINE_STORE=classic
+      ENGINE_CLIENT=$BOOKWORM_ROOT/usr/bin/docker
+      ENGINE_BIN=$BIN_DIR
       ;;
     docker28 | docker28-containerd)
-      ENGINE_DIR=$ENGINES_DIR/$ENGINE
       ENGINE_STORE=classic
       [[ $ENGINE == docker28-containerd ]] && ENGINE_STORE=containerd
-      ENGINE_HOST=unix://$ENGINE_DIR/docker.sock
       ENGINE_CLIENT=$SID_ROOT/usr/bin/docker
-      ENGINE_BIN=$SID_BIN ENGINE_CONFIG=$ENGINE_DIR/docker-config
-      DOCKERD_NAME=dockerd-$ENGINE CONTAINERD_NAME=containerd-$ENGINE
-      ENGINE_CONTAINERD_SOCK=$ENGINE_DIR/containerd/containerd.sock
+      ENGINE_BIN=$SID_BIN
       ;;
     *) die "unknown STACK_ENGINE '$ENGINE' (valid: ${ENGINES[*]})" ;;
   esac
+  ENGINE_DIR=$ENGINES_DIR/$ENGINE
+  ENGINE_HOST=unix://$ENGINE_DIR/docker.sock
+  ENGINE_CONFIG=$ENGINE_DIR/docker-config
+  DOCKERD_NAME=dockerd-$ENGINE CONTAINERD_NAME=containerd-$ENGINE
+  ENGINE_CONTAINERD_SOCK=$ENGINE_DIR/containerd/containerd.sock
+  # An engine someone else started, named by the user: used as it is, never started or stopped.
+  ENGINE_FOREIGN=""
+  if [[ $ENGINE == docker20 && -n ${STACK_DOCKER20_HOST:-} ]]; then
+    ENGINE_HOST=$STACK_DOCKER20_HOST ENGINE_FOREIGN=1
+  fi
 }
 
 # dk ARGS...: the chosen engine's client on its daemon, with a time limit (DK_TIMEOUT, 300 s:
 # pushing the Go base image is the slowest call).
 dk() {
-  if [[ -n $ENGINE_CONFIG ]]; then
-    DOCKER_HOST=$ENGINE_HOST DOCKER_CONFIG=$ENGINE_CONFIG timeout "${DK_TIMEOUT:-300}" "$ENGINE_CLIENT" "$@"
-  else
-    DOCKER_HOST=$ENGINE_HOST timeout "${DK_TIMEOUT:-300}" "$ENGINE_CLIENT" "$@"
-  fi
+  DOCKER_HOST=$ENGINE_HOST DOCKER_CONFIG=$ENGINE_CONFIG timeout "${DK_TIMEOUT:-300}" "$ENGINE_CLIENT" "$@"
 }
 
 docker_answers() {
@@ -300,8 +315,8 @@ engine_version() {
 }
 
 containerd_answers() {
-  local ctr=ctr
-  [[ $ENGINE == docker20 ]] || ctr=$SID_ROOT/usr/bin/ctr
+  local ctr=$SID_ROOT/usr/bin/ctr
+  [[ $ENGINE == docker20 ]] && ctr=$BOOKWORM_ROOT/usr/bin/ctr
   timeout 5 "$ctr" --address "$ENGINE_CONTAINERD_SOCK" version >/dev/null 2>&1
 }
 
@@ -315,40 +330,76 @@ ensure_cgroups() {
   fi
 }
 
+# --- Debian bookworm's packages, unpacked ------------------------------------------
+
+bookworm_apt() { private_apt "$BOOKWORM_DIR" '' "$@"; }
+
+bookworm_stamp() { printf '%s\n' "${BOOKWORM_PACKAGES[@]}"; }
+
+bookworm_present() {
+  [[ -f $BOOKWORM_ROOT/.stamp && $(<"$BOOKWORM_ROOT/.stamp") == "$(bookworm_stamp)" &&
+    -x $BOOKWORM_ROOT/usr/sbin/dockerd && -x $BOOKWORM_ROOT/usr/bin/docker && -x $BOOKWORM_ROOT/usr/bin/containerd &&
+    -e $BOOKWORM_ROOT/usr/bin/docker-init && -x $BOOKWORM_ROOT/usr/bin/docker-registry && -x $RUNC && -x $BUSYBOX &&
+    $RUNC_DIR/runc -ef $RUNC ]]
+}
+
+# A binary of the unpacked packages that does not run here names the library it lacks.
+check_runs() {
+  local bin=$1 missing
+  "$bin" --version >/dev/null 2>&1 && return 0
+  missing=$(ldd "$bin" 2>/dev/null | awk '/not found/ { print $1 }' | tr '\n' ' ')
+  die "$bin does not run here${missing:+ (libraries not found: $missing- install them with apt-get)}: $("$bin" --version 2>&1 | head -n 1)"
+}
+
+ensure_bookworm_packages() {
+  if bookworm_present; then
+    log "bookworm packages: present"
+    return 0
+  fi
+  command -v apt-get >/dev/null || die "apt-get not found: the engines' packages come from Debian"
+  mkdir -p "$BOOKWORM_DIR/lists/partial" "$BOOKWORM_DIR/cache/archives/partial" "$BOOKWORM_DIR/sources.list.d" "$BOOKWORM_DIR/debs"
+  {
+    printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' "$SID_MIRROR" bookworm "$SID_MIRROR" bookworm-updates
+    printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s bookworm-security main\n' "${STACK_SECURITY_MIRROR:-${SID_MIRROR%/debian}/debian-security}"
+  } >"$BOOKWORM_DIR/sources.list"
+  log "bookworm packages: apt-get update (the stack's own lists, in $BOOKWORM_DIR/lists)"
+  bookworm_apt apt-get update >&2 || die "apt-get update of bookworm's lists failed ($SID_MIRROR)"
+  log "bookworm packages: downloading ${BOOKWORM_PACKAGES[*]}"
+  rm -f "$BOOKWORM_DIR/debs/"*.deb
+  (cd "$BOOKWORM_DIR/debs" && bookworm_apt apt-get download "${BOOKWORM_PACKAGES[@]}") >&2 || die "apt-get download from bookworm failed"
+  local tmp=$BOOKWORM_DIR/root.tmp deb
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  for deb in "$BOOKWORM_DIR/debs/"*.deb; do
+    timeout 120 dpkg -x "$deb" "$tmp" || die "dpkg -x $deb failed"
+  done
+  bookworm_stamp >"$tmp/.stamp"
+  rm -rf "$BOOKWORM_ROOT"
+  mv "$tmp" "$BOOKWORM_ROOT"
+  rm -f "$BOOKWORM_DIR/debs/"*.deb
+  mkdir -p "$RUNC_DIR"
+  ln -sfn "$RUNC" "$RUNC_DIR/runc"
+  local bin
+  for bin in "$BOOKWORM_ROOT/usr/sbin/dockerd" "$BOOKWORM_ROOT/usr/bin/containerd" "$RUNC"; do check_runs "$bin"; done
+  log "bookworm packages: unpacked into $BOOKWORM_ROOT ($("$BOOKWORM_ROOT/usr/sbin/dockerd" --version), $("$RUNC" --version | head -n 1))"
+}
+
 # --- docker20: Debian bookworm's engine ---------------------------------------
 
 ensure_client_link() {
   mkdir -p "$BIN_DIR"
-  [[ -x /usr/bin/docker ]] || return 0
-  if [[ $(readlink "$BIN_DIR/docker" 2>/dev/null) != /usr/bin/docker ]]; then
-    ln -sfn /usr/bin/docker "$BIN_DIR/docker"
-  fi
+  [[ $(readlink "$BIN_DIR/docker" 2>/dev/null) == "$ENGINE_CLIENT" ]] || ln -sfn "$ENGINE_CLIENT" "$BIN_DIR/docker"
 }
 
 ensure_docker20() {
   if docker_answers; then
-    log "docker20: already answering (engine $(engine_version))"
+    log "docker20: already answering (engine $(engine_version), $ENGINE_HOST)"
     return 0
   fi
+  [[ -z $ENGINE_FOREIGN ]] || die "docker20: nothing answers on $ENGINE_HOST (STACK_DOCKER20_HOST): the stack starts no engine there"
   ensure_cgroups
-  if containerd_answers; then
-    log "containerd: already answering"
-  else
-    start_daemon containerd containerd
-    wait_until containerd 30 "$LOG_DIR/containerd.log" containerd_answers
-  fi
-  local own=()
-  if [[ -n $ENGINE_DIR ]]; then
-    mkdir -p "$ENGINE_DIR/data" "$ENGINE_DIR/exec"
-    own=(-H "$ENGINE_HOST" --data-root "$ENGINE_DIR/data" --exec-root "$ENGINE_DIR/exec"
-      --pidfile "$ENGINE_DIR/docker.pid" --cgroup-parent /cib-docker20
-      --containerd-namespace cib-docker20 --containerd-plugins-namespace cib-docker20-plugins)
-  fi
-  # No bridge, no iptables: builds and test containers use --network=host, and
-  # a VM without netfilter modules would otherwise refuse to start dockerd.
-  start_daemon "$DOCKERD_NAME" dockerd --bridge=none --iptables=false --ip-masq=false \
-    --containerd="$CONTAINERD_SOCK" "${own[@]}"
-  wait_until "$DOCKERD_NAME" 60 "$LOG_DIR/$DOCKERD_NAME.log" docker_answers
+  write_engine_configs
+  start_engine_daemons "$BOOKWORM_DAEMON_PATH"
 }
 
 # --- docker28: Debian sid's packages, unpacked --------------------------------
@@ -458,11 +509,14 @@ write_engine_configs() {
   local sock=$ctd/containerd.sock.ttrpc
   ((${#sock} < 100)) || die "socket path $sock is too long for a unix socket; set STACK_ENGINES_DIR to a shorter folder"
   # Only what dockerd needs: no CRI (it would look for CNI and start a sandbox controller).
+  # containerd 2 reads config version 3; bookworm's 1.6 (docker20) version 2.
+  local version=3 disabled='"io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", "io.containerd.cri.v1.runtime", "io.containerd.podsandbox.controller.v1.podsandbox", "io.containerd.nri.v1.nri"'
+  [[ $ENGINE == docker20 ]] && version=2 disabled='"io.containerd.grpc.v1.cri"'
   write_if_changed "$ctd/config.toml" <<TOML && changed+=" containerd"
-version = 3
+version = $version
 root = "$ctd/root"
 state = "$ctd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", "io.containerd.cri.v1.runtime", "io.containerd.podsandbox.controller.v1.podsandbox", "io.containerd.nri.v1.nri"]
+disabled_plugins = [$disabled]
 
 [grpc]
   address = "$ctd/containerd.sock"
@@ -476,7 +530,10 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", 
 [metrics]
   address = ""
 TOML
-  # As docker20: no bridge, no iptables, no userland proxy, the host's ip_forward untouched.
+  # No bridge, no iptables, no userland proxy, the host's ip_forward untouched. The Docker 28
+  # engines mirror docker.io in the registry (BuildKit's images, built here); 20.10 as Debian has it.
+  local extra=''
+  [[ $ENGINE == docker20 ]] || extra=$(printf ',\n  "ip6tables": false,\n  "registry-mirrors": ["http://%s"],\n  "features": { "containerd-snapshotter": %s }' "$REGISTRY_ADDR" "$snapshotter")
   write_if_changed "$dir/daemon.json" <<JSON && changed+=" dockerd"
 {
   "hosts": ["$ENGINE_HOST"],
@@ -487,12 +544,9 @@ TOML
   "cgroup-parent": "/cib-$ENGINE",
   "bridge": "none",
   "iptables": false,
-  "ip6tables": false,
   "ip-masq": false,
   "ip-forward": false,
-  "userland-proxy": false,
-  "registry-mirrors": ["http://$REGISTRY_ADDR"],
-  "features": { "containerd-snapshotter": $snapshotter }
+  "userland-proxy": false$extra
 }
 JSON
   if [[ -n $changed ]] && { pid_alive "$DOCKERD_NAME" || pid_alive "$CONTAINERD_NAME"; }; then
@@ -509,21 +563,27 @@ ensure_docker28() {
   fi
   ensure_cgroups
   write_engine_configs
+  start_engine_daemons "$SID_DAEMON_PATH"
+}
+
+# start_engine_daemons PATH: the engine's containerd (unless it answers), then its dockerd.
+start_engine_daemons() {
+  local daemon_path=$1
   if containerd_answers; then
     log "$CONTAINERD_NAME: already answering"
   else
-    start_daemon "$CONTAINERD_NAME" env PATH="$SID_DAEMON_PATH" containerd --config "$ENGINE_DIR/containerd/config.toml"
+    start_daemon "$CONTAINERD_NAME" env PATH="$daemon_path" containerd --config "$ENGINE_DIR/containerd/config.toml"
     wait_until "$CONTAINERD_NAME" 30 "$LOG_DIR/$CONTAINERD_NAME.log" containerd_answers
   fi
-  start_daemon "$DOCKERD_NAME" env PATH="$SID_DAEMON_PATH" dockerd --config-file "$ENGINE_DIR/daemon.json"
+  start_daemon "$DOCKERD_NAME" env PATH="$daemon_path" dockerd --config-file "$ENGINE_DIR/daemon.json"
   wait_until "$DOCKERD_NAME" 60 "$LOG_DIR/$DOCKERD_NAME.log" docker_answers
   log "$ENGINE: engine $(engine_version), $ENGINE_STORE store, $ENGINE_HOST"
 }
 
 ensure_engine() {
   case $ENGINE in
-    docker20) ensure_client_link && ensure_docker20 && ensure_docker20_buildx ;;
-    *) ensure_docker28 ;;
+    docker20) ensure_bookworm_packages && ensure_client_link && ensure_docker20 && ensure_docker20_buildx ;;
+    *) ensure_bookworm_packages && ensure_docker28 ;;
   esac
 }
 
@@ -573,7 +633,7 @@ http:
   headers:
     X-Content-Type-Options: [nosniff]
 EOF
-  start_daemon registry docker-registry serve "$dir/config.yml"
+  start_daemon registry "$BOOKWORM_ROOT/usr/bin/docker-registry" serve "$dir/config.yml"
   wait_until registry 30 "$LOG_DIR/registry.log" registry_answers
 }
 
@@ -654,10 +714,10 @@ populate_common_rootfs() {
   mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc/ssl/certs,tmp,root}
   chmod 1777 "$root/tmp"
   chmod 700 "$root/root"
-  install -m 755 /bin/busybox "$root/bin/busybox"
+  install -m 755 "$BUSYBOX" "$root/bin/busybox"
   while read -r applet; do
     [[ -e $root/$applet || -L $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
-  done < <(/bin/busybox --list-full)
+  done < <("$BUSYBOX" --list-full)
   if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
     install -m 644 /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
   fi
@@ -739,7 +799,7 @@ import_and_push() {
 }
 
 ensure_base_images() {
-  [[ -x /bin/busybox ]] || die "/bin/busybox missing (package busybox-static)"
+  [[ -x $BUSYBOX ]] || die "$BUSYBOX missing (bookworm's busybox-static, unpacked by up)"
   local minor
   minor=$(go_minor)
   import_and_push base/go "$minor latest" build_go_rootfs \
@@ -819,16 +879,24 @@ tool() {
 # The docker20 leg's client is Debian's 20.10 CLI with the caller's own config (~/.docker): the
 # buildx plugin the action reads images with (imagetools) is the pinned one, put there by
 # install-tools.sh (a link when it is already built). The Docker 28 engines link sid's into theirs.
-ensure_docker20_buildx() {
-  (unset DOCKER_CONFIG && PATH=$(dirname "$GO"):$PATH TOOLS_DIR=$TOOLS_DIR timeout 1800 bash "$REPO_ROOT/scripts/install-tools.sh" buildx >&2) ||
-    die "scripts/install-tools.sh buildx failed"
+# install_tools TOOL...: scripts/install-tools.sh, its buildx plugin into docker20's DOCKER_CONFIG
+# (the one client here without a buildx of its own).
+install_tools() {
+  PATH=$(dirname "$GO"):$PATH TOOLS_DIR=$TOOLS_DIR DOCKER_CONFIG=$ENGINES_DIR/docker20/docker-config \
+    timeout 1800 bash "$REPO_ROOT/scripts/install-tools.sh" "$@" >&2 || die "scripts/install-tools.sh $* failed"
 }
 
-ensure_buildkit_tools() {
-  # Skipped without running go when the binaries match the recipe (stamps).
-  PATH=$(dirname "$GO"):$PATH TOOLS_DIR=$TOOLS_DIR timeout 1800 bash "$REPO_ROOT/scripts/install-tools.sh" buildkit dockerfile-frontend >&2 ||
-    die "scripts/install-tools.sh buildkit dockerfile-frontend failed"
+ensure_docker20_buildx() { install_tools buildx; }
+
+# Every pinned tool: skipped without running go when the binaries match the recipe (stamps).
+ensure_tools() { install_tools all; }
+
+ensure_buildkitd() {
+  STACK_DIR=$STACK_DIR TOOLS_DIR=$TOOLS_DIR RUNC=$RUNC REGISTRY=$REGISTRY_ADDR timeout 120 bash "$REPO_ROOT/scripts/buildkitd.sh" up ||
+    die "scripts/buildkitd.sh up failed"
 }
+
+ensure_buildkit_tools() { install_tools buildkit dockerfile-frontend; }
 
 # As upstream's frontend/dockerfile/cmd/dockerfile-frontend/Dockerfile: FROM scratch, the
 # static binary as /bin/dockerfile-frontend, its entrypoint and labels (no network for the
@@ -846,8 +914,8 @@ build_buildkit_rootfs() {
   local root=$1 lib
   populate_common_rootfs "$root"
   install -m 755 "$(tool buildkitd)" "$(tool buildctl)" "$root/usr/bin/"
-  local runc
-  runc=$(command -v runc) || die "runc not found (package runc)"
+  local runc=$RUNC
+  [[ -x $runc ]] || die "$runc missing (bookworm's runc, unpacked by up)"
   install -m 755 "$runc" "$root/usr/bin/runc"
   while read -r lib; do
     install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
@@ -896,7 +964,8 @@ TOML
 # --- subcommands ----------------------------------------------------------------
 
 # Engine by engine, then what they share; the registry comes after the engine because the
-# base images are imported and pushed with the engine's client.
+# base images are imported and pushed with the engine's client. With "tests", also what only the
+# tests use, so that no test builds a tool or an image in its own hooks.
 up_engine() {
   select_engine "$1"
   timed "$ENGINE" ensure_engine
@@ -904,18 +973,23 @@ up_engine() {
   timed modules seed_modules
   timed modproxy ensure_modproxy
   timed base-images ensure_base_images
+  [[ $2 == tests ]] || return 0
+  timed tools ensure_tools
   if [[ $ENGINE != docker20 ]]; then
     ensure_buildkitd_container_config
     timed buildkit-images ensure_buildkit_images
     timed multiarch-runtime ensure_multiarch_runtime
   fi
+  timed buildkitd ensure_buildkitd
 }
 
+# cmd_up WHAT ENGINE...: WHAT is "main" (what the action's main job needs) or "tests".
 cmd_up() {
-  local start engine
+  local what=$1 start engine
+  shift
   start=$(now)
   timed packages ensure_packages
-  for engine in "$@"; do up_engine "$engine"; done
+  for engine in "$@"; do up_engine "$engine" "$what"; done
   log "up: done in $(since "$start"); use: eval \"\$(STACK_ENGINE=$1 bash scripts/stack.sh env)\""
 }
 
@@ -939,12 +1013,7 @@ cmd_env() {
   printf 'export STACK_DIR=%q\n' "$STACK_DIR"
   printf 'export STACK_ENGINE=%q\n' "$ENGINE"
   printf 'export DOCKER_HOST=%q\n' "$ENGINE_HOST"
-  if [[ -n $ENGINE_CONFIG ]]; then
-    printf 'export DOCKER_CONFIG=%q\n' "$ENGINE_CONFIG"
-  elif [[ -n ${DOCKER_CONFIG:-} && $DOCKER_CONFIG == "$ENGINES_DIR"/* ]]; then
-    # Left from another engine's env: docker20's client uses the caller's own config.
-    printf 'unset DOCKER_CONFIG\n'
-  fi
+  printf 'export DOCKER_CONFIG=%q\n' "$ENGINE_CONFIG"
   printf 'export PATH=%q\n' "$ENGINE_BIN:$(path_without_clients)"
   printf 'export DOCKER_BUILDKIT=1\n'
   printf 'export STACK_REGISTRY=%q\n' "$REGISTRY_ADDR"
@@ -955,8 +1024,15 @@ cmd_env() {
 cmd_wipe_runner() {
   select_engine "$STACK_ENGINE"
   docker_answers || die "$ENGINE does not answer; run: STACK_ENGINE=$ENGINE bash scripts/stack.sh up"
-  local start ids
+  local start ids root
   start=$(now)
+  # Only the stack's own engine, known by its data root; another one only when the user named it.
+  root=$(DK_TIMEOUT=10 dk info --format '{{.DockerRootDir}}' 2>/dev/null) || die "wipe-runner: $ENGINE_HOST does not say its data root"
+  if [[ -n $ENGINE_FOREIGN ]]; then
+    log "wipe-runner: $ENGINE_HOST is the engine STACK_DOCKER20_HOST names (data root $root): wiping it"
+  elif [[ $root != "$ENGINE_DIR/data" ]]; then
+    die "wipe-runner: the engine on $ENGINE_HOST keeps its data in $root, not in the stack's $ENGINE_DIR/data: it is not the stack's own, left alone"
+  fi
   ids=$(dk ps -aq)
   # shellcheck disable=SC2086 # one id per word
   [[ -z $ids ]] || dk rm -f $ids >/dev/null
@@ -992,14 +1068,19 @@ unmount_leftovers() {
 down_engine() {
   select_engine "$1"
   stop_daemon "$DOCKERD_NAME"
-  # A docker20 of its own shares the system's containerd with the machine's engine.
-  [[ $ENGINE == docker20 && -n $ENGINE_DIR ]] || stop_daemon "$CONTAINERD_NAME"
+  stop_daemon "$CONTAINERD_NAME"
   pid_alive "$DOCKERD_NAME" || unmount_leftovers "$ENGINE_DIR"
 }
 
 cmd_down_all() {
   local engine
   for engine in "${ENGINES[@]}"; do down_engine "$engine"; done
+  # The tests' buildkitd and the benchmark's (each a folder of STACK_DIR with its pid file).
+  local pidfile
+  for pidfile in "$STACK_DIR"/*/buildkitd.pid; do
+    [[ -f $pidfile ]] || continue
+    STACK_DIR=$STACK_DIR BUILDKITD_DIR=$(dirname "$pidfile") timeout 30 bash "$REPO_ROOT/scripts/buildkitd.sh" down
+  done
   stop_daemon modproxy
   stop_daemon registry
 }
@@ -1062,8 +1143,9 @@ usage() {
 
 main() {
   case ${1:-} in
-    up) cmd_up "$STACK_ENGINE" ;;
-    up-all) cmd_up "${ENGINES[@]}" ;;
+    up) cmd_up main "$STACK_ENGINE" ;;
+    up-tests) cmd_up tests "$STACK_ENGINE" ;;
+    up-all) cmd_up tests "${ENGINES[@]}" ;;
     env) cmd_env ;;
     wipe-runner) cmd_wipe_runner ;;
     down) down_engine "$STACK_ENGINE" ;;

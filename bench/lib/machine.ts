@@ -1,7 +1,7 @@
 // The machine the recipes run on: the stack (engine, registry, base images) from scripts/stack.sh,
 // the benchmark's own module proxy and counting registry proxy, and on demand a standalone
-// buildkitd with a `remote` buildx builder. Everything honours DOCKER_HOST: with it set, the
-// benchmark wipes and uses that engine only; unset, the default engine.
+// buildkitd with a `remote` buildx builder. The engine is the stack's STACK_ENGINE (default docker28):
+// the benchmark wipes and uses that engine only.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -42,7 +42,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startMachine(options: { registryPort?: number; buildx: boolean }): Promise<Machine> {
-  stackUp();
+  stackUp('tests');
   const registryUpstream = process.env.STACK_REGISTRY ?? '127.0.0.1:5000';
   const [host, port] = registryUpstream.split(':');
   const registry = await startCountingProxy({ host, port: Number(port) }, options.registryPort ?? 0);
@@ -109,7 +109,7 @@ function startBuilder(...registries: string[]): BuildkitBuilder {
   };
 }
 
-/** Local Docker state as a fresh runner has it (the engine DOCKER_HOST names, or the default). */
+/** Local Docker state as a fresh runner has it (the stack's engine). */
 export function wipeEngine(): void {
   execFileSync('bash', [STACK, 'wipe-runner'], { stdio: 'ignore' });
 }

@@ -13,9 +13,10 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compiledPackages, stageBuildSteps, stageBuildTitle, stepOutput } from '../e2e/support/log.js';
 import { REGISTRY, listTags, manifestDigest } from '../e2e/support/registry.js';
-import { ROOT, stackUp, wipeRunner } from '../e2e/support/stack.js';
+import { ROOT, wipeRunner } from '../e2e/support/stack.js';
 
-const ACT = path.join(ROOT, '.stack/tools/bin/act');
+// Built by the stack (scripts/stack.sh up-tests) before any test starts.
+const ACT = path.join(process.env.STACK_DIR ?? path.join(ROOT, '.stack'), 'tools/bin/act');
 const STAND_INS = path.join(ROOT, 'test/act/stand-ins');
 const image = `${REGISTRY}/act/hello-${Date.now().toString(36)}`;
 const PASSWORD = `act-password-${process.pid}`;
@@ -209,9 +210,6 @@ function outputsOf(run: ActRun): Record<string, string> {
 const nonFrom = (log: string) => stageBuildSteps(log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
 
 beforeAll(() => {
-  stackUp();
-  // Builds act and buildx from source through the module proxy when missing (skipped when present).
-  execFileSync('bash', [path.join(ROOT, 'scripts/install-tools.sh'), 'act', 'buildx'], { stdio: 'inherit' });
   state = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-act-state-'));
   repo = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-act-repo-'));
   fs.cpSync(path.join(ROOT, 'dist'), path.join(repo, 'dist'), { recursive: true });

@@ -11,7 +11,7 @@ import { buildSteps, groupLines, stepStatus } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
 import { buildkitdUp, createRemoteBuilder, pruneBuilder, removeBuilder, sh } from './support/buildkit.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
+import { copyFixture, fakeSha, wipeRunner } from './support/stack.js';
 
 const id = Date.now().toString(36);
 const buildxImage = `${REGISTRY}/e2e/buildx-${id}`;
@@ -61,7 +61,6 @@ function builders(): string {
 }
 
 beforeAll(() => {
-  stackUp();
   // Idempotent: skipped in seconds when the pinned binaries are there and the daemon answers.
   endpoint = buildkitdUp();
   createRemoteBuilder(builderName, endpoint);

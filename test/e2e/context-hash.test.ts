@@ -13,7 +13,7 @@ import { hashBuildInputs } from '../../src/context-hash.js';
 import { listContext, limiter, type ContextEntry } from '../../src/context-files.js';
 import type { IgnoreRules } from '../../src/dockerignore.js';
 import { CASES, writeCase, writeEntry, type ContextCase } from '../support/context-cases.js';
-import { ENGINE, stackUp } from './support/stack.js';
+import { ENGINE } from './support/stack.js';
 
 interface Client {
   name: string;
@@ -44,7 +44,6 @@ function findClients(): Client[] {
 }
 
 // The stack's engine (DOCKER_HOST and its docker client), as every e2e file has it.
-stackUp();
 const engine = spawnSync('docker', ['version'], { encoding: 'utf8' });
 const clients = engine.status === 0 ? findClients() : [];
 if (clients.length === 0) {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerContainerBuilderArgs } from './support/buildkit.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
-import { ENGINE, stackUp } from './support/stack.js';
+import { ENGINE } from './support/stack.js';
 
 const docker28 = ENGINE === 'docker28' || ENGINE === 'docker28-containerd';
 const id = Date.now().toString(36);
@@ -45,7 +45,6 @@ CMD ["cat", "/greeting", "/etc/motd"]
 
 beforeAll(() => {
   if (!docker28) return;
-  stackUp();
   context = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-engines-'));
   fs.writeFileSync(path.join(context, 'Dockerfile'), DOCKERFILE);
 }, 900_000);

@@ -12,7 +12,7 @@ import { startFaultProxy, type FaultProxy, type RuleSpec } from '../support/faul
 import { startSilentListener, type SilentListener } from '../support/silent-listener.js';
 import { emptyGoFolders, forgetMountMarkers, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
-import { copyFixture, fakeSha, stackUp } from './support/stack.js';
+import { copyFixture, fakeSha } from './support/stack.js';
 
 const id = Date.now().toString(36);
 /**
@@ -26,7 +26,6 @@ let workspace = '';
 let n = 0x700;
 
 beforeAll(async () => {
-  stackUp();
   registry = await startFaultProxy({ upstream: REGISTRY, name: 'registry' });
   workspace = copyFixture('hello-svc');
 }, 900_000);

@@ -12,7 +12,7 @@ import { dockerContainerBuilderArgs, sh } from './support/buildkit.js';
 import { compiledPackages, stageBuildSteps, stageBuildTitle, stepOutput, stepStatus } from './support/log.js';
 import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
-import { ENGINE, copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
+import { ENGINE, copyFixture, fakeSha, wipeRunner } from './support/stack.js';
 
 const modern = ENGINE === 'docker28' || ENGINE === 'docker28-containerd';
 const id = Date.now().toString(36);
@@ -44,7 +44,6 @@ const compiled = (run: ActionRun) => compiledPackages(stepOutput(run.main.log, s
 
 beforeAll(async () => {
   if (!modern) return;
-  stackUp();
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-modern-home-'));
   server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-modern-cache-')), host: '127.0.0.1' });
 }, 900_000);

@@ -9,7 +9,7 @@ import { runAction, type ActionRun } from '../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
 import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
-import { copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
+import { copyFixture, fakeSha, wipeRunner } from './support/stack.js';
 
 const SERVICES = ['api', 'worker', 'auth', 'billing'];
 const id = Date.now().toString(36);
@@ -54,7 +54,6 @@ async function outcome(images: Images, sha: string): Promise<Record<string, stri
 }
 
 beforeAll(async () => {
-  stackUp();
   workspace = copyFixture('mono');
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-mono-home-'));
   server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-mono-cache-')), host: '127.0.0.1' });

@@ -14,7 +14,7 @@ import { dockerContainerBuilderArgs, sh } from './support/buildkit.js';
 import { buildSteps, compiledPackages } from './support/log.js';
 import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY } from './support/registry.js';
-import { ENGINE, copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
+import { ENGINE, copyFixture, fakeSha, wipeRunner } from './support/stack.js';
 
 const modern = ENGINE === 'docker28' || ENGINE === 'docker28-containerd';
 const id = Date.now().toString(36);
@@ -111,7 +111,6 @@ function compiledPerPlatform(run: ActionRun): Record<string, string[]> {
 
 beforeAll(async () => {
   if (!modern) return;
-  stackUp();
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-platforms-home-'));
   workspace = copyFixture('hello-svc');
   server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-platforms-cache-')), host: '127.0.0.1' });

@@ -8,7 +8,7 @@ import { runAction, type ActionRun } from '../support/action-runner.js';
 import { execFileSync } from 'node:child_process';
 import { buildSteps, dockerfileStageSteps, groupLines, stageBuildSteps, stageBuildTitle, stepStatus } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
-import { copyFixture, fakeSha, stackUp, wipeRunner } from './support/stack.js';
+import { copyFixture, fakeSha, wipeRunner } from './support/stack.js';
 
 const image = `${REGISTRY}/e2e/hello-${Date.now().toString(36)}`;
 const times: Array<[string, number]> = [];
@@ -43,7 +43,6 @@ function inEngine(ref: string): boolean {
 }
 
 beforeAll(() => {
-  stackUp();
   workspace = copyFixture('hello-svc');
 }, 900_000);
 

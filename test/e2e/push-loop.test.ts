@@ -6,14 +6,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../support/action-runner.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
-import { copyFixture, fakeSha, stackUp } from './support/stack.js';
+import { copyFixture, fakeSha } from './support/stack.js';
 
 const image = `${REGISTRY}/e2e/loop-${Date.now().toString(36)}`;
 const RUNS = 30;
 let workspace = '';
 
 beforeAll(() => {
-  stackUp();
   workspace = copyFixture('hello-svc');
 }, 900_000);
 

@@ -10,7 +10,7 @@ import { startCacheServer, type CacheServer } from '../support/cache-server/serv
 import { branchSuffix } from '../../src/tags.js';
 import { dockerfileStageSteps, stageBuildSteps } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
-import { copyFixture, stackUp, wipeRunner } from './support/stack.js';
+import { copyFixture, wipeRunner } from './support/stack.js';
 
 const image = `${REGISTRY}/e2e/trust-${Date.now().toString(36)}`;
 let repo = '';
@@ -87,7 +87,6 @@ function pullRequest(head: string | null, headBranch: string, name = 'pull_reque
 }
 
 beforeAll(() => {
-  stackUp();
   repo = copyFixture('hello-svc');
   git('init', '-q', '-b', 'main');
   commit('A', () => undefined);

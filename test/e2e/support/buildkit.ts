@@ -7,9 +7,11 @@ export function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-/** Installs the pinned tools and starts buildkitd (both idempotent); returns its address. */
+/**
+ * The standalone buildkitd's address. The stack started it (scripts/stack.sh up-tests); `up` is
+ * asked again, idempotent, in case a test before this one stopped it.
+ */
 export function buildkitdUp(): string {
-  sh('bash', ['scripts/install-tools.sh', 'buildx', 'buildkit']);
   sh('bash', ['scripts/buildkitd.sh', 'up']);
   return sh('bash', ['scripts/buildkitd.sh', 'addr']).trim();
 }
@@ -20,7 +22,7 @@ export function buildkitdUp(): string {
  */
 export function dockerContainerBuilderArgs(name: string): string[] {
   const config = process.env.STACK_BUILDKITD_CONFIG;
-  if (!config) throw new Error('STACK_BUILDKITD_CONFIG is not set: bring the stack up first (stackUp)');
+  if (!config) throw new Error('STACK_BUILDKITD_CONFIG is not set: run under the e2e global setup (test/setup/stack.ts)');
   return ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--driver-opt', 'network=host', '--buildkitd-config', config];
 }
 

@@ -10,7 +10,7 @@ import { runAction, type ActionRun } from '../../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../../support/cache-server/server.js';
 import { stageBuildSteps, stageBuildTitle, stepOutput } from './log.js';
 import { goRunnerEnv } from './go-runner.js';
-import { stackUp, wipeRunner } from './stack.js';
+import { wipeRunner } from './stack.js';
 
 export const COMPILE = /^RUN .*go build/;
 /** What the compile printed, in the first build that reached the builder stage. */
@@ -103,7 +103,6 @@ export function goCacheHarness(): GoCacheHarness {
   }
 
   beforeAll(() => {
-    stackUp();
     runnerHome = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-runner-home-'));
   }, 900_000);
 

@@ -11,19 +11,27 @@ const STACK = path.join(ROOT, 'scripts/stack.sh');
 export const ENGINE = process.env.STACK_ENGINE || 'docker28';
 
 /**
- * Bring the stack up (the engine STACK_ENGINE names) and put its environment (DOCKER_HOST, PATH with
- * that engine's docker first, its DOCKER_CONFIG, …) into process.env.
+ * Brings the stack up (the engine STACK_ENGINE names): `main` is what the action's main job needs
+ * (engine, registry, module proxy, base images), `tests` also the pinned tools, BuildKit's images and
+ * the standalone buildkitd. Then puts its environment into process.env (stackEnv). The e2e runs'
+ * global setup (test/setup/stack.ts) does it once, before any test file starts; the demo and the
+ * benchmark call it themselves.
  */
-export function stackUp(): Record<string, string> {
-  execFileSync('bash', [STACK, 'up'], { stdio: 'inherit' });
+export function stackUp(what: 'main' | 'tests' = 'main'): Record<string, string> {
+  execFileSync('bash', [STACK, what === 'tests' ? 'up-tests' : 'up'], { stdio: 'inherit' });
+  return stackEnv();
+}
+
+/**
+ * The stack's environment (DOCKER_HOST, PATH with that engine's docker first, its DOCKER_CONFIG, …)
+ * put into process.env. Reads only: the stack is already up.
+ */
+export function stackEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   const text = execFileSync('bash', [STACK, 'env'], { encoding: 'utf8' });
   for (const line of text.split('\n')) {
     const match = /^export ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
     if (match) env[match[1]] = match[2].replace(/^(['"])(.*)\1$/, '$2');
-    // docker20's env drops a DOCKER_CONFIG left by a Docker 28 engine's.
-    const unset = /^unset ([A-Za-z_][A-Za-z0-9_]*)$/.exec(line.trim());
-    if (unset) delete process.env[unset[1]];
   }
   Object.assign(process.env, env);
   return env;
