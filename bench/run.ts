@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT, copyFixture } from '../test/e2e/support/stack.js';
+import { ROOT, commitAll, copyFixture } from '../test/e2e/support/stack.js';
 import { startCacheServer, type CacheServer } from '../test/support/cache-server/server.js';
 import { Log } from './lib/exec.js';
 import { removeTree, settleDisk, startMachine, wipeEngine, type Machine } from './lib/machine.js';
@@ -196,7 +196,8 @@ class Chain {
       image: this.image,
       registry: this.machine.registry.address,
       goproxy: this.machine.goproxy,
-      sha: crypto.randomBytes(20).toString('hex'),
+      // A real commit of what the job builds, as a push brings it (the action reads who it builds for from git).
+      sha: commitAll(this.workspace, `${this.recipe.id} ${scenario}`),
       runnerHome: this.runnerHome,
       cache,
       builder: this.machine.builder?.name,

@@ -11,7 +11,7 @@ import { buildSteps, groupLines, stepStatus } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
 import { buildkitdUp, createRemoteBuilder, pruneBuilder, removeBuilder, sh } from './support/buildkit.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { copyFixture, fakeSha, wipeRunner } from './support/stack.js';
+import { commitAll, copyFixture, wipeRunner } from './support/stack.js';
 
 const id = Date.now().toString(36);
 const buildxImage = `${REGISTRY}/e2e/buildx-${id}`;
@@ -83,7 +83,7 @@ describe('buildx path: registry cache on a remote builder', { timeout: 900_000 }
 
   it('cold: one build pushes the image and writes one cache manifest (every stage); the digest output is what the registry serves', async () => {
     freshRunner();
-    const sha = fakeSha(0x101);
+    const sha = commitAll(workspace);
     const run = ok('buildx cold', await build(workspace, sha, { image: buildxImage, builder: builderName, 'cache-strategy': 'buildx', tags: 'e2e' }));
     times.cold = run.main.durationMs;
     expect(run.outputs.strategy).toBe('buildx');
@@ -109,7 +109,7 @@ describe('buildx path: registry cache on a remote builder', { timeout: 900_000 }
 
   it('fresh runner (builder cache and local images wiped), no change: every step CACHED from the registry', async () => {
     freshRunner();
-    const sha = fakeSha(0x102);
+    const sha = commitAll(workspace);
     const run = ok('buildx fresh', await build(workspace, sha, { image: buildxImage, builder: builderName, 'cache-strategy': 'buildx' }));
     times['fresh runner, no change'] = run.main.durationMs;
     const builder = nonFrom(builderSteps(run.main.log));
@@ -130,7 +130,7 @@ describe('buildx path: registry cache on a remote builder', { timeout: 900_000 }
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), `\nvar buildxMarker${Date.now()} = "one-line change"\n`);
     const run = ok(
       'buildx one-line',
-      await build(workspace, fakeSha(0x103), { image: buildxImage, builder: builderName, 'cache-strategy': 'buildx' })
+      await build(workspace, commitAll(workspace), { image: buildxImage, builder: builderName, 'cache-strategy': 'buildx' })
     );
     times['fresh runner, one-line change'] = run.main.durationMs;
     const builder = builderSteps(run.main.log);
@@ -144,7 +144,7 @@ describe('buildx path: registry cache on a remote builder', { timeout: 900_000 }
   it('a Dockerfile error under auto fails the step and is never retried on the pull path', async () => {
     const broken = copyFixture('hello-svc');
     fs.appendFileSync(path.join(broken, 'Dockerfile'), '\nRUN exit 3\n');
-    const run = await build(broken, fakeSha(0x104), { image: buildxImage, builder: builderName });
+    const run = await build(broken, commitAll(broken), { image: buildxImage, builder: builderName });
     expect(run.main.exitCode).toBe(1);
     expect(run.outputs.strategy).toBe('buildx');
     expect(run.main.log).not.toContain('fell back');
@@ -156,7 +156,8 @@ describe('buildx path: builders the action creates, and falling back', { timeout
   it('buildkit-endpoint: the action creates a remote builder for it, builds on it, and removes it in the post step', async () => {
     const workspace = copyFixture('hello-svc');
     const image = `${REGISTRY}/e2e/buildx-endpoint-${id}`;
-    const run = ok('endpoint', await build(workspace, fakeSha(0x201), { image, 'buildkit-endpoint': endpoint }));
+    const sha = commitAll(workspace);
+    const run = ok('endpoint', await build(workspace, sha, { image, 'buildkit-endpoint': endpoint }));
     expect(run.outputs.strategy).toBe('buildx');
     expect(run.outputs['strategy-reason']).toMatch(/auto: the buildx path.*remote driver/);
     const created = /builder (cached-image-build-[0-9]+-[0-9a-z]+): driver remote/.exec(run.main.log)?.[1];
@@ -164,19 +165,20 @@ describe('buildx path: builders the action creates, and falling back', { timeout
     expect(run.main.log).toContain(`--builder ${created}`);
     expect(builders()).not.toContain(created);
     expect(await listTags(image)).toEqual(expect.arrayContaining(['buildcache']));
-    expect(run.outputs.digest).toBe(await manifestDigest(image, fakeSha(0x201)));
+    expect(run.outputs.digest).toBe(await manifestDigest(image, sha));
   });
 
   it('auto with an unreachable buildkit-endpoint: the pull path builds; the warning, summary and outputs say why', async () => {
     const workspace = copyFixture('hello-svc');
     const image = `${REGISTRY}/e2e/buildx-unreachable-${id}`;
-    const run = ok('unreachable', await build(workspace, fakeSha(0x202), { image, 'buildkit-endpoint': 'tcp://127.0.0.1:9' }));
+    const sha = commitAll(workspace);
+    const run = ok('unreachable', await build(workspace, sha, { image, 'buildkit-endpoint': 'tcp://127.0.0.1:9' }));
     expect(run.outputs.strategy).toBe('pull');
     expect(run.outputs['strategy-reason']).toMatch(/pull path.*127\.0\.0\.1:9 does not answer/);
     expect(run.main.log).toMatch(/::warning::cache-strategy auto: the pull path .*does not answer/);
     expect(run.summary).toContain('Fell back');
     expect(run.summary).toContain('does not answer');
-    expect(await listTags(image)).toEqual(['builder', 'latest', fakeSha(0x202)].sort());
+    expect(await listTags(image)).toEqual(['builder', 'latest', sha].sort());
     // The builder the action made for the endpoint (whether or not it answered) is gone after the post step.
     const made = /builder (cached-image-build-\S+): driver/.exec(run.main.log)?.[1];
     expect(made).toBeDefined();
@@ -196,17 +198,14 @@ describe('buildx path: builders the action creates, and falling back', { timeout
     return proxy;
   }
 
-  it.each([
-    ['buildx', 0x203],
-    ['auto', 0x204]
-  ])(
+  it.each([['buildx'], ['auto']])(
     'cache-strategy %s and a registry that refuses the cache export: the image is built and pushed once, no fallback, a warning',
-    async (strategy, n) => {
+    async strategy => {
       const refusing = await refusingRegistry();
       try {
         const workspace = copyFixture('hello-svc');
         const name = `e2e/buildx-refused-${strategy}-${id}`;
-        const sha = fakeSha(n);
+        const sha = commitAll(workspace);
         const run = ok(
           `refused, ${strategy}`,
           await build(workspace, sha, { image: `${refusing.address}/${name}`, builder: builderName, 'cache-strategy': strategy })

@@ -12,7 +12,7 @@ import { startFaultProxy, type FaultProxy, type RuleSpec } from '../support/faul
 import { startSilentListener, type SilentListener } from '../support/silent-listener.js';
 import { emptyGoFolders, forgetMountMarkers, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
-import { copyFixture, fakeSha } from './support/stack.js';
+import { commitAll, copyFixture } from './support/stack.js';
 
 const id = Date.now().toString(36);
 /**
@@ -23,7 +23,8 @@ const LIMITS = { 'lookup-timeout': '3', 'idle-timeout': '60', 'copy-unchanged': 
 const table: Array<{ fault: string; outcome: string; pushed: string; said: string; seconds: number }> = [];
 let registry: FaultProxy;
 let workspace = '';
-let n = 0x700;
+/** Makes each appended Go declaration's name unique. */
+let n = 0;
 
 beforeAll(async () => {
   registry = await startFaultProxy({ upstream: REGISTRY, name: 'registry' });
@@ -63,7 +64,7 @@ interface Faulted {
 
 async function build(fault: string, image: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<Faulted> {
   const before = await tagsOf(image);
-  const sha = fakeSha(n++);
+  const sha = commitAll(workspace);
   const started = Date.now();
   const run = await runAction({ workspace, sha, env, inputs: { image, network: 'host', 'go-cache': 'false', ...LIMITS, ...inputs } });
   const seconds = (Date.now() - started) / 1000;
@@ -238,7 +239,7 @@ describe('Actions cache faults', { timeout: 900_000 }, () => {
     ]
   ])('%s: a miss and a warning, no half cache left, and the build succeeds', async (label, protocol, spec, said) => {
     emptyGoDirs();
-    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), `\nvar cacheFault${n} = 1\n`);
+    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), `\nvar cacheFault${n++} = 1\n`);
     const { run } = await withFault(cache, spec, () => build(label, image, mounts, env(protocol)));
     expect(run.main.exitCode).toBe(0);
     expect(run.outputs['go-cache-hit']).toBe('miss');

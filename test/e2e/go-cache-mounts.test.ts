@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compiledPackages, stageBuildSteps } from './support/log.js';
 import { REGISTRY } from './support/registry.js';
 import { compileOutput, goCacheHarness, OWN } from './support/go-cache-harness.js';
-import { copyFixture, ENGINE, fakeSha, moduleProxyStats, resetModuleProxy } from './support/stack.js';
+import { commitAll, copyFixture, ENGINE, moduleProxyStats, resetModuleProxy } from './support/stack.js';
 
 const h = goCacheHarness();
 
@@ -23,7 +23,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     workspace = copyFixture('hello-svc');
     h.freshRunner();
     await resetModuleProxy();
-    const run = await h.build('mounts: cold', workspace, fakeSha(101), inputs);
+    const run = await h.build('mounts: cold', workspace, commitAll(workspace), inputs);
     h.compileSeconds('cold', run);
     expect(run.outputs['go-cache-hit']).toBe('miss');
     coldPackages = compiledPackages(compileOutput(run.main.log));
@@ -40,7 +40,8 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     await resetModuleProxy();
     const uploadsBefore = h.server().stats().bytesUploaded;
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
-    const run = await h.build('mounts: fresh runner, one-line change', workspace, fakeSha(102), inputs);
+    const sha = commitAll(workspace);
+    const run = await h.build('mounts: fresh runner, one-line change', workspace, sha, inputs);
     h.compileSeconds('fresh runner, restored caches, one-line change', run);
     expect(run.outputs['go-cache-hit']).toBe('exact');
     // One throwaway build fills both mounts.
@@ -52,7 +53,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     // An exact hit: the mounts are not read back whole; what the build added is, and saved as a small delta.
     expect(run.main.log).not.toContain('::group::Read cache mount');
     expect(run.main.log).toContain('::group::Read what the build added to cache mount gobuild back into');
-    expect(run.post.log).toMatch(new RegExp(`Go caches saved under cached-image-build-godelta-Linux-X64-go1\\.26-[0-9a-f]{64}-${fakeSha(102)}`));
+    expect(run.post.log).toMatch(new RegExp(`Go caches saved under cached-image-build-godelta-Linux-X64-go1\\.26-[0-9a-f]{64}-${sha}`));
     const uploaded = h.server().stats().bytesUploaded - uploadsBefore;
     expect(uploaded).toBeGreaterThan(0);
     expect(uploaded).toBeLessThan(uploadsBefore / 10);
@@ -62,7 +63,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
 
   it("warm machine (nothing wiped), one-line change: the builder's mounts hold the key, so nothing is restored or filled", async () => {
     fs.appendFileSync(path.join(workspace, 'cmd/hello-svc/main.go'), '\nvar warmMarker = 1\n');
-    const run = await h.build('mounts: warm machine, one-line change', workspace, fakeSha(104), inputs);
+    const run = await h.build('mounts: warm machine, one-line change', workspace, commitAll(workspace), inputs);
     h.compileSeconds('warm machine, one-line change', run);
     expect(run.outputs['go-cache-hit']).toBe('warm');
     expect(run.main.log).toMatch(
@@ -80,21 +81,22 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
   it('no drift: a fresh runner after a change in another package restores the delta too, and compiles only that package', async () => {
     h.freshRunner();
     fs.appendFileSync(path.join(workspace, 'cmd/hello-svc/main.go'), '\nvar driftMarker = 1\n');
-    const run = await h.build('mounts: fresh runner, change in another package', workspace, fakeSha(106), inputs);
+    const sha = commitAll(workspace);
+    const run = await h.build('mounts: fresh runner, change in another package', workspace, sha, inputs);
     expect(run.outputs['go-cache-hit']).toBe('exact');
     expect(run.main.log).toMatch(
       /Restored the delta cached-image-build-godelta-Linux-X64-go1\.26-[0-9a-f]{64}-[0-9a-f]{40}: [1-9]\d* GOCACHE entries/
     );
     // Without the delta, greeting (changed since the key's entry) would compile again.
     expect(compiledPackages(compileOutput(run.main.log))).toEqual(['example.com/hello-svc/cmd/hello-svc']);
-    expect(run.post.log).toMatch(new RegExp(`Go caches saved under cached-image-build-godelta-.*-${fakeSha(106)}`));
+    expect(run.post.log).toMatch(new RegExp(`Go caches saved under cached-image-build-godelta-.*-${sha}`));
   });
 
   it('fresh runner, no change: latest was built from the same inputs, so the Go caches are neither restored nor injected', async () => {
     h.freshRunner();
     await resetModuleProxy();
     const downloadsBefore = h.server().stats().bytesDownloaded;
-    const run = await h.build('mounts: fresh runner, no change', workspace, fakeSha(103), { ...inputs, 'copy-unchanged': 'false' });
+    const run = await h.build('mounts: fresh runner, no change', workspace, commitAll(workspace), { ...inputs, 'copy-unchanged': 'false' });
     expect(run.outputs['go-cache-hit']).toBe('unneeded');
     expect(run.main.log).toMatch(/:latest was built from the same inputs [0-9a-f]{12} \(\d+ entries/);
     expect(run.main.log).not.toContain('::group::Restore the Go caches');
@@ -116,7 +118,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     // .dockerignore of hello-svc leaves out README.md: BuildKit never sees it, and neither does the hash.
     fs.appendFileSync(path.join(workspace, 'README.md'), '\nignored line\n');
     h.freshRunner();
-    const ignored = await h.build('mounts: fresh runner, ignored file changed', workspace, fakeSha(105), inputs);
+    const ignored = await h.build('mounts: fresh runner, ignored file changed', workspace, commitAll(workspace), inputs);
     expect(ignored.outputs['go-cache-hit']).toBe('unneeded');
     expect(ignored.outputs['builder-cache-hit']).toBe('true');
   });
@@ -127,7 +129,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     h.server().setFault('refuse');
     try {
       fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar secondMarker = 2\n');
-      const run = await h.build('mounts: cache service down', workspace, fakeSha(107), inputs);
+      const run = await h.build('mounts: cache service down', workspace, commitAll(workspace), inputs);
       expect(run.outputs['go-cache-hit']).toBe('miss');
       expect(run.main.log).toMatch(/::warning::.*(cache|Cache)/);
       expect(run.outputs.digest).toMatch(/^sha256:/);

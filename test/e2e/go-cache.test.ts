@@ -13,7 +13,7 @@ import { buildkitdUp, createRemoteBuilder, pruneBuilder, removeBuilder } from '.
 import { compiledPackages, groupLines } from './support/log.js';
 import { REGISTRY } from './support/registry.js';
 import { compileOutput, goCacheHarness, OWN } from './support/go-cache-harness.js';
-import { copyFixture, fakeSha, moduleProxyStats, resetModuleProxy, wipeRunner } from './support/stack.js';
+import { commitAll, copyFixture, moduleProxyStats, resetModuleProxy, wipeRunner } from './support/stack.js';
 
 const h = goCacheHarness();
 
@@ -39,7 +39,7 @@ describe('Go caches through the cache mounts of a buildx builder (remote BuildKi
   it('cold on the buildx path: miss, the mounts are read back from the builder and saved', async () => {
     workspace = copyFixture('hello-svc');
     freshBuildxRunner();
-    const run = await h.build('buildx mounts: cold', workspace, fakeSha(501), inputs);
+    const run = await h.build('buildx mounts: cold', workspace, commitAll(workspace), inputs);
     expect(run.outputs.strategy).toBe('buildx');
     expect(run.outputs['go-cache-hit']).toBe('miss');
     expect(run.main.log).toContain('::group::Read cache mount gobuild back into');
@@ -50,7 +50,7 @@ describe('Go caches through the cache mounts of a buildx builder (remote BuildKi
     freshBuildxRunner();
     await resetModuleProxy();
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
-    const run = await h.build('buildx mounts: fresh runner, one-line change', workspace, fakeSha(502), inputs);
+    const run = await h.build('buildx mounts: fresh runner, one-line change', workspace, commitAll(workspace), inputs);
     expect(run.outputs.strategy).toBe('buildx');
     expect(run.outputs['go-cache-hit']).toBe('exact');
     expect(run.main.log).toContain('::group::Fill cache mounts gomod, gobuild from the restored Go caches');
@@ -100,7 +100,7 @@ describe('the saved Go caches stay flat over go.sum changes', { timeout: 600_000
     );
 
     h.freshRunner();
-    const cold = await h.build('flat: cold', workspace, fakeSha(301), inputs);
+    const cold = await h.build('flat: cold', workspace, commitAll(workspace), inputs);
     expect(cold.outputs['go-cache-hit']).toBe('miss');
     const coldCompiled = compiledPackages(compileOutput(cold.main.log));
     sizes.push(savedSize(cold));
@@ -117,7 +117,7 @@ describe('the saved Go caches stay flat over go.sum changes', { timeout: 600_000
     tidy();
     expect(fs.readFileSync(path.join(workspace, 'go.sum'), 'utf8')).not.toContain('github.com/google/uuid');
     h.freshRunner();
-    const dropped = await h.build('flat: go.sum without uuid', workspace, fakeSha(302), inputs);
+    const dropped = await h.build('flat: go.sum without uuid', workspace, commitAll(workspace), inputs);
     expect(dropped.outputs['go-cache-hit']).toBe('partial');
     const removed = /removed (\d+) module files .* and (\d+) GOCACHE files/.exec(dropped.main.log);
     // Go marked what it used; the rest of the restored GOCACHE (the old greeting package, uuid) goes.
@@ -130,7 +130,7 @@ describe('the saved Go caches stay flat over go.sum changes', { timeout: 600_000
     for (const [file, text] of Object.entries(original)) fs.writeFileSync(path.join(workspace, file), text);
     fs.appendFileSync(path.join(workspace, 'go.sum'), `example.com/unused v1.0.0/go.mod h1:${'A'.repeat(43)}=\n`);
     h.freshRunner();
-    const back = await h.build('flat: uuid back', workspace, fakeSha(303), inputs);
+    const back = await h.build('flat: uuid back', workspace, commitAll(workspace), inputs);
     expect(back.outputs['go-cache-hit']).toBe('partial');
     // What the previous build used was kept: only uuid, what it needs and our own packages compile.
     const compiled = compiledPackages(compileOutput(back.main.log));
@@ -156,7 +156,7 @@ describe('Go caches in prebuild mode (go build on the runner), through the v1 (G
     workspace = copyFixture('hello-svc');
     h.freshRunner();
     await resetModuleProxy();
-    const run = await h.build('prebuild (v1 protocol): cold', workspace, fakeSha(201), inputs, 'v1');
+    const run = await h.build('prebuild (v1 protocol): cold', workspace, commitAll(workspace), inputs, 'v1');
     expect(compiledPackages(groupLines(run.main.log, PREBUILD)).length).toBeGreaterThan(30);
     expect((await moduleProxyStats()).total).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(workspace, '.prebuilt/hello-svc'))).toBe(true);
@@ -170,14 +170,13 @@ describe('Go caches in prebuild mode (go build on the runner), through the v1 (G
     await resetModuleProxy();
     const uploadsBefore = h.server().stats().bytesUploaded;
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
-    const run = await h.build('prebuild (v1 protocol): fresh runner, one-line change', workspace, fakeSha(202), inputs, 'v1');
+    const sha = commitAll(workspace);
+    const run = await h.build('prebuild (v1 protocol): fresh runner, one-line change', workspace, sha, inputs, 'v1');
     expect(run.outputs['go-cache-hit']).toBe('exact');
     expect(compiledPackages(groupLines(run.main.log, PREBUILD)).sort()).toEqual([...OWN].sort());
     expect((await moduleProxyStats()).total).toBe(0);
     // Collected on the runner: the GOCACHE entries newer than the restore.
-    expect(run.post.log).toMatch(
-      new RegExp(`Go caches saved under cached-image-build-godelta-Linux-X64-go1\\.26(\\.\\d+)?-[0-9a-f]{64}-${fakeSha(202)}`)
-    );
+    expect(run.post.log).toMatch(new RegExp(`Go caches saved under cached-image-build-godelta-Linux-X64-go1\\.26(\\.\\d+)?-[0-9a-f]{64}-${sha}`));
     expect(h.server().stats().bytesUploaded - uploadsBefore).toBeLessThan(uploadsBefore / 10);
   });
 
@@ -186,7 +185,7 @@ describe('Go caches in prebuild mode (go build on the runner), through the v1 (G
     wipeRunner();
     const downloadsBefore = h.server().stats().bytesDownloaded;
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar warmMarker = 2\n');
-    const run = await h.build('prebuild (v1 protocol): warm machine, one-line change', workspace, fakeSha(203), inputs, 'v1');
+    const run = await h.build('prebuild (v1 protocol): warm machine, one-line change', workspace, commitAll(workspace), inputs, 'v1');
     expect(run.outputs['go-cache-hit']).toBe('warm');
     expect(run.main.log).toMatch(
       /the runner's Go folders already hold the Go caches of cached-image-build-go-Linux-X64-go1\.26\S*-[0-9a-f]{64}: not restored/
@@ -214,11 +213,11 @@ describe('the action streams: its Node process stays small however large the cac
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, `${randomBytes(32).toString('hex')}-d`), randomBytes(MB));
     }
-    const saved = await h.build('memory: save 300 MB', workspace, fakeSha(401), inputs);
+    const saved = await h.build('memory: save 300 MB', workspace, commitAll(workspace), inputs);
     const savedMb = Number(/Go caches saved under \S+: ([\d.]+) MB/.exec(saved.post.log)?.[1]);
     expect(savedMb).toBeGreaterThan(300);
     h.freshRunner();
-    const restored = await h.build('memory: restore 300 MB', workspace, fakeSha(402), inputs);
+    const restored = await h.build('memory: restore 300 MB', workspace, commitAll(workspace), inputs);
     expect(restored.outputs['go-cache-hit']).toBe('exact');
     const peaks = [saved.main, saved.post, restored.main, restored.post].map(s => s.maxRssMb ?? Infinity);
     console.log(

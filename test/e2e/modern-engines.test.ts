@@ -12,7 +12,7 @@ import { dockerContainerBuilderArgs, sh } from './support/buildkit.js';
 import { compiledPackages, stageBuildSteps, stageBuildTitle, stepOutput, stepStatus } from './support/log.js';
 import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
-import { ENGINE, copyFixture, fakeSha, wipeRunner } from './support/stack.js';
+import { ENGINE, commitAll, copyFixture, wipeRunner } from './support/stack.js';
 
 const modern = ENGINE === 'docker28' || ENGINE === 'docker28-containerd';
 const id = Date.now().toString(36);
@@ -60,13 +60,14 @@ describe.runIf(modern)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
     const image = `${REGISTRY}/e2e/modern-syntax-${id}`;
     const inputs = { image, file: 'Dockerfile.syntax' };
     freshRunner();
-    const cold = await build('syntax + heredocs, cold', workspace, fakeSha(0x901), inputs);
+    const sha = commitAll(workspace);
+    const cold = await build('syntax + heredocs, cold', workspace, sha, inputs);
     expect(cold.outputs['go-cache-hit']).toBe('miss');
     expect(compiled(cold).length).toBeGreaterThan(30);
-    expect(cold.outputs.digest).toBe(await manifestDigest(image, fakeSha(0x901)));
+    expect(cold.outputs.digest).toBe(await manifestDigest(image, sha));
     freshRunner();
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar modernMarker = 1\n');
-    const warm = await build('syntax + heredocs, fresh runner, one-line change', workspace, fakeSha(0x902), inputs);
+    const warm = await build('syntax + heredocs, fresh runner, one-line change', workspace, commitAll(workspace), inputs);
     expect(warm.outputs['go-cache-hit']).toBe('exact');
     expect(compiled(warm).sort()).toEqual([...OWN].sort());
     expect(stepStatus(stageBuildSteps(warm.main.log, 'builder'), /^COPY go.mod go.sum/)).toBe('cached');
@@ -80,17 +81,17 @@ describe.runIf(modern)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
     try {
       const inputs = { image, builder, 'go-cache': 'false', 'copy-unchanged': 'false' };
       freshRunner();
-      const cold = await build('docker-container builder, cold', workspace, fakeSha(0x911), inputs);
+      const cold = await build('docker-container builder, cold', workspace, commitAll(workspace), inputs);
       expect(cold.outputs.strategy).toBe('buildx');
       expect(cold.outputs['cache-refs']).toBe(`${image}:buildcache`);
       freshRunner();
-      const same = await build('docker-container builder, fresh runner, no change', workspace, fakeSha(0x912), inputs);
+      const same = await build('docker-container builder, fresh runner, no change', workspace, commitAll(workspace), inputs);
       const steps = stageBuildSteps(same.main.log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
       expect(steps.length).toBeGreaterThan(3);
       expect(steps.map(v => v.status)).toEqual(steps.map(() => 'cached'));
       freshRunner();
       fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar dcMarker = 1\n');
-      const changed = await build('docker-container builder, fresh runner, one-line change', workspace, fakeSha(0x913), inputs);
+      const changed = await build('docker-container builder, fresh runner, one-line change', workspace, commitAll(workspace), inputs);
       expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go mod download/)).toBe('cached');
       expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go build/)).toBe('done');
     } finally {
@@ -106,14 +107,14 @@ describe.runIf(modern)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
         const image = `${REGISTRY}/e2e/modern-store-${strategy}-${id}`;
         const inputs = { image, 'go-cache': 'false', 'copy-unchanged': 'false', 'cache-strategy': strategy };
         freshRunner();
-        const cold = await build(`containerd store, ${strategy}, cold`, workspace, fakeSha(0x921), inputs);
+        const cold = await build(`containerd store, ${strategy}, cold`, workspace, commitAll(workspace), inputs);
         expect(cold.outputs.strategy).toBe(strategy === 'auto' ? 'buildx' : 'pull');
         if (strategy === 'auto') expect(cold.outputs['strategy-reason']).toMatch(/buildx path, because builder \S+ \(docker driver\) exports cache/);
         freshRunner();
-        await build(`containerd store, ${strategy}, fresh runner, no change`, workspace, fakeSha(0x922), inputs);
+        await build(`containerd store, ${strategy}, fresh runner, no change`, workspace, commitAll(workspace), inputs);
         freshRunner();
         fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar storeMarker = 1\n');
-        const changed = await build(`containerd store, ${strategy}, fresh runner, one-line change`, workspace, fakeSha(0x923), inputs);
+        const changed = await build(`containerd store, ${strategy}, fresh runner, one-line change`, workspace, commitAll(workspace), inputs);
         expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go mod download/)).toBe('cached');
       }
     }

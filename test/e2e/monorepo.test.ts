@@ -9,7 +9,7 @@ import { runAction, type ActionRun } from '../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../support/cache-server/server.js';
 import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
-import { copyFixture, fakeSha, wipeRunner } from './support/stack.js';
+import { commitAll, copyFixture, wipeRunner } from './support/stack.js';
 
 const SERVICES = ['api', 'worker', 'auth', 'billing'];
 const id = Date.now().toString(36);
@@ -67,7 +67,7 @@ afterAll(async () => {
 describe('four images of a monorepo in one step', { timeout: 900_000 }, () => {
   it('cold: all four built and pushed, one Go cache restore and one save for all', async () => {
     freshRunner();
-    const sha = fakeSha(0xb01);
+    const sha = commitAll(workspace);
     const { run, images } = await build('cold', sha);
     expect(await outcome(images, sha)).toEqual({ api: 'built', worker: 'built', auth: 'built', billing: 'built' });
     for (const svc of SERVICES) expect(await manifestDigest(imageOf(svc), 'latest')).toBe(images[svc].digest);
@@ -80,7 +80,7 @@ describe('four images of a monorepo in one step', { timeout: 900_000 }, () => {
   it('fresh runner, a one-line change in one service: that one built, the other three copied', async () => {
     freshRunner();
     fs.appendFileSync(path.join(workspace, 'cmd/api/main.go'), '\nvar apiMarker = 1\n');
-    const sha = fakeSha(0xb02);
+    const sha = commitAll(workspace);
     const before = Object.fromEntries(
       await Promise.all(SERVICES.map(async (svc): Promise<[string, string | undefined]> => [svc, await manifestDigest(imageOf(svc), 'latest')]))
     );
@@ -95,7 +95,7 @@ describe('four images of a monorepo in one step', { timeout: 900_000 }, () => {
   it('fresh runner, a change in the shared package: all four built', async () => {
     freshRunner();
     fs.appendFileSync(path.join(workspace, 'internal/shared/shared.go'), '\nvar sharedMarker = 1\n');
-    const sha = fakeSha(0xb03);
+    const sha = commitAll(workspace);
     const { images } = await build('fresh runner, one-line change in the shared package', sha);
     expect(await outcome(images, sha)).toEqual({ api: 'built', worker: 'built', auth: 'built', billing: 'built' });
   });

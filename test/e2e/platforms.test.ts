@@ -14,7 +14,7 @@ import { dockerContainerBuilderArgs, sh } from './support/buildkit.js';
 import { buildSteps, compiledPackages } from './support/log.js';
 import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY } from './support/registry.js';
-import { ENGINE, copyFixture, fakeSha, wipeRunner } from './support/stack.js';
+import { ENGINE, commitAll, copyFixture, wipeRunner } from './support/stack.js';
 
 const modern = ENGINE === 'docker28' || ENGINE === 'docker28-containerd';
 const id = Date.now().toString(36);
@@ -127,7 +127,7 @@ afterAll(async () => {
 describe.runIf(modern)(`linux/amd64 and linux/arm64 in one image, on ${ENGINE}`, { timeout: 900_000 }, () => {
   it('cold: one index with both platforms, each binary of its own architecture, the summary lists each digest', async () => {
     freshRunner();
-    const sha = fakeSha(0xa01);
+    const sha = commitAll(workspace);
     const run = await build('two platforms, cold', sha);
     expect(run.outputs.strategy).toBe('buildx');
     const repo = image.slice(REGISTRY.length + 1);
@@ -149,7 +149,7 @@ describe.runIf(modern)(`linux/amd64 and linux/arm64 in one image, on ${ENGINE}`,
   it('fresh runner, one-line change: the Go caches reach both compiles, each compiles only what changed', async () => {
     freshRunner();
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar platformsMarker = 1\n');
-    const run = await build('two platforms, fresh runner, one-line change', fakeSha(0xa02));
+    const run = await build('two platforms, fresh runner, one-line change', commitAll(workspace));
     expect(run.outputs['go-cache-hit']).toBe('exact');
     // The wiped builder is known to hold no Go caches from docker buildx du, without a probe build.
     expect(run.main.log).toMatch(/The builder's Go cache mounts: the builder holds no cache mount yet \(asked in [\d.]+ s\)/);
@@ -161,7 +161,7 @@ describe.runIf(modern)(`linux/amd64 and linux/arm64 in one image, on ${ENGINE}`,
   it('a stage that would run under emulation is said before the build, with the fix', async () => {
     const run = await runAction({
       workspace,
-      sha: fakeSha(0xa03),
+      sha: commitAll(workspace),
       env: goEnv(),
       inputs: { image, builder, platforms: PLATFORMS, file: 'Dockerfile', network: 'host', push: 'false', 'go-cache': 'false' }
     });

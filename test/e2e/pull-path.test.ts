@@ -8,7 +8,7 @@ import { runAction, type ActionRun } from '../support/action-runner.js';
 import { execFileSync } from 'node:child_process';
 import { buildSteps, dockerfileStageSteps, groupLines, stageBuildSteps, stageBuildTitle, stepStatus } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
-import { copyFixture, fakeSha, wipeRunner } from './support/stack.js';
+import { commitAll, copyFixture, wipeRunner } from './support/stack.js';
 
 const image = `${REGISTRY}/e2e/hello-${Date.now().toString(36)}`;
 const times: Array<[string, number]> = [];
@@ -53,7 +53,7 @@ afterAll(() => {
 describe('pull path on a real engine and registry', { timeout: 600_000 }, () => {
   it('cold: pushes the commit, latest, builder and extra tags; the digest output is what the registry serves', async () => {
     wipeRunner();
-    const sha = fakeSha(1);
+    const sha = commitAll(workspace);
     const run = await build('cold', sha);
     expect(run.outputs.strategy).toBe('pull');
     expect(run.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -77,18 +77,16 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     wipeRunner();
     const latest = await manifestDigest(image, 'latest');
     const builderDigest = await manifestDigest(image, 'builder');
-    const run = await build('fresh runner, no change (copied)', fakeSha(20));
+    const sha = commitAll(workspace);
+    const run = await build('fresh runner, no change (copied)', sha);
     expect(run.outputs).toMatchObject({ copied: 'true', strategy: 'copy', digest: latest, 'builder-cache-hit': 'true', 'latest-moved': 'false' });
-    expect(await manifestDigest(image, fakeSha(20))).toBe(latest);
+    expect(await manifestDigest(image, sha)).toBe(latest);
     expect(await manifestDigest(image, 'e2e')).toBe(latest);
     expect(await manifestDigest(image, 'builder')).toBe(builderDigest);
     expect(run.main.log).not.toMatch(/^\[command\]docker (build|push) /m);
     // By the registry's HTTP API (no buildx process): the commit tag and the extra tag in one step.
     expect(run.main.log).toMatch(
-      new RegExp(
-        `^${image}:${fakeSha(20)}, ${image}:e2e: the manifest of ${image}@${latest} put there by the registry's HTTP API \\(\\d+ ms\\)$`,
-        'm'
-      )
+      new RegExp(`^${image}:${sha}, ${image}:e2e: the manifest of ${image}@${latest} put there by the registry's HTTP API \\(\\d+ ms\\)$`, 'm')
     );
     expect(run.main.log).not.toContain('imagetools');
     expect(run.summary).toContain('No build');
@@ -97,7 +95,8 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
   it('fresh runner, no change, copy-unchanged: false: every builder step CACHED from the registry; the builder image is neither fetched nor pushed', async () => {
     wipeRunner();
     const builderDigest = await manifestDigest(image, 'builder');
-    const run = await build('fresh runner, no change', fakeSha(2), { 'copy-unchanged': 'false' });
+    const sha = commitAll(workspace);
+    const run = await build('fresh runner, no change', sha, { 'copy-unchanged': 'false' });
     expect(run.outputs['builder-cache-hit']).toBe('true');
     expect(run.main.log).toMatch(
       /:latest was built from the same inputs .*: every step should come from the layer cache \(the image is built first\)/
@@ -115,12 +114,12 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     expect(builder.filter(v => !v.instruction?.startsWith('FROM')).every(v => v.status === 'cached' || v.status === 'canceled')).toBe(true);
     expect(stepStatus(buildSteps(run.main.log, FINAL), /^COPY --from=builder/)).toBe('cached');
     expect(run.summary).toContain('CACHED');
-    expect(await manifestDigest(image, fakeSha(2))).toBe(run.outputs.digest);
+    expect(await manifestDigest(image, sha)).toBe(run.outputs.digest);
   });
 
   it('fresh runner, pull-previous: true, no change: also every builder step CACHED (measured beside the above)', async () => {
     wipeRunner();
-    const run = await build('fresh runner, no change, pull-previous', fakeSha(3), { 'pull-previous': 'true', 'copy-unchanged': 'false' });
+    const run = await build('fresh runner, no change, pull-previous', commitAll(workspace), { 'pull-previous': 'true', 'copy-unchanged': 'false' });
     expect(run.main.log).toContain(`::group::Pull ${image}:builder`);
     expect(run.outputs['builder-cache-hit']).toBe('true');
   });
@@ -130,7 +129,7 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     const file = path.join(workspace, 'internal/greeting/greeting.go');
     fs.appendFileSync(file, '\nvar buildMarker = "one-line change"\n');
     const builderDigest = await manifestDigest(image, 'builder');
-    const run = await build('fresh runner, one-line change', fakeSha(4));
+    const run = await build('fresh runner, one-line change', commitAll(workspace));
     // Other inputs than latest's: the builder stage is built first, from the builder tag alone.
     expect(run.main.log).toMatch(/not compared with .*:latest: it was built from other inputs/);
     expect(stageBuildTitle(run.main.log, 'builder')).toBe(BUILDER);
@@ -150,7 +149,7 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     const before = await listTags(image);
     const latest = await manifestDigest(image, 'latest');
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar anotherMarker = 2\n');
-    const run = await build('push: false', fakeSha(5), { push: 'false' });
+    const run = await build('push: false', commitAll(workspace), { push: 'false' });
     expect(run.outputs.digest).toBe('');
     expect(run.outputs.tags).toBe('');
     expect(run.outputs['image-id']).toMatch(/^sha256:/);
@@ -161,7 +160,7 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
   it('a Dockerfile error fails the step with the reason, annotated at its line', async () => {
     const broken = copyFixture('hello-svc');
     fs.appendFileSync(path.join(broken, 'Dockerfile'), '\nRUN exit 3\n');
-    const run = await runAction({ workspace: broken, sha: fakeSha(6), inputs: { image, network: 'host', 'cache-strategy': 'pull' } });
+    const run = await runAction({ workspace: broken, sha: commitAll(broken), inputs: { image, network: 'host', 'cache-strategy': 'pull' } });
     expect(run.main.exitCode).toBe(1);
     expect(run.main.log).toMatch(/::error file=.*Dockerfile,line=\d+::.*exit code: 3/);
     expect(run.summary).toContain('Failed');

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runAction } from '../support/action-runner.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
-import { copyFixture, fakeSha } from './support/stack.js';
+import { commitAll, copyFixture } from './support/stack.js';
 
 const image = `${REGISTRY}/e2e/loop-${Date.now().toString(36)}`;
 const RUNS = 30;
@@ -22,7 +22,7 @@ describe('30 builds in a row, each pushed under four tags', { timeout: 1_200_000
     const retried: string[] = [];
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const sha = fakeSha(5000 + i);
+      const sha = commitAll(workspace);
       // Built every time (a copy of latest would push no new config blob).
       const run = await runAction({ workspace, sha, inputs: { image, network: 'host', tags: 'a,b', 'copy-unchanged': 'false' } });
       times.push(run.main.durationMs);

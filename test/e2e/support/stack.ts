@@ -42,11 +42,40 @@ export function wipeRunner(): void {
   execFileSync('bash', [STACK, 'wipe-runner'], { stdio: 'ignore' });
 }
 
-/** A copy of a fixture in a temporary workspace, so a test may change it. */
+/**
+ * A copy of a fixture in a temporary workspace, so a test may change it: a git repository with the
+ * fixture as its first commit on main, as a runner's checkout is (the action reads the commit built
+ * from it).
+ */
 export function copyFixture(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cib-${name}-`));
   fs.cpSync(path.join(ROOT, 'test/fixtures', name), dir, { recursive: true });
+  git(dir, 'init', '-q', '-b', 'main');
+  commitAll(dir, name);
   return dir;
+}
+
+/**
+ * Everything in the workspace as a new commit (an empty one when nothing changed), as a push brings
+ * it: its SHA, which a run of it gets as GITHUB_SHA.
+ */
+export function commitAll(workspace: string, message = 'a change'): string {
+  git(workspace, 'add', '-A');
+  git(workspace, 'commit', '-q', '--allow-empty', '--no-verify', '-m', message);
+  return git(workspace, 'rev-parse', 'HEAD');
+}
+
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', ['-C', dir, ...args], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'e2e',
+      GIT_AUTHOR_EMAIL: 'e2e@example.com',
+      GIT_COMMITTER_NAME: 'e2e',
+      GIT_COMMITTER_EMAIL: 'e2e@example.com'
+    }
+  }).trim();
 }
 
 export async function moduleProxyStats(): Promise<{ total: number; byPath: Record<string, number> }> {
