@@ -7,6 +7,10 @@ import { copyFixture, fakeSha } from './support/stack.js';
 
 const workspace = copyFixture('hello-svc');
 const image = '127.0.0.1:5000/e2e/never-built';
+// A folder of the workspace that is a link to one outside it, with a Dockerfile there.
+const outside = fs.mkdtempSync(path.join(path.dirname(workspace), 'cib-outside-'));
+fs.copyFileSync(path.join(workspace, 'Dockerfile'), path.join(outside, 'Dockerfile'));
+fs.symlinkSync(outside, path.join(workspace, 'linked'));
 
 describe('bad inputs fail fast', () => {
   it.each([
@@ -18,6 +22,13 @@ describe('bad inputs fail fast', () => {
     [{ image, push: 'perhaps' }, "Input 'push'"],
     [{ image, latest: 'sometimes' }, "Input 'latest'"],
     [{ image, tags: 'latest' }, "Input 'tags'"],
+    // A tag shaped like a commit SHA would overwrite (or pass for) a commit's own tag.
+    [{ image, tags: '0123abcd' }, "Input 'tags'"],
+    [{ image, tags: 'deadbeef'.repeat(5) }, "Input 'tags'"],
+    // What is built must be the workspace's: not a folder beside it, nor one a link leads to.
+    [{ image, context: '..' }, "Input 'context'"],
+    [{ image, context: 'linked' }, "Input 'context'"],
+    [{ image, file: 'linked/Dockerfile' }, "Input 'file'"],
     [{ image, tags: 'builder' }, "Input 'tags'"],
     [{ image, network: 'bridge0' }, "Input 'network'"],
     [{ image, labels: 'org.opencontainers.image.revision=x' }, "Input 'labels'"],

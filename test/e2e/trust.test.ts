@@ -1,7 +1,6 @@
 // Who may move which tag, on the real engine and registry with real event payloads: for each run,
 // exactly which tags it added or moved. The workspace is a git repository with real commits, so the
 // check that latest never moves backwards asks real git.
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,33 +9,20 @@ import { startCacheServer, type CacheServer } from '../support/cache-server/serv
 import { branchSuffix } from '../../src/tags.js';
 import { dockerfileStageSteps, stageBuildSteps } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
-import { copyFixture, wipeRunner } from './support/stack.js';
+import { commitAll, copyFixture, git as gitIn, wipeRunner } from './support/stack.js';
 
 const image = `${REGISTRY}/e2e/trust-${Date.now().toString(36)}`;
 let repo = '';
 const commits: Record<string, string> = {};
 const table: Array<{ run: string; added: string[]; moved: string[]; latest: string }> = [];
 
-function git(...args: string[]): string {
-  return execFileSync('git', ['-C', repo, ...args], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'e2e',
-      GIT_AUTHOR_EMAIL: 'e2e@example.com',
-      GIT_COMMITTER_NAME: 'e2e',
-      GIT_COMMITTER_EMAIL: 'e2e@example.com'
-    }
-  }).trim();
-}
-
 function commit(name: string, change: () => void): string {
   change();
-  git('add', '-A');
-  git('commit', '-q', '-m', name);
-  commits[name] = git('rev-parse', 'HEAD');
+  commits[name] = commitAll(repo, name);
   return commits[name];
 }
+
+const git = (...args: string[]) => gitIn(repo, ...args);
 
 /** Every tag of the image and the digest it names. */
 async function snapshot(): Promise<Record<string, string>> {
@@ -70,25 +56,53 @@ async function runFor(
   return { run, added, moved };
 }
 
-function pullRequest(head: string | null, headBranch: string, name = 'pull_request'): RunnerEvent {
+function pullRequest(head: string | null, headBranch: string, name = 'pull_request', base = 'main'): RunnerEvent {
   return {
     name,
-    ref: name === 'pull_request' ? 'refs/pull/7/merge' : 'refs/heads/main',
+    ref: name === 'pull_request' ? 'refs/pull/7/merge' : `refs/heads/${base}`,
     payload: {
       number: 7,
       repository: { full_name: REPOSITORY, default_branch: 'main' },
       pull_request: {
         number: 7,
         head: { ref: headBranch, sha: commits.C, repo: head ? { full_name: head } : null },
-        base: { ref: 'main', repo: { full_name: REPOSITORY } }
+        base: { ref: base, repo: { full_name: REPOSITORY } }
       }
     }
   };
 }
 
+/** A run of workflow_run after a push's run of this repository's branch `branch` at `headSha`. */
+function workflowRun(branch: string, headSha: string): RunnerEvent {
+  return {
+    name: 'workflow_run',
+    ref: 'refs/heads/main',
+    payload: {
+      repository: { full_name: REPOSITORY, default_branch: 'main' },
+      workflow_run: { event: 'push', head_branch: branch, head_sha: headSha, head_repository: { full_name: REPOSITORY } }
+    }
+  };
+}
+
+/** A runner environment with an Actions cache service of its own and the stack's module proxy. */
+function goEnv(server: CacheServer): Record<string, string> {
+  return {
+    ...server.env('v2'),
+    GITHUB_SERVER_URL: 'https://github.com',
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    NO_PROXY: '127.0.0.1,localhost',
+    GOPROXY: process.env.STACK_GOPROXY as string,
+    GOSUMDB: 'off',
+    GOFLAGS: '-mod=readonly'
+  };
+}
+
+const newCacheServer = (): Promise<CacheServer> => startCacheServer({ dir: fs.mkdtempSync(path.join(repo, '..', 'cib-cache-')), host: '127.0.0.1' });
+const greeting = () => path.join(repo, 'internal/greeting/greeting.go');
+
 beforeAll(() => {
   repo = copyFixture('hello-svc');
-  git('init', '-q', '-b', 'main');
   commit('A', () => undefined);
   commit('B', () => {
     fs.appendFileSync(path.join(repo, 'internal/greeting/greeting.go'), '\nvar markB = "B"\n');
@@ -136,7 +150,11 @@ describe('who may move which tag', { timeout: 600_000 }, () => {
   });
 
   it("a pull request of this repository pushes its commit tag and its head branch's cache tag, never latest", async () => {
-    const sha = 'e'.repeat(40);
+    // The merge commit the runner checks out (GITHUB_SHA of a pull_request run).
+    git('checkout', '-q', '-b', 'pr-merge', commits.C);
+    const sha = commit('PR merge', () => {
+      fs.writeFileSync(path.join(repo, 'NOTES.md'), 'notes of the pull request\n');
+    });
     const { run, added, moved } = await runFor('pull_request from feature/pr', sha, pullRequest(REPOSITORY, 'feature/pr'), {
       tags: '7/merge',
       'copy-unchanged': 'false'
@@ -152,23 +170,14 @@ describe('who may move which tag', { timeout: 600_000 }, () => {
     ['a deleted fork', null, 'pull_request', 'Dockerfile'],
     ['a deleted fork, pull_request_target checking out its head', null, 'pull_request_target', 'Dockerfile']
   ])('a pull request from %s builds, pushes nothing, saves nothing, logs in to nothing', async (_, head, name, file) => {
-    const server: CacheServer = await startCacheServer({ dir: fs.mkdtempSync(path.join(repo, '..', 'cib-cache-')), host: '127.0.0.1' });
+    const server = await newCacheServer();
     try {
       const { run, added, moved } = await runFor(
         `${name} from ${head ?? 'a deleted fork'}`,
         'f'.repeat(40),
         pullRequest(head, 'patch-1', name),
         { push: 'true', tags: 'pr', 'registry-username': 'bot', 'registry-password': 'never-used-password', file },
-        {
-          ...server.env('v2'),
-          GITHUB_SERVER_URL: 'https://github.com',
-          RUNNER_OS: 'Linux',
-          RUNNER_ARCH: 'X64',
-          NO_PROXY: '127.0.0.1,localhost',
-          GOPROXY: process.env.STACK_GOPROXY as string,
-          GOSUMDB: 'off',
-          GOFLAGS: '-mod=readonly'
-        }
+        goEnv(server)
       );
       expect(added).toEqual([]);
       expect(moved).toEqual([]);
@@ -212,5 +221,145 @@ describe('who may move which tag', { timeout: 600_000 }, () => {
     expect(older.moved).toEqual([commits.B]);
     expect(older.run.outputs['latest-moved']).toBe('false');
     expect(await manifestDigest(image, 'latest')).toBe(await manifestDigest(image, D));
+  });
+});
+
+// Each hole a careful review found in the trust rules: a run whose code is not the default branch's
+// own, merged code, or whose checkout is not what the event says, must write nothing shared.
+describe('trust is read from what is checked out and built', { timeout: 600_000 }, () => {
+  const dispatch = (): RunnerEvent => ({ ...pushTo('main'), name: 'workflow_dispatch' });
+
+  it("a manual run of main whose checkout is an unmerged branch moves neither latest nor main's cache tags", async () => {
+    git('checkout', '-q', '-B', 'feature/unmerged', 'main');
+    const U = commit('U', () => {
+      fs.appendFileSync(greeting(), '\nvar markU = "U"\n');
+    });
+    const main = git('rev-parse', 'main');
+    // GITHUB_SHA is main's commit: a commit tag named after it would hold U's code.
+    const unnamed = await runFor('workflow_dispatch main, checkout feature/unmerged @U', main, dispatch());
+    expect(unnamed.added).toEqual([]);
+    expect(unnamed.moved).toEqual([]);
+    expect(unnamed.run.main.log).toMatch(new RegExp(`::warning::.*${U}.*commit`));
+    // Named by the commit input: U's own tag, nothing shared.
+    const named = await runFor('workflow_dispatch main, checkout feature/unmerged @U, commit: U', main, dispatch(), { commit: U });
+    expect(named.added).toEqual([U]);
+    expect(named.moved).toEqual([]);
+    expect(named.run.outputs['latest-moved']).toBe('false');
+  });
+
+  it("a pull_request_target that checked out the base and then the fork's files pushes nothing and gets no secret", async () => {
+    git('checkout', '-q', 'main');
+    const base = git('rev-parse', 'HEAD');
+    // What `git checkout FETCH_HEAD -- .` does: the fork's files over the base's checkout, HEAD unchanged.
+    fs.appendFileSync(greeting(), '\nvar forkChange = "mallory"\n');
+    try {
+      const { run, added, moved } = await runFor(
+        'pull_request_target from mallory, base checked out, fork files over it',
+        base,
+        pullRequest('mallory/hello-svc', 'patch-2', 'pull_request_target'),
+        {
+          file: 'Dockerfile.secret',
+          'build-args': `NONCE=${Date.now()}`,
+          secrets: 'probe=a-secret-for-the-base-only',
+          'registry-username': 'bot',
+          'registry-password': 'never-used-password'
+        }
+      );
+      expect(added).toEqual([]);
+      expect(moved).toEqual([]);
+      expect(run.outputs.trusted).toBe('false');
+      expect(run.main.log).toMatch(/^#\d+ \d+\.\d+ probe secret: absent$/m);
+      expect(run.main.log).not.toContain('Log in to');
+    } finally {
+      git('checkout', '-q', '--', '.');
+    }
+  });
+
+  it("a pull_request_target whose context is an artifact folder with a .git of the base's commit pushes nothing", async () => {
+    git('checkout', '-q', 'main');
+    const base = git('rev-parse', 'HEAD');
+    const artifact = path.join(repo, 'artifact');
+    fs.cpSync(path.join(repo, 'internal'), path.join(artifact, 'internal'), { recursive: true });
+    for (const file of ['go.mod', 'go.sum', 'Dockerfile', '.dockerignore']) fs.copyFileSync(path.join(repo, file), path.join(artifact, file));
+    fs.cpSync(path.join(repo, 'cmd'), path.join(artifact, 'cmd'), { recursive: true });
+    // The artifact's own .git says the base's commit: only the workspace's checkout may say who built it.
+    fs.cpSync(path.join(repo, '.git'), path.join(artifact, '.git'), { recursive: true });
+    fs.appendFileSync(path.join(artifact, 'internal/greeting/greeting.go'), '\nvar fromArtifact = 1\n');
+    try {
+      const { run, added, moved } = await runFor(
+        'pull_request_target from mallory, context an artifact folder',
+        base,
+        pullRequest('mallory/hello-svc', 'patch-3', 'pull_request_target'),
+        { context: 'artifact' }
+      );
+      expect(added).toEqual([]);
+      expect(moved).toEqual([]);
+      expect(run.outputs.trusted).toBe('false');
+    } finally {
+      fs.rmSync(artifact, { recursive: true, force: true });
+    }
+  });
+
+  it('a workflow_run of this repository that builds another commit pushes no tag under GITHUB_SHA and saves no Go caches', async () => {
+    git('checkout', '-q', 'feature/unmerged');
+    const U = git('rev-parse', 'HEAD');
+    const main = git('rev-parse', 'main');
+    const server = await newCacheServer();
+    try {
+      const { run, added, moved } = await runFor(
+        'workflow_run after feature/unmerged @U',
+        main,
+        workflowRun('feature/unmerged', U),
+        { file: 'Dockerfile.cachemount' },
+        goEnv(server)
+      );
+      expect(added).toEqual([]);
+      expect(moved).toEqual([]);
+      expect(run.post.log).not.toContain('Go caches saved');
+      expect(server.stats().bytesUploaded).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an untrusted build on a builder that stays is refused before any work, naming the input that allows it', async () => {
+    git('checkout', '-q', 'main');
+    const before = await snapshot();
+    const run = await runAction({
+      workspace: repo,
+      sha: 'f'.repeat(40),
+      event: pullRequest('mallory/hello-svc', 'patch-4'),
+      inputs: { image, network: 'host', builder: 'cib-shared-builder' }
+    });
+    expect(run.main.exitCode).toBe(1);
+    expect(run.main.log).toMatch(/::error::.*allow-untrusted/);
+    expect(run.main.log).not.toMatch(/Compare with latest|Probe the environment/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("a pull request of this repository whose head branch is named like the default branch writes its own cache tag, not main's", async () => {
+    git('checkout', '-q', '-B', 'release-merge', commits.C);
+    const sha = commit('release merge', () => {
+      fs.writeFileSync(path.join(repo, 'NOTES.md'), 'release notes\n');
+    });
+    const { added, moved } = await runFor('pull_request main into release', sha, pullRequest(REPOSITORY, 'main', 'pull_request', 'release'), {
+      'copy-unchanged': 'false'
+    });
+    expect(added).toEqual([sha, `builder-${branchSuffix('main')}`].sort());
+    expect(moved).toEqual([]);
+  });
+
+  it('a shallow clone that cannot tell whether latest is newer keeps latest where it is', async () => {
+    git('checkout', '-q', 'main');
+    const latestBefore = await manifestDigest(image, 'latest');
+    const shallow = fs.mkdtempSync(path.join(repo, '..', 'cib-shallow-'));
+    // Of feature/unmerged (whose parent is latest's commit), only its tip: latest's commit is not in it.
+    gitIn(shallow, 'clone', '-q', '--depth', '1', '--branch', 'feature/unmerged', `file://${repo}`, '.');
+    const E = commitAll(shallow, 'E');
+    const run = await runAction({ workspace: shallow, sha: E, event: pushTo('main'), inputs: { image, network: 'host' } });
+    expect(run.main.exitCode).toBe(0);
+    expect(await manifestDigest(image, 'latest')).toBe(latestBefore);
+    expect(run.outputs['latest-moved']).toBe('false');
+    expect(run.main.log).toMatch(/fetch-depth: 0/);
   });
 });
