@@ -382,6 +382,24 @@ describe('hashBuildInputs', () => {
     expect(await ws.hash({ baseDigests: { 'docker/dockerfile:1': `sha256:${'d'.repeat(64)}` } })).not.toBe(before);
   });
 
+  it('is not exact with an ADD of a URL the Dockerfile does not pin, and says what pins it', async () => {
+    const ws = workspace('FROM scratch\nADD https://example.com/tool.tgz /tool\n');
+    const result = await hashBuildInputs(ws.inputs());
+    expect(result).toMatchObject({
+      exact: false,
+      notes: ['ADD https://example.com/tool.tgz (Dockerfile line 2) fetches a URL the hash cannot see: add --checksum=sha256:… to it']
+    });
+    fs.writeFileSync(ws.file('Dockerfile'), `FROM scratch\nADD --checksum=sha256:${'e'.repeat(64)} https://example.com/tool.tgz /tool\n`);
+    await ws.hash();
+  });
+
+  it('is exact with an ADD of a git repository only at a full commit', async () => {
+    const ws = workspace('FROM scratch\nADD https://github.com/acme/lib.git#v1.2.0 /lib\n');
+    expect((await hashBuildInputs(ws.inputs())).exact).toBe(false);
+    fs.writeFileSync(ws.file('Dockerfile'), `FROM scratch\nADD https://github.com/acme/lib.git#${'c'.repeat(40)} /lib\n`);
+    await ws.hash();
+  });
+
   it('does not change with what BuildKit does not receive', async () => {
     const ws = workspace();
     const first = await ws.hash();

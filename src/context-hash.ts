@@ -17,6 +17,7 @@ import * as fsSync from 'node:fs';
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { fetchedSources, unpinnedNote } from './add-sources.js';
 import { baseImageRefs } from './base-images.js';
 import { limiter, listContext, pauser, type ContextEntry, type ContextListing } from './context-files.js';
 import { readDockerfile } from './dockerfile.js';
@@ -30,7 +31,7 @@ export { baseImageRefs } from './base-images.js';
 export { listContext } from './context-files.js';
 
 /** Bump when what the hash covers changes, so an old image never matches a new meaning. */
-const SCHEME = 'cached-image-build/inputs/v2';
+const SCHEME = 'cached-image-build/inputs/v3';
 /** Files up to this size are read in one synchronous call; larger ones in chunks of READ_CHUNK. */
 const SMALL_FILE = 256 * 1024;
 const READ_CHUNK = 1024 * 1024;
@@ -144,6 +145,8 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
     if (!digest) notes.push(`no digest for ${ref}`);
     record('image', ref, digest ?? '');
   }
+  // A pinned fetch is in the Dockerfile's bytes (its checksum or commit); any other may change unseen.
+  for (const fetched of fetchedSources(facts)) if (!fetched.pinned) notes.push(unpinnedNote(fetched));
 
   const { listing, contents, xattrs, notes: contextNotes } = await reading;
   notes.push(...contextNotes);
