@@ -17,11 +17,11 @@ export interface FetchedSource {
   pinned: boolean;
 }
 
-/** BuildKit's gitutil: the transports a `scheme://` git source may use. */
+/** The transports BuildKit takes a `scheme://` git source over. */
 const GIT_SCHEMES = ['http', 'https', 'ssh', 'git'];
-/** sshutil's scp-like form, user@host:path[?query][#fragment]. */
+/** BuildKit's scp-like git form, user@host:path[?query][#fragment]. */
 const SCP_STYLE = /^([a-zA-Z0-9-_]+)@([a-zA-Z0-9-.]+):(.*?)(?:\?(.*?))?(?:#(.*))?$/;
-/** gitutil.IsCommitSHA. */
+/** A full commit as BuildKit tells one (lower-case hex). */
 const COMMIT_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** Every source of the Dockerfile's ADDs that comes from outside the context. */
@@ -56,9 +56,8 @@ export function unpinnedNote({ line, source, kind }: FetchedSource): string {
 }
 
 /**
- * A source as dockerfile2llb tells it (convert_copy.go with dfgitutil.ParseGitRef): a git ref first
- * (`./`, `../` and `github.com/…` are local paths to ADD), then an http(s) URL; anything else is in
- * the context.
+ * A source as BuildKit's Dockerfile frontend tells it: a git ref first (`./`, `../` and
+ * `github.com/…` are local paths to ADD), then an http(s) URL; anything else is in the context.
  */
 function remoteOf(source: string): { kind: 'git'; ref?: string; checksum?: string } | { kind: 'url' } | undefined {
   if (source.startsWith('./') || source.startsWith('../') || source.startsWith('github.com/')) return undefined;

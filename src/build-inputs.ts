@@ -1,6 +1,7 @@
 // The inputs of the image build a Config describes, for the inputs hash (context-hash.ts): what the
 // config says, the digests the build's images resolve to now, and whose filter sends the context.
 import * as path from 'node:path';
+import type { BuildPlatform } from './build-platform.js';
 import type { Config } from './config.js';
 import type { BuildInputs, IgnoreRules } from './context-hash.js';
 
@@ -10,6 +11,8 @@ export interface InputsContext {
   baseDigests?: Record<string, string>;
   /** Whose filter will send the context (the classic CLI for `docker build` of Docker < 23). */
   rules?: IgnoreRules;
+  /** The platform built for without `platforms`, and the builder's (readBuildPlatform). */
+  platform?: BuildPlatform;
 }
 
 /** The inputs of the image build a Config describes (prebuild's output left out: it is written after the hash). */
@@ -22,6 +25,9 @@ export function buildInputsOf(config: Config, context: InputsContext = {}): Buil
     target: '',
     builderTarget: config.builderTarget,
     platforms: config.platforms,
+    targetPlatform: context.platform?.target,
+    platformProblem: context.platform?.problem,
+    buildPlatform: context.platform?.build,
     labels: config.labels,
     network: config.network,
     baseDigests: context.baseDigests ?? {},

@@ -3,8 +3,9 @@
 // this run moves neither latest nor the default branch's cache tags backwards).
 import * as core from '@actions/core';
 import { buildInputsOf } from './build-inputs.js';
+import { readBuildPlatform, type BuildPlatform } from './build-platform.js';
 import type { Config } from './config.js';
-import { baseImageRefs, hashBuildInputs, readContext, type IgnoreRules } from './context-hash.js';
+import { hashBuildInputs, imageRefsOf, readContext, type IgnoreRules } from './context-hash.js';
 import { isAncestor } from './git.js';
 import { INPUTS_LABEL, REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
@@ -29,6 +30,8 @@ export interface CompareOptions {
   mayMoveLatest: boolean;
   /** The run's base image look-ups, shared by its images: each image the builds pull is asked once. */
   baseLookups?: Map<string, Promise<Lookup>>;
+  /** The environment the build's processes get (default the action's own). */
+  env?: Record<string, string | undefined>;
 }
 
 /**
@@ -43,8 +46,13 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   const latestRef = `${config.image.name}:latest`;
   const lookup = limits(config).lookup;
   const wanted = options.uses !== undefined || options.mayMoveLatest;
+  // From the docker CLI's and buildx's state files: no process asked.
+  const platform = readBuildPlatform(config, options.env ?? process.env);
   // The registry is asked and the context read at once (once the rules are known): the hash needs both.
-  const asking = Promise.all([resolveImages(config, options.baseLookups), wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)]);
+  const asking = Promise.all([
+    resolveImages(config, options.baseLookups, platform),
+    wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)
+  ]);
   // Rules still being probed are most likely buildx's (every docker CLI since 23): the context is read
   // under them at once, and again only if the probe says otherwise.
   const first: IgnoreRules = options.rules instanceof Promise ? 'buildx' : options.rules;
@@ -55,7 +63,7 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   context.catch(() => undefined);
   const [digests, previous] = await asking;
   const rules = await options.rules;
-  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules }), {}, context);
+  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules, platform }), {}, context);
   // What the hash met in the context (its entry bound reached, a file it could not read) is said
   // whatever follows; image digests it lacks are said below, where they matter.
   for (const note of hashed.notes.filter(n => !n.startsWith('no digest for '))) core.notice(`Inputs hash: ${note}`);
@@ -94,9 +102,11 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
 /** The digest each image the build pulls resolves to now: a moved base image means a rebuild. */
 export async function resolveImages(
   config: Config,
-  lookups = new Map<string, Promise<Lookup>>()
+  lookups = new Map<string, Promise<Lookup>>(),
+  platform?: BuildPlatform
 ): Promise<{ digests: Record<string, string>; problems: string[] }> {
-  const refs = baseImageRefs(config.dockerfile, config.buildArgs);
+  // The refs the hash will look for: FROM lines may name the platforms.
+  const refs = imageRefsOf(buildInputsOf(config, { platform }), config.dockerfile);
   const lookUp = (ref: string) => {
     if (!lookups.has(ref)) lookups.set(ref, inspectImage(ref, limits(config).lookup));
     return lookups.get(ref) as Promise<Lookup>;

@@ -95,7 +95,8 @@ export interface ConfigEnvironment {
 }
 
 const COMMIT = /^[0-9a-f]{7,64}$/;
-const BUILDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** A buildx builder's name (buildx's own rule); it names a file of buildx's state. */
+export const BUILDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const ENDPOINT = /^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/;
 /** BuildKit runs RUN steps in these network modes only. */
 const NETWORKS = ['default', 'none', 'host'];
@@ -276,7 +277,8 @@ function readBuilder(input: InputReader): Pick<Config, 'builder' | 'buildkitEndp
   return { builder: builder || undefined, buildkitEndpoint: endpoint || undefined, cacheStrategy };
 }
 
-function isLoopbackEndpoint(endpoint: string): boolean {
+/** A tcp:// address on this machine's loopback. */
+export function isLoopbackEndpoint(endpoint: string): boolean {
   const host = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(endpoint)?.[1] ?? '';
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { fetchedSources, unpinnedNote } from './add-sources.js';
 import { baseImageRefs } from './base-images.js';
 import { limiter, listContext, pauser, type ContextEntry, type ContextListing } from './context-files.js';
-import { readDockerfile } from './dockerfile.js';
+import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import type { IgnoreRules } from './dockerignore.js';
 import { toPosix } from './files.js';
 import { runProcess } from './run/process.js';
@@ -47,9 +47,13 @@ export interface BuildInputs {
   target?: string;
   /** The stage the action builds and pushes as the builder tag. */
   builderTarget?: string;
-  /** --platform, in order; empty: the builder's. */
+  /** --platform, in order; empty: targetPlatform. */
   platforms?: string[];
-  /** The builder's platform, for BUILDPLATFORM in FROM lines (and TARGETPLATFORM without `platforms`). */
+  /** What a build without `platforms` builds for (build-platform.ts); unknown, such a build's hash is not exact. */
+  targetPlatform?: string;
+  /** Why targetPlatform is not known, for the note. */
+  platformProblem?: string;
+  /** The builder's own platform, when known: BUILDPLATFORM in FROM lines. */
   buildPlatform?: string;
   /** The user's --label values (not the action's per-commit OCI labels). */
   labels?: string[];
@@ -138,9 +142,17 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
   record('target', inputs.target ?? '');
   record('builder-target', inputs.builderTarget ?? '');
   record('platforms', ...(inputs.platforms ?? []));
+  if (!inputs.platforms?.length) {
+    if (!inputs.targetPlatform) {
+      notes.push(
+        `the platform built for is not known (${inputs.platformProblem ?? 'not looked up'}): set platforms (e.g. linux/amd64) so an unchanged commit can be copied`
+      );
+    }
+    record('target-platform', inputs.targetPlatform ?? '');
+  }
   record('labels', ...(inputs.labels ?? []));
   record('network', inputs.network ?? '');
-  for (const ref of baseImageRefs(facts, inputs.buildArgs, { platforms: inputs.platforms, buildPlatform: inputs.buildPlatform })) {
+  for (const ref of imageRefsOf(inputs, facts)) {
     const digest = inputs.baseDigests[ref] as string | undefined;
     if (!digest) notes.push(`no digest for ${ref}`);
     record('image', ref, digest ?? '');
@@ -170,6 +182,15 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
   const exact = notes.length === 0;
   if (!exact) hash.update(randomBytes(32));
   return { hash: hash.digest('hex'), exact, notes, entries: listing.entries.length, bytes: contents.bytes };
+}
+
+/** The images a build of these inputs pulls (baseImageRefs for the platforms it builds for). */
+export function imageRefsOf(
+  inputs: Pick<BuildInputs, 'buildArgs' | 'platforms' | 'targetPlatform' | 'buildPlatform'>,
+  facts: DockerfileFacts
+): string[] {
+  const platforms = inputs.platforms?.length ? inputs.platforms : inputs.targetPlatform ? [inputs.targetPlatform] : [];
+  return baseImageRefs(facts, inputs.buildArgs, { platforms, buildPlatform: inputs.buildPlatform });
 }
 
 const EMPTY_SHA256 = sha256(Buffer.alloc(0));
