@@ -22,7 +22,7 @@ function config(values: Record<string, string> = {}) {
 describe('buildInputsOf', () => {
   it("takes the image build's inputs from the config", () => {
     const { ws, config: c } = config({ 'build-args': 'VERSION=2', labels: 'team=api', network: 'host' });
-    expect(buildInputsOf(c, { baseDigests: DIGESTS, rules: 'docker-20.10' })).toEqual({
+    expect(buildInputsOf(c, { baseDigests: DIGESTS, rules: 'docker-20.10', env: { SOURCE_DATE_EPOCH: '0' } })).toEqual({
       context: ws,
       dockerfile: path.join(ws, 'Dockerfile'),
       buildArgs: ['VERSION=2'],
@@ -33,7 +33,8 @@ describe('buildInputsOf', () => {
       network: 'host',
       baseDigests: DIGESTS,
       exclude: [],
-      rules: 'docker-20.10'
+      rules: 'docker-20.10',
+      env: { SOURCE_DATE_EPOCH: '0' }
     });
   });
 

@@ -43,7 +43,7 @@ function registry(images: Record<string, ReturnType<typeof inspect> | 'missing' 
 const ENV = { DOCKER_CONFIG: `${config.context}/no-docker-config` };
 const options = { rules: 'buildx' as const, uses: 'the image is built first', mayMoveLatest: true, env: ENV };
 const exactHash = async (digests: Record<string, string>) =>
-  (await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx', platform: readBuildPlatform(config, ENV) }))).hash;
+  (await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx', platform: readBuildPlatform(config, ENV), env: ENV }))).hash;
 
 describe('compareWithLatest', () => {
   it('latest built from the same inputs, with the base images where they were: unchanged', async () => {
@@ -115,7 +115,12 @@ describe('compareWithLatest: the platform built for', () => {
     expect(compared.note).toMatch(/with 1 image digests.*it is not in the registry/);
     const hash = (
       await hashBuildInputs(
-        buildInputsOf(c, { baseDigests: { '127.0.0.1:5000/base/go:1.26-arm64': digest(1) }, rules: 'buildx', platform: readBuildPlatform(c, env) })
+        buildInputsOf(c, {
+          baseDigests: { '127.0.0.1:5000/base/go:1.26-arm64': digest(1) },
+          rules: 'buildx',
+          platform: readBuildPlatform(c, env),
+          env
+        })
       )
     ).hash;
     expect(compared.hash).toBe(hash);

@@ -13,6 +13,8 @@ export interface InputsContext {
   rules?: IgnoreRules;
   /** The platform built for without `platforms`, and the builder's (readBuildPlatform). */
   platform?: BuildPlatform;
+  /** The action's environment (default process.env). */
+  env?: Record<string, string | undefined>;
 }
 
 /** The inputs of the image build a Config describes (prebuild's output left out: it is written after the hash). */
@@ -32,6 +34,7 @@ export function buildInputsOf(config: Config, context: InputsContext = {}): Buil
     network: config.network,
     baseDigests: context.baseDigests ?? {},
     exclude: prebuilt,
-    rules: context.rules
+    rules: context.rules,
+    env: context.env ?? process.env
   };
 }

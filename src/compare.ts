@@ -46,8 +46,9 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   const latestRef = `${config.image.name}:latest`;
   const lookup = limits(config).lookup;
   const wanted = options.uses !== undefined || options.mayMoveLatest;
+  const env = options.env ?? process.env;
   // From the docker CLI's and buildx's state files: no process asked.
-  const platform = readBuildPlatform(config, options.env ?? process.env);
+  const platform = readBuildPlatform(config, env);
   // The registry is asked and the context read at once (once the rules are known): the hash needs both.
   const asking = Promise.all([
     resolveImages(config, options.baseLookups, platform),
@@ -63,7 +64,7 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   context.catch(() => undefined);
   const [digests, previous] = await asking;
   const rules = await options.rules;
-  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules, platform }), {}, context);
+  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules, platform, env }), {}, context);
   // What the hash met in the context (its entry bound reached, a file it could not read) is said
   // whatever follows; image digests it lacks are said below, where they matter.
   for (const note of hashed.notes.filter(n => !n.startsWith('no digest for '))) core.notice(`Inputs hash: ${note}`);

@@ -23,7 +23,8 @@ import { limiter, listContext, pauser, type ContextEntry, type ContextListing } 
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import type { IgnoreRules } from './dockerignore.js';
 import { toPosix } from './files.js';
-import { runProcess } from './run/process.js';
+import { childEnvironment, runProcess } from './run/process.js';
+import packageJson from '../package.json' with { type: 'json' };
 
 export type { ContextEntry } from './context-files.js';
 export type { IgnoreRules } from './dockerignore.js';
@@ -65,6 +66,8 @@ export interface BuildInputs {
   exclude?: string[];
   /** Whose filter sends the context: see IgnoreRules. */
   rules?: IgnoreRules;
+  /** The action's environment: what of it reaches buildx and changes the build is hashed (environmentLines). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface HashOptions {
@@ -137,6 +140,9 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
   const dockerfileBytes = await fs.readFile(inputs.dockerfile);
   const facts = readDockerfile(dockerfileBytes.toString('utf8'));
   record('scheme', SCHEME);
+  // Another version of the action may build otherwise (its flags, its plans).
+  record('action', packageJson.version);
+  record('environment', ...environmentLines(inputs.env ?? {}, notes));
   record('dockerfile', toPosix(path.relative(inputs.context, inputs.dockerfile)), sha256(dockerfileBytes));
   record('args', ...buildArgLines(inputs.buildArgs, notes));
   record('target', inputs.target ?? '');
@@ -194,6 +200,27 @@ export function imageRefsOf(
 }
 
 const EMPTY_SHA256 = sha256(Buffer.alloc(0));
+
+/** Variables that choose where buildx builds, not what: build-platform.ts judges where (a per-run builder name would make every hash new). */
+const WHERE_IT_BUILDS = new Set(['BUILDX_BUILDER', 'BUILDX_CONFIG']);
+
+/**
+ * What of the environment reaches the build's processes (the scrubbed one they get) and changes what
+ * buildx builds: SOURCE_DATE_EPOCH (buildx passes it as a build arg) and buildx's BUILDX_* settings,
+ * sorted. A source policy file rewrites what the build pulls: the hash does not read it.
+ */
+function environmentLines(env: Record<string, string | undefined>, notes: string[]): string[] {
+  const child = childEnvironment(env);
+  if (child.EXPERIMENTAL_BUILDKIT_SOURCE_POLICY) {
+    notes.push(
+      'EXPERIMENTAL_BUILDKIT_SOURCE_POLICY is set: the hash does not follow the policy it names; unset it so an unchanged commit can be copied'
+    );
+  }
+  return Object.keys(child)
+    .filter(name => name === 'SOURCE_DATE_EPOCH' || (name.startsWith('BUILDX_') && !WHERE_IT_BUILDS.has(name)))
+    .sort()
+    .map(name => `${name}=${child[name]}`);
+}
 
 /** Build args sorted, each name once with its last value (docker's rule); a bare name is the caller's environment. */
 function buildArgLines(args: string[], notes: string[]): string[] {
