@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { BuildPlatform } from './build-platform.js';
 import type { Config } from './config.js';
 import type { BuildInputs, IgnoreRules } from './context-hash.js';
+import type { GoBuildRead } from './go-build-inputs.js';
 
 /** What resolving the images and choosing the client found; without digests the hash is never exact. */
 export interface InputsContext {
@@ -15,9 +16,11 @@ export interface InputsContext {
   platform?: BuildPlatform;
   /** The action's environment (default process.env). */
   env?: Record<string, string | undefined>;
+  /** Prebuild mode: what go build on the runner reads (readGoBuild). */
+  goBuild?: GoBuildRead;
 }
 
-/** The inputs of the image build a Config describes (prebuild's output left out: it is written after the hash). */
+/** The inputs of the image build a Config describes (prebuild's output left out: it is written after the hash, from what goBuild covers). */
 export function buildInputsOf(config: Config, context: InputsContext = {}): BuildInputs {
   const prebuilt = config.goCache.prebuild ? [path.relative(config.context, config.goCache.prebuild.output)] : [];
   return {
@@ -35,6 +38,8 @@ export function buildInputsOf(config: Config, context: InputsContext = {}): Buil
     baseDigests: context.baseDigests ?? {},
     exclude: prebuilt,
     rules: context.rules,
+    prebuild: config.goCache.prebuild !== undefined,
+    goBuild: context.goBuild,
     env: context.env ?? process.env
   };
 }

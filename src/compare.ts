@@ -7,6 +7,7 @@ import { readBuildPlatform, type BuildPlatform } from './build-platform.js';
 import type { Config } from './config.js';
 import { hashBuildInputs, imageRefsOf, readContext, type IgnoreRules } from './context-hash.js';
 import { isAncestor } from './git.js';
+import { readGoBuild } from './go-build-inputs.js';
 import { INPUTS_LABEL, REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
 import type { InputsComparison } from './plan/input.js';
@@ -62,12 +63,17 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   const context = Promise.resolve(options.rules).then(rules => (rules === first ? read : readContext(buildInputsOf(config, { rules }))));
   // Awaited only after the registry's answers: a failure meanwhile is not an unhandled rejection.
   context.catch(() => undefined);
+  // Prebuild mode: what go build on the runner reads, asked meanwhile too (go env, git, the module's tree).
+  const goBuilding = config.goCache.prebuild ? readGoBuild(config, lookup) : undefined;
+  goBuilding?.catch(() => undefined);
   const [digests, previous] = await asking;
   const rules = await options.rules;
-  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules, platform, env }), {}, context);
+  const goBuild = await goBuilding;
+  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules, platform, env, goBuild }), {}, context);
   // What the hash met in the context (its entry bound reached, a file it could not read) is said
   // whatever follows; image digests it lacks are said below, where they matter.
   for (const note of hashed.notes.filter(n => !n.startsWith('no digest for '))) core.notice(`Inputs hash: ${note}`);
+  for (const remark of goBuild?.remarks ?? []) core.notice(`Inputs hash: ${remark}`);
   const found = `inputs ${hashed.hash.slice(0, 12)} (${hashed.entries} entries, ${(hashed.bytes / 1e6).toFixed(1)} MB, with ${Object.keys(digests.digests).length} image digests, in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
   // An inexact hash is still labelled (salted: it matches nothing), so a later run never copies this image.
   const hash = hashed.hash;

@@ -11,6 +11,7 @@ import { reservedTag, validTag } from './tags.js';
 import { LATEST_SETTINGS, type LatestSetting } from './trust.js';
 import { goMounts, type GoCacheKind, type GoMountSetting } from './cache/go-cache.js';
 import { ACTION_LABELS } from './labels.js';
+import { realPath } from './files.js';
 
 export type { Secret } from './secrets.js';
 
@@ -377,18 +378,7 @@ function readGoMounts(raw: string, dockerfile: DockerfileFacts): GoMountSetting 
 
 /** Inside the context once links are resolved: a link must not lead the output elsewhere. */
 function insideContext(context: string, target: string): boolean {
-  const real = (p: string): string => {
-    // The folder may not exist yet: resolve its deepest existing parent.
-    let probe = p;
-    const rest: string[] = [];
-    while (!fs.existsSync(probe) && path.dirname(probe) !== probe) {
-      rest.unshift(path.basename(probe));
-      probe = path.dirname(probe);
-    }
-    return path.join(fs.realpathSync(probe), ...rest);
-  };
-  const root = real(context);
-  return real(target).startsWith(`${root}${path.sep}`);
+  return realPath(target).startsWith(`${realPath(context)}${path.sep}`);
 }
 
 /**

@@ -22,6 +22,7 @@ import { baseImageRefs } from './base-images.js';
 import { limiter, listContext, pauser, type ContextEntry, type ContextListing } from './context-files.js';
 import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import type { IgnoreRules } from './dockerignore.js';
+import type { GoBuildRead } from './go-build-inputs.js';
 import { toPosix } from './files.js';
 import { childEnvironment, runProcess } from './run/process.js';
 import packageJson from '../package.json' with { type: 'json' };
@@ -62,10 +63,14 @@ export interface BuildInputs {
   network?: string;
   /** The digest each ref of baseImageRefs resolves to now; a missing one makes the hash inexact. */
   baseDigests: Record<string, string>;
-  /** Context-relative paths left out (prebuild output): the caller vouches they follow from the rest. */
+  /** Context-relative paths left out (prebuild output): goBuild covers what makes them. */
   exclude?: string[];
   /** Whose filter sends the context: see IgnoreRules. */
   rules?: IgnoreRules;
+  /** Prebuild mode: go build on the runner makes what the Dockerfile copies, so goBuild must be read. */
+  prebuild?: boolean;
+  /** What go build on the runner reads (go-build-inputs.ts); without it a prebuild hash is not exact. */
+  goBuild?: GoBuildRead;
   /** The action's environment: what of it reaches buildx and changes the build is hashed (environmentLines). */
   env?: Record<string, string | undefined>;
 }
@@ -166,9 +171,28 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
   // A pinned fetch is in the Dockerfile's bytes (its checksum or commit); any other may change unseen.
   for (const fetched of fetchedSources(facts)) if (!fetched.pinned) notes.push(unpinnedNote(fetched));
 
-  const { listing, contents, xattrs, notes: contextNotes } = await reading;
-  notes.push(...contextNotes);
-  record('ignore', listing.ignoreFile ?? '', ...listing.patterns);
+  const read = await reading;
+  notes.push(...read.notes);
+  record('ignore', read.listing.ignoreFile ?? '', ...read.listing.patterns);
+  recordEntries(record, 'entry', read);
+  if (inputs.prebuild) recordGoBuild(record, inputs.goBuild, notes);
+
+  const exact = notes.length === 0;
+  if (!exact) hash.update(randomBytes(32));
+  const module = inputs.goBuild?.module;
+  return {
+    hash: hash.digest('hex'),
+    exact,
+    notes,
+    entries: read.listing.entries.length + (module?.listing.entries.length ?? 0),
+    bytes: read.contents.bytes + (module?.contents.bytes ?? 0)
+  };
+}
+
+type Recorder = (...fields: Array<string | number>) => void;
+
+/** Each entry of a tree read, with what BuildKit's COPY key holds of it. */
+function recordEntries(record: Recorder, tag: string, { listing, contents, xattrs }: ContextRead): void {
   for (const entry of listing.entries) {
     // fsutil clears a socket's type bit: BuildKit sees an empty regular file.
     const kind = entry.kind === 'socket' ? 'file' : entry.kind;
@@ -182,12 +206,37 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
             : entry.rdev !== undefined
               ? String(entry.rdev)
               : '';
-    record('entry', entry.path, kind, entry.mode.toString(8), entry.size, detail, ...(xattrs.get(entry.path) ?? []));
+    record(tag, entry.path, kind, entry.mode.toString(8), entry.size, detail, ...(xattrs.get(entry.path) ?? []));
   }
+}
 
-  const exact = notes.length === 0;
-  if (!exact) hash.update(randomBytes(32));
-  return { hash: hash.digest('hex'), exact, notes, entries: listing.entries.length, bytes: contents.bytes };
+/** Prebuild mode: each go build with its environment and go env's answer, what it stamps of git, and the main module's tree. */
+function recordGoBuild(record: Recorder, read: GoBuildRead | undefined, notes: string[]): void {
+  if (!read) {
+    notes.push('prebuild mode: what go build on the runner reads was not looked at');
+    return;
+  }
+  notes.push(...read.notes);
+  for (const build of read.builds) {
+    record('go-build', ...build.argv);
+    record('go-build-env', ...Object.entries(build.env).map(([k, v]) => `${k}=${v}`));
+    record('go-env', ...Object.entries(build.goEnv).map(([k, v]) => `${k}=${v}`));
+  }
+  record('go-vcs', ...(read.vcs ? [read.vcs.revision, read.vcs.clean ? 'clean' : 'modified', ...read.vcs.tags] : []));
+  recordEntries(record, 'module-entry', read.module);
+}
+
+/**
+ * The main module's tree as go build reads it: every entry but `exclude` (the prebuild output, .git),
+ * with no ignore file (a .dockerignore does not filter what go build reads) and no extended
+ * attributes (go reads none).
+ */
+export async function readModuleTree(context: string, exclude: string[], options: HashOptions = {}): Promise<ContextRead> {
+  const notes: string[] = [];
+  const listing = await listContext(context, '', { maxEntries: options.maxEntries, exclude, ignoreFile: false });
+  notes.push(...listing.problems);
+  const contents = await hashContents(context, listing.entries, options.concurrency ?? 4, notes);
+  return { listing, contents, xattrs: new Map(), notes };
 }
 
 /** The images a build of these inputs pulls (baseImageRefs for the platforms it builds for). */
