@@ -187,6 +187,22 @@ describe('main: the pull path on a runner with the docker driver', () => {
     expect(outputs()['latest-moved']).toBe('false');
   });
 
+  it('a comparison that fails still labels the image with an inputs value that matches no hash', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    // The Dockerfile goes once the inputs are read: the hash cannot be made at all.
+    f.on(/^docker --version$/, () => {
+      fs.rmSync(path.join(dir, 'ws', 'Dockerfile'));
+      return { stdout: 'Docker version 28.5.2, build ecc6942' };
+    });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(printed).toContainEqual(expect.stringMatching(/^inputs not compared: ENOENT/));
+    const image = f.calls.find(c => c.argv[1] === 'build' && !c.argv.includes('--target'))?.argv ?? [];
+    expect(image.filter(a => a.startsWith('io.github.cached-image-build.inputs='))).toEqual([
+      expect.stringMatching(/^io\.github\.cached-image-build\.inputs=unknown-[0-9a-f]{32}$/)
+    ]);
+  });
+
   it('a cache tag the registry fails to answer for is left out of the build, with a warning that names it', async () => {
     const f = runner(pushToMain, { 'go-cache': 'false' });
     f.on(new RegExp(`imagetools inspect --raw ${IMAGE}:builder$`), {
