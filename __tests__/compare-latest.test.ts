@@ -148,6 +148,23 @@ describe('compareWithLatest: the platform built for', () => {
   });
 });
 
+describe('compareWithLatest: the # syntax= frontend', () => {
+  it('is resolved with the base images: a moved frontend digest changes the hash, one that does not resolve makes it inexact', async () => {
+    const ws = makeWorkspace('# syntax=docker/dockerfile:1\nFROM scratch AS builder\nCOPY . /src/\n');
+    const c = readConfig(inputs({ image: '127.0.0.1:5000/acme/api' }), environment(ws));
+    const hashWith = async (frontend: ReturnType<typeof inspect> | 'fails') => {
+      registry({ 'docker/dockerfile:1': frontend });
+      return (await compareWithLatest(c, options)).inputs;
+    };
+    const one = await hashWith(inspect(digest(1)));
+    expect(fake.current.commands()).toContain('docker buildx imagetools inspect --format {{json .}} docker/dockerfile:1');
+    expect((await hashWith(inspect(digest(1)))).hash).toBe(one.hash);
+    expect((await hashWith(inspect(digest(2)))).hash).not.toBe(one.hash);
+    // Not resolved: salted, so equal to nothing, not even the next run's.
+    expect((await hashWith('fails')).hash).not.toBe((await hashWith('fails')).hash);
+  });
+});
+
 describe('compareWithLatest: rules still being probed', () => {
   it("the context is read under buildx's rules at once, and again under the classic CLI's when the probe says so", async () => {
     const fs = await import('node:fs');

@@ -6,12 +6,19 @@
 //   file's bytes, a symlink's target, a device's number, its extended attributes (user.*, trusted.*,
 //   security.capability). Not mtime, nor uid/gid: the key leaves out mtime, and buildx and the
 //   classic CLI send every file as 0:0. Nor the context folder's own mode: BuildKit fakes the root;
-// - the Dockerfile (bytes and path), the ignore rules, build args, target, builder target, platforms,
-//   user labels, network mode;
-// - the digest each external image resolves to now (FROM, COPY --from, RUN --mount from=, syntax).
-// Secrets are not hashed: a label must not carry them, even hashed (a guessable value would be
-// confirmed by it). So a changed secret does not change the hash; builds whose output depends on a
-// secret's value must not be skipped on this hash alone.
+// - the Dockerfile (bytes and path), the ignore rules, build args, target, builder target, platforms
+//   (without them, the platform built for: build-platform.ts), user labels, network mode;
+// - the digest each external image resolves to now (FROM, COPY --from, RUN --mount from=, syntax);
+// - what of the environment reaches buildx and changes its result (SOURCE_DATE_EPOCH, BUILDX_*), and
+//   the action's version;
+// - in prebuild mode, what go build on the runner reads (go-build-inputs.ts).
+// What it cannot be exact about (an ADD of an unpinned URL or git ref, an image that does not
+// resolve, a remote builder without platforms, …) is a note: the hash is then salted at random, never
+// equal to another, and the action builds.
+// Secrets are not hashed, as BuildKit's own cache does not key on them: a label must not carry them,
+// even hashed (a guessable value would be confirmed by it). So a changed secret does not change the
+// hash: a build whose output depends on a secret's value is copied from latest all the same, unless
+// copy-unchanged is false.
 import { createHash, randomBytes } from 'node:crypto';
 import * as fsSync from 'node:fs';
 import { constants } from 'node:fs';
