@@ -142,10 +142,16 @@ describe('resolveBuildPlatform', () => {
       { problem: 'builder k8s uses the kubernetes driver' }
     ],
     [
-      'builder: two nodes',
+      'builder: two nodes, the first (which builds without --platform) here',
       { config: { builder: 'ci' }, files: builder('ci', 'docker-container', ['unix:///var/run/docker.sock', 'ssh://ubuntu@1.2.3.4']) },
-      { problem: 'builder ci has 2 nodes' }
+      AMD64
     ],
+    [
+      'builder: two nodes, the first elsewhere',
+      { config: { builder: 'ci' }, files: builder('ci', 'docker-container', ['ssh://ubuntu@1.2.3.4', 'unix:///var/run/docker.sock']) },
+      { problem: "builder ci is ssh://ubuntu@1.2.3.4, another machine's engine" }
+    ],
+    ['builder: no nodes', { config: { builder: 'ci' }, files: builder('ci', 'remote', []) }, { problem: 'builder ci has no nodes' }],
     [
       'builder: no state file, no context',
       { config: { builder: 'ci' } },

@@ -1,5 +1,6 @@
 // The inputs of the image build a Config describes, for the inputs hash (context-hash.ts): what the
-// config says, the digests the build's images resolve to now, and whose filter sends the context.
+// config says, the digests the build's images resolve to now, whose filter sends the context, the
+// platform built for, the environment, and in prebuild mode what go build reads.
 import * as path from 'node:path';
 import type { BuildPlatform } from './build-platform.js';
 import type { Config } from './config.js';

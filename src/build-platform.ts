@@ -155,9 +155,10 @@ class DockerState {
     }
     const group = parseJson(text) as NodeGroup | undefined;
     if (!group || typeof group !== 'object') return `builder ${name}: its state file could not be read`;
-    const nodes = group.Nodes ?? [];
-    if (group.Dynamic || nodes.length !== 1) return `builder ${name} has ${group.Dynamic ? 'dynamic' : nodes.length} nodes`;
-    const endpoint = nodes[0].Endpoint ?? '';
+    // Without --platform buildx builds on the first node, at its own platform.
+    const first = group.Nodes?.[0];
+    if (group.Dynamic || !first) return `builder ${name} has ${group.Dynamic ? 'dynamic' : 'no'} nodes`;
+    const endpoint = first.Endpoint ?? '';
     switch (group.Driver) {
       case 'docker':
       case 'docker-container': {

@@ -37,8 +37,9 @@ export interface CompareOptions {
 
 /**
  * The hash is labelled on every image; it covers every context entry BuildKit receives, the
- * Dockerfile, the build arguments, the target and the digest each image the build pulls resolves to
- * now. latest is read when something uses the answer: the cache-mount mode (its Go caches would be
+ * Dockerfile, the build arguments, the target, the platform built for, the digest each image the
+ * build pulls resolves to now, the environment buildx reads, and in prebuild mode what go build reads
+ * (context-hash.ts lists it all). latest is read when something uses the answer: the cache-mount mode (its Go caches would be
  * restored for nothing), the pull path (it orders its two builds by it), a run that may move latest
  * (its revision label).
  */
