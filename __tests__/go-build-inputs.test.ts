@@ -242,7 +242,7 @@ describe('readGoBuild and the hash in prebuild mode', () => {
     expect((await hashOf(s.config)).hash).not.toBe(first.hash);
     answers(GO_ENV, { fails: true });
     expect((await hashOf(s.config)).notes).toEqual([
-      `git in ${s.ws} did not answer (fatal: detected dubious ownership): go build stamps the commit into the binaries, and the hash cannot read it (GOFLAGS=-buildvcs=false lets an unchanged commit be copied)`
+      `git in ${s.ws} did not say its commit, status and tags (it failed or took too long): go build stamps the commit into the binaries, and the hash cannot read it (GOFLAGS=-buildvcs=false lets an unchanged commit be copied)`
     ]);
     // -buildvcs=false: nothing of git is stamped, so nothing of it is hashed.
     answers({ ...GO_ENV, GOFLAGS: '-buildvcs=false' }, { fails: true });

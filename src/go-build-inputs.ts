@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Config } from './config.js';
 import { readModuleTree, type ContextRead } from './context-hash.js';
 import { probeGo } from './facts.js';
+import { headCommit, tagsIn, workTreeClean } from './git.js';
 import { prebuildCommands } from './plan/go.js';
 import { lastLine, runProcess, type TimeLimit } from './run/process.js';
 import { readTextIfExists, realPath, toPosix } from './files.js';
@@ -124,17 +125,11 @@ export function buildvcsOff(goflags = ''): boolean {
  */
 async function gitState(context: string, limit: TimeLimit): Promise<GoBuildRead['vcs'] | { problem: string } | undefined> {
   if (!insideGitWorkTree(context)) return undefined;
-  const git = (...args: string[]) => runProcess({ argv: ['git', '-C', context, ...args], limit, captureStdout: true });
-  const [head, status, tags] = await Promise.all([
-    git('rev-parse', 'HEAD'),
-    git('status', '--porcelain'),
-    git('for-each-ref', '--merged=HEAD', '--format=%(objectname) %(refname)', 'refs/tags')
-  ]);
-  const failed = [head, status, tags].find(r => r.exitCode !== 0);
-  if (failed) return { problem: `git in ${context} did not answer (${failed.timedOut ?? lastLine(failed.tail)})` };
-  const revision = head.stdout.trim();
-  if (!/^[0-9a-f]{40,64}$/.test(revision)) return { problem: `git rev-parse HEAD in ${context} gave no commit` };
-  return { revision, clean: status.stdout.trim() === '', tags: tags.stdout.split('\n').filter(Boolean).sort() };
+  const [revision, clean, tags] = await Promise.all([headCommit(context, limit), workTreeClean(context, limit), tagsIn(context, 'HEAD', limit)]);
+  if (revision === undefined || clean === undefined || tags === undefined) {
+    return { problem: `git in ${context} did not say its commit, status and tags (it failed or took too long)` };
+  }
+  return { revision, clean, tags };
 }
 
 function insideGitWorkTree(dir: string): boolean {
