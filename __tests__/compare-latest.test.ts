@@ -19,6 +19,7 @@ const { compareWithLatest } = await import('../src/compare.js');
 const { buildInputsOf } = await import('../src/build-inputs.js');
 const { hashBuildInputs } = await import('../src/context-hash.js');
 const { readConfig } = await import('../src/config.js');
+const { readBuildPlatform } = await import('../src/build-platform.js');
 const { environment, inputs, makeWorkspace } = await import('./support/workspace.js');
 
 const config = readConfig(inputs({ image: '127.0.0.1:5000/acme/api' }), environment(makeWorkspace()));
@@ -38,9 +39,11 @@ function registry(images: Record<string, ReturnType<typeof inspect> | 'missing' 
   });
 }
 
-const options = { rules: 'buildx' as const, uses: 'the image is built first', mayMoveLatest: true };
+/** The build's environment: a docker config with nothing in it, so the engine is this machine's. */
+const ENV = { DOCKER_CONFIG: `${config.context}/no-docker-config` };
+const options = { rules: 'buildx' as const, uses: 'the image is built first', mayMoveLatest: true, env: ENV };
 const exactHash = async (digests: Record<string, string>) =>
-  (await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx' }))).hash;
+  (await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx', platform: readBuildPlatform(config, ENV), env: ENV }))).hash;
 
 describe('compareWithLatest', () => {
   it('latest built from the same inputs, with the base images where they were: unchanged', async () => {
@@ -97,6 +100,68 @@ describe('compareWithLatest', () => {
     const out = await compareWithLatest(config, options);
     expect(out.inputs.unchanged).toBe(false);
     expect(out.latestProblem).toBe('unexpected status: 503 Service Unavailable');
+  });
+});
+
+describe('compareWithLatest: the platform built for', () => {
+  it('FROM lines that name the target platform are resolved for the one built for', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const ws = makeWorkspace('FROM 127.0.0.1:5000/base/go:1.26-${TARGETARCH} AS builder\nFROM scratch\nCOPY --from=builder /out /out\n');
+    const c = readConfig(inputs({ image: '127.0.0.1:5000/acme/api' }), environment(ws));
+    const env = { ...ENV, DOCKER_DEFAULT_PLATFORM: 'linux/arm64' };
+    registry({ '127.0.0.1:5000/base/go:1.26-arm64': inspect(digest(1)) });
+    const { inputs: compared } = await compareWithLatest(c, { ...options, env });
+    expect(compared.note).toMatch(/with 1 image digests.*it is not in the registry/);
+    const hash = (
+      await hashBuildInputs(
+        buildInputsOf(c, {
+          baseDigests: { '127.0.0.1:5000/base/go:1.26-arm64': digest(1) },
+          rules: 'buildx',
+          platform: readBuildPlatform(c, env),
+          env
+        })
+      )
+    ).hash;
+    expect(compared.hash).toBe(hash);
+    fs.rmSync(path.join(ws), { recursive: true, force: true });
+  });
+
+  it('an engine on another machine: the hash is not exact, and the notice says to set platforms', async () => {
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(chunk => (printed.push(...String(chunk).split('\n')), true));
+    try {
+      const hash = await exactHash({ [GO]: digest(1), [RUNTIME]: digest(2) });
+      registry({
+        [GO]: inspect(digest(1)),
+        [RUNTIME]: inspect(digest(2)),
+        [`${config.image.name}:latest`]: inspect(digest(9), { 'io.github.cached-image-build.inputs': hash })
+      });
+      const { inputs: compared } = await compareWithLatest(config, { ...options, env: { ...ENV, DOCKER_HOST: 'tcp://10.0.0.5:2376' } });
+      expect(compared.unchanged).toBe(false);
+      expect(printed.filter(l => l.startsWith('::notice::Inputs hash:'))).toEqual([
+        "::notice::Inputs hash: the platform built for is not known (DOCKER_HOST is tcp://10.0.0.5:2376, another machine's engine): set platforms (e.g. linux/amd64) so an unchanged commit can be copied"
+      ]);
+    } finally {
+      write.mockRestore();
+    }
+  });
+});
+
+describe('compareWithLatest: the # syntax= frontend', () => {
+  it('is resolved with the base images: a moved frontend digest changes the hash, one that does not resolve makes it inexact', async () => {
+    const ws = makeWorkspace('# syntax=docker/dockerfile:1\nFROM scratch AS builder\nCOPY . /src/\n');
+    const c = readConfig(inputs({ image: '127.0.0.1:5000/acme/api' }), environment(ws));
+    const hashWith = async (frontend: ReturnType<typeof inspect> | 'fails') => {
+      registry({ 'docker/dockerfile:1': frontend });
+      return (await compareWithLatest(c, options)).inputs;
+    };
+    const one = await hashWith(inspect(digest(1)));
+    expect(fake.current.commands()).toContain('docker buildx imagetools inspect --format {{json .}} docker/dockerfile:1');
+    expect((await hashWith(inspect(digest(1)))).hash).toBe(one.hash);
+    expect((await hashWith(inspect(digest(2)))).hash).not.toBe(one.hash);
+    // Not resolved: salted, so equal to nothing, not even the next run's.
+    expect((await hashWith('fails')).hash).not.toBe((await hashWith('fails')).hash);
   });
 });
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import dockerignore from '@balena/dockerignore';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { hashBuildInputs, type BuildInputs } from '../src/context-hash.js';
 import { listTree } from '../src/context-files.js';
 import { readIgnoreFile } from '../src/dockerignore.js';
@@ -360,7 +360,10 @@ describe('hashBuildInputs', () => {
     ['a second platform', () => ({ platforms: ['linux/amd64', 'linux/arm64'] })],
     ['a label', () => ({ labels: ['team=api'] })],
     ['the network', () => ({ network: 'host' })],
-    ['a base image digest', ws => ({ baseDigests: { ...ws.inputs().baseDigests, '127.0.0.1:5000/base/go:1.26': `sha256:${'c'.repeat(64)}` } })]
+    ['a base image digest', ws => ({ baseDigests: { ...ws.inputs().baseDigests, '127.0.0.1:5000/base/go:1.26': `sha256:${'c'.repeat(64)}` } })],
+    ['SOURCE_DATE_EPOCH', () => ({ env: { SOURCE_DATE_EPOCH: '1700000000' } })],
+    ['a BUILDX_ setting', () => ({ env: { BUILDX_GIT_LABELS: 'full' } })],
+    ['BUILDX_NO_DEFAULT_ATTESTATIONS', () => ({ env: { BUILDX_NO_DEFAULT_ATTESTATIONS: '1' } })]
   ];
   if (hasPython)
     changes.push([
@@ -376,10 +379,72 @@ describe('hashBuildInputs', () => {
     expect(after).not.toBe(before);
   });
 
+  it('does not change with variables that do not reach buildx or choose only where it builds', async () => {
+    const ws = workspace();
+    const first = await ws.hash();
+    expect(
+      await ws.hash({ env: { INPUT_BUILD_ARGS: 'X=1', HOME: '/elsewhere', BUILDX_BUILDER: 'builder-5d2c', BUILDX_CONFIG: '/tmp/buildx-1' } })
+    ).toBe(first);
+  });
+
+  it('holds the BUILDX_ settings by name and value, in any order', async () => {
+    const ws = workspace();
+    expect(await ws.hash({ env: { BUILDX_GIT_LABELS: '1', BUILDX_GIT_INFO: '0' } })).toBe(
+      await ws.hash({ env: { BUILDX_GIT_INFO: '0', BUILDX_GIT_LABELS: '1' } })
+    );
+    expect(await ws.hash({ env: { BUILDX_GIT_LABELS: '1' } })).not.toBe(await ws.hash({ env: { BUILDX_GIT_INFO: '1' } }));
+  });
+
+  it('is not exact under a BuildKit source policy, which may rewrite what the build pulls', async () => {
+    const ws = workspace();
+    const result = await hashBuildInputs(ws.inputs({ env: { EXPERIMENTAL_BUILDKIT_SOURCE_POLICY: '/etc/policy.json' } }));
+    expect(result).toMatchObject({
+      exact: false,
+      notes: [
+        'EXPERIMENTAL_BUILDKIT_SOURCE_POLICY is set: the hash does not follow the policy it names; unset it so an unchanged commit can be copied'
+      ]
+    });
+  });
+
+  it("changes with the action's version", async () => {
+    const ws = workspace();
+    const hashWith = async (version: string) => {
+      vi.resetModules();
+      vi.doMock('../package.json', () => ({ default: { version } }));
+      const fresh = await import('../src/context-hash.js');
+      return (await fresh.hashBuildInputs(ws.inputs())).hash;
+    };
+    try {
+      expect(await hashWith('1.0.0')).not.toBe(await hashWith('1.0.1'));
+      expect(await hashWith('1.0.0')).toBe(await hashWith('1.0.0'));
+    } finally {
+      vi.doUnmock('../package.json');
+      vi.resetModules();
+    }
+  });
+
   it('changes when the # syntax= frontend moves', async () => {
     const ws = workspace('# syntax=docker/dockerfile:1\nFROM scratch\nCOPY . /src/\n');
     const before = await ws.hash();
     expect(await ws.hash({ baseDigests: { 'docker/dockerfile:1': `sha256:${'d'.repeat(64)}` } })).not.toBe(before);
+  });
+
+  it('is not exact with an ADD of a URL the Dockerfile does not pin, and says what pins it', async () => {
+    const ws = workspace('FROM scratch\nADD https://example.com/tool.tgz /tool\n');
+    const result = await hashBuildInputs(ws.inputs());
+    expect(result).toMatchObject({
+      exact: false,
+      notes: ['ADD https://example.com/tool.tgz (Dockerfile line 2) fetches a URL the hash cannot see: add --checksum=sha256:… to it']
+    });
+    fs.writeFileSync(ws.file('Dockerfile'), `FROM scratch\nADD --checksum=sha256:${'e'.repeat(64)} https://example.com/tool.tgz /tool\n`);
+    await ws.hash();
+  });
+
+  it('is exact with an ADD of a git repository only at a full commit', async () => {
+    const ws = workspace('FROM scratch\nADD https://github.com/acme/lib.git#v1.2.0 /lib\n');
+    expect((await hashBuildInputs(ws.inputs())).exact).toBe(false);
+    fs.writeFileSync(ws.file('Dockerfile'), `FROM scratch\nADD https://github.com/acme/lib.git#${'c'.repeat(40)} /lib\n`);
+    await ws.hash();
   });
 
   it('does not change with what BuildKit does not receive', async () => {

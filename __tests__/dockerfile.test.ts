@@ -28,6 +28,19 @@ describe('readDockerfile', () => {
   });
 });
 
+describe('readDockerfile: ADD', () => {
+  it('lists the sources of each ADD as written: JSON form whole, heredocs and their bodies left out, --checksum kept', () => {
+    const facts = readDockerfile(
+      'FROM scratch AS a\nADD --checksum=sha256:x https://e.com/a.tgz /a\nADD ["my file.tgz", "b c", "/y/"]\nADD <<EOF $URL /dir/\nhttps://in-the-body\nEOF\nCOPY x /x\n'
+    );
+    expect(facts.adds).toEqual([
+      { stage: 'a', line: 2, sources: ['https://e.com/a.tgz'], checksum: 'sha256:x' },
+      { stage: 'a', line: 3, sources: ['my file.tgz', 'b c'] },
+      { stage: 'a', line: 4, sources: ['$URL'] }
+    ]);
+  });
+});
+
 describe('lineOfStep', () => {
   const facts = readDockerfile(DOCKERFILE);
   it('finds the line of a step as BuildKit prints it, continuations joined', () => {

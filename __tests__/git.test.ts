@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isAncestor } from '../src/git.js';
+import { isAncestor, tagsIn, workTreeClean } from '../src/git.js';
 
 const LIMIT = { totalMs: 10_000 };
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-git-'));
@@ -55,5 +55,28 @@ describe('isAncestor', () => {
     expect(git(shallow, 'cat-file', '-t', D)).toBe('commit');
     expect(await isAncestor(shallow, D, C, LIMIT)).toBeUndefined();
     expect(await isAncestor(shallow, C, C, LIMIT)).toBe(true);
+  });
+});
+
+describe('workTreeClean and tagsIn (what go build stamps)', () => {
+  it('say whether git sees a change, and which tags a commit contains', async () => {
+    const dir = path.join(root, 'tags');
+    fs.mkdirSync(dir);
+    git(dir, 'init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(dir, 'a'), 'a');
+    git(dir, 'add', 'a');
+    git(dir, 'commit', '-q', '-m', 'a');
+    git(dir, 'tag', 'v1.0.0');
+    expect(await workTreeClean(dir, LIMIT)).toBe(true);
+    fs.writeFileSync(path.join(dir, 'untracked'), 'x');
+    expect(await workTreeClean(dir, LIMIT)).toBe(false);
+    const tag = git(dir, 'rev-parse', 'v1.0.0');
+    expect(await tagsIn(dir, 'HEAD', LIMIT)).toEqual([`${tag} refs/tags/v1.0.0`]);
+    git(dir, 'add', 'untracked');
+    git(dir, 'commit', '-q', '-m', 'b');
+    git(dir, 'tag', '-a', '-m', 'two', 'v1.1.0');
+    expect((await tagsIn(dir, 'HEAD', LIMIT))?.map(t => t.split(' ')[1]).sort()).toEqual(['refs/tags/v1.0.0', 'refs/tags/v1.1.0']);
+    expect(await tagsIn(dir, 'HEAD~1', LIMIT)).toEqual([`${tag} refs/tags/v1.0.0`]);
+    expect(await workTreeClean(path.join(root, 'no-such-repo'), LIMIT)).toBeUndefined();
   });
 });

@@ -51,6 +51,9 @@ function runner(event: { name: string; ref: string; payload: Record<string, unkn
   fs.writeFileSync(path.join(ws, 'go.mod'), 'module x\n\ngo 1.26\n');
   fs.writeFileSync(path.join(ws, 'go.sum'), '');
   for (const name of ['output', 'state']) fs.writeFileSync(path.join(dir, name), '');
+  // The build's environment is the test's own: no engine, builder or platform of this machine's.
+  for (const name of Object.keys(process.env))
+    if (/^(DOCKER_|BUILDX_)/.test(name) || name === 'SOURCE_DATE_EPOCH') Reflect.deleteProperty(process.env, name);
   fs.writeFileSync(SUMMARY, '');
   fs.writeFileSync(path.join(dir, 'event.json'), JSON.stringify(event.payload));
   fs.mkdirSync(path.join(dir, 'temp'), { recursive: true });
@@ -65,6 +68,7 @@ function runner(event: { name: string; ref: string; payload: Record<string, unkn
     GITHUB_REF: event.ref,
     GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
     RUNNER_TEMP: path.join(dir, 'temp'),
+    DOCKER_CONFIG: path.join(dir, 'docker-config'),
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',
     ACTIONS_CACHE_URL: 'http://127.0.0.1:1/',
@@ -183,6 +187,22 @@ describe('main: the pull path on a runner with the docker driver', () => {
     expect(outputs()['latest-moved']).toBe('false');
   });
 
+  it('a comparison that fails still labels the image with an inputs value that matches no hash', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    // The Dockerfile goes once the inputs are read: the hash cannot be made at all.
+    f.on(/^docker --version$/, () => {
+      fs.rmSync(path.join(dir, 'ws', 'Dockerfile'));
+      return { stdout: 'Docker version 28.5.2, build ecc6942' };
+    });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(printed).toContainEqual(expect.stringMatching(/^inputs not compared: ENOENT/));
+    const image = f.calls.find(c => c.argv[1] === 'build' && !c.argv.includes('--target'))?.argv ?? [];
+    expect(image.filter(a => a.startsWith('io.github.cached-image-build.inputs='))).toEqual([
+      expect.stringMatching(/^io\.github\.cached-image-build\.inputs=unknown-[0-9a-f]{32}$/)
+    ]);
+  });
+
   it('a cache tag the registry fails to answer for is left out of the build, with a warning that names it', async () => {
     const f = runner(pushToMain, { 'go-cache': 'false' });
     f.on(new RegExp(`imagetools inspect --raw ${IMAGE}:builder$`), {
@@ -245,9 +265,11 @@ describe('main: no build when latest was built from these inputs', () => {
     const { readConfig } = await import('../src/config.js');
     const { buildInputsOf } = await import('../src/build-inputs.js');
     const { hashBuildInputs } = await import('../src/context-hash.js');
+    const { readBuildPlatform } = await import('../src/build-platform.js');
     const config = readConfig(name => process.env[`INPUT_${name.toUpperCase()}`] ?? '', { env: process.env, workspace: ws });
     const digests = { '127.0.0.1:5000/base/go:1.26': `sha256:${'4'.repeat(64)}`, '127.0.0.1:5000/base/runtime:latest': `sha256:${'5'.repeat(64)}` };
-    const { hash } = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx' }));
+    const platform = readBuildPlatform(config, process.env);
+    const { hash } = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests, rules: 'buildx', platform }));
     const image = (d: string, labels: Record<string, string> = {}) => ({
       stdout: JSON.stringify({ manifest: { digest: d }, image: { config: { Labels: labels } } })
     });

@@ -3,9 +3,11 @@
 // this run moves neither latest nor the default branch's cache tags backwards).
 import * as core from '@actions/core';
 import { buildInputsOf } from './build-inputs.js';
+import { readBuildPlatform, type BuildPlatform } from './build-platform.js';
 import type { Config } from './config.js';
-import { baseImageRefs, hashBuildInputs, readContext, type IgnoreRules } from './context-hash.js';
+import { hashBuildInputs, imageRefsOf, readContext, type IgnoreRules } from './context-hash.js';
 import { isAncestor } from './git.js';
+import { readGoBuild } from './go-build-inputs.js';
 import { INPUTS_LABEL, REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
 import type { InputsComparison } from './plan/input.js';
@@ -29,12 +31,15 @@ export interface CompareOptions {
   mayMoveLatest: boolean;
   /** The run's base image look-ups, shared by its images: each image the builds pull is asked once. */
   baseLookups?: Map<string, Promise<Lookup>>;
+  /** The environment the build's processes get (default the action's own). */
+  env?: Record<string, string | undefined>;
 }
 
 /**
  * The hash is labelled on every image; it covers every context entry BuildKit receives, the
- * Dockerfile, the build arguments, the target and the digest each image the build pulls resolves to
- * now. latest is read when something uses the answer: the cache-mount mode (its Go caches would be
+ * Dockerfile, the build arguments, the target, the platform built for, the digest each image the
+ * build pulls resolves to now, the environment buildx reads, and in prebuild mode what go build reads
+ * (context-hash.ts lists it all). latest is read when something uses the answer: the cache-mount mode (its Go caches would be
  * restored for nothing), the pull path (it orders its two builds by it), a run that may move latest
  * (its revision label).
  */
@@ -43,8 +48,14 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   const latestRef = `${config.image.name}:latest`;
   const lookup = limits(config).lookup;
   const wanted = options.uses !== undefined || options.mayMoveLatest;
+  const env = options.env ?? process.env;
+  // From the docker CLI's and buildx's state files: no process asked.
+  const platform = readBuildPlatform(config, env);
   // The registry is asked and the context read at once (once the rules are known): the hash needs both.
-  const asking = Promise.all([resolveImages(config, options.baseLookups), wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)]);
+  const asking = Promise.all([
+    resolveImages(config, options.baseLookups, platform),
+    wanted ? inspectImage(latestRef, lookup) : Promise.resolve(undefined)
+  ]);
   // Rules still being probed are most likely buildx's (every docker CLI since 23): the context is read
   // under them at once, and again only if the probe says otherwise.
   const first: IgnoreRules = options.rules instanceof Promise ? 'buildx' : options.rules;
@@ -53,12 +64,17 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
   const context = Promise.resolve(options.rules).then(rules => (rules === first ? read : readContext(buildInputsOf(config, { rules }))));
   // Awaited only after the registry's answers: a failure meanwhile is not an unhandled rejection.
   context.catch(() => undefined);
+  // Prebuild mode: what go build on the runner reads, asked meanwhile too (go env, git, the module's tree).
+  const goBuilding = config.goCache.prebuild ? readGoBuild(config, lookup) : undefined;
+  goBuilding?.catch(() => undefined);
   const [digests, previous] = await asking;
   const rules = await options.rules;
-  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules }), {}, context);
+  const goBuild = await goBuilding;
+  const hashed = await hashBuildInputs(buildInputsOf(config, { baseDigests: digests.digests, rules, platform, env, goBuild }), {}, context);
   // What the hash met in the context (its entry bound reached, a file it could not read) is said
   // whatever follows; image digests it lacks are said below, where they matter.
   for (const note of hashed.notes.filter(n => !n.startsWith('no digest for '))) core.notice(`Inputs hash: ${note}`);
+  for (const remark of goBuild?.remarks ?? []) core.notice(`Inputs hash: ${remark}`);
   const found = `inputs ${hashed.hash.slice(0, 12)} (${hashed.entries} entries, ${(hashed.bytes / 1e6).toFixed(1)} MB, with ${Object.keys(digests.digests).length} image digests, in ${((Date.now() - started) / 1000).toFixed(1)} s)`;
   // An inexact hash is still labelled (salted: it matches nothing), so a later run never copies this image.
   const hash = hashed.hash;
@@ -94,9 +110,11 @@ export async function compareWithLatest(config: Config, options: CompareOptions)
 /** The digest each image the build pulls resolves to now: a moved base image means a rebuild. */
 export async function resolveImages(
   config: Config,
-  lookups = new Map<string, Promise<Lookup>>()
+  lookups = new Map<string, Promise<Lookup>>(),
+  platform?: BuildPlatform
 ): Promise<{ digests: Record<string, string>; problems: string[] }> {
-  const refs = baseImageRefs(config.dockerfile, config.buildArgs);
+  // The refs the hash will look for: FROM lines may name the platforms.
+  const refs = imageRefsOf(buildInputsOf(config, { platform }), config.dockerfile);
   const lookUp = (ref: string) => {
     if (!lookups.has(ref)) lookups.set(ref, inspectImage(ref, limits(config).lookup));
     return lookups.get(ref) as Promise<Lookup>;

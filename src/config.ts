@@ -11,6 +11,7 @@ import { reservedTag, validTag } from './tags.js';
 import { LATEST_SETTINGS, type LatestSetting } from './trust.js';
 import { goMounts, type GoCacheKind, type GoMountSetting } from './cache/go-cache.js';
 import { ACTION_LABELS } from './labels.js';
+import { realPath } from './files.js';
 
 export type { Secret } from './secrets.js';
 
@@ -95,7 +96,8 @@ export interface ConfigEnvironment {
 }
 
 const COMMIT = /^[0-9a-f]{7,64}$/;
-const BUILDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** A buildx builder's name (buildx's own rule); it names a file of buildx's state. */
+export const BUILDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const ENDPOINT = /^(tcp|unix|docker-container|kube-pod|ssh):\/\/\S+$/;
 /** BuildKit runs RUN steps in these network modes only. */
 const NETWORKS = ['default', 'none', 'host'];
@@ -276,7 +278,8 @@ function readBuilder(input: InputReader): Pick<Config, 'builder' | 'buildkitEndp
   return { builder: builder || undefined, buildkitEndpoint: endpoint || undefined, cacheStrategy };
 }
 
-function isLoopbackEndpoint(endpoint: string): boolean {
+/** A tcp:// address on this machine's loopback. */
+export function isLoopbackEndpoint(endpoint: string): boolean {
   const host = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(endpoint)?.[1] ?? '';
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
@@ -375,18 +378,7 @@ function readGoMounts(raw: string, dockerfile: DockerfileFacts): GoMountSetting 
 
 /** Inside the context once links are resolved: a link must not lead the output elsewhere. */
 function insideContext(context: string, target: string): boolean {
-  const real = (p: string): string => {
-    // The folder may not exist yet: resolve its deepest existing parent.
-    let probe = p;
-    const rest: string[] = [];
-    while (!fs.existsSync(probe) && path.dirname(probe) !== probe) {
-      rest.unshift(path.basename(probe));
-      probe = path.dirname(probe);
-    }
-    return path.join(fs.realpathSync(probe), ...rest);
-  };
-  const root = real(context);
-  return real(target).startsWith(`${root}${path.sep}`);
+  return realPath(target).startsWith(`${realPath(context)}${path.sep}`);
 }
 
 /**

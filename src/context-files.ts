@@ -42,6 +42,8 @@ export interface ListOptions {
   exclude?: string[];
   /** Whose filter sends the context (default buildx: `docker build` of Docker ≥ 23 is buildx). */
   rules?: IgnoreRules;
+  /** false: no ignore file applies (the tree as go build reads it); the Dockerfile is then not looked at. */
+  ignoreFile?: boolean;
 }
 
 export const DEFAULT_MAX_ENTRIES = 100_000;
@@ -51,7 +53,7 @@ const MAX_IGNORE_FILE = 16 * 1024 * 1024;
 /** The context as BuildKit receives it for a build of `dockerfile` (absolute paths). */
 export async function listContext(context: string, dockerfile: string, options: ListOptions = {}): Promise<ContextListing> {
   const problems: string[] = [];
-  const ignore = await findIgnoreFile(context, dockerfile, problems);
+  const ignore = options.ignoreFile === false ? undefined : await findIgnoreFile(context, dockerfile, problems);
   const listed = await listTree(fileTree(context), ignore?.patterns ?? [], options, ignore?.name);
   return { entries: listed.entries, ignoreFile: ignore?.name, patterns: ignore?.patterns ?? [], problems: [...problems, ...listed.problems] };
 }

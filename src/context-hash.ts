@@ -6,23 +6,33 @@
 //   file's bytes, a symlink's target, a device's number, its extended attributes (user.*, trusted.*,
 //   security.capability). Not mtime, nor uid/gid: the key leaves out mtime, and buildx and the
 //   classic CLI send every file as 0:0. Nor the context folder's own mode: BuildKit fakes the root;
-// - the Dockerfile (bytes and path), the ignore rules, build args, target, builder target, platforms,
-//   user labels, network mode;
-// - the digest each external image resolves to now (FROM, COPY --from, RUN --mount from=, syntax).
-// Secrets are not hashed: a label must not carry them, even hashed (a guessable value would be
-// confirmed by it). So a changed secret does not change the hash; builds whose output depends on a
-// secret's value must not be skipped on this hash alone.
+// - the Dockerfile (bytes and path), the ignore rules, build args, target, builder target, platforms
+//   (without them, the platform built for: build-platform.ts), user labels, network mode;
+// - the digest each external image resolves to now (FROM, COPY --from, RUN --mount from=, syntax);
+// - what of the environment reaches buildx and changes its result (SOURCE_DATE_EPOCH, BUILDX_*), and
+//   the action's version;
+// - in prebuild mode, what go build on the runner reads (go-build-inputs.ts).
+// What it cannot be exact about (an ADD of an unpinned URL or git ref, an image that does not
+// resolve, a remote builder without platforms, …) is a note: the hash is then salted at random, never
+// equal to another, and the action builds.
+// Secrets are not hashed, as BuildKit's own cache does not key on them: a label must not carry them,
+// even hashed (a guessable value would be confirmed by it). So a changed secret does not change the
+// hash: a build whose output depends on a secret's value is copied from latest all the same, unless
+// copy-unchanged is false.
 import { createHash, randomBytes } from 'node:crypto';
 import * as fsSync from 'node:fs';
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { fetchedSources, unpinnedNote } from './add-sources.js';
 import { baseImageRefs } from './base-images.js';
 import { limiter, listContext, pauser, type ContextEntry, type ContextListing } from './context-files.js';
-import { readDockerfile } from './dockerfile.js';
+import { readDockerfile, type DockerfileFacts } from './dockerfile.js';
 import type { IgnoreRules } from './dockerignore.js';
+import type { GoBuildRead } from './go-build-inputs.js';
 import { toPosix } from './files.js';
-import { runProcess } from './run/process.js';
+import { childEnvironment, runProcess } from './run/process.js';
+import packageJson from '../package.json' with { type: 'json' };
 
 export type { ContextEntry } from './context-files.js';
 export type { IgnoreRules } from './dockerignore.js';
@@ -30,7 +40,7 @@ export { baseImageRefs } from './base-images.js';
 export { listContext } from './context-files.js';
 
 /** Bump when what the hash covers changes, so an old image never matches a new meaning. */
-const SCHEME = 'cached-image-build/inputs/v2';
+const SCHEME = 'cached-image-build/inputs/v3';
 /** Files up to this size are read in one synchronous call; larger ones in chunks of READ_CHUNK. */
 const SMALL_FILE = 256 * 1024;
 const READ_CHUNK = 1024 * 1024;
@@ -46,9 +56,13 @@ export interface BuildInputs {
   target?: string;
   /** The stage the action builds and pushes as the builder tag. */
   builderTarget?: string;
-  /** --platform, in order; empty: the builder's. */
+  /** --platform, in order; empty: targetPlatform. */
   platforms?: string[];
-  /** The builder's platform, for BUILDPLATFORM in FROM lines (and TARGETPLATFORM without `platforms`). */
+  /** What a build without `platforms` builds for (build-platform.ts); unknown, such a build's hash is not exact. */
+  targetPlatform?: string;
+  /** Why targetPlatform is not known, for the note. */
+  platformProblem?: string;
+  /** The builder's own platform, when known: BUILDPLATFORM in FROM lines. */
   buildPlatform?: string;
   /** The user's --label values (not the action's per-commit OCI labels). */
   labels?: string[];
@@ -56,10 +70,16 @@ export interface BuildInputs {
   network?: string;
   /** The digest each ref of baseImageRefs resolves to now; a missing one makes the hash inexact. */
   baseDigests: Record<string, string>;
-  /** Context-relative paths left out (prebuild output): the caller vouches they follow from the rest. */
+  /** Context-relative paths left out (prebuild output): goBuild covers what makes them. */
   exclude?: string[];
   /** Whose filter sends the context: see IgnoreRules. */
   rules?: IgnoreRules;
+  /** Prebuild mode: go build on the runner makes what the Dockerfile copies, so goBuild must be read. */
+  prebuild?: boolean;
+  /** What go build on the runner reads (go-build-inputs.ts); without it a prebuild hash is not exact. */
+  goBuild?: GoBuildRead;
+  /** The action's environment: what of it reaches buildx and changes the build is hashed (environmentLines). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface HashOptions {
@@ -132,22 +152,54 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
   const dockerfileBytes = await fs.readFile(inputs.dockerfile);
   const facts = readDockerfile(dockerfileBytes.toString('utf8'));
   record('scheme', SCHEME);
+  // Another version of the action may build otherwise (its flags, its plans).
+  record('action', packageJson.version);
+  record('environment', ...environmentLines(inputs.env ?? {}, notes));
   record('dockerfile', toPosix(path.relative(inputs.context, inputs.dockerfile)), sha256(dockerfileBytes));
   record('args', ...buildArgLines(inputs.buildArgs, notes));
   record('target', inputs.target ?? '');
   record('builder-target', inputs.builderTarget ?? '');
   record('platforms', ...(inputs.platforms ?? []));
+  if (!inputs.platforms?.length) {
+    if (!inputs.targetPlatform) {
+      notes.push(
+        `the platform built for is not known (${inputs.platformProblem ?? 'not looked up'}): set platforms (e.g. linux/amd64) so an unchanged commit can be copied`
+      );
+    }
+    record('target-platform', inputs.targetPlatform ?? '');
+  }
   record('labels', ...(inputs.labels ?? []));
   record('network', inputs.network ?? '');
-  for (const ref of baseImageRefs(facts, inputs.buildArgs, { platforms: inputs.platforms, buildPlatform: inputs.buildPlatform })) {
+  for (const ref of imageRefsOf(inputs, facts)) {
     const digest = inputs.baseDigests[ref] as string | undefined;
     if (!digest) notes.push(`no digest for ${ref}`);
     record('image', ref, digest ?? '');
   }
+  // A pinned fetch is in the Dockerfile's bytes (its checksum or commit); any other may change unseen.
+  for (const fetched of fetchedSources(facts)) if (!fetched.pinned) notes.push(unpinnedNote(fetched));
 
-  const { listing, contents, xattrs, notes: contextNotes } = await reading;
-  notes.push(...contextNotes);
-  record('ignore', listing.ignoreFile ?? '', ...listing.patterns);
+  const read = await reading;
+  notes.push(...read.notes);
+  record('ignore', read.listing.ignoreFile ?? '', ...read.listing.patterns);
+  recordEntries(record, 'entry', read);
+  if (inputs.prebuild) recordGoBuild(record, inputs.goBuild, notes);
+
+  const exact = notes.length === 0;
+  if (!exact) hash.update(randomBytes(32));
+  const module = inputs.goBuild?.module;
+  return {
+    hash: hash.digest('hex'),
+    exact,
+    notes,
+    entries: read.listing.entries.length + (module?.listing.entries.length ?? 0),
+    bytes: read.contents.bytes + (module?.contents.bytes ?? 0)
+  };
+}
+
+type Recorder = (...fields: Array<string | number>) => void;
+
+/** Each entry of a tree read, with what BuildKit's COPY key holds of it. */
+function recordEntries(record: Recorder, tag: string, { listing, contents, xattrs }: ContextRead): void {
   for (const entry of listing.entries) {
     // fsutil clears a socket's type bit: BuildKit sees an empty regular file.
     const kind = entry.kind === 'socket' ? 'file' : entry.kind;
@@ -161,15 +213,70 @@ export async function hashBuildInputs(inputs: BuildInputs, options: HashOptions 
             : entry.rdev !== undefined
               ? String(entry.rdev)
               : '';
-    record('entry', entry.path, kind, entry.mode.toString(8), entry.size, detail, ...(xattrs.get(entry.path) ?? []));
+    record(tag, entry.path, kind, entry.mode.toString(8), entry.size, detail, ...(xattrs.get(entry.path) ?? []));
   }
+}
 
-  const exact = notes.length === 0;
-  if (!exact) hash.update(randomBytes(32));
-  return { hash: hash.digest('hex'), exact, notes, entries: listing.entries.length, bytes: contents.bytes };
+/** Prebuild mode: each go build with its environment and go env's answer, what it stamps of git, and the main module's tree. */
+function recordGoBuild(record: Recorder, read: GoBuildRead | undefined, notes: string[]): void {
+  if (!read) {
+    notes.push('prebuild mode: what go build on the runner reads was not looked at');
+    return;
+  }
+  notes.push(...read.notes);
+  for (const build of read.builds) {
+    record('go-build', ...build.argv);
+    record('go-build-env', ...Object.entries(build.env).map(([k, v]) => `${k}=${v}`));
+    record('go-env', ...Object.entries(build.goEnv).map(([k, v]) => `${k}=${v}`));
+  }
+  record('go-vcs', ...(read.vcs ? [read.vcs.revision, read.vcs.clean ? 'clean' : 'modified', ...read.vcs.tags] : []));
+  recordEntries(record, 'module-entry', read.module);
+}
+
+/**
+ * The main module's tree as go build reads it: every entry but `exclude` (the prebuild output, .git),
+ * with no ignore file (a .dockerignore does not filter what go build reads) and no extended
+ * attributes (go reads none).
+ */
+export async function readModuleTree(context: string, exclude: string[], options: HashOptions = {}): Promise<ContextRead> {
+  const notes: string[] = [];
+  const listing = await listContext(context, '', { maxEntries: options.maxEntries, exclude, ignoreFile: false });
+  notes.push(...listing.problems);
+  const contents = await hashContents(context, listing.entries, options.concurrency ?? 4, notes);
+  return { listing, contents, xattrs: new Map(), notes };
+}
+
+/** The images a build of these inputs pulls (baseImageRefs for the platforms it builds for). */
+export function imageRefsOf(
+  inputs: Pick<BuildInputs, 'buildArgs' | 'platforms' | 'targetPlatform' | 'buildPlatform'>,
+  facts: DockerfileFacts
+): string[] {
+  const platforms = inputs.platforms?.length ? inputs.platforms : inputs.targetPlatform ? [inputs.targetPlatform] : [];
+  return baseImageRefs(facts, inputs.buildArgs, { platforms, buildPlatform: inputs.buildPlatform });
 }
 
 const EMPTY_SHA256 = sha256(Buffer.alloc(0));
+
+/** Variables that choose where buildx builds, not what: build-platform.ts judges where (a per-run builder name would make every hash new). */
+const WHERE_IT_BUILDS = new Set(['BUILDX_BUILDER', 'BUILDX_CONFIG']);
+
+/**
+ * What of the environment reaches the build's processes (the scrubbed one they get) and changes what
+ * buildx builds: SOURCE_DATE_EPOCH (buildx passes it as a build arg) and buildx's BUILDX_* settings,
+ * sorted. A source policy file rewrites what the build pulls: the hash does not read it.
+ */
+function environmentLines(env: Record<string, string | undefined>, notes: string[]): string[] {
+  const child = childEnvironment(env);
+  if (child.EXPERIMENTAL_BUILDKIT_SOURCE_POLICY) {
+    notes.push(
+      'EXPERIMENTAL_BUILDKIT_SOURCE_POLICY is set: the hash does not follow the policy it names; unset it so an unchanged commit can be copied'
+    );
+  }
+  return Object.keys(child)
+    .filter(name => name === 'SOURCE_DATE_EPOCH' || (name.startsWith('BUILDX_') && !WHERE_IT_BUILDS.has(name)))
+    .sort()
+    .map(name => `${name}=${child[name]}`);
+}
 
 /** Build args sorted, each name once with its last value (docker's rule); a bare name is the caller's environment. */
 function buildArgLines(args: string[], notes: string[]): string[] {

@@ -17,6 +17,16 @@ export interface StageSource {
   from: string;
 }
 
+/** An ADD's sources as written (variables unexpanded, heredocs left out): what it may fetch from outside the context. */
+export interface AddInstruction {
+  stage: string;
+  /** 1-based. */
+  line: number;
+  sources: string[];
+  /** Its --checksum value, when it has one. */
+  checksum?: string;
+}
+
 export interface CacheMount {
   stage: string;
   id: string;
@@ -43,6 +53,8 @@ export interface DockerfileFacts {
   sources?: StageSource[];
   /** The frontend image of a `# syntax=` directive (BuildKit's DetectSyntax). */
   syntax?: string;
+  /** Every ADD, for what it fetches (add-sources.ts). */
+  adds?: AddInstruction[];
   stages: Stage[];
   cacheMounts: CacheMount[];
   instructions: InstructionLine[];
@@ -54,6 +66,8 @@ export function readDockerfile(content: string): DockerfileFacts {
   const cacheMounts: CacheMount[] = [];
   const instructions: InstructionLine[] = [];
   const sources: StageSource[] = [];
+  const adds: AddInstruction[] = [];
+  const raw = rawText(content);
   dockerfile.getFROMs().forEach((from, index) => {
     const platform = from.getPlatformFlag()?.getValue() ?? undefined;
     stages.push({
@@ -74,6 +88,7 @@ export function readDockerfile(content: string): DockerfileFacts {
         ?.getValue();
       if (from) sources.push({ stage, via: 'COPY', from });
     }
+    if (instruction.getKeyword() === 'ADD') adds.push(addOf(instruction as unknown as AddHolder, stage, raw));
     if (instruction.getKeyword() !== 'RUN') continue;
     for (const flag of (instruction as unknown as FlagHolder).getFlags()) {
       if (flag.getName() !== 'mount') continue;
@@ -93,7 +108,6 @@ export function readDockerfile(content: string): DockerfileFacts {
   }
   const globalArgs: Record<string, string> = {};
   const metaArgs: Array<{ name: string; value?: string }> = [];
-  const raw = rawText(content);
   for (const arg of dockerfile.getInitialARGs()) {
     const property = arg.getProperty();
     if (property?.getName()) globalArgs[property.getName()] = property.getValue() ?? '';
@@ -103,11 +117,49 @@ export function readDockerfile(content: string): DockerfileFacts {
     }
   }
   const syntax = detectSyntax(content);
-  return { globalArgs, metaArgs, sources, ...(syntax ? { syntax } : {}), stages, cacheMounts, instructions };
+  return { globalArgs, metaArgs, sources, ...(syntax ? { syntax } : {}), adds, stages, cacheMounts, instructions };
+}
+
+/**
+ * The sources of an ADD: every word but the last (the destination), JSON form or not; the `<<NAME`
+ * words of heredocs and the lines of their bodies left out (their bytes are the Dockerfile's own).
+ */
+function addOf(instruction: AddHolder, stage: string, raw: (range: Range) => string): AddInstruction {
+  const line = instruction.getRange().start.line + 1;
+  const checksum = instruction
+    .getFlags()
+    .find(f => f.getName() === 'checksum')
+    ?.getValue();
+  const json = instruction.getJSONStrings();
+  let words: string[];
+  if (json.length > 0) {
+    // getValue() of a JSON string drops its spaces: the raw text, parsed, is the word.
+    words = json.map(s => JSON.parse(raw(s.getRange())) as string);
+  } else {
+    const bodyStart = Math.min(...instruction.getHeredocs().map(h => (h.getContentRange() ?? h.getDelimiterRange())?.start.line ?? Infinity));
+    words = instruction
+      .getArguments()
+      .filter(a => a.getRange().start.line < bodyStart)
+      .map(a => a.getValue());
+  }
+  const sources = words.slice(0, -1).filter(w => !w.startsWith('<<'));
+  return { stage, line, sources, ...(checksum != null ? { checksum } : {}) };
+}
+
+interface Range {
+  start: Position;
+  end: Position;
+}
+
+interface AddHolder extends FlagHolder {
+  getRange(): Range;
+  getJSONStrings(): Array<{ getRange(): Range }>;
+  getArguments(): Array<{ getValue(): string; getRange(): Range }>;
+  getHeredocs(): Array<{ getContentRange(): Range | null; getDelimiterRange(): Range | null }>;
 }
 
 /** The text of a range, line continuations (`\` + newline) taken out as BuildKit's parser does. */
-function rawText(content: string): (range: { start: Position; end: Position }) => string {
+function rawText(content: string): (range: Range) => string {
   const starts = [0];
   for (const match of content.matchAll(/\r\n|\r|\n/g)) starts.push(match.index + match[0].length);
   const offset = (p: Position) => (starts[p.line] ?? content.length) + p.character;

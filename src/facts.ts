@@ -211,7 +211,8 @@ export async function probeFacts(config: Config, client: ClientFacts): Promise<F
 
 type GoEnv = Record<'GOMODCACHE' | 'GOCACHE' | 'GOVERSION' | 'GOARCH', string>;
 
-async function probeGo(limit: TimeLimit): Promise<GoEnv | undefined> {
+/** Go on the runner as the prebuild steps find it (their architecture without `platforms` is its GOARCH). */
+export async function probeGo(limit: TimeLimit): Promise<GoEnv | undefined> {
   const result = await runProcess({ argv: ['go', 'env', '-json', 'GOMODCACHE', 'GOCACHE', 'GOVERSION', 'GOARCH'], limit, captureStdout: true });
   if (result.exitCode !== 0) return undefined;
   try {

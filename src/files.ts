@@ -97,6 +97,17 @@ export async function readdir(dir: string): Promise<import('node:fs').Dirent[]> 
   return fs.readdir(dir, { withFileTypes: true }).catch(() => []);
 }
 
+/** The path with its links resolved; one that is not there (yet) by its deepest existing parent. */
+export function realPath(p: string): string {
+  const rest: string[] = [];
+  let at = path.resolve(p);
+  while (!fsSync.existsSync(at) && path.dirname(at) !== at) {
+    rest.unshift(path.basename(at));
+    at = path.dirname(at);
+  }
+  return path.join(fsSync.realpathSync(at), ...rest);
+}
+
 /** A relative path with `/` separators, as BuildKit and .dockerignore write them. */
 export function toPosix(p: string): string {
   return p.split(path.sep).join('/');

@@ -23,7 +23,7 @@ import { lineOfStep } from './dockerfile.js';
 import { readEvent } from './event.js';
 import { classicClient, prepareBuilder, probeClient, probeFacts, type ClientFacts, type Facts } from './facts.js';
 import { headCommit, isAncestor } from './git.js';
-import { REVISION_LABEL } from './labels.js';
+import { REVISION_LABEL, unknownInputsHash } from './labels.js';
 import { limits } from './limits.js';
 import { buildsOnBuilder, choosePlan, fallbackPlan, mountBuildCommand } from './plan/choose.js';
 import { planCopy } from './plan/copy.js';
@@ -189,7 +189,9 @@ async function compareWithRegistry(
         uses: uses || undefined,
         mayMoveLatest: mayMove,
         baseLookups
-      }).catch((error: unknown): Comparison => ({ inputs: { unchanged: false, note: `inputs not compared: ${(error as Error).message}` } })),
+      }).catch((error: unknown): Comparison => ({
+        inputs: { hash: unknownInputsHash(), unchanged: false, note: `inputs not compared: ${(error as Error).message}` }
+      })),
       lookUpCacheTags(config, [...new Set(tags)])
     ]);
     if (latestProblem) cacheTags.unreadable.push(`${config.image.name}:latest`);

@@ -31,12 +31,12 @@ export function refsFor(config: Config, policy: Policy, strategy: Strategy, unre
   };
 }
 
-export function ociLabels(config: Config, now: string, inputsHash: string | undefined): string[] {
+export function ociLabels(config: Config, now: string, inputsHash: string): string[] {
   return [
     `${REVISION_LABEL}=${config.commit}`,
     `${CREATED_LABEL}=${now}`,
     ...(config.source ? [`${SOURCE_LABEL}=${config.source}`] : []),
-    ...(inputsHash ? [`${INPUTS_LABEL}=${inputsHash}`] : []),
+    `${INPUTS_LABEL}=${inputsHash}`,
     ...config.labels
   ];
 }

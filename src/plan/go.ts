@@ -1,6 +1,7 @@
 // The steps that bring the Go caches to the build: prebuild on the runner, or the Dockerfile's
 // cache mounts filled before the build and read back after it. Pure.
 import * as path from 'node:path';
+import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
 import { MOUNT_MARKER, type GoCacheHit, type GoDirs, type GoMount } from '../cache/go-cache.js';
 import { toPosix } from '../files.js';
@@ -49,6 +50,46 @@ export interface BuildCommand {
   builder?: string;
 }
 
+/** One `go build` of prebuild mode, as its step runs it (in the context). */
+export interface PrebuildCommand {
+  id: string;
+  title: string;
+  argv: string[];
+  /** What it sets of Go's environment: the target and CGO_ENABLED (the step adds the Go cache folders). */
+  env: Record<string, string>;
+  /** The folder it writes. */
+  output: string;
+}
+
+/**
+ * The go builds of prebuild mode: one per platform, each into OUTPUT/os_arch/ (COPY
+ * .prebuilt/${TARGETOS}_${TARGETARCH}/…); without platforms, one for the runner's architecture
+ * (`runnerArch`, go env GOARCH) into OUTPUT/. The one source of the packages, flags and environment:
+ * the steps run them, and the inputs hash asks go env under them.
+ */
+export function prebuildCommands(config: Pick<Config, 'platforms' | 'goCache'>, runnerArch: string): PrebuildCommand[] {
+  const prebuild = config.goCache.prebuild;
+  if (!prebuild) return [];
+  const many = config.platforms.length > 0;
+  const targets = many ? config.platforms.map(p => p.split('/')) : [['linux', runnerArch]];
+  return targets.map(([goos, goarch, variant]) => {
+    const output = many ? path.join(prebuild.output, `${goos}_${goarch}`) : prebuild.output;
+    return {
+      id: many ? `prebuild-${goos}-${goarch}${variant ? `-${variant}` : ''}` : 'prebuild',
+      title: `go build ${prebuild.packages.join(' ')} on the runner${many ? ` for ${goos}/${goarch}${variant ? `/${variant}` : ''}` : ''}`,
+      argv: ['go', 'build', '-v', '-trimpath', '-o', `${output}${path.sep}`, ...prebuild.packages],
+      env: {
+        CGO_ENABLED: '0',
+        GOOS: goos,
+        GOARCH: goarch,
+        ...(goarch === 'arm' && variant ? { GOARM: variant.replace(/^v/, '') } : {}),
+        ...(goarch === 'amd64' && variant ? { GOAMD64: variant } : {})
+      },
+      output
+    };
+  });
+}
+
 /** The throwaway builds that fill and read the mounts need no network. */
 const NO_NETWORK = ['--network', 'none'];
 
@@ -65,32 +106,13 @@ export function planGoSteps({ config, policy, facts, go }: PlanInput, build: Bui
       throw new Error(
         "Input 'prebuild': prebuild mode runs go build on the runner, and there is no go on PATH (add actions/setup-go before this step)"
       );
-    // One go build per platform, each into OUTPUT/os_arch/ (COPY .prebuilt/${TARGETOS}_${TARGETARCH}/…);
-    // without platforms, one for the runner's architecture into OUTPUT/.
-    const targets = config.platforms.length ? config.platforms.map(p => p.split('/')) : [['linux', goOnRunner.arch]];
-    for (const [goos, goarch, variant] of targets) {
-      const many = config.platforms.length > 0;
+    for (const command of prebuildCommands(config, goOnRunner.arch)) {
       steps.before.push({
-        id: many ? `prebuild-${goos}-${goarch}${variant ? `-${variant}` : ''}` : 'prebuild',
+        id: command.id,
         phase: 'prebuild',
-        title: `go build ${prebuild.packages.join(' ')} on the runner${many ? ` for ${goos}/${goarch}${variant ? `/${variant}` : ''}` : ''}`,
-        argv: [
-          'go',
-          'build',
-          '-v',
-          '-trimpath',
-          '-o',
-          `${many ? path.join(prebuild.output, `${goos}_${goarch}`) : prebuild.output}${path.sep}`,
-          ...prebuild.packages
-        ],
-        env: {
-          CGO_ENABLED: '0',
-          GOOS: goos,
-          GOARCH: goarch,
-          ...(goarch === 'arm' && variant ? { GOARM: variant.replace(/^v/, '') } : {}),
-          ...(goarch === 'amd64' && variant ? { GOAMD64: variant } : {}),
-          ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {})
-        },
+        title: command.title,
+        argv: command.argv,
+        env: { ...command.env, ...(go ? { GOMODCACHE: go.dirs.mod, GOCACHE: go.dirs.build } : {}) },
         cwd: config.context,
         limit,
         onFailure: 'stop'

@@ -7,8 +7,8 @@ import type { GoCacheState } from './go.js';
 
 /** This build's inputs hash and what latest's label says of it. */
 export interface InputsComparison {
-  /** The hash labelled on the image; none when it could not be made exact. */
-  hash?: string;
+  /** The inputs label's value: the hash (salted at random when not exact), or unknownInputsHash() when none was made. */
+  hash: string;
   /** latest was built from the same inputs: every step should come from the layer cache. */
   unchanged: boolean;
   /** What was found, for the log and the summary. */
