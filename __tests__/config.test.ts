@@ -89,7 +89,13 @@ describe('readConfig', () => {
     [{ tags: 'latest' }, /Input 'tags': latest moves by the trust rules: use the input 'latest'/],
     [{ tags: 'builder' }, /Input 'tags': 'builder' is a cache tag of the action/],
     [{ tags: 'buildcache' }, /Input 'tags': 'buildcache' is a cache tag/],
-    [{ tags: 'ghcr.io/acme/api:buildcache-main-0123abcd' }, /Input 'tags': .* is a cache tag/],
+    [{ tags: 'ghcr.io/acme/api:buildcache-main-0123456789abcdef' }, /Input 'tags': .* is a cache tag/],
+    [
+      { tags: `+${SHA}` },
+      /Input 'tags': '\+0123456789abcdef0123456789abcdef01234567' \(pushed as '0123456789abcdef0123456789abcdef01234567'\) has the shape of a commit SHA/
+    ],
+    [{ tags: 'deadbee' }, /Input 'tags': 'deadbee' has the shape of a commit SHA/],
+    [{ tags: 'ghcr.io/acme/other:0123abcd' }, /Input 'tags': 'ghcr\.io\/acme\/other:0123abcd' has the shape of a commit SHA/],
     [{ latest: 'sometimes' }, /Input 'latest': 'sometimes' is not one of auto, true, false/],
     [{ network: 'my-net' }, /Input 'network': 'my-net' is not one of default, none, host/],
     [{ 'builder-target': '0' }, /Input 'builder-target': '0' is a stage index; name the stage/],

@@ -7,7 +7,7 @@ import { readDockerfile, hasStage, type DockerfileFacts } from './dockerfile.js'
 import { InputError, parseBoolean, parseChoice, parseKeyValues, parseList, type InputReader } from './inputs.js';
 import { isValidTag, parseRepository, splitTaggedRef, type Repository } from './reference.js';
 import { parseSecrets, type Secret } from './secrets.js';
-import { reservedTag, validTag } from './tags.js';
+import { commitShapedTag, reservedTag, validTag } from './tags.js';
 import { LATEST_SETTINGS, type LatestSetting } from './trust.js';
 import { goMounts, type GoCacheKind, type GoMountSetting } from './cache/go-cache.js';
 import { ACTION_LABELS } from './labels.js';
@@ -401,14 +401,24 @@ function fullTag(image: string, item: string, builderTarget: string, notes: stri
     }
     const reserved = tagged.repository === image ? reservedTag(tagged.tag, cacheTagNames(builderTarget)) : undefined;
     if (reserved) throw new InputError('tags', reserved);
+    if (commitShapedTag(tagged.tag)) throw commitShaped(item);
     return item;
   }
   const tag = validTag(item);
   if (!tag) throw new InputError('tags', `'${item}' cannot be made a valid tag (letters, digits, '_', '.', '-'; at most 128)`);
+  if (commitShapedTag(tag)) throw commitShaped(item, tag);
   if (tag !== item) notes.push(`tag '${item}' is pushed as '${tag}' (a tag may hold only letters, digits, '_', '.' and '-')`);
   const reserved = reservedTag(tag, cacheTagNames(builderTarget));
   if (reserved) throw new InputError('tags', reserved);
   return `${image}:${tag}`;
+}
+
+/** A tag shaped like a commit SHA would overwrite the commit tag of another build. */
+function commitShaped(item: string, tag = item): InputError {
+  return new InputError(
+    'tags',
+    `'${item}'${tag !== item ? ` (pushed as '${tag}')` : ''} has the shape of a commit SHA (7 to 64 hex digits): it would overwrite the commit tag of another build. A ref name is anyone's choice who may push a branch: tag with release names or fixed names only`
+  );
 }
 
 /** The action's cache tag names, which `tags` may not take. */
