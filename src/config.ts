@@ -10,6 +10,7 @@ import { parseSecrets, type Secret } from './secrets.js';
 import { commitShapedTag, reservedTag, validTag } from './tags.js';
 import { LATEST_SETTINGS, type LatestSetting } from './trust.js';
 import { goMounts, type GoCacheKind, type GoMountSetting } from './cache/go-cache.js';
+import { realInside, realPathOf } from './files.js';
 import { ACTION_LABELS } from './labels.js';
 
 export type { Secret } from './secrets.js';
@@ -35,6 +36,8 @@ export interface Timeouts {
 
 export interface Config {
   image: Repository;
+  /** GITHUB_WORKSPACE (absolute): the repository checked out, which the context and the Dockerfile lie in. */
+  workspace: string;
   /** Absolute path of the build context. */
   context: string;
   /** Absolute path of the Dockerfile. */
@@ -106,8 +109,10 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
   const image = readImage(input('image').trim());
   const context = path.resolve(workspace, input('context').trim() || '.');
   if (!isDirectory(context)) throw new InputError('context', `'${context}' is not a directory`);
+  if (!realInside(workspace, context, { orSame: true })) throw outsideWorkspace('context', context, workspace);
   const file = path.resolve(context, input('file').trim() || 'Dockerfile');
   if (!isFile(file)) throw new InputError('file', `'${file}' does not exist or is not a file`);
+  if (!realInside(workspace, file)) throw outsideWorkspace('file', file, workspace);
   const dockerfile = readDockerfile(fs.readFileSync(file, 'utf8'));
 
   const builderTarget = readBuilderTarget(input, dockerfile, file);
@@ -141,6 +146,7 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
     image,
+    workspace: path.resolve(workspace),
     context,
     file,
     dockerfile,
@@ -330,7 +336,7 @@ function readGoCacheConfig(input: InputReader, context: string, dockerfile: Dock
   }
   const outputRaw = input('prebuild-output').trim();
   const output = path.resolve(context, outputRaw || '.prebuilt');
-  if (packages.length && !insideContext(context, output)) {
+  if (packages.length && !realInside(context, output)) {
     throw new InputError(
       'prebuild-output',
       `'${outputRaw || '.prebuilt'}' must be a folder inside the context (${context}), where the Dockerfile can COPY from`
@@ -373,20 +379,13 @@ function readGoMounts(raw: string, dockerfile: DockerfileFacts): GoMountSetting 
   });
 }
 
-/** Inside the context once links are resolved: a link must not lead the output elsewhere. */
-function insideContext(context: string, target: string): boolean {
-  const real = (p: string): string => {
-    // The folder may not exist yet: resolve its deepest existing parent.
-    let probe = p;
-    const rest: string[] = [];
-    while (!fs.existsSync(probe) && path.dirname(probe) !== probe) {
-      rest.unshift(path.basename(probe));
-      probe = path.dirname(probe);
-    }
-    return path.join(fs.realpathSync(probe), ...rest);
-  };
-  const root = real(context);
-  return real(target).startsWith(`${root}${path.sep}`);
+/** A path the build would read that leads out of the workspace (by `..`, an absolute path or a link). */
+export function outsideWorkspace(input: string, target: string, workspace: string): InputError {
+  const real = realPathOf(target);
+  return new InputError(
+    input,
+    `'${target}'${real !== target ? ` (${real}, links followed)` : ''} is outside the workspace ${workspace}: the build reads only the repository checked out there`
+  );
 }
 
 /**

@@ -22,6 +22,54 @@ export function readTextIfExists(file: string): string | undefined {
   }
 }
 
+/** The most a file the inputs name (go.mod, go.sum, the images file) may hold: a few MB, never the runner's memory. */
+export const MAX_INPUT_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A text file the checked-out code chose, read only up to `max` bytes: its text, or its size when it
+ * is bigger; undefined when it cannot be read.
+ */
+export function readTextBounded(file: string, max = MAX_INPUT_FILE_BYTES): { text: string } | { tooBig: number } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fsSync.openSync(file, 'r');
+    const stat = fsSync.fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    if (stat.size > max) return { tooBig: stat.size };
+    // The size may change under us: read one byte more than allowed to see that it did.
+    const buffer = Buffer.alloc(max + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length <= max; length += n) n = fsSync.readSync(fd, buffer, length, max + 1 - length, null);
+    if (length > max) return { tooBig: length };
+    return { text: buffer.subarray(0, length).toString('utf8') };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fsSync.closeSync(fd);
+  }
+}
+
+/**
+ * The real path (links followed) of a path that may not exist yet: its deepest existing parent's real
+ * path with the rest appended.
+ */
+export function realPathOf(p: string): string {
+  let probe = path.resolve(p);
+  const rest: string[] = [];
+  while (!fsSync.existsSync(probe) && path.dirname(probe) !== probe) {
+    rest.unshift(path.basename(probe));
+    probe = path.dirname(probe);
+  }
+  return path.join(fsSync.realpathSync(probe), ...rest);
+}
+
+/** Whether `target` is inside `root` (or is `root`, with `orSame`) once links are followed on both. */
+export function realInside(root: string, target: string, { orSame = false } = {}): boolean {
+  const realRoot = realPathOf(root);
+  const real = realPathOf(target);
+  return (orSame && real === realRoot) || real.startsWith(realRoot === path.sep ? realRoot : `${realRoot}${path.sep}`);
+}
+
 export interface TreeSize {
   files: number;
   bytes: number;
