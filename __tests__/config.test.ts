@@ -97,6 +97,7 @@ describe('readConfig', () => {
     ],
     [{ tags: 'deadbee' }, /Input 'tags': 'deadbee' has the shape of a commit SHA/],
     [{ tags: 'ghcr.io/acme/other:0123abcd' }, /Input 'tags': 'ghcr\.io\/acme\/other:0123abcd' has the shape of a commit SHA/],
+    [{ 'allow-untrusted-on-builder': 'yes' }, /Input 'allow-untrusted-on-builder': 'yes' is not a boolean/],
     [{ latest: 'sometimes' }, /Input 'latest': 'sometimes' is not one of auto, true, false/],
     [{ network: 'my-net' }, /Input 'network': 'my-net' is not one of default, none, host/],
     [{ 'builder-target': '0' }, /Input 'builder-target': '0' is a stage index; name the stage/],
@@ -167,6 +168,13 @@ describe('readConfig', () => {
       path.join(root, 'ws-link', 'Dockerfile')
     );
     fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('says whether the commit came from the commit input; allow-untrusted-on-builder is false unless set', () => {
+    expect(config({}).commitGiven).toBe(false);
+    expect(config({ commit: 'abcdef0' }).commitGiven).toBe(true);
+    expect(config({}).allowUntrustedOnBuilder).toBe(false);
+    expect(config({ 'allow-untrusted-on-builder': 'true' }).allowUntrustedOnBuilder).toBe(true);
   });
 
   it('takes the commit from the commit input over GITHUB_SHA', () => {

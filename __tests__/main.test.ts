@@ -89,7 +89,9 @@ function runner(event: { name: string; ref: string; payload: Record<string, unkn
       lines: progress('builder', false),
       files: r.argv.includes('--iidfile') ? { [flag(r.argv, '--iidfile')]: `sha256:${'1'.repeat(64)}` } : {}
     }))
-    .on(/^docker push /, r => ({ lines: [`${r.argv.at(-1)}: digest: ${digestOf(r.argv.at(-1) as string)} size: 1`] }));
+    .on(/^docker push /, r => ({ lines: [`${r.argv.at(-1)}: digest: ${digestOf(r.argv.at(-1) as string)} size: 1`] }))
+    // The workspace is a checkout of the event's commit, as actions/checkout leaves it.
+    .on(/^git -C \S+ rev-parse --show-toplevel HEAD$/, { stdout: `${ws}\n${SHA}` });
   fake.current = f;
   return f;
 }
@@ -196,6 +198,86 @@ describe('main: the pull path on a runner with the docker driver', () => {
     const builder = f.calls.find(c => c.argv.includes('--target'))?.argv ?? [];
     expect(builder).not.toContain('--cache-from');
     expect(process.exitCode).toBeUndefined();
+  });
+});
+
+describe('main: trust from what is checked out (issue #21)', () => {
+  const dispatchOnMain = {
+    name: 'workflow_dispatch',
+    ref: 'refs/heads/main',
+    payload: { repository: { full_name: 'acme/api', default_branch: 'main' } }
+  };
+  const other = 'f'.repeat(40);
+  /** The workspace holds `head`, which git says is (or is not, or cannot tell) in main's history. */
+  const checkedOut = (f: FakeProcesses, head: string, merged: 0 | 1 | 128) => {
+    f.on(/^git -C \S+ rev-parse --show-toplevel HEAD$/, { stdout: `${path.join(dir, 'ws')}\n${head}` });
+    f.on(new RegExp(`^git -C \\S+ merge-base --is-ancestor ${head} ${SHA}$`), { exitCode: merged });
+    f.on(/^git -C \S+ rev-parse --is-shallow-repository$/, { stdout: 'false' });
+  };
+
+  it('a manual run on main whose checkout is an unmerged branch: the commit tag given, nothing shared', async () => {
+    const f = runner(dispatchOnMain, { 'go-cache': 'false', commit: other });
+    checkedOut(f, other, 1);
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${other}`]);
+    expect(f.commands()).toContain(`git -C ${path.join(dir, 'ws')} merge-base --is-ancestor ${other} ${SHA}`);
+    expect(outputs()['latest-moved']).toBe('false');
+    expect(printed).toContain(
+      "::notice::the default branch's cache tags are not written: the commit built (ffffffffffff) is not in the history of the default branch main"
+    );
+  });
+
+  it('a run that built another commit than GITHUB_SHA without the commit input pushes nothing, and says to set it', async () => {
+    const f = runner(dispatchOnMain, { 'go-cache': 'false' });
+    checkedOut(f, other, 0);
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().some(c => /^docker (push|buildx imagetools create)/.test(c))).toBe(false);
+    expect(warnings()).toEqual([expect.stringContaining(`Set the input commit to the commit built (commit: ${other}`)]);
+  });
+
+  it('a workspace that is no git repository: the commit tag, not latest nor the cache tags', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    f.on(/^git -C \S+ rev-parse --show-toplevel HEAD$/, { exitCode: 128, lines: ['fatal: not a git repository'] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${SHA}`]);
+    expect(outputs()['latest-moved']).toBe('false');
+  });
+
+  it('untrusted code on a builder that stays is refused before any work, naming the opt-in', async () => {
+    const f = runner(forkPullRequest, { 'go-cache': 'false', builder: 'ci' });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(printed.find(l => l.startsWith('::error::'))).toMatch(/not built on the builder ci .*allow-untrusted-on-builder: true/);
+    expect(f.commands().filter(c => !c.startsWith('git '))).toEqual(['docker --version']);
+  });
+
+  it("a fork's images file is not read; pull_request_target with the fork's files in the tree is untrusted", async () => {
+    const f = runner(forkPullRequest, { image: '', images: 'images.yml' });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(printed.find(l => l.startsWith('::error::'))).toMatch(
+      /^::error::Input 'images': the file 'images\.yml' is not read: this run builds untrusted code \(untrusted code: pull_request: a pull request from the fork mallory\/api\)/
+    );
+    expect(f.commands()).toEqual([]);
+
+    process.exitCode = undefined;
+    printed = [];
+    const target = { ...forkPullRequest, name: 'pull_request_target', ref: 'refs/heads/main' };
+    const g = runner(target, { images: '', 'go-cache': 'false', 'registry-username': 'bot', 'registry-password': 'pw-123456' });
+    g.on(
+      /^git --no-optional-locks -C \S+ status --porcelain=v1 -z --ignored=matching --untracked-files=normal -- :\(literal\)\. :\(literal\)Dockerfile$/,
+      {
+        stdout: 'M  main.go\0'
+      }
+    );
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs().trusted).toBe('false');
+    expect(g.commands().some(c => /^docker (login|push)/.test(c))).toBe(false);
+    expect(warnings()[0]).toMatch(/the work tree is not the commit aaaaaaaaaaaa: M {2}main\.go/);
   });
 });
 

@@ -8,7 +8,6 @@ import { InputError, parseBoolean, parseChoice, parseKeyValues, parseList, type 
 import { isValidTag, parseRepository, splitTaggedRef, type Repository } from './reference.js';
 import { parseSecrets, type Secret } from './secrets.js';
 import { commitShapedTag, reservedTag, validTag } from './tags.js';
-import { LATEST_SETTINGS, type LatestSetting } from './trust.js';
 import { goMounts, type GoCacheKind, type GoMountSetting } from './cache/go-cache.js';
 import { realInside, realPathOf } from './files.js';
 import { ACTION_LABELS } from './labels.js';
@@ -17,6 +16,10 @@ export type { Secret } from './secrets.js';
 
 export const CACHE_STRATEGIES = ['auto', 'pull', 'buildx'] as const;
 export type CacheStrategy = (typeof CACHE_STRATEGIES)[number];
+
+/** The latest input; the trust rules (trust.ts) decide what each means for a run. */
+export const LATEST_SETTINGS = ['auto', 'true', 'false'] as const;
+export type LatestSetting = (typeof LATEST_SETTINGS)[number];
 
 /** The name of the buildx path's registry cache tag (the default branch's; branches add a suffix). */
 export const BUILDX_CACHE_TAG = 'buildcache';
@@ -68,6 +71,10 @@ export interface Config {
   login?: Login;
   /** The commit being built: tags the image and labels it. */
   commit: string;
+  /** `commit` came from the commit input (not GITHUB_SHA). */
+  commitGiven: boolean;
+  /** A fork's (untrusted) build may run on a builder that stays (builder, buildkit-endpoint, a self-hosted runner). */
+  allowUntrustedOnBuilder: boolean;
   /** URL of the repository, for the org.opencontainers.image.source label. */
   source?: string;
   goCache: GoCacheConfig;
@@ -118,6 +125,7 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
   const builderTarget = readBuilderTarget(input, dockerfile, file);
   const extraTags = parseList(input('tags')).map(tag => fullTag(image.name, tag, builderTarget, notes));
   const commit = readCommit(input('commit').trim(), env);
+  const allowUntrustedOnBuilder = parseBoolean('allow-untrusted-on-builder', input('allow-untrusted-on-builder'), false);
   const secrets = parseSecrets(input('secrets'));
   const login = readLogin(input, image, extraTags, notes);
   const { builder, buildkitEndpoint, cacheStrategy } = readBuilder(input);
@@ -167,6 +175,8 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
     buildkitEndpoint,
     login,
     commit,
+    commitGiven: input('commit').trim() !== '',
+    allowUntrustedOnBuilder,
     source: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined,
     goCache,
     timeouts: {

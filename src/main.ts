@@ -1,6 +1,7 @@
 // The main step, as the story of a run: read the inputs, probe, decide what this run may write, log
 // in, compare with latest, bring the Go caches, build and push the commit tag, move latest and the
 // extra tags, report, then read the Go caches back for the post step to save.
+import * as path from 'node:path';
 import * as core from '@actions/core';
 import { compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
@@ -18,11 +19,12 @@ import type { GoDirs } from './cache/go-cache.js';
 import { probeMounts } from './cache/mount-probe.js';
 import type { Config } from './config.js';
 import { replaceTree } from './files.js';
-import { readConfigs, type NamedConfig } from './images.js';
+import { imagesFile, readConfigs, type NamedConfig } from './images.js';
 import { lineOfStep } from './dockerfile.js';
-import { readEvent } from './event.js';
+import { readEvent, type RunEvent } from './event.js';
 import { classicClient, prepareBuilder, probeClient, probeFacts, type ClientFacts, type Facts } from './facts.js';
-import { headCommit, isAncestor } from './git.js';
+import { isAncestor, workspaceHead, worktreeChanges } from './git.js';
+import { InputError } from './inputs.js';
 import { REVISION_LABEL } from './labels.js';
 import { limits } from './limits.js';
 import { buildsOnBuilder, choosePlan, fallbackPlan, mountBuildCommand } from './plan/choose.js';
@@ -40,20 +42,22 @@ import { runSteps, stageSteps, type RunResult, type StepOutcome } from './run/st
 import { maskSecretInputs } from './secrets.js';
 import { savePostState, type PostState } from './state.js';
 import { POST_MARK } from './step-mark.js';
-import { decidePolicy, needsCheckedOutCommit, type Policy } from './trust.js';
+import { decidePolicy, defaultBranchTip, needsCleanTree, onDefaultBranchRef, persistentBuilderOf, untrustedByEvent, type Policy } from './trust.js';
 
 export async function run(): Promise<void> {
   // First of all: the post step is the run of the bundle that finds this mark.
   core.saveState(POST_MARK, 'true');
   try {
-    const images = readInputs();
+    // The event first: an untrusted run's images file is not even read.
+    const event = readEvent(process.env);
+    const images = readInputs(event);
     // The step's own inputs (push, latest, go-cache, limits, login) are the same in every image's config.
     const step = images[0].config;
     // Of the machine, a run that copies needs only the docker CLI's version (whose .dockerignore
-    // rules send the context): asked while the registry is; the rest once a build is certain.
+    // rules send the context): asked while git and the registry are; the rest once a build is certain.
     const client = probeClient(step);
     client.catch(() => undefined);
-    const trusted = await decideWhatMayBeWritten(step);
+    const trusted = await decideWhatMayBeWritten(images, event);
     const state: PostState = {};
     if (
       !(await logIn(
@@ -90,13 +94,22 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Secrets are masked before anything can echo one; then every input of every image is checked. */
-function readInputs(): NamedConfig[] {
+/**
+ * Secrets are masked before anything can echo one; then every input of every image is checked. An
+ * images file is not read when the event alone makes the run untrusted (its content would be the
+ * untrusted code's choice).
+ */
+function readInputs(event: RunEvent): NamedConfig[] {
   const masked = maskSecretInputs({ password: core.getInput('registry-password'), secrets: core.getInput('secrets') }, core.setSecret);
   for (const input of masked.short) {
     core.warning(`Input '${input}' has a value shorter than 4 characters: it is easy to guess, and masking it hides every such string in the log`);
   }
-  const images = readConfigs(name => core.getInput(name), { env: process.env, workspace: process.env.GITHUB_WORKSPACE || process.cwd() });
+  const untrusted = untrustedByEvent(event);
+  const images = readConfigs(
+    name => core.getInput(name),
+    { env: process.env, workspace: process.env.GITHUB_WORKSPACE || process.cwd() },
+    { fileRefused: untrusted ? `this run builds untrusted code (${untrusted})` : undefined }
+  );
   for (const { name, config } of images) for (const note of config.notes) core.notice(images.length > 1 ? `${name}: ${note}` : note);
   return images;
 }
@@ -127,15 +140,57 @@ async function probeBuilder(config: Config, facts: Facts, state: PostState): Pro
   });
 }
 
-/** From the event: who the run is for, and so what it may push, save and read. */
-async function decideWhatMayBeWritten(config: Config): Promise<Policy> {
-  const event = readEvent(process.env);
-  const checkedOut = needsCheckedOutCommit(event.name) ? await headCommit(config.context, limits(config).lookup) : undefined;
-  const policy = decidePolicy({ event, checkedOut, push: config.push, latest: config.latest, saveGoCache: config.goCache.save });
+/**
+ * From the event and what is checked out: who the run is for, and so what it may push, save and read.
+ * git is asked of the workspace (GITHUB_WORKSPACE), never of a context's own .git: its HEAD, whether
+ * that is in the default branch's history, and for events run with the base's rights whether the
+ * tree the build reads is exactly that commit.
+ */
+async function decideWhatMayBeWritten(images: NamedConfig[], event: RunEvent): Promise<Policy> {
+  const step = images[0].config;
+  const lookup = limits(step).lookup;
+  const workspace = step.workspace;
+  const head = await workspaceHead(workspace, lookup);
+  const tip = defaultBranchTip(event);
+  // Asked where it decides something: a run of the default branch that built another commit, or latest: true.
+  const askMerged = head !== undefined && tip !== undefined && head !== tip && (onDefaultBranchRef(event) || step.latest === 'true');
+  const configs = images.map(i => i.config);
+  const file = imagesFile(core.getInput('images'));
+  const [merged, dirty] = await Promise.all([
+    askMerged ? isAncestor(workspace, head, tip, lookup) : undefined,
+    needsCleanTree(event.name) && head !== undefined
+      ? worktreeChanges(
+          workspace,
+          [...configs.flatMap(c => [c.context, c.file]), ...(file ? [path.resolve(workspace, file)] : [])],
+          configs.flatMap(c => (c.goCache.prebuild ? [c.goCache.prebuild.output] : [])),
+          lookup
+        )
+      : undefined
+  ]);
+  const policy = decidePolicy({
+    event,
+    head,
+    merged,
+    dirty,
+    commitInput: step.commitGiven ? step.commit : '',
+    persistentBuilder: persistentBuilderOf(step, process.env.RUNNER_ENVIRONMENT),
+    allowUntrustedOnBuilder: step.allowUntrustedOnBuilder,
+    push: step.push,
+    latest: step.latest,
+    saveGoCache: step.goCache.save
+  });
   core.info(
-    `This run: ${policy.who}. ${policy.push ? 'Pushes the commit tag' : 'Pushes nothing'}${policy.writeScope ? `, writes the cache tags of ${policy.writeScope.branch}` : ''}; latest: ${policy.latest.why}.`
+    `This run: ${policy.who}; builds ${head ?? 'a commit git cannot name'}. ${policy.push ? 'Pushes the commit tag' : 'Pushes nothing'}${policy.writeScope ? `, writes the cache tags of ${policy.writeScope.branch}` : ''}; latest: ${policy.latest.why}.`
   );
+  if (policy.refused) throw new Error(policy.refused);
+  if (!policy.trusted && file) {
+    throw new InputError(
+      'images',
+      `the file '${file}' is not used: this run builds untrusted code (${policy.who}); give the images in the workflow itself`
+    );
+  }
   if (!policy.trusted) core.warning(`Untrusted code (${policy.who}): nothing is pushed, no cache is saved, no secret or login is used`);
+  for (const warning of policy.warnings) core.warning(warning);
   for (const note of policy.notes) core.notice(note);
   return policy;
 }
