@@ -254,6 +254,68 @@ describe('main: trust from what is checked out (issue #21)', () => {
     expect(f.commands().filter(c => !c.startsWith('git '))).toEqual(['docker --version']);
   });
 
+  it('opted in, untrusted code builds on that builder, and no marker is taken as proof there', async () => {
+    const f = runner(forkPullRequest, { builder: 'ci', 'allow-untrusted-on-builder': 'true' });
+    f.on(/^docker buildx inspect --bootstrap ci/, {
+      stdout: 'Name: ci\nDriver: docker-container\n\nNodes:\nName: ci0\nEndpoint: unix:///x\nStatus: running\n'
+    });
+    f.on(/^docker buildx build /, { lines: [] });
+    f.on(a => a[0] === process.execPath, { lines: ['cib-cache-result={}'] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs().trusted).toBe('false');
+    expect(f.commands().some(c => c.includes('probe.Dockerfile') || c.includes('buildx du'))).toBe(false);
+    // Nothing restored: the mounts are emptied, as on a fresh builder.
+    expect(f.calls.filter(c => c.argv.includes('--file') && flag(c.argv, '--file').endsWith('fill.Dockerfile')).map(c => c.argv.slice(0, 4))).toEqual(
+      [['docker', 'buildx', 'build', '--builder']]
+    );
+  });
+
+  it('opted in on a self-hosted runner: its Go folders are emptied before the restore, their marker no proof', async () => {
+    const goFolders = [path.join(dir, 'gomod'), path.join(dir, 'gocache')];
+    const prebuildRun = (inputs: Record<string, string>) => {
+      const f = runner(pushToMain, { prebuild: './...', ...inputs });
+      process.env.RUNNER_ENVIRONMENT = 'self-hosted';
+      const keys: string[] = [];
+      f.on(
+        a => a[0] === process.execPath,
+        r => {
+          keys.push((JSON.parse(r.env?.CIB_CACHE_JOB ?? '{}') as { key: string }).key);
+          return { lines: ['cib-cache-result={}'] };
+        }
+      );
+      f.on(/^go build /, { lines: [] });
+      return { f, keys };
+    };
+    // What an untrusted build left in the runner's Go folders, under a marker that names the very key.
+    const leave = (key: string) => {
+      for (const folder of goFolders) {
+        fs.mkdirSync(folder, { recursive: true });
+        fs.writeFileSync(path.join(folder, 'left-by-a-fork'), 'x');
+        fs.writeFileSync(path.join(folder, '.cached-image-build-key'), `${key}\n`);
+      }
+    };
+    const first = prebuildRun({});
+    await run();
+    const key = first.keys.find(k => k.startsWith('cached-image-build-go-')) as string;
+    expect(key).toBeDefined();
+
+    // Without the opt-in the marker is proof: nothing restored (warm).
+    leave(key);
+    const trusting = prebuildRun({});
+    await run();
+    expect(trusting.keys).toEqual([]);
+    expect(outputs()['go-cache-hit']).toBe('warm');
+
+    leave(key);
+    const opted = prebuildRun({ 'allow-untrusted-on-builder': 'true' });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(opted.keys).toContain(key);
+    for (const folder of goFolders) expect(fs.existsSync(path.join(folder, 'left-by-a-fork'))).toBe(false);
+    expect(outputs()['go-cache-hit']).toBe('miss');
+  });
+
   it("a fork's images file is not read; pull_request_target with the fork's files in the tree is untrusted", async () => {
     const f = runner(forkPullRequest, { image: '', images: 'images.yml' });
     await run();

@@ -43,13 +43,13 @@ export const BREAKAGES: Breakage[] = [
   {
     name: 'a warm builder is filled all the same',
     file: 'src/plan/go.ts',
-    find: "if (go.hit === 'exact' || go.hit === 'partial') steps.before.push(",
-    replace: "if (go.hit !== 'miss') steps.before.push("
+    find: "if (go.hit === 'exact' || go.hit === 'partial' || (replace && go.hit === 'miss')) {",
+    replace: "if (go.hit !== 'miss' || (replace && go.hit === 'miss')) {"
   },
   {
     name: 'a mount filled from an exact hit is not marked with its key',
     file: 'src/plan/go.ts',
-    find: "${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key, go.deltaSince)}` : ''}",
+    find: "      ...(go.hit === 'exact' ? [markMount(mount.target, go.key, go.deltaSince)] : [])\n",
     replace: ''
   },
   {

@@ -18,7 +18,7 @@ import { collectNewer, entryNames } from './cache/trim.js';
 import type { GoDirs } from './cache/go-cache.js';
 import { probeMounts } from './cache/mount-probe.js';
 import type { Config } from './config.js';
-import { replaceTree } from './files.js';
+import { removeTree, replaceTree } from './files.js';
 import { imagesFile, readConfigs, type NamedConfig } from './images.js';
 import { lineOfStep } from './dockerfile.js';
 import { readEvent, type RunEvent } from './event.js';
@@ -80,7 +80,8 @@ export async function run(): Promise<void> {
     const go = await bringGoCaches(
       toBuild[0].config,
       facts,
-      toBuild.every(image => image.inputs.unchanged)
+      toBuild.every(image => image.inputs.unchanged),
+      trusted
     );
     outcomes.push(...(await inBatches(toBuild, step.parallel, image => buildImage(image, facts, go))));
     // Outputs and summary first: nothing that follows can lose them.
@@ -386,15 +387,22 @@ interface GoCaches {
   agedTo?: Date;
 }
 
-async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean): Promise<GoCaches> {
+async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean, policy: Policy): Promise<GoCaches> {
   const users = goCacheUsers(config);
   const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
   const unneeded = fillsMounts && allUnchanged;
   if (unneeded) return { unneeded };
   const found = await goCacheKeyFor(config, facts);
   if (!found) return { unneeded };
+  // Untrusted builds may run here (allow-untrusted-on-builder): no marker is proof, and a self-hosted
+  // runner's Go folders, which such a build's go build may have written, start empty as on a fresh one.
+  const markers = policy.markersAreProof;
+  if (!markers) {
+    core.info('Key markers are not taken as proof here (allow-untrusted-on-builder): the Go caches are restored and filled as on a fresh builder');
+    if (process.env.RUNNER_ENVIRONMENT === 'self-hosted') await Promise.all([facts.goDirs.mod, facts.goDirs.build].map(dir => removeTree(dir)));
+  }
   // Prebuild mode on a machine that kept its Go folders (a self-hosted runner): they hold the key already.
-  if (config.goCache.prebuild && keyOfRunnerFolders(facts.goDirs) === found.key) {
+  if (markers && config.goCache.prebuild && keyOfRunnerFolders(facts.goDirs) === found.key) {
     const note = `the runner's Go folders already hold the Go caches of ${found.key}: not restored`;
     core.info(note);
     const { key, restoreKeys, mounts, baseImage } = found;
@@ -414,7 +422,7 @@ async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean
   const onBuilder = buildsOnBuilder({ config, facts });
   // A builder may hold the caches already (its mounts name the key): ask it while the restore runs.
   // The engine's BuildKit is asked only when it has the mounts' base image: else it is a fresh one.
-  const probing = fillsMounts && (onBuilder || (await imagePresent(config, users.baseImage)));
+  const probing = markers && fillsMounts && (onBuilder || (await imagePresent(config, users.baseImage)));
   // The engine pulls the mounts' base image while the Go caches download: the fill and the compile
   // both need it, and on the pull path a local image is what BuildKit uses.
   const prepull = fillsMounts && !onBuilder ? pullQuietly(config, users.baseImage) : undefined;
