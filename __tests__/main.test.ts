@@ -343,6 +343,50 @@ describe('main: trust from what is checked out (issue #21)', () => {
   });
 });
 
+describe('main: latest never moves on a guess', () => {
+  const withRevision = (revision: string) => ({
+    stdout: JSON.stringify({
+      manifest: { digest: `sha256:${'6'.repeat(64)}` },
+      image: { config: { Labels: { 'org.opencontainers.image.revision': revision } } }
+    })
+  });
+
+  it("a shallow clone cannot tell whether latest's commit contains this one: latest stays, the commit and cache tags are pushed", async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    const older = 'b'.repeat(40);
+    f.on(new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`), withRevision(older));
+    f.on(new RegExp(`^git -C .* merge-base --is-ancestor ${SHA} ${older}$`), { exitCode: 1 });
+    f.on(/^git -C \S+ rev-parse --is-shallow-repository$/, { stdout: 'true' });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${SHA}`, `docker push ${IMAGE}:builder`]);
+    expect(outputs()).toMatchObject({ 'latest-moved': 'false' });
+    const why = `git cannot tell whether latest's commit bbbbbbbbbbbb contains aaaaaaaaaaaa (a shallow clone: actions/checkout with fetch-depth: 0 lets it): latest stays where it is`;
+    expect(printed).toContain(`::notice::${why}`);
+    expect(outputs()['latest-reason']).toBe(why);
+    // Asked of the workspace's repository, not of the context's.
+    expect(f.commands()).toContain(`git -C ${path.join(dir, 'ws')} merge-base --is-ancestor ${SHA} ${older}`);
+  });
+
+  it("latest's revision that cannot be read just before its push: latest stays", async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    let looks = 0;
+    // Not there when compared; then the registry fails to answer for it.
+    f.on(new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`), () =>
+      looks++ === 0
+        ? { exitCode: 1, lines: [`ERROR: ${IMAGE}:latest: not found`] }
+        : { exitCode: 1, lines: ['ERROR: unexpected status from HEAD request: 500 Internal Server Error'] }
+    );
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${SHA}`, `docker push ${IMAGE}:builder`]);
+    expect(outputs()['latest-moved']).toBe('false');
+    expect(printed).toContain(
+      "::notice::latest's revision could not be read (unexpected status from HEAD request: 500 Internal Server Error), so whether it would move backwards cannot be told: latest stays where it is"
+    );
+  });
+});
+
 describe('main: two runs of the default branch that overlap', () => {
   it('a newer run moved latest while this one built: neither the cache tag nor latest is pushed, the commit tag is', async () => {
     const f = runner(pushToMain, { 'go-cache': 'false' });

@@ -3,7 +3,7 @@
 // extra tags, report, then read the Go caches back for the post step to save.
 import * as path from 'node:path';
 import * as core from '@actions/core';
-import { compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
+import { cannotTellWhy, compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
 import {
   goCacheKeyFor,
@@ -252,10 +252,12 @@ async function compareWithRegistry(
     core.info(inputs.note);
     if (!mayMove || !latest) return { inputs, policy, cacheTags, latest };
     const { ahead, revision } = await latestIsAhead(config, latest);
-    if (ahead === undefined)
-      core.notice(
-        `git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone: actions/checkout with fetch-depth: 0 lets it); going on`
-      );
+    if (ahead === undefined && revision) {
+      // latest never moves backwards, so not on a guess either; the default branch's cache tag still may.
+      const why = cannotTellWhy(revision, config.commit);
+      core.notice(why);
+      return { inputs, policy: policy.latest.move ? { ...policy, latest: { move: false, why } } : policy, cacheTags, latest };
+    }
     if (!ahead || !revision) return { inputs, policy, cacheTags, latest };
     const held = holdBack(policy, revision, config.commit);
     core.notice(held.latest.why);
@@ -526,15 +528,23 @@ async function publishTags(config: Config, policy: Policy, { plan, result }: Bui
   };
 }
 
-/** latest never moves backwards: not when its commit already contains this one. */
+/**
+ * latest never moves backwards: not when its commit already contains this one, nor when that cannot
+ * be told (latest unreadable, a shallow clone): then it stays where it is, and a notice says why.
+ */
 async function latestMayMove(config: Config, policy: Policy, plan: Plan): Promise<LatestOutcome> {
   if (!plan.refs.moveLatest || !policy.push) return { moved: false, why: policy.latest.why };
   const found = await inspectImage(plan.refs.latest, limits(config).lookup);
   if ('missing' in found) return { moved: true, why: `${policy.latest.why}; latest is new` };
-  if ('problem' in found) return { moved: true, why: `${policy.latest.why}; latest's revision could not be read (${found.problem}), so it moves` };
+  if ('problem' in found) {
+    const why = `latest's revision could not be read (${found.problem}), so whether it would move backwards cannot be told: latest stays where it is`;
+    core.notice(why);
+    return { moved: false, why };
+  }
   const revision = found.image.labels[REVISION_LABEL];
+  // A latest without a revision label was not pushed by this action: nothing to keep it from moving.
   if (!revision || revision === config.commit) return { moved: true, why: policy.latest.why };
-  const ancestor = await isAncestor(config.context, config.commit, revision, limits(config).lookup);
+  const ancestor = await isAncestor(config.workspace, config.commit, revision, limits(config).lookup);
   if (ancestor === true) {
     return {
       moved: false,
@@ -542,10 +552,9 @@ async function latestMayMove(config: Config, policy: Policy, plan: Plan): Promis
     };
   }
   if (ancestor === undefined) {
-    return {
-      moved: true,
-      why: `${policy.latest.why}; git cannot tell whether latest's commit ${revision.slice(0, 12)} contains this one (a shallow clone?), so it moves`
-    };
+    const why = cannotTellWhy(revision, config.commit);
+    core.notice(why);
+    return { moved: false, why };
   }
   return { moved: true, why: `${policy.latest.why}; from ${revision.slice(0, 12)}` };
 }
