@@ -26,27 +26,34 @@ export function readTextIfExists(file: string): string | undefined {
 export const MAX_INPUT_FILE_BYTES = 4 * 1024 * 1024;
 
 /**
- * A text file the checked-out code chose, read only up to `max` bytes: its text, or its size when it
- * is bigger; undefined when it cannot be read.
+ * A file the checked-out code chose, read only up to `max` bytes: its bytes, or its size when it is
+ * bigger; undefined when it cannot be read, is no regular file (a folder, a device a link leads to)
+ * or grows while it is read.
  */
-export function readTextBounded(file: string, max = MAX_INPUT_FILE_BYTES): { text: string } | { tooBig: number } | undefined {
+export function readBounded(file: string, max = MAX_INPUT_FILE_BYTES): { bytes: Buffer } | { tooBig: number } | undefined {
   let fd: number | undefined;
   try {
     fd = fsSync.openSync(file, 'r');
     const stat = fsSync.fstatSync(fd);
     if (!stat.isFile()) return undefined;
     if (stat.size > max) return { tooBig: stat.size };
-    // The size may change under us: read one byte more than allowed to see that it did.
-    const buffer = Buffer.alloc(max + 1);
+    // One byte more than the size: a file that grows while it is read is not taken.
+    const buffer = Buffer.alloc(stat.size + 1);
     let length = 0;
-    for (let n = -1; n !== 0 && length <= max; length += n) n = fsSync.readSync(fd, buffer, length, max + 1 - length, null);
-    if (length > max) return { tooBig: length };
-    return { text: buffer.subarray(0, length).toString('utf8') };
+    for (let n = -1; n !== 0 && length <= stat.size; length += n) n = fsSync.readSync(fd, buffer, length, stat.size + 1 - length, null);
+    if (length > stat.size) return undefined;
+    return { bytes: buffer.subarray(0, length) };
   } catch {
     return undefined;
   } finally {
     if (fd !== undefined) fsSync.closeSync(fd);
   }
+}
+
+/** readBounded, as text. */
+export function readTextBounded(file: string, max = MAX_INPUT_FILE_BYTES): { text: string } | { tooBig: number } | undefined {
+  const read = readBounded(file, max);
+  return read && 'bytes' in read ? { text: read.bytes.toString('utf8') } : read;
 }
 
 /**
