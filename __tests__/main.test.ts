@@ -340,6 +340,19 @@ describe('main: trust from what is checked out (issue #21)', () => {
     expect(outputs().trusted).toBe('false');
     expect(g.commands().some(c => /^docker (login|push)/.test(c))).toBe(false);
     expect(warnings()[0]).toMatch(/the work tree is not the commit aaaaaaaaaaaa: M {2}main\.go/);
+
+    // Its images file, read since the event alone left it open, is refused once the tree says untrusted.
+    process.exitCode = undefined;
+    printed = [];
+    const h = runner(target, { image: '', images: 'images.yml' });
+    fs.writeFileSync(path.join(dir, 'ws', 'images.yml'), `api:\n  image: ${IMAGE}\n`);
+    h.on(/^git --no-optional-locks -C \S+ status /, { stdout: '?? images.yml\0' });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(printed.find(l => l.startsWith('::error::'))).toMatch(
+      /^::error::Input 'images': the file 'images\.yml' is not used: this run builds untrusted code/
+    );
+    expect(h.commands().filter(c => !c.startsWith('git '))).toEqual(['docker --version']);
   });
 });
 
@@ -366,6 +379,21 @@ describe('main: latest never moves on a guess', () => {
     expect(outputs()['latest-reason']).toBe(why);
     // Asked of the workspace's repository, not of the context's.
     expect(f.commands()).toContain(`git -C ${path.join(dir, 'ws')} merge-base --is-ancestor ${SHA} ${older}`);
+  });
+
+  it('latest pushed by another run while this one built, where git cannot tell which is newer: latest stays', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    const other = 'b'.repeat(40);
+    let looks = 0;
+    f.on(new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`), () =>
+      looks++ === 0 ? { exitCode: 1, lines: [`ERROR: ${IMAGE}:latest: not found`] } : withRevision(other)
+    );
+    f.on(new RegExp(`^git -C .* merge-base --is-ancestor ${SHA} ${other}$`), { exitCode: 128, lines: ['fatal: Not a valid commit name'] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${SHA}`, `docker push ${IMAGE}:builder`]);
+    expect(outputs()['latest-moved']).toBe('false');
+    expect(outputs()['latest-reason']).toMatch(/^git cannot tell whether latest's commit bbbbbbbbbbbb contains aaaaaaaaaaaa/);
   });
 
   it("latest's revision that cannot be read just before its push: latest stays", async () => {
