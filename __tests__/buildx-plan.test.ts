@@ -57,7 +57,7 @@ describe('planBuildx', () => {
 
   it("a branch reads its own registry cache, then the default branch's, and writes its own", () => {
     const plan = planBuildx(input({}, { event: pushEvent('feature/login') }));
-    const own = `${IMAGE}:buildcache-feature-login-${plan.refs.cacheWrite?.slice(-8)}`;
+    const own = `${IMAGE}:buildcache-feature-login-${plan.refs.cacheWrite?.slice(-16)}`;
     expect(plan.refs.cacheWrite).toBe(own);
     const argv = plan.steps[0].argv;
     expect(argv.filter((a, i) => argv[i - 1] === '--cache-from')).toEqual([`type=registry,ref=${own}`, `type=registry,ref=${IMAGE}:buildcache`]);

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../src/config.js';
@@ -89,7 +90,14 @@ describe('readConfig', () => {
     [{ tags: 'latest' }, /Input 'tags': latest moves by the trust rules: use the input 'latest'/],
     [{ tags: 'builder' }, /Input 'tags': 'builder' is a cache tag of the action/],
     [{ tags: 'buildcache' }, /Input 'tags': 'buildcache' is a cache tag/],
-    [{ tags: 'ghcr.io/acme/api:buildcache-main-0123abcd' }, /Input 'tags': .* is a cache tag/],
+    [{ tags: 'ghcr.io/acme/api:buildcache-main-0123456789abcdef' }, /Input 'tags': .* is a cache tag/],
+    [
+      { tags: `+${SHA}` },
+      /Input 'tags': '\+0123456789abcdef0123456789abcdef01234567' \(pushed as '0123456789abcdef0123456789abcdef01234567'\) has the shape of a commit SHA/
+    ],
+    [{ tags: 'deadbee' }, /Input 'tags': 'deadbee' has the shape of a commit SHA/],
+    [{ tags: 'ghcr.io/acme/other:0123abcd' }, /Input 'tags': 'ghcr\.io\/acme\/other:0123abcd' has the shape of a commit SHA/],
+    [{ 'allow-untrusted-on-builder': 'yes' }, /Input 'allow-untrusted-on-builder': 'yes' is not a boolean/],
     [{ latest: 'sometimes' }, /Input 'latest': 'sometimes' is not one of auto, true, false/],
     [{ network: 'my-net' }, /Input 'network': 'my-net' is not one of default, none, host/],
     [{ 'builder-target': '0' }, /Input 'builder-target': '0' is a stage index; name the stage/],
@@ -129,6 +137,44 @@ describe('readConfig', () => {
     const read = (v: string) => readConfig(inputs({ image: 'ghcr.io/acme/api', prebuild: './cmd/app', 'prebuild-output': v }), environment(ctx));
     expect(() => read('out/bin')).toThrow(/Input 'prebuild-output': 'out\/bin' must be a folder inside the context/);
     expect(read('bin').goCache.prebuild?.output).toBe(path.join(ctx, 'bin'));
+  });
+
+  it('keeps the context and the Dockerfile inside the workspace, links followed', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-paths-'));
+    const workspace = path.join(root, 'ws');
+    const outside = path.join(root, 'elsewhere');
+    fs.mkdirSync(path.join(workspace, 'svc'), { recursive: true });
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(workspace, 'Dockerfile'), 'FROM x AS builder\n');
+    fs.writeFileSync(path.join(outside, 'Dockerfile'), 'FROM x AS builder\n');
+    fs.symlinkSync(outside, path.join(workspace, 'linked'));
+    fs.symlinkSync(path.join(outside, 'Dockerfile'), path.join(workspace, 'svc', 'Dockerfile'));
+    const read = (values: Record<string, string>) => readConfig(inputs({ image: 'ghcr.io/acme/api', ...values }), environment(workspace));
+    expect(read({}).context).toBe(workspace);
+    expect(read({}).workspace).toBe(workspace);
+    expect(() => read({ context: '..' })).toThrow(/^Input 'context': '.*' is outside the workspace .*\/ws: the build reads only the repository/);
+    expect(() => read({ context: outside })).toThrow(/^Input 'context': .* is outside the workspace/);
+    expect(() => read({ context: 'linked' })).toThrow(
+      new RegExp(`^Input 'context': '.*/ws/linked' \\(${outside}, links followed\\) is outside the workspace`)
+    );
+    expect(() => read({ file: '../elsewhere/Dockerfile' })).toThrow(/^Input 'file': .* is outside the workspace/);
+    expect(() => read({ context: 'svc' })).toThrow(
+      /^Input 'file': '.*\/svc\/Dockerfile' \(.*\/elsewhere\/Dockerfile, links followed\) is outside the workspace/
+    );
+    expect(() => read({ file: 'linked/Dockerfile' })).toThrow(/^Input 'file': .* is outside the workspace/);
+    // A workspace reached through a link is the same workspace.
+    fs.symlinkSync(workspace, path.join(root, 'ws-link'));
+    expect(readConfig(inputs({ image: 'ghcr.io/acme/api' }), environment(path.join(root, 'ws-link'))).file).toBe(
+      path.join(root, 'ws-link', 'Dockerfile')
+    );
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('says whether the commit came from the commit input; allow-untrusted-on-builder is false unless set', () => {
+    expect(config({}).commitGiven).toBe(false);
+    expect(config({ commit: 'abcdef0' }).commitGiven).toBe(true);
+    expect(config({}).allowUntrustedOnBuilder).toBe(false);
+    expect(config({ 'allow-untrusted-on-builder': 'true' }).allowUntrustedOnBuilder).toBe(true);
   });
 
   it('takes the commit from the commit input over GITHUB_SHA', () => {

@@ -13,7 +13,11 @@ import {
   pruneBuildCache,
   pruneModuleCache
 } from '../src/cache/trim.js';
-import { keyOfRunnerFolders, markRunnerFolders, prepareForDelta } from '../src/cache/restore.js';
+import * as glob from '@actions/glob';
+import { goCacheKeyFor, hashDependencyFiles, keyOfRunnerFolders, markRunnerFolders, prepareForDelta } from '../src/cache/restore.js';
+import { readConfig } from '../src/config.js';
+import { MAX_INPUT_FILE_BYTES } from '../src/files.js';
+import { FACTS, environment, inputs } from './support/workspace.js';
 import { readDockerfile } from '../src/dockerfile.js';
 
 const DOCKERFILE = `ARG BASE=127.0.0.1:5000
@@ -61,6 +65,47 @@ describe('keys', () => {
     expect(classifyHit('k', undefined)).toBe('miss');
     // act's cache server hands keys back in lower case.
     expect(classifyHit('go-Linux-X64-abc', 'go-linux-x64-abc')).toBe('exact');
+  });
+});
+
+describe('the files of the key, read bounded', () => {
+  const context = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-deps-'));
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.writeFileSync(path.join(dir, 'go.sum'), 'example.com/x v1.0.0 h1:abc=\n');
+    fs.writeFileSync(path.join(dir, 'a', 'go.sum'), 'example.com/y v1.0.0 h1:def=\n');
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM 127.0.0.1:5000/base/go:1.26 AS builder\nRUN --mount=type=cache,target=/go/pkg/mod true\n');
+    fs.writeFileSync(path.join(dir, 'go.mod'), 'module x\n\ngo 1.26\n');
+    return dir;
+  };
+
+  it("hashes as @actions/glob's hashFiles does, so keys stay as they were", async () => {
+    const dir = context();
+    const patterns = path.join(dir, '**/go.sum');
+    expect(await hashDependencyFiles(patterns, dir)).toEqual({ hash: await glob.hashFiles(patterns, dir) });
+    expect(await hashDependencyFiles(path.join(dir, '**/nothing.sum'), dir)).toEqual({ hash: '' });
+  });
+
+  it('makes no key of a file too big, or of a link to something that is no file', async () => {
+    const dir = context();
+    fs.writeFileSync(path.join(dir, 'a', 'go.sum'), Buffer.alloc(MAX_INPUT_FILE_BYTES + 1));
+    expect(await hashDependencyFiles(path.join(dir, '**/go.sum'), dir)).toEqual({
+      problem: `${path.join(dir, 'a', 'go.sum')} holds ${MAX_INPUT_FILE_BYTES + 1} bytes, more than ${MAX_INPUT_FILE_BYTES}`
+    });
+    fs.rmSync(path.join(dir, 'a', 'go.sum'));
+    // A link to /dev/zero would be read for ever.
+    fs.symlinkSync('/dev/zero', path.join(dir, 'a', 'go.sum'));
+    expect(await hashDependencyFiles(path.join(dir, '**/go.sum'), dir)).toEqual({
+      problem: `${path.join(dir, 'a', 'go.sum')} cannot be read as a file`
+    });
+  });
+
+  it('uses no Go cache when go.mod is too big', async () => {
+    const dir = context();
+    const config = readConfig(inputs({ image: '127.0.0.1:5000/acme/api' }), environment(dir));
+    expect((await goCacheKeyFor(config, FACTS))?.key).toMatch(/^cached-image-build-go-Linux-X64-go1\.26-[0-9a-f]{64}$/);
+    fs.writeFileSync(path.join(dir, 'go.mod'), `module x\n\ngo 1.26\n// ${'x'.repeat(MAX_INPUT_FILE_BYTES)}\n`);
+    expect(await goCacheKeyFor(config, FACTS)).toBeUndefined();
   });
 });
 

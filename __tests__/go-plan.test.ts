@@ -110,6 +110,43 @@ describe('Go cache mounts in the plan', () => {
       `    mkdir -p /cib-out && cp -a /root/.cache/go-build/. /cib-out/ && echo ${KEY} > /root/.cache/go-build/.cached-image-build-key && echo extracted`
     );
   });
+  it('where markers are not proof (allow-untrusted-on-builder), the fill empties each mount first, and after a miss only empties it', () => {
+    const opted = { 'allow-untrusted-on-builder': 'true' };
+    const fill = (hit: GoCacheHit) => plan(opted, hit).files.find(f => f.path.endsWith('fill.Dockerfile'))?.content ?? '';
+    expect(fill('partial')).toBe(
+      [
+        'FROM 127.0.0.1:5000/base/go:1.26',
+        'RUN --mount=type=cache,id=gomod,target=/go/pkg/mod,sharing=locked --mount=type=bind,source=go/pkg/mod,target=/cib-in-0 \\',
+        '    --mount=type=cache,id=gobuild,target=/root/.cache/go-build,uid=1000 --mount=type=bind,source=.cache/go-build,target=/cib-in-1 \\',
+        '    find /go/pkg/mod -mindepth 1 -maxdepth 1 -exec rm -rf {} + && cp -a /cib-in-0/. /go/pkg/mod/ && find /root/.cache/go-build -mindepth 1 -maxdepth 1 -exec rm -rf {} + && cp -a /cib-in-1/. /root/.cache/go-build/ && echo filled 20261122000000000',
+        ''
+      ].join('\n')
+    );
+    expect(fill('exact')).toContain(`find /go/pkg/mod -mindepth 1 -maxdepth 1 -exec rm -rf {} + && cp -a /cib-in-0/. /go/pkg/mod/ && echo ${KEY} >`);
+    // A miss restores nothing: the mounts are emptied, as on a fresh builder; no folder of the runner is bound.
+    const miss = plan(opted, 'miss');
+    expect(fill('miss')).toBe(
+      [
+        'FROM 127.0.0.1:5000/base/go:1.26',
+        'RUN --mount=type=cache,id=gomod,target=/go/pkg/mod,sharing=locked \\',
+        '    --mount=type=cache,id=gobuild,target=/root/.cache/go-build,uid=1000 \\',
+        '    find /go/pkg/mod -mindepth 1 -maxdepth 1 -exec rm -rf {} + && find /root/.cache/go-build -mindepth 1 -maxdepth 1 -exec rm -rf {} + && echo filled 20261122000000000',
+        ''
+      ].join('\n')
+    );
+    const step = miss.steps.find(s => s.id === 'fill');
+    expect(step?.title).toBe("Empty cache mounts gomod, gobuild (nothing restored; what they hold is not known to be this key's)");
+    expect(step?.argv.at(-1)).toBe('/tmp/run/empty-context');
+    // Emptying is what makes the build safe here: a failure stops the job.
+    expect(step?.onFailure).toBe('stop');
+    expect(plan(opted, 'partial').steps.find(s => s.id === 'fill')?.title).toBe(
+      'Fill cache mounts gomod, gobuild from the restored Go caches, emptied first'
+    );
+    // Without the opt-in the fill adds to the mounts, and a miss fills nothing.
+    expect(fill('partial')).toContain('find /go/pkg/mod');
+    expect(plan({}, 'partial').files.find(f => f.path.endsWith('fill.Dockerfile'))?.content).not.toContain('find ');
+    expect(plan({}, 'partial').steps.find(s => s.id === 'fill')?.onFailure).toBe('warn');
+  });
   it('a warm builder (its mounts hold the key): nothing filled, nothing read back, nothing saved', () => {
     const p = plan({}, 'warm');
     expect(p.steps.map(s => s.id)).toEqual(['build-builder', 'build-final', expect.stringMatching(/^push-/), 'push-builder']);

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseImages, readConfigs } from '../src/images.js';
+import { MAX_INPUT_FILE_BYTES } from '../src/files.js';
+import { imagesFile, parseImages, readConfigs } from '../src/images.js';
 import { environment, inputs } from './support/workspace.js';
 
 const MONO = path.resolve(import.meta.dirname, '../test/fixtures/mono');
@@ -28,10 +30,32 @@ describe('parseImages', () => {
     ]);
   });
   it('reads the same from a file in the workspace', () => {
-    const dir = fs.mkdtempSync(path.join(MONO, '..', '..', '..', 'node_modules', '.cib-images-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-images-'));
     fs.writeFileSync(path.join(dir, 'images.yml'), YAML);
     expect(parseImages('images.yml', dir).map(i => i.name)).toEqual(['api', 'worker']);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+  it('reads a file only inside the workspace, links followed, of a few MB at most, and not for untrusted runs', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-images-'));
+    const ws = path.join(root, 'ws');
+    fs.mkdirSync(ws);
+    fs.writeFileSync(path.join(root, 'images.yml'), YAML);
+    fs.symlinkSync(path.join(root, 'images.yml'), path.join(ws, 'linked.yml'));
+    fs.writeFileSync(path.join(ws, 'images.yml'), YAML);
+    fs.writeFileSync(path.join(ws, 'big.yml'), `# ${'x'.repeat(MAX_INPUT_FILE_BYTES)}\n`);
+    expect(() => parseImages('../images.yml', ws)).toThrow(/^Input 'images': '.*\/images\.yml' is outside the workspace/);
+    expect(() => parseImages('linked.yml', ws)).toThrow(
+      /^Input 'images': '.*\/ws\/linked\.yml' \(.*\/images\.yml, links followed\) is outside the workspace/
+    );
+    expect(() => parseImages('big.yml', ws)).toThrow(/^Input 'images': the file 'big\.yml' holds \d+ bytes, more than 4194304/);
+    expect(() => parseImages('images.yml', ws, { fileRefused: 'this run builds untrusted code (a fork)' })).toThrow(
+      "Input 'images': the file 'images.yml' is not read: this run builds untrusted code (a fork); give the images in the workflow itself"
+    );
+    // The YAML given in the workflow is read for any run.
+    expect(parseImages(YAML, ws, { fileRefused: 'untrusted' }).map(i => i.name)).toEqual(['api', 'worker']);
+    expect(imagesFile('images.yml')).toBe('images.yml');
+    expect(imagesFile(YAML)).toBeUndefined();
+    fs.rmSync(root, { recursive: true, force: true });
   });
   it.each([
     ['- api', /must be a mapping of names to images/],
@@ -65,6 +89,21 @@ describe('readConfigs', () => {
   });
   it('without images, the one image the inputs describe', () => {
     expect(readConfigs(inputs({ image: '127.0.0.1:5000/acme/api', file: 'cmd/api/Dockerfile' }), env).map(c => c.name)).toEqual(['api']);
+  });
+  it("keeps each image's context, Dockerfile and prebuild output inside the workspace", () => {
+    const outside = path.resolve(MONO, '..');
+    expect(() =>
+      readConfigs(inputs({ images: `api:\n  image: 127.0.0.1:5000/acme/api\n  context: ${outside}\n  file: mono/cmd/api/Dockerfile` }), env)
+    ).toThrow(/^Input 'images\.api\.context': .* is outside the workspace/);
+    expect(() => readConfigs(inputs({ images: 'api:\n  image: 127.0.0.1:5000/acme/api\n  file: ../hello-svc/Dockerfile' }), env)).toThrow(
+      /^Input 'images\.api\.file': .* is outside the workspace/
+    );
+    expect(() =>
+      readConfigs(
+        inputs({ images: 'api:\n  image: 127.0.0.1:5000/acme/api\n  file: cmd/api/Dockerfile\n  prebuild: ./cmd/api\n  prebuild-output: ../out' }),
+        env
+      )
+    ).toThrow(/^Input 'images\.api\.prebuild-output': '\.\.\/out' must be a folder inside the context/);
   });
   it('names the image whose input is wrong', () => {
     expect(() => readConfigs(inputs({ images: 'api:\n  image: 127.0.0.1:5000/acme/api\n  file: cmd/nope/Dockerfile' }), env)).toThrow(

@@ -93,7 +93,9 @@ function runner(event: { name: string; ref: string; payload: Record<string, unkn
       lines: progress('builder', false),
       files: r.argv.includes('--iidfile') ? { [flag(r.argv, '--iidfile')]: `sha256:${'1'.repeat(64)}` } : {}
     }))
-    .on(/^docker push /, r => ({ lines: [`${r.argv.at(-1)}: digest: ${digestOf(r.argv.at(-1) as string)} size: 1`] }));
+    .on(/^docker push /, r => ({ lines: [`${r.argv.at(-1)}: digest: ${digestOf(r.argv.at(-1) as string)} size: 1`] }))
+    // The workspace is a checkout of the event's commit, as actions/checkout leaves it.
+    .on(/^git -C \S+ rev-parse --show-toplevel HEAD$/, { stdout: `${ws}\n${SHA}` });
   fake.current = f;
   return f;
 }
@@ -216,6 +218,220 @@ describe('main: the pull path on a runner with the docker driver', () => {
     const builder = f.calls.find(c => c.argv.includes('--target'))?.argv ?? [];
     expect(builder).not.toContain('--cache-from');
     expect(process.exitCode).toBeUndefined();
+  });
+});
+
+describe('main: trust from what is checked out (issue #21)', () => {
+  const dispatchOnMain = {
+    name: 'workflow_dispatch',
+    ref: 'refs/heads/main',
+    payload: { repository: { full_name: 'acme/api', default_branch: 'main' } }
+  };
+  const other = 'f'.repeat(40);
+  /** The workspace holds `head`, which git says is (or is not, or cannot tell) in main's history. */
+  const checkedOut = (f: FakeProcesses, head: string, merged: 0 | 1 | 128) => {
+    f.on(/^git -C \S+ rev-parse --show-toplevel HEAD$/, { stdout: `${path.join(dir, 'ws')}\n${head}` });
+    f.on(new RegExp(`^git -C \\S+ merge-base --is-ancestor ${head} ${SHA}$`), { exitCode: merged });
+    f.on(/^git -C \S+ rev-parse --is-shallow-repository$/, { stdout: 'false' });
+  };
+
+  it('a manual run on main whose checkout is an unmerged branch: the commit tag given, nothing shared', async () => {
+    const f = runner(dispatchOnMain, { 'go-cache': 'false', commit: other });
+    checkedOut(f, other, 1);
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${other}`]);
+    expect(f.commands()).toContain(`git -C ${path.join(dir, 'ws')} merge-base --is-ancestor ${other} ${SHA}`);
+    expect(outputs()['latest-moved']).toBe('false');
+    expect(printed).toContain(
+      "::notice::the default branch's cache tags are not written: the commit built (ffffffffffff) is not in the history of the default branch main"
+    );
+  });
+
+  it('a run that built another commit than GITHUB_SHA without the commit input pushes nothing, and says to set it', async () => {
+    const f = runner(dispatchOnMain, { 'go-cache': 'false' });
+    checkedOut(f, other, 0);
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().some(c => /^docker (push|buildx imagetools create)/.test(c))).toBe(false);
+    expect(warnings()).toEqual([expect.stringContaining(`Set the input commit to the commit built (commit: ${other}`)]);
+  });
+
+  it('a workspace that is no git repository: the commit tag, not latest nor the cache tags', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    f.on(/^git -C \S+ rev-parse --show-toplevel HEAD$/, { exitCode: 128, lines: ['fatal: not a git repository'] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${SHA}`]);
+    expect(outputs()['latest-moved']).toBe('false');
+  });
+
+  it('untrusted code on a builder that stays is refused before any work, naming the opt-in', async () => {
+    const f = runner(forkPullRequest, { 'go-cache': 'false', builder: 'ci' });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(printed.find(l => l.startsWith('::error::'))).toMatch(/not built on the builder ci .*allow-untrusted-on-builder: true/);
+    expect(f.commands().filter(c => !c.startsWith('git '))).toEqual(['docker --version']);
+  });
+
+  it('opted in, untrusted code builds on that builder, and no marker is taken as proof there', async () => {
+    const f = runner(forkPullRequest, { builder: 'ci', 'allow-untrusted-on-builder': 'true' });
+    f.on(/^docker buildx inspect --bootstrap ci/, {
+      stdout: 'Name: ci\nDriver: docker-container\n\nNodes:\nName: ci0\nEndpoint: unix:///x\nStatus: running\n'
+    });
+    f.on(/^docker buildx build /, { lines: [] });
+    f.on(a => a[0] === process.execPath, { lines: ['cib-cache-result={}'] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs().trusted).toBe('false');
+    expect(f.commands().some(c => c.includes('probe.Dockerfile') || c.includes('buildx du'))).toBe(false);
+    // Nothing restored: the mounts are emptied, as on a fresh builder.
+    expect(f.calls.filter(c => c.argv.includes('--file') && flag(c.argv, '--file').endsWith('fill.Dockerfile')).map(c => c.argv.slice(0, 4))).toEqual(
+      [['docker', 'buildx', 'build', '--builder']]
+    );
+  });
+
+  it('opted in on a self-hosted runner: its Go folders are emptied before the restore, their marker no proof', async () => {
+    const goFolders = [path.join(dir, 'gomod'), path.join(dir, 'gocache')];
+    const prebuildRun = (inputs: Record<string, string>) => {
+      const f = runner(pushToMain, { prebuild: './...', ...inputs });
+      process.env.RUNNER_ENVIRONMENT = 'self-hosted';
+      const keys: string[] = [];
+      f.on(
+        a => a[0] === process.execPath,
+        r => {
+          keys.push((JSON.parse(r.env?.CIB_CACHE_JOB ?? '{}') as { key: string }).key);
+          return { lines: ['cib-cache-result={}'] };
+        }
+      );
+      f.on(/^go build /, { lines: [] });
+      return { f, keys };
+    };
+    // What an untrusted build left in the runner's Go folders, under a marker that names the very key.
+    const leave = (key: string) => {
+      for (const folder of goFolders) {
+        fs.mkdirSync(folder, { recursive: true });
+        fs.writeFileSync(path.join(folder, 'left-by-a-fork'), 'x');
+        fs.writeFileSync(path.join(folder, '.cached-image-build-key'), `${key}\n`);
+      }
+    };
+    const first = prebuildRun({});
+    await run();
+    const key = first.keys.find(k => k.startsWith('cached-image-build-go-')) as string;
+    expect(key).toBeDefined();
+
+    // Without the opt-in the marker is proof: nothing restored (warm).
+    leave(key);
+    const trusting = prebuildRun({});
+    await run();
+    expect(trusting.keys).toEqual([]);
+    expect(outputs()['go-cache-hit']).toBe('warm');
+
+    leave(key);
+    const opted = prebuildRun({ 'allow-untrusted-on-builder': 'true' });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(opted.keys).toContain(key);
+    for (const folder of goFolders) expect(fs.existsSync(path.join(folder, 'left-by-a-fork'))).toBe(false);
+    expect(outputs()['go-cache-hit']).toBe('miss');
+  });
+
+  it("a fork's images file is not read; pull_request_target with the fork's files in the tree is untrusted", async () => {
+    const f = runner(forkPullRequest, { image: '', images: 'images.yml' });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(printed.find(l => l.startsWith('::error::'))).toMatch(
+      /^::error::Input 'images': the file 'images\.yml' is not read: this run builds untrusted code \(untrusted code: pull_request: a pull request from the fork mallory\/api\)/
+    );
+    expect(f.commands()).toEqual([]);
+
+    process.exitCode = undefined;
+    printed = [];
+    const target = { ...forkPullRequest, name: 'pull_request_target', ref: 'refs/heads/main' };
+    const g = runner(target, { images: '', 'go-cache': 'false', 'registry-username': 'bot', 'registry-password': 'pw-123456' });
+    g.on(
+      /^git --no-optional-locks -C \S+ status --porcelain=v1 -z --ignored=matching --untracked-files=normal -- :\(literal\)\. :\(literal\)Dockerfile$/,
+      {
+        stdout: 'M  main.go\0'
+      }
+    );
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(outputs().trusted).toBe('false');
+    expect(g.commands().some(c => /^docker (login|push)/.test(c))).toBe(false);
+    expect(warnings()[0]).toMatch(/the work tree is not the commit aaaaaaaaaaaa: M {2}main\.go/);
+
+    // Its images file, read since the event alone left it open, is refused once the tree says untrusted.
+    process.exitCode = undefined;
+    printed = [];
+    const h = runner(target, { image: '', images: 'images.yml' });
+    fs.writeFileSync(path.join(dir, 'ws', 'images.yml'), `api:\n  image: ${IMAGE}\n`);
+    h.on(/^git --no-optional-locks -C \S+ status /, { stdout: '?? images.yml\0' });
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(printed.find(l => l.startsWith('::error::'))).toMatch(
+      /^::error::Input 'images': the file 'images\.yml' is not used: this run builds untrusted code/
+    );
+    expect(h.commands().filter(c => !c.startsWith('git '))).toEqual(['docker --version']);
+  });
+});
+
+describe('main: latest never moves on a guess', () => {
+  const withRevision = (revision: string) => ({
+    stdout: JSON.stringify({
+      manifest: { digest: `sha256:${'6'.repeat(64)}` },
+      image: { config: { Labels: { 'org.opencontainers.image.revision': revision } } }
+    })
+  });
+
+  it("a shallow clone cannot tell whether latest's commit contains this one: latest stays, the commit and cache tags are pushed", async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    const older = 'b'.repeat(40);
+    f.on(new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`), withRevision(older));
+    f.on(new RegExp(`^git -C .* merge-base --is-ancestor ${SHA} ${older}$`), { exitCode: 1 });
+    f.on(/^git -C \S+ rev-parse --is-shallow-repository$/, { stdout: 'true' });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${SHA}`, `docker push ${IMAGE}:builder`]);
+    expect(outputs()).toMatchObject({ 'latest-moved': 'false' });
+    const why = `git cannot tell whether latest's commit bbbbbbbbbbbb contains aaaaaaaaaaaa (a shallow clone: actions/checkout with fetch-depth: 0 lets it): latest stays where it is`;
+    expect(printed).toContain(`::notice::${why}`);
+    expect(outputs()['latest-reason']).toBe(why);
+    // Asked of the workspace's repository, not of the context's.
+    expect(f.commands()).toContain(`git -C ${path.join(dir, 'ws')} merge-base --is-ancestor ${SHA} ${older}`);
+  });
+
+  it('latest pushed by another run while this one built, where git cannot tell which is newer: latest stays', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    const other = 'b'.repeat(40);
+    let looks = 0;
+    f.on(new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`), () =>
+      looks++ === 0 ? { exitCode: 1, lines: [`ERROR: ${IMAGE}:latest: not found`] } : withRevision(other)
+    );
+    f.on(new RegExp(`^git -C .* merge-base --is-ancestor ${SHA} ${other}$`), { exitCode: 128, lines: ['fatal: Not a valid commit name'] });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${SHA}`, `docker push ${IMAGE}:builder`]);
+    expect(outputs()['latest-moved']).toBe('false');
+    expect(outputs()['latest-reason']).toMatch(/^git cannot tell whether latest's commit bbbbbbbbbbbb contains aaaaaaaaaaaa/);
+  });
+
+  it("latest's revision that cannot be read just before its push: latest stays", async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    let looks = 0;
+    // Not there when compared; then the registry fails to answer for it.
+    f.on(new RegExp(`imagetools inspect --format .* ${IMAGE}:latest$`), () =>
+      looks++ === 0
+        ? { exitCode: 1, lines: [`ERROR: ${IMAGE}:latest: not found`] }
+        : { exitCode: 1, lines: ['ERROR: unexpected status from HEAD request: 500 Internal Server Error'] }
+    );
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(f.commands().filter(c => c.startsWith('docker push'))).toEqual([`docker push ${IMAGE}:${SHA}`, `docker push ${IMAGE}:builder`]);
+    expect(outputs()['latest-moved']).toBe('false');
+    expect(printed).toContain(
+      "::notice::latest's revision could not be read (unexpected status from HEAD request: 500 Internal Server Error), so whether it would move backwards cannot be told: latest stays where it is"
+    );
   });
 });
 

@@ -170,7 +170,7 @@ describe('planPull, by who the run is for', () => {
   it("a branch reads its own cache tag, then the default branch's, writes its own, and never tags latest", () => {
     const plan = planPull(planInputOf(ws, {}, { event: pushEvent('feature/login') }));
     const own = plan.refs.cacheWrite as string;
-    expect(own).toMatch(new RegExp(`^${IMAGE.replace(/\./g, '\\.')}:builder-feature-login-[0-9a-f]{8}$`));
+    expect(own).toMatch(new RegExp(`^${IMAGE.replace(/\./g, '\\.')}:builder-feature-login-[0-9a-f]{16}$`));
     expect(plan.refs.cacheRead).toEqual([own, `${IMAGE}:builder`]);
     expect(plan.refs.moveLatest).toBe(false);
     const final = plan.steps.find(s => s.id === 'build-final')?.argv ?? [];
@@ -208,7 +208,7 @@ describe('planPull, by who the run is for', () => {
   it("a pull request of this repository pushes its commit tag and its branch's cache tag, never latest", () => {
     const plan = planPull(planInputOf(ws, {}, { event: pullRequestEvent('acme/api') }));
     expect(plan.refs.moveLatest).toBe(false);
-    expect(plan.refs.cacheWrite).toMatch(/:builder-feature-login-[0-9a-f]{8}$/);
+    expect(plan.refs.cacheWrite).toMatch(/:builder-feature-login-[0-9a-f]{16}$/);
     expect(plan.refs.cacheRead).toEqual([plan.refs.cacheWrite, `${IMAGE}:builder`]);
     expect(plan.steps.filter(s => s.phase === 'push').map(s => s.pushRef)).toEqual([`${IMAGE}:${SHA}`, plan.refs.cacheWrite]);
   });

@@ -7,9 +7,9 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../src/config.js';
-import { copyManifest, getManifest, inspectManifest, manifestExists, parseChallenge, parseRef } from '../src/registry-api.js';
+import { copyManifest, getManifest, inspectManifest, manifestExists, parseChallenge, parseRef, tokenRealm } from '../src/registry-api.js';
 import { runSteps } from '../src/run/steps.js';
 import type { Step } from '../src/plan/types.js';
 import { environment, inputs, makeWorkspace } from './support/workspace.js';
@@ -33,6 +33,8 @@ class FakeRegistry {
   tags = new Map<string, string>();
   seen: Seen[] = [];
   auth: 'none' | 'bearer' | 'basic' = 'none';
+  /** The token service's URL the bearer challenge names; default: this registry's /token. */
+  realm?: string;
   /** user:password the token service and basic auth accept. */
   account = 'robot:s3cret';
   fault?: { path: RegExp; kind: 'status' | 'hang' | 'truncate'; status?: number };
@@ -108,7 +110,7 @@ class FakeRegistry {
     if (!this.authorized(req)) {
       const challenge =
         this.auth === 'bearer'
-          ? `Bearer realm="http://${this.host}/token",service="fake-registry",scope="repository:x:pull"`
+          ? `Bearer realm="${this.realm ?? `http://${this.host}/token`}",service="fake-registry",scope="repository:x:pull"`
           : 'Basic realm="fake-registry"';
       res.writeHead(401, { 'www-authenticate': challenge, 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
       return;
@@ -165,6 +167,7 @@ beforeEach(() => {
   process.env.DOCKER_CONFIG = configDir;
   registry.seen = [];
   registry.auth = 'none';
+  registry.realm = undefined;
   registry.fault = undefined;
 });
 afterEach(() => {
@@ -255,6 +258,48 @@ describe('credentials', () => {
     expect(await copyManifest(`${registry.host}/acme/api@${digest}`, [`${registry.host}/acme/api:v2`], LIMIT)).toEqual({ ok: digest });
     const tokens = registry.seen.filter(s => s.url.startsWith('/token')).map(s => new URL(s.url, 'http://x').searchParams.get('scope'));
     expect(tokens).toEqual(['repository:acme/api:pull', 'repository:acme/api:pull,push']);
+  });
+
+  it('a token is masked in the log before it is used', async () => {
+    registry.auth = 'bearer';
+    dockerConfig({ auths: { [registry.host]: { auth: Buffer.from(registry.account).toString('base64') } } });
+    registry.image('acme/api', {}, 'latest');
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      printed.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await manifestExists(`${registry.host}/acme/api:latest`, LIMIT)).toEqual({ ok: true });
+    } finally {
+      write.mockRestore();
+    }
+    expect(printed.join('')).toContain('::add-mask::tok-123');
+  });
+
+  it('sends no credentials to a token realm that is not https (loopback aside): unsupported, so buildx is asked', async () => {
+    registry.auth = 'bearer';
+    dockerConfig({ auths: { [registry.host]: { auth: Buffer.from(registry.account).toString('base64') } } });
+    registry.image('acme/api', {}, 'latest');
+    registry.realm = 'http://auth.example.invalid/token';
+    expect(await manifestExists(`${registry.host}/acme/api:latest`, LIMIT)).toEqual({
+      unsupported: 'a token realm that is not https (http://auth.example.invalid): no credentials are sent there'
+    });
+    registry.realm = 'not a url';
+    expect(await manifestExists(`${registry.host}/acme/api:latest`, LIMIT)).toEqual({ unsupported: 'a token realm that is no URL (not a url)' });
+    expect(registry.seen.filter(s => s.url.startsWith('/token'))).toEqual([]);
+    // On the loopback interface by another name: a registry of the runner's own, plain http is fine.
+    registry.realm = `http://localhost:${registry.port}/token`;
+    expect(await manifestExists(`${registry.host}/acme/api:latest`, LIMIT)).toEqual({ ok: true });
+  });
+
+  it('takes https realms, and plain http ones only on the loopback interface', () => {
+    expect(tokenRealm('https://auth.docker.io/token').href).toBe('https://auth.docker.io/token');
+    expect(tokenRealm('http://127.0.0.1:5000/token').host).toBe('127.0.0.1:5000');
+    expect(tokenRealm('http://[::1]:5000/token').host).toBe('[::1]:5000');
+    expect(() => tokenRealm('http://ghcr.io/token')).toThrow(/not https/);
+    expect(() => tokenRealm('ftp://127.0.0.1/token')).toThrow(/not https/);
+    expect(() => tokenRealm('http://127.0.0.1.example.com/token')).toThrow(/not https/);
   });
 
   it('the config blob is fetched from another host without the Authorization header', async () => {

@@ -43,13 +43,13 @@ export const BREAKAGES: Breakage[] = [
   {
     name: 'a warm builder is filled all the same',
     file: 'src/plan/go.ts',
-    find: "if (go.hit === 'exact' || go.hit === 'partial') steps.before.push(",
-    replace: "if (go.hit !== 'miss') steps.before.push("
+    find: "if (go.hit === 'exact' || go.hit === 'partial' || (replace && go.hit === 'miss')) {",
+    replace: "if (go.hit !== 'miss' || (replace && go.hit === 'miss')) {"
   },
   {
     name: 'a mount filled from an exact hit is not marked with its key',
     file: 'src/plan/go.ts',
-    find: "${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key, go.deltaSince)}` : ''}",
+    find: "      ...(go.hit === 'exact' ? [markMount(mount.target, go.key, go.deltaSince)] : [])\n",
     replace: ''
   },
   {
@@ -219,7 +219,170 @@ export const BREAKAGES: Breakage[] = [
     file: 'src/registry-api.ts',
     find: 'if (error instanceof Timeout) return { problem:',
     replace: 'if (error instanceof Timeout) return { missing:'
-  }
+  },
+  // Trust from what is checked out (issue #21).
+  {
+    name: 'latest moves without the merged check',
+    file: 'src/trust.ts',
+    find: '  if (latest.move && !merged) latest =',
+    replace: '  if (false) latest ='
+  },
+  {
+    name: "the default branch's cache tags written for code not of its history",
+    file: 'src/trust.ts',
+    find: "if (push && writeScope?.suffix === '' && !merged) {",
+    replace: 'if (false) {'
+  },
+  {
+    name: "Go caches saved in the default branch's scope from another commit",
+    file: 'src/trust.ts',
+    find: 'if (saveCaches && mayBeDefaultRef && !headIsEventCommit) {',
+    replace: 'if (false) {'
+  },
+  {
+    name: 'the commit tag pushed for another commit than GITHUB_SHA',
+    file: 'src/trust.ts',
+    find: 'const push = trusted && input.push && !wrongCommit;',
+    replace: 'const push = trusted && input.push;'
+  },
+  { name: 'dirty tree trusted', file: 'src/trust.ts', find: '  if (dirty.length) {\n', replace: '  if (false) {\n' },
+  {
+    name: 'a tree git cannot answer for trusted',
+    file: 'src/trust.ts',
+    find: "  if (dirty === undefined) return 'git cannot say whether the work tree is as the commit has it';\n",
+    replace: ''
+  },
+  {
+    name: 'base-rights events trusted whatever commit is checked out',
+    file: 'src/trust.ts',
+    find: '  if (!allowed.includes(head)) return',
+    replace: '  if (false) return'
+  },
+  {
+    name: 'untrusted code builds on a builder that stays',
+    file: 'src/trust.ts',
+    find: '!trusted && input.persistentBuilder && !input.allowUntrustedOnBuilder',
+    replace: 'false'
+  },
+  {
+    name: 'markers are proof under allow-untrusted-on-builder',
+    file: 'src/trust.ts',
+    find: 'return input.allowUntrustedOnBuilder !== true;',
+    replace: 'return true;'
+  },
+  {
+    name: "a pull request from a branch named as the default writes the default branch's cache tags",
+    file: 'src/trust.ts',
+    find: 'writeScope = { branch: build.head, suffix: branchSuffix(build.head) };',
+    replace: 'writeScope = scope(build.head);'
+  },
+  {
+    name: 'the fill merges into mounts whose markers are no proof',
+    file: 'src/plan/go.ts',
+    find: '      ...(replace ? [`find ${mount.target} -mindepth 1 -maxdepth 1 -exec rm -rf {} +`] : []),\n',
+    replace: ''
+  },
+  {
+    name: "the runner's Go folders and the mounts probed under allow-untrusted-on-builder",
+    file: 'src/main.ts',
+    find: '  const markers = policy.markersAreProof;',
+    replace: '  const markers = true;'
+  },
+  {
+    name: 'the merged check not asked',
+    file: 'src/main.ts',
+    find: 'askMerged ? isAncestor(workspace, head, tip, lookup) : undefined,',
+    replace: 'undefined,'
+  },
+  {
+    name: 'an images file read for a run the work tree makes untrusted',
+    file: 'src/main.ts',
+    find: '  if (!policy.trusted && file) {',
+    replace: '  if (false) {'
+  },
+  {
+    name: 'a workspace inside another repository taken as its checkout',
+    file: 'src/git.ts',
+    find: 'return realPathOf(top) === realPathOf(workspace) ? sha : undefined;',
+    replace: 'return sha;'
+  },
+  {
+    name: 'every change ignored once a prebuild output is named',
+    file: 'src/git.ts',
+    find: 'if (skipped.some(p => entry === p || entry.startsWith(`${p}/`))) continue;',
+    replace: 'if (skipped.length) continue;'
+  },
+  // Never backwards, not on a guess.
+  {
+    name: 'latest moves when git cannot tell (at its push)',
+    file: 'src/main.ts',
+    find: '    const why = cannotTellWhy(revision, config.commit);\n    core.notice(why);\n    return { moved: false, why };',
+    replace: '    return { moved: true, why: cannotTellWhy(revision, config.commit) };'
+  },
+  {
+    name: 'latest moves when git cannot tell (at the comparison)',
+    file: 'src/main.ts',
+    find: 'policy: policy.latest.move ? { ...policy, latest: { move: false, why } } : policy, cacheTags, latest };',
+    replace: 'policy, cacheTags, latest };'
+  },
+  {
+    name: 'latest moves when its revision cannot be read',
+    file: 'src/main.ts',
+    find: "  if ('problem' in found) {\n    const why = `latest's revision could not be read",
+    replace: "  if ('problem' in found && Date.now() < 0) {\n    const why = `latest's revision could not be read"
+  },
+  // Paths, tags and reads the checked-out code chooses.
+  {
+    name: 'a context outside the workspace accepted',
+    file: 'src/config.ts',
+    find: 'if (!realInside(workspace, context, { orSame: true })) throw',
+    replace: 'if (false) throw'
+  },
+  {
+    name: 'a Dockerfile outside the workspace accepted',
+    file: 'src/config.ts',
+    find: 'if (!realInside(workspace, file)) throw',
+    replace: 'if (false) throw'
+  },
+  { name: "an untrusted run's images file read", file: 'src/images.ts', find: '    if (fileRefused) throw', replace: '    if (false) throw' },
+  {
+    name: 'an images file outside the workspace read',
+    file: 'src/images.ts',
+    find: "if (!realInside(workspace, file)) throw outsideWorkspace('images'",
+    replace: "if (false) throw outsideWorkspace('images'"
+  },
+  {
+    name: 'SHA-shaped extra tags accepted',
+    file: 'src/config.ts',
+    find: '  if (commitShapedTag(tag)) throw commitShaped(item, tag);\n',
+    replace: ''
+  },
+  {
+    name: '8 hex digits of the branch name',
+    file: 'src/tags.ts',
+    find: 'export const BRANCH_HASH_LENGTH = 16;',
+    replace: 'export const BRANCH_HASH_LENGTH = 8;'
+  },
+  {
+    name: 'a long branch cache tag cut through its hash',
+    file: 'src/tags.ts',
+    find: '  if (whole.length <= TAG_LENGTH) return whole;',
+    replace: '  return whole.slice(0, TAG_LENGTH);'
+  },
+  {
+    name: 'credentials sent to a token realm over plain http',
+    file: 'src/registry-api.ts',
+    find: 'const url = tokenRealm(params.realm);',
+    replace: 'const url = new URL(params.realm);'
+  },
+  { name: 'registry tokens not masked', file: 'src/registry-api.ts', find: '      core.setSecret(token);\n', replace: '' },
+  {
+    name: 'go.sum files read unbounded',
+    file: 'src/cache/restore.ts',
+    find: 'const read = readBounded(file);',
+    replace: 'const read = readBounded(file, Infinity);'
+  },
+  { name: 'go.mod read unbounded', file: 'src/cache/restore.ts', find: "if (goMod && 'tooBig' in goMod) {", replace: 'if (false) {' }
 ];
 
 function unitSuiteFails(): boolean {

@@ -129,11 +129,19 @@ export async function resolveImages(
   return { digests, problems };
 }
 
-/** Whether latest's commit already contains `commit` (this run is older); undefined when git cannot tell. */
+/**
+ * Whether latest's commit already contains `commit` (this run is older); undefined when git cannot
+ * tell. Asked of the workspace's repository (what is checked out), never of a context's own .git.
+ */
 export async function latestIsAhead(config: Config, latest: RemoteImage | undefined): Promise<{ ahead?: boolean; revision?: string }> {
   const revision = latest?.labels[REVISION_LABEL];
   if (!revision || revision === config.commit) return { revision, ahead: false };
-  return { revision, ahead: await isAncestor(config.context, config.commit, revision, limits(config).lookup) };
+  return { revision, ahead: await isAncestor(config.workspace, config.commit, revision, limits(config).lookup) };
+}
+
+/** Why latest stays when git cannot say whether its commit contains this one: never backwards, so never on a guess. */
+export function cannotTellWhy(revision: string, commit: string): string {
+  return `git cannot tell whether latest's commit ${revision.slice(0, 12)} contains ${commit.slice(0, 12)} (a shallow clone: actions/checkout with fetch-depth: 0 lets it): latest stays where it is`;
 }
 
 /**

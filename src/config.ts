@@ -7,16 +7,19 @@ import { readDockerfile, hasStage, type DockerfileFacts } from './dockerfile.js'
 import { InputError, parseBoolean, parseChoice, parseKeyValues, parseList, type InputReader } from './inputs.js';
 import { isValidTag, parseRepository, splitTaggedRef, type Repository } from './reference.js';
 import { parseSecrets, type Secret } from './secrets.js';
-import { reservedTag, validTag } from './tags.js';
-import { LATEST_SETTINGS, type LatestSetting } from './trust.js';
+import { commitShapedTag, reservedTag, validTag } from './tags.js';
 import { goMounts, type GoCacheKind, type GoMountSetting } from './cache/go-cache.js';
+import { realInside, realPathOf } from './files.js';
 import { ACTION_LABELS } from './labels.js';
-import { realPath } from './files.js';
 
 export type { Secret } from './secrets.js';
 
 export const CACHE_STRATEGIES = ['auto', 'pull', 'buildx'] as const;
 export type CacheStrategy = (typeof CACHE_STRATEGIES)[number];
+
+/** The latest input; the trust rules (trust.ts) decide what each means for a run. */
+export const LATEST_SETTINGS = ['auto', 'true', 'false'] as const;
+export type LatestSetting = (typeof LATEST_SETTINGS)[number];
 
 /** The name of the buildx path's registry cache tag (the default branch's; branches add a suffix). */
 export const BUILDX_CACHE_TAG = 'buildcache';
@@ -36,6 +39,8 @@ export interface Timeouts {
 
 export interface Config {
   image: Repository;
+  /** GITHUB_WORKSPACE (absolute): the repository checked out, which the context and the Dockerfile lie in. */
+  workspace: string;
   /** Absolute path of the build context. */
   context: string;
   /** Absolute path of the Dockerfile. */
@@ -66,6 +71,10 @@ export interface Config {
   login?: Login;
   /** The commit being built: tags the image and labels it. */
   commit: string;
+  /** `commit` came from the commit input (not GITHUB_SHA). */
+  commitGiven: boolean;
+  /** A fork's (untrusted) build may run on a builder that stays (builder, buildkit-endpoint, a self-hosted runner). */
+  allowUntrustedOnBuilder: boolean;
   /** URL of the repository, for the org.opencontainers.image.source label. */
   source?: string;
   goCache: GoCacheConfig;
@@ -108,13 +117,16 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
   const image = readImage(input('image').trim());
   const context = path.resolve(workspace, input('context').trim() || '.');
   if (!isDirectory(context)) throw new InputError('context', `'${context}' is not a directory`);
+  if (!realInside(workspace, context, { orSame: true })) throw outsideWorkspace('context', context, workspace);
   const file = path.resolve(context, input('file').trim() || 'Dockerfile');
   if (!isFile(file)) throw new InputError('file', `'${file}' does not exist or is not a file`);
+  if (!realInside(workspace, file)) throw outsideWorkspace('file', file, workspace);
   const dockerfile = readDockerfile(fs.readFileSync(file, 'utf8'));
 
   const builderTarget = readBuilderTarget(input, dockerfile, file);
   const extraTags = parseList(input('tags')).map(tag => fullTag(image.name, tag, builderTarget, notes));
   const commit = readCommit(input('commit').trim(), env);
+  const allowUntrustedOnBuilder = parseBoolean('allow-untrusted-on-builder', input('allow-untrusted-on-builder'), false);
   const secrets = parseSecrets(input('secrets'));
   const login = readLogin(input, image, extraTags, notes);
   const { builder, buildkitEndpoint, cacheStrategy } = readBuilder(input);
@@ -143,6 +155,7 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
     image,
+    workspace: path.resolve(workspace),
     context,
     file,
     dockerfile,
@@ -163,6 +176,8 @@ export function readConfig(input: InputReader, { env, workspace }: ConfigEnviron
     buildkitEndpoint,
     login,
     commit,
+    commitGiven: input('commit').trim() !== '',
+    allowUntrustedOnBuilder,
     source: env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined,
     goCache,
     timeouts: {
@@ -333,7 +348,7 @@ function readGoCacheConfig(input: InputReader, context: string, dockerfile: Dock
   }
   const outputRaw = input('prebuild-output').trim();
   const output = path.resolve(context, outputRaw || '.prebuilt');
-  if (packages.length && !insideContext(context, output)) {
+  if (packages.length && !realInside(context, output)) {
     throw new InputError(
       'prebuild-output',
       `'${outputRaw || '.prebuilt'}' must be a folder inside the context (${context}), where the Dockerfile can COPY from`
@@ -376,9 +391,13 @@ function readGoMounts(raw: string, dockerfile: DockerfileFacts): GoMountSetting 
   });
 }
 
-/** Inside the context once links are resolved: a link must not lead the output elsewhere. */
-function insideContext(context: string, target: string): boolean {
-  return realPath(target).startsWith(`${realPath(context)}${path.sep}`);
+/** A path the build would read that leads out of the workspace (by `..`, an absolute path or a link). */
+export function outsideWorkspace(input: string, target: string, workspace: string): InputError {
+  const real = realPathOf(target);
+  return new InputError(
+    input,
+    `'${target}'${real !== target ? ` (${real}, links followed)` : ''} is outside the workspace ${workspace}: the build reads only the repository checked out there`
+  );
 }
 
 /**
@@ -393,14 +412,24 @@ function fullTag(image: string, item: string, builderTarget: string, notes: stri
     }
     const reserved = tagged.repository === image ? reservedTag(tagged.tag, cacheTagNames(builderTarget)) : undefined;
     if (reserved) throw new InputError('tags', reserved);
+    if (commitShapedTag(tagged.tag)) throw commitShaped(item);
     return item;
   }
   const tag = validTag(item);
   if (!tag) throw new InputError('tags', `'${item}' cannot be made a valid tag (letters, digits, '_', '.', '-'; at most 128)`);
+  if (commitShapedTag(tag)) throw commitShaped(item, tag);
   if (tag !== item) notes.push(`tag '${item}' is pushed as '${tag}' (a tag may hold only letters, digits, '_', '.' and '-')`);
   const reserved = reservedTag(tag, cacheTagNames(builderTarget));
   if (reserved) throw new InputError('tags', reserved);
   return `${image}:${tag}`;
+}
+
+/** A tag shaped like a commit SHA would overwrite the commit tag of another build. */
+function commitShaped(item: string, tag = item): InputError {
+  return new InputError(
+    'tags',
+    `'${item}'${tag !== item ? ` (pushed as '${tag}')` : ''} has the shape of a commit SHA (7 to 64 hex digits): it would overwrite the commit tag of another build. A ref name is anyone's choice who may push a branch: tag with release names or fixed names only`
+  );
 }
 
 /** The action's cache tag names, which `tags` may not take. */

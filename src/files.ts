@@ -22,6 +22,61 @@ export function readTextIfExists(file: string): string | undefined {
   }
 }
 
+/** The most a file the inputs name (go.mod, go.sum, the images file) may hold: a few MB, never the runner's memory. */
+export const MAX_INPUT_FILE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A file the checked-out code chose, read only up to `max` bytes: its bytes, or its size when it is
+ * bigger; undefined when it cannot be read, is no regular file (a folder, a device a link leads to)
+ * or grows while it is read.
+ */
+export function readBounded(file: string, max = MAX_INPUT_FILE_BYTES): { bytes: Buffer } | { tooBig: number } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fsSync.openSync(file, 'r');
+    const stat = fsSync.fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    if (stat.size > max) return { tooBig: stat.size };
+    // One byte more than the size: a file that grows while it is read is not taken.
+    const buffer = Buffer.alloc(stat.size + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length <= stat.size; length += n) n = fsSync.readSync(fd, buffer, length, stat.size + 1 - length, null);
+    if (length > stat.size) return undefined;
+    return { bytes: buffer.subarray(0, length) };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fsSync.closeSync(fd);
+  }
+}
+
+/** readBounded, as text. */
+export function readTextBounded(file: string, max = MAX_INPUT_FILE_BYTES): { text: string } | { tooBig: number } | undefined {
+  const read = readBounded(file, max);
+  return read && 'bytes' in read ? { text: read.bytes.toString('utf8') } : read;
+}
+
+/**
+ * The real path (links followed) of a path that may not exist yet: its deepest existing parent's real
+ * path with the rest appended.
+ */
+export function realPathOf(p: string): string {
+  let probe = path.resolve(p);
+  const rest: string[] = [];
+  while (!fsSync.existsSync(probe) && path.dirname(probe) !== probe) {
+    rest.unshift(path.basename(probe));
+    probe = path.dirname(probe);
+  }
+  return path.join(fsSync.realpathSync(probe), ...rest);
+}
+
+/** Whether `target` is inside `root` (or is `root`, with `orSame`) once links are followed on both. */
+export function realInside(root: string, target: string, { orSame = false } = {}): boolean {
+  const realRoot = realPathOf(root);
+  const real = realPathOf(target);
+  return (orSame && real === realRoot) || real.startsWith(realRoot === path.sep ? realRoot : `${realRoot}${path.sep}`);
+}
+
 export interface TreeSize {
   files: number;
   bytes: number;
@@ -95,17 +150,6 @@ export async function replaceTree(from: string, to: string): Promise<void> {
 
 export async function readdir(dir: string): Promise<import('node:fs').Dirent[]> {
   return fs.readdir(dir, { withFileTypes: true }).catch(() => []);
-}
-
-/** The path with its links resolved; one that is not there (yet) by its deepest existing parent. */
-export function realPath(p: string): string {
-  const rest: string[] = [];
-  let at = path.resolve(p);
-  while (!fsSync.existsSync(at) && path.dirname(at) !== at) {
-    rest.unshift(path.basename(at));
-    at = path.dirname(at);
-  }
-  return path.join(fsSync.realpathSync(at), ...rest);
 }
 
 /** A relative path with `/` separators, as BuildKit and .dockerignore write them. */

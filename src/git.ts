@@ -1,13 +1,87 @@
-// What git knows of the checked-out code: its commit, whether one commit is an ancestor of another
-// (so latest never moves backwards), whether the work tree is clean and which tags a commit
-// contains (what go build stamps). Unknown answers are undefined: a shallow clone may not have the
-// other commit.
+// What git knows of the code checked out in the workspace: its commit, whether the work tree is that
+// commit unchanged, and whether one commit is an ancestor of another (the default branch's history;
+// latest never moves backwards); and of a context's repository what go build stamps (its commit,
+// whether it is clean, the tags it contains). Unknown answers are undefined: no git repository, a
+// shallow clone that does not have the other commit, a git that fails or does not answer in time.
+import * as path from 'node:path';
+import { realPathOf } from './files.js';
 import { runProcess, type TimeLimit } from './run/process.js';
 
+const SHA = /^[0-9a-f]{40,64}$/;
+
+/** The commit checked out in `dir`'s git work tree (any folder of it). */
 export async function headCommit(dir: string, limit: TimeLimit): Promise<string | undefined> {
   const result = await runProcess({ argv: ['git', '-C', dir, 'rev-parse', 'HEAD'], limit, captureStdout: true });
   const sha = result.stdout.trim();
-  return result.exitCode === 0 && /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
+  return result.exitCode === 0 && SHA.test(sha) ? sha : undefined;
+}
+
+/**
+ * The commit checked out in the workspace (GITHUB_WORKSPACE), in one call: undefined unless the
+ * workspace is itself the top of a git work tree (a workspace inside another repository, say the
+ * runner's home, is not; a checkout into a sub-folder with actions/checkout's `path` is not either).
+ */
+export async function workspaceHead(workspace: string, limit: TimeLimit): Promise<string | undefined> {
+  const result = await runProcess({ argv: ['git', '-C', workspace, 'rev-parse', '--show-toplevel', 'HEAD'], limit, captureStdout: true });
+  if (result.exitCode !== 0) return undefined;
+  const [top, sha] = result.stdout.trim().split('\n');
+  if (!top || !sha || !SHA.test(sha)) return undefined;
+  try {
+    return realPathOf(top) === realPathOf(workspace) ? sha : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What `git status` shows in `paths` (inside the workspace, which is the top of its work tree),
+ * leaving out `except` (the prebuild output) and what lies in it: changed, staged, untracked and
+ * ignored entries as git prints them; [] for a tree exactly as its commit has it; undefined when git
+ * cannot say. Paths are given absolute.
+ */
+export async function worktreeChanges(workspace: string, paths: string[], except: string[], limit: TimeLimit): Promise<string[] | undefined> {
+  let root: string;
+  let relative: (p: string) => string;
+  try {
+    root = realPathOf(workspace);
+    relative = p => path.relative(root, realPathOf(p)).split(path.sep).join('/') || '.';
+  } catch {
+    return undefined;
+  }
+  // Literal pathspecs: a folder named `a*` is that folder, not a pattern.
+  const pathspecs = [...new Set(paths.map(relative))].map(p => `:(literal)${p}`);
+  const skipped = except.map(relative).filter(p => p !== '.' && !p.startsWith('../'));
+  const result = await runProcess({
+    argv: [
+      'git',
+      '--no-optional-locks',
+      '-C',
+      root,
+      'status',
+      '--porcelain=v1',
+      '-z',
+      '--ignored=matching',
+      '--untracked-files=normal',
+      '--',
+      ...pathspecs
+    ],
+    limit,
+    captureStdout: true
+  });
+  if (result.exitCode !== 0) return undefined;
+  const entries: string[] = [];
+  const fields = result.stdout.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    if (field === '') continue;
+    // A rename or copy is followed by its source path.
+    if (/^(?:[RC].|.[RC]) /.test(field)) i++;
+    // Paths are the work tree's (the workspace's); a folder git did not look into ends in '/'.
+    const entry = field.slice(3).replace(/\/$/, '');
+    if (skipped.some(p => entry === p || entry.startsWith(`${p}/`))) continue;
+    entries.push(field);
+  }
+  return entries;
 }
 
 /** true: `ancestor` is in `descendant`'s history; false: it is not; undefined: git cannot tell. */

@@ -12,7 +12,7 @@ import { probeGo } from './facts.js';
 import { headCommit, tagsIn, workTreeClean } from './git.js';
 import { prebuildCommands } from './plan/go.js';
 import { lastLine, runProcess, type TimeLimit } from './run/process.js';
-import { readTextIfExists, realPath, toPosix } from './files.js';
+import { readTextIfExists, realPathOf, toPosix } from './files.js';
 
 export interface GoBuildRead {
   /** Each go build of prebuild mode: its argv (the output relative to the context), what it sets of Go's environment, and go env's answer under it. */
@@ -146,13 +146,13 @@ function insideGitWorkTree(dir: string): boolean {
  */
 function outsideTheContext(context: string, gowork: string | undefined, module: ContextRead): string[] {
   const notes: string[] = [];
-  const root = realPath(context);
+  const root = realPathOf(context);
   const inside = (target: string) => target === root || target.startsWith(`${root}${path.sep}`);
   const checkLocalPaths = (file: string) => {
     const text = readTextIfExists(file);
     if (text === undefined) return;
     for (const local of localPaths(text)) {
-      const target = realPath(path.resolve(path.dirname(file), local));
+      const target = realPathOf(path.resolve(path.dirname(file), local));
       if (!inside(target))
         notes.push(
           `${path.basename(file)} points to ${local}, outside the context: the hash does not read it (a context that holds it makes the hash exact)`
@@ -161,7 +161,7 @@ function outsideTheContext(context: string, gowork: string | undefined, module: 
   };
   const workspace = gowork && gowork !== 'off' ? gowork : undefined;
   if (workspace) {
-    if (!inside(realPath(workspace)))
+    if (!inside(realPathOf(workspace)))
       notes.push(`go.work ${workspace} lies outside the context: the hash does not read it (GOWORK=off, or a go.work inside the context)`);
     else checkLocalPaths(workspace);
   }
@@ -170,7 +170,7 @@ function outsideTheContext(context: string, gowork: string | undefined, module: 
   else if (!workspace) notes.push('the context has no go.mod: go build takes its module from outside the context, which the hash does not read');
   for (const entry of module.listing.entries) {
     if (entry.kind !== 'symlink') continue;
-    const target = realPath(path.resolve(context, path.dirname(entry.path), entry.target ?? ''));
+    const target = realPathOf(path.resolve(context, path.dirname(entry.path), entry.target ?? ''));
     if (!inside(target)) notes.push(`${entry.path} is a link to ${entry.target ?? '?'}, outside the context: go build may read through it`);
   }
   return notes;

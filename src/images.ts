@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { readConfig, type Config, type ConfigEnvironment } from './config.js';
+import { outsideWorkspace, readConfig, type Config, type ConfigEnvironment } from './config.js';
+import { MAX_INPUT_FILE_BYTES, readTextBounded, realInside } from './files.js';
 import { InputError, type InputReader } from './inputs.js';
 
 /** What an image may set for itself; the rest of the inputs are the step's, shared by all. */
@@ -31,16 +32,39 @@ export interface ImageSpec {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** The file the `images` input names (one line ending in .yml or .yaml); undefined when it holds the YAML itself. */
+export function imagesFile(raw: string): string | undefined {
+  const text = raw.trim();
+  return text !== '' && !text.includes('\n') && /\.ya?ml$/i.test(text) ? text : undefined;
+}
+
+export interface ImagesOptions {
+  /**
+   * Why an images file may not be read, when so: an untrusted run's file is the untrusted code's
+   * choice (its contexts, Dockerfiles and tags).
+   */
+  fileRefused?: string;
+}
+
 /** The images of the `images` input, in the order written; none when it is empty. */
-export function parseImages(raw: string, workspace: string): ImageSpec[] {
+export function parseImages(raw: string, workspace: string, { fileRefused }: ImagesOptions = {}): ImageSpec[] {
   const text = raw.trim();
   if (text === '') return [];
-  const fromFile = !text.includes('\n') && /\.ya?ml$/i.test(text);
   let source = text;
-  if (fromFile) {
+  if (imagesFile(text)) {
+    if (fileRefused) throw new InputError('images', `the file '${text}' is not read: ${fileRefused}; give the images in the workflow itself`);
     const file = path.resolve(workspace, text);
     if (!fs.existsSync(file)) throw new InputError('images', `the file '${text}' does not exist in the workspace`);
-    source = fs.readFileSync(file, 'utf8');
+    if (!realInside(workspace, file)) throw outsideWorkspace('images', file, workspace);
+    const read = readTextBounded(file);
+    if (!read) throw new InputError('images', `the file '${text}' cannot be read`);
+    if ('tooBig' in read) {
+      throw new InputError(
+        'images',
+        `the file '${text}' holds ${read.tooBig} bytes, more than ${MAX_INPUT_FILE_BYTES} (a list of images is far smaller)`
+      );
+    }
+    source = read.text;
   }
   let data: unknown;
   try {
@@ -85,8 +109,8 @@ export interface NamedConfig {
  * One Config per image: an image's own values over the step's inputs. Without `images`, the one image
  * the inputs describe (named after its repository).
  */
-export function readConfigs(input: InputReader, environment: ConfigEnvironment): NamedConfig[] {
-  const images = parseImages(input('images'), environment.workspace);
+export function readConfigs(input: InputReader, environment: ConfigEnvironment, options: ImagesOptions = {}): NamedConfig[] {
+  const images = parseImages(input('images'), environment.workspace, options);
   if (images.length === 0) {
     const config = readConfig(input, environment);
     if (input('parallel').trim()) config.notes.push('parallel is ignored: it bounds the builds of several images (the images input)');

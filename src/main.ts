@@ -1,8 +1,9 @@
 // The main step, as the story of a run: read the inputs, probe, decide what this run may write, log
 // in, compare with latest, bring the Go caches, build and push the commit tag, move latest and the
 // extra tags, report, then read the Go caches back for the post step to save.
+import * as path from 'node:path';
 import * as core from '@actions/core';
-import { compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
+import { cannotTellWhy, compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
 import {
   goCacheKeyFor,
@@ -17,12 +18,13 @@ import { collectNewer, entryNames } from './cache/trim.js';
 import type { GoDirs } from './cache/go-cache.js';
 import { probeMounts } from './cache/mount-probe.js';
 import type { Config } from './config.js';
-import { replaceTree } from './files.js';
-import { readConfigs, type NamedConfig } from './images.js';
+import { removeTree, replaceTree } from './files.js';
+import { imagesFile, readConfigs, type NamedConfig } from './images.js';
 import { lineOfStep } from './dockerfile.js';
-import { readEvent } from './event.js';
+import { readEvent, type RunEvent } from './event.js';
 import { classicClient, prepareBuilder, probeClient, probeFacts, type ClientFacts, type Facts } from './facts.js';
-import { headCommit, isAncestor } from './git.js';
+import { isAncestor, workspaceHead, worktreeChanges } from './git.js';
+import { InputError } from './inputs.js';
 import { REVISION_LABEL, unknownInputsHash } from './labels.js';
 import { limits } from './limits.js';
 import { buildsOnBuilder, choosePlan, fallbackPlan, mountBuildCommand } from './plan/choose.js';
@@ -40,20 +42,22 @@ import { runSteps, stageSteps, type RunResult, type StepOutcome } from './run/st
 import { maskSecretInputs } from './secrets.js';
 import { savePostState, type PostState } from './state.js';
 import { POST_MARK } from './step-mark.js';
-import { decidePolicy, needsCheckedOutCommit, type Policy } from './trust.js';
+import { decidePolicy, defaultBranchTip, needsCleanTree, onDefaultBranchRef, persistentBuilderOf, untrustedByEvent, type Policy } from './trust.js';
 
 export async function run(): Promise<void> {
   // First of all: the post step is the run of the bundle that finds this mark.
   core.saveState(POST_MARK, 'true');
   try {
-    const images = readInputs();
+    // The event first: an untrusted run's images file is not even read.
+    const event = readEvent(process.env);
+    const images = readInputs(event);
     // The step's own inputs (push, latest, go-cache, limits, login) are the same in every image's config.
     const step = images[0].config;
     // Of the machine, a run that copies needs only the docker CLI's version (whose .dockerignore
-    // rules send the context): asked while the registry is; the rest once a build is certain.
+    // rules send the context): asked while git and the registry are; the rest once a build is certain.
     const client = probeClient(step);
     client.catch(() => undefined);
-    const trusted = await decideWhatMayBeWritten(step);
+    const trusted = await decideWhatMayBeWritten(images, event);
     const state: PostState = {};
     if (
       !(await logIn(
@@ -76,7 +80,8 @@ export async function run(): Promise<void> {
     const go = await bringGoCaches(
       toBuild[0].config,
       facts,
-      toBuild.every(image => image.inputs.unchanged)
+      toBuild.every(image => image.inputs.unchanged),
+      trusted
     );
     outcomes.push(...(await inBatches(toBuild, step.parallel, image => buildImage(image, facts, go))));
     // Outputs and summary first: nothing that follows can lose them.
@@ -90,13 +95,22 @@ export async function run(): Promise<void> {
   }
 }
 
-/** Secrets are masked before anything can echo one; then every input of every image is checked. */
-function readInputs(): NamedConfig[] {
+/**
+ * Secrets are masked before anything can echo one; then every input of every image is checked. An
+ * images file is not read when the event alone makes the run untrusted (its content would be the
+ * untrusted code's choice).
+ */
+function readInputs(event: RunEvent): NamedConfig[] {
   const masked = maskSecretInputs({ password: core.getInput('registry-password'), secrets: core.getInput('secrets') }, core.setSecret);
   for (const input of masked.short) {
     core.warning(`Input '${input}' has a value shorter than 4 characters: it is easy to guess, and masking it hides every such string in the log`);
   }
-  const images = readConfigs(name => core.getInput(name), { env: process.env, workspace: process.env.GITHUB_WORKSPACE || process.cwd() });
+  const untrusted = untrustedByEvent(event);
+  const images = readConfigs(
+    name => core.getInput(name),
+    { env: process.env, workspace: process.env.GITHUB_WORKSPACE || process.cwd() },
+    { fileRefused: untrusted ? `this run builds untrusted code (${untrusted})` : undefined }
+  );
   for (const { name, config } of images) for (const note of config.notes) core.notice(images.length > 1 ? `${name}: ${note}` : note);
   return images;
 }
@@ -127,15 +141,57 @@ async function probeBuilder(config: Config, facts: Facts, state: PostState): Pro
   });
 }
 
-/** From the event: who the run is for, and so what it may push, save and read. */
-async function decideWhatMayBeWritten(config: Config): Promise<Policy> {
-  const event = readEvent(process.env);
-  const checkedOut = needsCheckedOutCommit(event.name) ? await headCommit(config.context, limits(config).lookup) : undefined;
-  const policy = decidePolicy({ event, checkedOut, push: config.push, latest: config.latest, saveGoCache: config.goCache.save });
+/**
+ * From the event and what is checked out: who the run is for, and so what it may push, save and read.
+ * git is asked of the workspace (GITHUB_WORKSPACE), never of a context's own .git: its HEAD, whether
+ * that is in the default branch's history, and for events run with the base's rights whether the
+ * tree the build reads is exactly that commit.
+ */
+async function decideWhatMayBeWritten(images: NamedConfig[], event: RunEvent): Promise<Policy> {
+  const step = images[0].config;
+  const lookup = limits(step).lookup;
+  const workspace = step.workspace;
+  const head = await workspaceHead(workspace, lookup);
+  const tip = defaultBranchTip(event);
+  // Asked where it decides something: a run of the default branch that built another commit, or latest: true.
+  const askMerged = head !== undefined && tip !== undefined && head !== tip && (onDefaultBranchRef(event) || step.latest === 'true');
+  const configs = images.map(i => i.config);
+  const file = imagesFile(core.getInput('images'));
+  const [merged, dirty] = await Promise.all([
+    askMerged ? isAncestor(workspace, head, tip, lookup) : undefined,
+    needsCleanTree(event.name) && head !== undefined
+      ? worktreeChanges(
+          workspace,
+          [...configs.flatMap(c => [c.context, c.file]), ...(file ? [path.resolve(workspace, file)] : [])],
+          configs.flatMap(c => (c.goCache.prebuild ? [c.goCache.prebuild.output] : [])),
+          lookup
+        )
+      : undefined
+  ]);
+  const policy = decidePolicy({
+    event,
+    head,
+    merged,
+    dirty,
+    commitInput: step.commitGiven ? step.commit : '',
+    persistentBuilder: persistentBuilderOf(step, process.env.RUNNER_ENVIRONMENT),
+    allowUntrustedOnBuilder: step.allowUntrustedOnBuilder,
+    push: step.push,
+    latest: step.latest,
+    saveGoCache: step.goCache.save
+  });
   core.info(
-    `This run: ${policy.who}. ${policy.push ? 'Pushes the commit tag' : 'Pushes nothing'}${policy.writeScope ? `, writes the cache tags of ${policy.writeScope.branch}` : ''}; latest: ${policy.latest.why}.`
+    `This run: ${policy.who}; builds ${head ?? 'a commit git cannot name'}. ${policy.push ? 'Pushes the commit tag' : 'Pushes nothing'}${policy.writeScope ? `, writes the cache tags of ${policy.writeScope.branch}` : ''}; latest: ${policy.latest.why}.`
   );
+  if (policy.refused) throw new Error(policy.refused);
+  if (!policy.trusted && file) {
+    throw new InputError(
+      'images',
+      `the file '${file}' is not used: this run builds untrusted code (${policy.who}); give the images in the workflow itself`
+    );
+  }
   if (!policy.trusted) core.warning(`Untrusted code (${policy.who}): nothing is pushed, no cache is saved, no secret or login is used`);
+  for (const warning of policy.warnings) core.warning(warning);
   for (const note of policy.notes) core.notice(note);
   return policy;
 }
@@ -198,10 +254,12 @@ async function compareWithRegistry(
     core.info(inputs.note);
     if (!mayMove || !latest) return { inputs, policy, cacheTags, latest };
     const { ahead, revision } = await latestIsAhead(config, latest);
-    if (ahead === undefined)
-      core.notice(
-        `git cannot tell whether latest's commit ${revision?.slice(0, 12)} contains this one (a shallow clone: actions/checkout with fetch-depth: 0 lets it); going on`
-      );
+    if (ahead === undefined && revision) {
+      // latest never moves backwards, so not on a guess either; the default branch's cache tag still may.
+      const why = cannotTellWhy(revision, config.commit);
+      core.notice(why);
+      return { inputs, policy: policy.latest.move ? { ...policy, latest: { move: false, why } } : policy, cacheTags, latest };
+    }
     if (!ahead || !revision) return { inputs, policy, cacheTags, latest };
     const held = holdBack(policy, revision, config.commit);
     core.notice(held.latest.why);
@@ -333,15 +391,22 @@ interface GoCaches {
   agedTo?: Date;
 }
 
-async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean): Promise<GoCaches> {
+async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean, policy: Policy): Promise<GoCaches> {
   const users = goCacheUsers(config);
   const fillsMounts = config.goCache.enabled && !config.goCache.prebuild && users.mounts.length > 0;
   const unneeded = fillsMounts && allUnchanged;
   if (unneeded) return { unneeded };
   const found = await goCacheKeyFor(config, facts);
   if (!found) return { unneeded };
+  // Untrusted builds may run here (allow-untrusted-on-builder): no marker is proof, and a self-hosted
+  // runner's Go folders, which such a build's go build may have written, start empty as on a fresh one.
+  const markers = policy.markersAreProof;
+  if (!markers) {
+    core.info('Key markers are not taken as proof here (allow-untrusted-on-builder): the Go caches are restored and filled as on a fresh builder');
+    if (process.env.RUNNER_ENVIRONMENT === 'self-hosted') await Promise.all([facts.goDirs.mod, facts.goDirs.build].map(dir => removeTree(dir)));
+  }
   // Prebuild mode on a machine that kept its Go folders (a self-hosted runner): they hold the key already.
-  if (config.goCache.prebuild && keyOfRunnerFolders(facts.goDirs) === found.key) {
+  if (markers && config.goCache.prebuild && keyOfRunnerFolders(facts.goDirs) === found.key) {
     const note = `the runner's Go folders already hold the Go caches of ${found.key}: not restored`;
     core.info(note);
     const { key, restoreKeys, mounts, baseImage } = found;
@@ -361,7 +426,7 @@ async function bringGoCaches(config: Config, facts: Facts, allUnchanged: boolean
   const onBuilder = buildsOnBuilder({ config, facts });
   // A builder may hold the caches already (its mounts name the key): ask it while the restore runs.
   // The engine's BuildKit is asked only when it has the mounts' base image: else it is a fresh one.
-  const probing = fillsMounts && (onBuilder || (await imagePresent(config, users.baseImage)));
+  const probing = markers && fillsMounts && (onBuilder || (await imagePresent(config, users.baseImage)));
   // The engine pulls the mounts' base image while the Go caches download: the fill and the compile
   // both need it, and on the pull path a local image is what BuildKit uses.
   const prepull = fillsMounts && !onBuilder ? pullQuietly(config, users.baseImage) : undefined;
@@ -465,15 +530,23 @@ async function publishTags(config: Config, policy: Policy, { plan, result }: Bui
   };
 }
 
-/** latest never moves backwards: not when its commit already contains this one. */
+/**
+ * latest never moves backwards: not when its commit already contains this one, nor when that cannot
+ * be told (latest unreadable, a shallow clone): then it stays where it is, and a notice says why.
+ */
 async function latestMayMove(config: Config, policy: Policy, plan: Plan): Promise<LatestOutcome> {
   if (!plan.refs.moveLatest || !policy.push) return { moved: false, why: policy.latest.why };
   const found = await inspectImage(plan.refs.latest, limits(config).lookup);
   if ('missing' in found) return { moved: true, why: `${policy.latest.why}; latest is new` };
-  if ('problem' in found) return { moved: true, why: `${policy.latest.why}; latest's revision could not be read (${found.problem}), so it moves` };
+  if ('problem' in found) {
+    const why = `latest's revision could not be read (${found.problem}), so whether it would move backwards cannot be told: latest stays where it is`;
+    core.notice(why);
+    return { moved: false, why };
+  }
   const revision = found.image.labels[REVISION_LABEL];
+  // A latest without a revision label was not pushed by this action: nothing to keep it from moving.
   if (!revision || revision === config.commit) return { moved: true, why: policy.latest.why };
-  const ancestor = await isAncestor(config.context, config.commit, revision, limits(config).lookup);
+  const ancestor = await isAncestor(config.workspace, config.commit, revision, limits(config).lookup);
   if (ancestor === true) {
     return {
       moved: false,
@@ -481,10 +554,9 @@ async function latestMayMove(config: Config, policy: Policy, plan: Plan): Promis
     };
   }
   if (ancestor === undefined) {
-    return {
-      moved: true,
-      why: `${policy.latest.why}; git cannot tell whether latest's commit ${revision.slice(0, 12)} contains this one (a shallow clone?), so it moves`
-    };
+    const why = cannotTellWhy(revision, config.commit);
+    core.notice(why);
+    return { moved: false, why };
   }
   return { moved: true, why: `${policy.latest.why}; from ${revision.slice(0, 12)}` };
 }

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import * as core from '@actions/core';
 import { HttpClient } from '@actions/http-client';
 import { parseRepository, splitTaggedRef } from './reference.js';
 import { runProcess, seconds, type TimeLimit } from './run/process.js';
@@ -196,7 +197,7 @@ class Session {
       return basic(credentials);
     }
     if (scheme !== 'bearer' || !params.realm) throw new Unsupported(`an authentication scheme this client does not speak (${scheme || 'none'})`);
-    const url = new URL(params.realm);
+    const url = tokenRealm(params.realm);
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', `repository:${this.ref.repository}:${this.actions}`);
     const headers: Record<string, string> = credentials ? { Authorization: basic(credentials) } : {};
@@ -212,6 +213,8 @@ class Session {
       const answer = JSON.parse(text) as { token?: string; access_token?: string };
       const token = answer.token ?? answer.access_token;
       if (!token) throw new Error('no token');
+      // Masked before anything could print it (an error that quotes a header, a debug line).
+      core.setSecret(token);
       return `Bearer ${token}`;
     } catch {
       throw new Unsupported('the token service answered without a token');
@@ -227,6 +230,22 @@ class Session {
     }
     return this.credentials;
   }
+}
+
+/**
+ * Pure: the token service's URL from a challenge's realm, when credentials may go there: https, or
+ * plain http on the loopback interface (a registry of the runner's own). Any other realm (http to
+ * another host, a URL that does not parse) is a scheme this client does not take: buildx is asked.
+ */
+export function tokenRealm(realm: string): URL {
+  let url: URL;
+  try {
+    url = new URL(realm);
+  } catch {
+    throw new Unsupported(`a token realm that is no URL (${realm})`);
+  }
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.host))) return url;
+  throw new Unsupported(`a token realm that is not https (${url.origin}): no credentials are sent there`);
 }
 
 /** A response body, whole, up to `max` bytes; a body cut short is an error, not a shorter body. */

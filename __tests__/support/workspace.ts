@@ -81,9 +81,18 @@ export function pullRequestEvent(head: string | undefined, name = 'pull_request'
   );
 }
 
-/** The policy of a run of `config` for `event`. */
-export function policyFor(config: Config, event: RunEvent = pushEvent(), checkedOut?: string): Policy {
-  return decidePolicy({ event, checkedOut, push: config.push, latest: config.latest, saveGoCache: config.goCache.save });
+/** The policy of a run of `config` for `event`, whose workspace holds `head` (by default the event's own commit, clean). */
+export function policyFor(config: Config, event: RunEvent = pushEvent(), head: string | undefined = event.sha): Policy {
+  return decidePolicy({
+    event,
+    head,
+    dirty: [],
+    commitInput: config.commitGiven ? config.commit : '',
+    allowUntrustedOnBuilder: config.allowUntrustedOnBuilder,
+    push: config.push,
+    latest: config.latest,
+    saveGoCache: config.goCache.save
+  });
 }
 
 /** Everything a plan needs, for a config read from `values`. */

@@ -1,5 +1,6 @@
 // Restore the Go caches through the Actions cache, before the build. A cache that misbehaves
 // never fails the build: warn and go on without it.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as core from '@actions/core';
@@ -21,7 +22,7 @@ import {
   type GoCacheKey,
   type GoMount
 } from './go-cache.js';
-import { folderSize, readTextIfExists, removeTree } from '../files.js';
+import { folderSize, MAX_INPUT_FILE_BYTES, readBounded, readTextBounded, readTextIfExists, removeTree } from '../files.js';
 import { adoptDelta, ageBuildCache } from './trim.js';
 import { runCacheJob } from './worker.js';
 
@@ -78,13 +79,52 @@ export async function goCacheKeyFor(config: Config, facts: Facts): Promise<(GoCa
     );
     return undefined;
   }
+  // go.mod and the go.sum files are the checked-out code's: read only up to a few MB each.
+  const goMod = readTextBounded(path.join(config.context, 'go.mod'));
+  if (goMod && 'tooBig' in goMod) {
+    core.warning(`Go caches not used: ${path.join(config.context, 'go.mod')} holds ${goMod.tooBig} bytes, more than ${MAX_INPUT_FILE_BYTES}`);
+    return undefined;
+  }
   const goVersion =
-    (config.goCache.prebuild ? facts.go?.version : goVersionOfTag(baseImage.split(':').pop())) ??
-    goVersionOfGoMod(readTextIfExists(path.join(config.context, 'go.mod')) ?? '') ??
-    'go';
+    (config.goCache.prebuild ? facts.go?.version : goVersionOfTag(baseImage.split(':').pop())) ?? goVersionOfGoMod(goMod?.text ?? '') ?? 'go';
   const patterns = config.goCache.dependencyPaths.map(p => path.join(config.context, p)).join('\n');
-  const depsHash = (await glob.hashFiles(patterns, config.context)) || 'no-dependency-files';
-  return { ...goCacheKey({ ...facts.runner, goVersion, depsHash }), mounts, baseImage };
+  const deps = await hashDependencyFiles(patterns, config.context);
+  if ('problem' in deps) {
+    core.warning(`Go caches not used: no cache key, ${deps.problem}`);
+    return undefined;
+  }
+  return { ...goCacheKey({ ...facts.runner, goVersion, depsHash: deps.hash || 'no-dependency-files' }), mounts, baseImage };
+}
+
+/** All the files of the cache key together: a few of a few MB each, not the runner's disk. */
+export const MAX_DEPENDENCY_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The hash of the files the patterns match under `root`, exactly as @actions/glob's hashFiles makes it
+ * (the SHA-256 of each file's SHA-256, in the glob's order; '' when none match), with every read
+ * bounded: a file over MAX_INPUT_FILE_BYTES, all of them over MAX_DEPENDENCY_BYTES, or a match that is
+ * no regular file (a link to a device) is a problem, not a key.
+ */
+export async function hashDependencyFiles(patterns: string, root: string): Promise<{ hash: string } | { problem: string }> {
+  const globber = await glob.create(patterns, { followSymbolicLinks: true });
+  const result = createHash('sha256');
+  let total = 0;
+  let matched = false;
+  for await (const file of globber.globGenerator()) {
+    if (!file.startsWith(`${root}${path.sep}`)) continue;
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (stat?.isDirectory()) continue;
+    const read = readBounded(file);
+    if (!read) return { problem: `${file} cannot be read as a file` };
+    if ('tooBig' in read) return { problem: `${file} holds ${read.tooBig} bytes, more than ${MAX_INPUT_FILE_BYTES}` };
+    total += read.bytes.length;
+    if (total > MAX_DEPENDENCY_BYTES)
+      return { problem: `the files matched by go-cache-dependency-path hold more than ${MAX_DEPENDENCY_BYTES} bytes` };
+    result.write(createHash('sha256').update(read.bytes).digest());
+    matched = true;
+  }
+  result.end();
+  return { hash: matched ? result.digest('hex') : '' };
 }
 
 /**

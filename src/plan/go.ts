@@ -123,7 +123,12 @@ export function planGoSteps({ config, policy, facts, go }: PlanInput, build: Bui
 
   // A nonce in the RUN line keeps BuildKit from answering these steps from its own cache.
   const nonce = facts.now.replace(/[^0-9]/g, '');
-  if (go.hit === 'exact' || go.hit === 'partial') steps.before.push(...fillStep(go, facts, build, nonce, steps.files, limit));
+  // Where markers are not proof (untrusted builds allowed on this builder), the mounts may hold anything:
+  // the fill replaces what they hold, and after a miss they are emptied, as on a fresh builder.
+  const replace = !policy.markersAreProof;
+  if (go.hit === 'exact' || go.hit === 'partial' || (replace && go.hit === 'miss')) {
+    steps.before.push(...fillStep(go, facts, build, { nonce, files: steps.files, limit, replace }));
+  }
   const readBack = { baseImage: go.baseImage, facts, build, files: steps.files, limit };
   // Read back only what will be saved.
   if (save)
@@ -213,33 +218,54 @@ function readBackSteps(
 
 /**
  * One throwaway build fills every mount: its context is the folder that holds both Go caches, and each
- * is bind-mounted by its path in it. BuildKit sends only the paths a build mounts or copies, so
- * nothing else of that folder travels.
+ * is bound by its path in it. BuildKit sends only the paths a build mounts or copies, so nothing else of
+ * that folder travels. `cp -a` adds to what a mount holds; with `replace` the mount is emptied first
+ * (after a miss, only emptied), and a fill that fails stops the job rather than build on what was there.
  */
-function fillStep(go: GoCacheState, facts: Facts, build: BuildCommand, nonce: string, files: PlanFile[], limit: TimeLimit): Step[] {
+function fillStep(
+  go: GoCacheState,
+  facts: Facts,
+  build: BuildCommand,
+  { nonce, files, limit, replace }: { nonce: string; files: PlanFile[]; limit: TimeLimit; replace: boolean }
+): Step[] {
+  const restored = go.hit === 'exact' || go.hit === 'partial';
   const sources = go.mounts.map(({ kind }) => (kind === 'mod' ? go.dirs.mod : go.dirs.build));
-  const context = commonFolder(sources);
+  const empty = path.join(facts.tempDir, 'empty-context');
+  const context = restored ? commonFolder(sources) : empty;
+  if (!restored) files.push({ path: path.join(empty, '.keep'), content: '' });
   const file = path.join(facts.tempDir, 'fill.Dockerfile');
   const mounts = go.mounts.map(
-    ({ mount }, i) => `${mountOptions(mount)} --mount=type=bind,source=${toPosix(path.relative(context, sources[i])) || '.'},target=/cib-in-${i}`
+    ({ mount }, i) =>
+      `${mountOptions(mount)}${restored ? ` --mount=type=bind,source=${toPosix(path.relative(context, sources[i])) || '.'},target=/cib-in-${i}` : ''}`
   );
   // Only an exact hit leaves the mounts holding this key's caches; a partial one is marked by the read-back.
-  const copies = go.mounts.map(
-    ({ mount }, i) => `cp -a /cib-in-${i}/. ${mount.target}/${go.hit === 'exact' ? ` && ${markMount(mount.target, go.key, go.deltaSince)}` : ''}`
+  const copies = go.mounts.map(({ mount }, i) =>
+    [
+      ...(replace ? [`find ${mount.target} -mindepth 1 -maxdepth 1 -exec rm -rf {} +`] : []),
+      ...(restored ? [`cp -a /cib-in-${i}/. ${mount.target}/`] : []),
+      ...(go.hit === 'exact' ? [markMount(mount.target, go.key, go.deltaSince)] : [])
+    ].join(' && ')
   );
   files.push({
     path: file,
     content: [`FROM ${go.baseImage}`, `RUN ${mounts.join(' \\\n    ')} \\`, `    ${copies.join(' && ')} && echo filled ${nonce}`, ''].join('\n')
   });
+  const ids = go.mounts.map(m => m.mount.id).join(', ');
+  const plural = go.mounts.length > 1 ? 's' : '';
   return [
     {
       id: 'fill',
       phase: 'fill',
-      title: `Fill cache mount${go.mounts.length > 1 ? 's' : ''} ${go.mounts.map(m => m.mount.id).join(', ')} from the restored Go caches`,
+      title: restored
+        ? `Fill cache mount${plural} ${ids} from the restored Go caches${replace ? ', emptied first' : ''}`
+        : `Empty cache mount${plural} ${ids} (nothing restored; what they hold is not known to be this key's)`,
       argv: [...build.argv, '--progress=plain', ...NO_NETWORK, '--file', file, context],
       env: build.env,
       limit,
-      onFailure: 'warn'
+      onFailure: replace ? 'stop' : 'warn',
+      ...(replace
+        ? { hint: 'the cache mounts could not be emptied: a build on them could use what an untrusted build left there (allow-untrusted-on-builder)' }
+        : {})
     }
   ];
 }
