@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { holdBack } from '../src/compare.js';
+import { holdBack, latestIsAhead } from '../src/compare.js';
+import { REVISION_LABEL } from '../src/labels.js';
 import { isMissing, parseInspect } from '../src/registry.js';
 import { isMissingImage, isTransientRegistryError } from '../src/run/outcome.js';
 import { readConfig } from '../src/config.js';
@@ -23,6 +27,34 @@ describe("holdBack: an older commit than latest's", () => {
   it("leaves a branch's own cache tags to it", () => {
     const branch = policyFor(config, pushEvent('feature/login'));
     expect(holdBack(branch, 'b'.repeat(40), 'a'.repeat(40)).writeScope).toEqual(branch.writeScope);
+  });
+});
+
+describe('latestIsAhead: whether latest already holds a newer commit', () => {
+  /** A repository of two commits, A then B, and a clone of B alone (what actions/checkout fetches by default). */
+  function shallowCheckout(): { dir: string; A: string; B: string } {
+    const full = makeWorkspace();
+    const git = (dir: string, ...args: string[]) =>
+      execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' }).trim();
+    git(full, 'init', '-q', '-b', 'main');
+    git(full, 'add', '-A');
+    git(full, 'commit', '-q', '-m', 'A');
+    const A = git(full, 'rev-parse', 'HEAD');
+    git(full, 'commit', '-q', '--allow-empty', '-m', 'B');
+    const B = git(full, 'rev-parse', 'HEAD');
+    const dir = path.join(path.dirname(full), `${path.basename(full)}-shallow`);
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${full}`, dir]);
+    fs.rmSync(full, { recursive: true, force: true });
+    return { dir, A, B };
+  }
+  const latestAt = (revision: string) => ({ ref: 'latest', digest: `sha256:${'1'.repeat(64)}`, labels: { [REVISION_LABEL]: revision } });
+
+  it("a shallow clone cannot tell; a fast-forward push from latest's commit can", async () => {
+    const { dir, A, B } = shallowCheckout();
+    const shallow = readConfig(inputs({ image: '127.0.0.1:5000/acme/api', commit: B }), environment(dir));
+    expect(await latestIsAhead(shallow, latestAt(A), { olderCommits: [] })).toEqual({ revision: A, ahead: undefined });
+    expect(await latestIsAhead(shallow, latestAt(A), { olderCommits: [A] })).toEqual({ revision: A, ahead: false });
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 

@@ -6,6 +6,7 @@ import { branchSuffix } from '../src/tags.js';
 import {
   decidePolicy,
   defaultBranchTip,
+  olderCommitsOf,
   markersAreProof,
   needsCleanTree,
   persistentBuilderOf,
@@ -405,5 +406,28 @@ describe('eventOf', () => {
       baseRepo: 'acme/api',
       headSha: 'f'.repeat(40)
     });
+  });
+});
+
+describe('olderCommitsOf: what a push itself shows to be older than the commit built', () => {
+  const BEFORE = 'b'.repeat(40);
+  const BROUGHT = 'c'.repeat(40);
+  const push = (payload: Record<string, unknown>) => event('push', 'refs/heads/main', { repository: REPO, ...payload });
+  const fastForward = { before: BEFORE, forced: false, commits: [{ id: BROUGHT }, { id: SHA }] };
+
+  it.each([
+    ['a fast-forward push of the commit built: its before and the commits it brought', push(fastForward), SHA, [BEFORE, BROUGHT]],
+    ['a forced push: nothing (its before may be a newer commit, rewritten away)', push({ ...fastForward, forced: true }), SHA, []],
+    ['a payload that does not say forced: nothing', push({ before: BEFORE, commits: [{ id: BROUGHT }] }), SHA, []],
+    ["a branch's first push (before is all zeros): only what it brought", push({ ...fastForward, before: '0'.repeat(40) }), SHA, [BROUGHT]],
+    ['another commit checked out than the one pushed: nothing', push(fastForward), F, []],
+    ['no git answer for the commit built: nothing', push(fastForward), undefined, []],
+    ['a manual run: nothing', event('workflow_dispatch', 'refs/heads/main', { repository: REPO, ...fastForward }), SHA, []]
+  ])('%s', (_, runEvent, head, older) => {
+    expect(olderCommitsOf(runEvent, head)).toEqual(older);
+  });
+
+  it('reaches the policy of a run', () => {
+    expect(policy(push(fastForward)).olderCommits).toEqual([BEFORE, BROUGHT]);
   });
 });

@@ -92,13 +92,18 @@ async function save(job) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CB: () => (/* binding */ readBounded),
 /* harmony export */   Cy: () => (/* binding */ readdir),
 /* harmony export */   Ip: () => (/* binding */ folderSize),
+/* harmony export */   LW: () => (/* binding */ readTextBounded),
 /* harmony export */   TP: () => (/* binding */ readTextIfExists),
 /* harmony export */   Uz: () => (/* binding */ treeSize),
 /* harmony export */   d7: () => (/* binding */ toPosix),
 /* harmony export */   dM: () => (/* binding */ removeTree),
+/* harmony export */   dN: () => (/* binding */ realPathOf),
 /* harmony export */   fu: () => (/* binding */ replaceTree),
+/* harmony export */   he: () => (/* binding */ realInside),
+/* harmony export */   hu: () => (/* binding */ MAX_INPUT_FILE_BYTES),
 /* harmony export */   ip: () => (/* binding */ writePlanFiles)
 /* harmony export */ });
 /* unused harmony export makeWritable */
@@ -128,6 +133,63 @@ function readTextIfExists(file) {
     catch {
         return undefined;
     }
+}
+/** The most a file the inputs name (go.mod, go.sum, the images file) may hold: a few MB, never the runner's memory. */
+const MAX_INPUT_FILE_BYTES = 4 * 1024 * 1024;
+/**
+ * A file the checked-out code chose, read only up to `max` bytes: its bytes, or its size when it is
+ * bigger; undefined when it cannot be read, is no regular file (a folder, a device a link leads to)
+ * or grows while it is read.
+ */
+function readBounded(file, max = MAX_INPUT_FILE_BYTES) {
+    let fd;
+    try {
+        fd = node_fs__WEBPACK_IMPORTED_MODULE_0__.openSync(file, 'r');
+        const stat = node_fs__WEBPACK_IMPORTED_MODULE_0__.fstatSync(fd);
+        if (!stat.isFile())
+            return undefined;
+        if (stat.size > max)
+            return { tooBig: stat.size };
+        // One byte more than the size: a file that grows while it is read is not taken.
+        const buffer = Buffer.alloc(stat.size + 1);
+        let length = 0;
+        for (let n = -1; n !== 0 && length <= stat.size; length += n)
+            n = node_fs__WEBPACK_IMPORTED_MODULE_0__.readSync(fd, buffer, length, stat.size + 1 - length, null);
+        if (length > stat.size)
+            return undefined;
+        return { bytes: buffer.subarray(0, length) };
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        if (fd !== undefined)
+            node_fs__WEBPACK_IMPORTED_MODULE_0__.closeSync(fd);
+    }
+}
+/** readBounded, as text. */
+function readTextBounded(file, max = MAX_INPUT_FILE_BYTES) {
+    const read = readBounded(file, max);
+    return read && 'bytes' in read ? { text: read.bytes.toString('utf8') } : read;
+}
+/**
+ * The real path (links followed) of a path that may not exist yet: its deepest existing parent's real
+ * path with the rest appended.
+ */
+function realPathOf(p) {
+    let probe = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(p);
+    const rest = [];
+    while (!node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(probe) && node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(probe) !== probe) {
+        rest.unshift(node_path__WEBPACK_IMPORTED_MODULE_2__.basename(probe));
+        probe = node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(probe);
+    }
+    return node_path__WEBPACK_IMPORTED_MODULE_2__.join(node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(probe), ...rest);
+}
+/** Whether `target` is inside `root` (or is `root`, with `orSame`) once links are followed on both. */
+function realInside(root, target, { orSame = false } = {}) {
+    const realRoot = realPathOf(root);
+    const real = realPathOf(target);
+    return (orSame && real === realRoot) || real.startsWith(realRoot === node_path__WEBPACK_IMPORTED_MODULE_2__.sep ? realRoot : `${realRoot}${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`);
 }
 /** Files and bytes below a folder, links not followed; a missing folder is empty. */
 async function treeSize(dir) {
@@ -324,11 +386,11 @@ async function cleanup(argv, gone) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Qc: () => (/* binding */ childEnvironment),
 /* harmony export */   R3: () => (/* binding */ runProcess),
 /* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   fM: () => (/* binding */ lastLine)
 /* harmony export */ });
-/* unused harmony export childEnvironment */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 // The one seam through which the action starts processes. Every call has a time limit: a total one

@@ -92,11 +92,11 @@ async function save(job) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Qc: () => (/* binding */ childEnvironment),
 /* harmony export */   R3: () => (/* binding */ runProcess),
 /* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   fM: () => (/* binding */ lastLine)
 /* harmony export */ });
-/* unused harmony export childEnvironment */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 // The one seam through which the action starts processes. Every call has a time limit: a total one

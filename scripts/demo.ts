@@ -3,12 +3,11 @@
 // outputs and the job summary.
 //   npm run demo            a build as the next commit would do it
 //   npm run demo -- --fresh wipe local Docker state and the runner's Go folders first (a fresh CI runner)
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runAction } from '../test/support/action-runner.js';
 import { startCacheServer } from '../test/support/cache-server/server.js';
-import { ROOT, stackUp, wipeRunner } from '../test/e2e/support/stack.js';
+import { ROOT, commitAll, git, stackUp, wipeRunner } from '../test/e2e/support/stack.js';
 import { removeTree } from '../src/files.js';
 
 stackUp();
@@ -21,8 +20,12 @@ if (process.argv.includes('--fresh')) {
 fs.mkdirSync(path.join(state, 'cache-service'), { recursive: true });
 const cacheService = await startCacheServer({ dir: path.join(state, 'cache-service'), host: '127.0.0.1' });
 
-const workspace = path.join(ROOT, 'test/fixtures/hello-svc');
-const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+// The service as a runner checks it out: a repository of its own (kept in the demo's folder), each
+// run a new commit of it, as a push brings one. The action reads who it builds for from it.
+const workspace = path.join(state, 'workspace');
+fs.cpSync(path.join(ROOT, 'test/fixtures/hello-svc'), workspace, { recursive: true });
+if (!fs.existsSync(path.join(workspace, '.git'))) git(workspace, 'init', '-q', '-b', 'main');
+const sha = commitAll(workspace, 'demo run');
 const run = await runAction({
   workspace,
   sha,

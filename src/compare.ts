@@ -130,12 +130,18 @@ export async function resolveImages(
 }
 
 /**
- * Whether latest's commit already contains `commit` (this run is older); undefined when git cannot
- * tell. Asked of the workspace's repository (what is checked out), never of a context's own .git.
+ * Whether latest's commit already contains `commit` (this run is older): no when the event shows
+ * latest's commit to be older (a fast-forward push from it or past it), else as git answers, asked of
+ * the workspace's repository (what is checked out), never of a context's own .git; undefined when git
+ * cannot tell (a shallow clone).
  */
-export async function latestIsAhead(config: Config, latest: RemoteImage | undefined): Promise<{ ahead?: boolean; revision?: string }> {
+export async function latestIsAhead(
+  config: Config,
+  latest: RemoteImage | undefined,
+  policy: Pick<Policy, 'olderCommits'>
+): Promise<{ ahead?: boolean; revision?: string }> {
   const revision = latest?.labels[REVISION_LABEL];
-  if (!revision || revision === config.commit) return { revision, ahead: false };
+  if (!revision || revision === config.commit || policy.olderCommits.includes(revision)) return { revision, ahead: false };
   return { revision, ahead: await isAncestor(config.workspace, config.commit, revision, limits(config).lookup) };
 }
 

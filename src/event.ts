@@ -29,6 +29,13 @@ export interface RunEvent {
     headRepo?: string;
     headSha?: string;
   };
+  /** A push's own account of its commits: what it moved the branch from, whether it was forced, what it brought. */
+  push?: {
+    before?: string;
+    forced: boolean;
+    /** The commits the push brought (the payload lists up to 20). */
+    commits: string[];
+  };
   /** What could not be read, for the log. */
   notes: string[];
 }
@@ -68,6 +75,7 @@ export function eventOf(env: Record<string, string | undefined>, payload: Json, 
   const pr = field(payload, 'pull_request') as Json;
   const run = field(payload, 'workflow_run') as Json;
   const number = field(pr, 'number') ?? field(payload, 'number');
+  const commits = field(payload, 'commits');
   return {
     name,
     ref: env.GITHUB_REF ?? '',
@@ -92,6 +100,15 @@ export function eventOf(env: Record<string, string | undefined>, payload: Json, 
           headSha: text(run, 'head_sha')
         }
       : undefined,
+    push:
+      name === 'push' && payload
+        ? {
+            before: text(payload, 'before'),
+            // Only an explicit false says the push was a fast-forward.
+            forced: field(payload, 'forced') !== false,
+            commits: Array.isArray(commits) ? commits.flatMap(c => text(c as Json, 'id') ?? []) : []
+          }
+        : undefined,
     notes
   };
 }

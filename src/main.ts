@@ -25,7 +25,7 @@ import { readEvent, type RunEvent } from './event.js';
 import { classicClient, prepareBuilder, probeClient, probeFacts, type ClientFacts, type Facts } from './facts.js';
 import { isAncestor, workspaceHead, worktreeChanges } from './git.js';
 import { InputError } from './inputs.js';
-import { REVISION_LABEL, unknownInputsHash } from './labels.js';
+import { unknownInputsHash } from './labels.js';
 import { limits } from './limits.js';
 import { buildsOnBuilder, choosePlan, fallbackPlan, mountBuildCommand } from './plan/choose.js';
 import { planCopy } from './plan/copy.js';
@@ -253,7 +253,7 @@ async function compareWithRegistry(
     if (latestProblem) cacheTags.unreadable.push(`${config.image.name}:latest`);
     core.info(inputs.note);
     if (!mayMove || !latest) return { inputs, policy, cacheTags, latest };
-    const { ahead, revision } = await latestIsAhead(config, latest);
+    const { ahead, revision } = await latestIsAhead(config, latest, policy);
     if (ahead === undefined && revision) {
       // latest never moves backwards, so not on a guess either; the default branch's cache tag still may.
       const why = cannotTellWhy(revision, config.commit);
@@ -510,7 +510,7 @@ function defaultCacheTagStill({ config, policy }: PlanInput, plan: Plan): (step:
     if (step.pushRef === undefined || step.pushRef !== plan.refs.cacheWrite || policy.writeScope?.suffix !== '') return undefined;
     const found = await inspectImage(plan.refs.latest, limits(config).lookup);
     if (!('image' in found)) return undefined;
-    const { ahead, revision } = await latestIsAhead(config, found.image);
+    const { ahead, revision } = await latestIsAhead(config, found.image, policy);
     if (ahead !== true || !revision) return undefined;
     return `latest moved to ${revision.slice(0, 12)} while this run built, and that commit contains ${config.commit.slice(0, 12)}: the default branch's cache tag stays with it`;
   };
@@ -543,17 +543,16 @@ async function latestMayMove(config: Config, policy: Policy, plan: Plan): Promis
     core.notice(why);
     return { moved: false, why };
   }
-  const revision = found.image.labels[REVISION_LABEL];
   // A latest without a revision label was not pushed by this action: nothing to keep it from moving.
+  const { ahead, revision } = await latestIsAhead(config, found.image, policy);
   if (!revision || revision === config.commit) return { moved: true, why: policy.latest.why };
-  const ancestor = await isAncestor(config.workspace, config.commit, revision, limits(config).lookup);
-  if (ancestor === true) {
+  if (ahead === true) {
     return {
       moved: false,
       why: `latest is at ${revision.slice(0, 12)}, which already contains ${config.commit.slice(0, 12)}: latest never moves backwards`
     };
   }
-  if (ancestor === undefined) {
+  if (ahead === undefined) {
     const why = cannotTellWhy(revision, config.commit);
     core.notice(why);
     return { moved: false, why };

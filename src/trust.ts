@@ -64,6 +64,12 @@ export interface Policy {
   notes: string[];
   /** What the user should change (the commit tag would name another commit than the one built). */
   warnings: string[];
+  /**
+   * Commits the event itself shows to be in the history of the commit built: what a push that was
+   * not forced moved the branch from, and the commits it brought. latest at one of them is older,
+   * whatever a shallow clone's git can tell.
+   */
+  olderCommits: string[];
 }
 
 /** Events whose code is a ref of the repository itself, started by someone who may write to it. */
@@ -219,8 +225,17 @@ export function decidePolicy(input: TrustInput): Policy {
     markersAreProof: markersAreProof(input),
     refused,
     notes,
-    warnings
+    warnings,
+    olderCommits: olderCommitsOf(event, input.head)
   };
+}
+
+/** A fast-forward push's before and its commits, when the commit built is the one it pushed (see Policy.olderCommits). */
+export function olderCommitsOf(event: RunEvent, head: string | undefined): string[] {
+  const push = event.push;
+  if (!push || push.forced || head === undefined || head !== event.sha) return [];
+  const before = push.before && !/^0+$/.test(push.before) ? [push.before] : [];
+  return [...new Set([...before, ...push.commits])].filter(commit => commit !== head);
 }
 
 /** Why the commit built is not proven to be in the default branch's history. */
