@@ -143,10 +143,7 @@ async function act(label: string, args: string[]): Promise<ActRun> {
     '--action-cache-path',
     d.actions,
     '--no-skip-checkout',
-    '--local-repository',
-    `actions/checkout@v4=${path.join(STAND_INS, 'checkout')}`,
-    '--local-repository',
-    `actions/setup-go@v5=${path.join(STAND_INS, 'setup-go')}`,
+    ...standInRefs().flatMap(ref => ['--local-repository', `${ref}=${path.join(STAND_INS, ref.slice('actions/'.length, ref.indexOf('@')))}`]),
     '--local-repository',
     `cached-image-build/cached-image-build@v0=${repo}`,
     '--var',
@@ -199,6 +196,20 @@ function expectSuccess(run: ActRun): void {
   // act masks the secrets; they never reach the log.
   expect(run.raw).not.toContain(PASSWORD);
   expect(run.raw).not.toContain(PROBE_SECRET);
+}
+
+/**
+ * Every reference of GitHub's actions that have a stand-in, as the workflows write them (build.yml
+ * pins them by commit, the callers by major version): each is mapped to its stand-in.
+ */
+function standInRefs(): string[] {
+  const workflows = path.join(repo, '.github/workflows');
+  const refs = fs
+    .readdirSync(workflows)
+    .flatMap(file =>
+      [...fs.readFileSync(path.join(workflows, file), 'utf8').matchAll(/uses:\s*(actions\/(?:checkout|setup-go)@[^\s#]+)/g)].map(m => m[1])
+    );
+  return [...new Set(refs)].sort();
 }
 
 /** What the caller workflow wrote to CIB_ACT_RESULT; a run that wrote nothing fails here, saying so. */
