@@ -244,8 +244,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  // A client that resets mid-request (as `reset` makes ours do) is no error of the proxy's.
-  server.on('clientError', (_error, socket) => socket.destroy());
+  // A client that resets mid-request (as `reset` makes ours do) is no error of the proxy's. What is
+  // no HTTP at all gets what a plain HTTP registry answers, 400: BuildKit tries https first on a
+  // loopback registry, and falls back to http only on an answer that is no TLS (not on a close).
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'HPE_INVALID_METHOD' && socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
 
   function forward(
     req: http.IncomingMessage,
