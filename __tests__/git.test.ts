@@ -161,6 +161,15 @@ describe('worktreeChanges', () => {
     expect(await changes(dir)).toEqual(['M  svc/main.go']);
   });
 
+  it('sees a folder that is a repository of its own (an artifact with a .git) even for paths inside it', async () => {
+    const dir = checkout('nested');
+    const artifact = path.join(dir, 'svc', 'artifact');
+    fs.mkdirSync(artifact);
+    fs.cpSync(path.join(dir, '.git'), path.join(artifact, '.git'), { recursive: true });
+    fs.writeFileSync(path.join(artifact, 'Dockerfile'), 'FROM y\n');
+    expect(await changes(dir, ['svc/artifact', 'svc/artifact/Dockerfile'])).toEqual(['?? svc/artifact/']);
+  });
+
   it('cannot say without a repository', async () => {
     const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-plain-'));
     fs.mkdirSync(path.join(plain, 'svc'));

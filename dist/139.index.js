@@ -3062,8 +3062,10 @@ async function worktreeChanges(workspace, paths, except, limit) {
     catch {
         return undefined;
     }
-    // Literal pathspecs: a folder named `a*` is that folder, not a pattern.
-    const pathspecs = [...new Set(paths.map(relative))].map(p => `:(literal)${p}`);
+    // Literal pathspecs (a folder named `a*` is that folder, not a pattern), each the top folder of a path
+    // in the workspace: for a pathspec inside a folder that is a git repository of its own (an artifact
+    // with a .git), git status says nothing at all, where for its parent it says `?? folder/`.
+    const pathspecs = [...new Set(paths.map(p => relative(p).split('/')[0]))].map(p => `:(literal)${p}`);
     const skipped = except.map(relative).filter(p => p !== '.' && !p.startsWith('../'));
     const result = await (0,run_process/* runProcess */.R3)({
         argv: [
