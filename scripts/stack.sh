@@ -365,18 +365,11 @@ ensure_bookworm_packages() {
   log "bookworm packages: apt-get update (the stack's own lists, in $BOOKWORM_DIR/lists)"
   bookworm_apt apt-get update >&2 || die "apt-get update of bookworm's lists failed ($SID_MIRROR)"
   log "bookworm packages: downloading ${BOOKWORM_PACKAGES[*]}"
-  rm -f "$BOOKWORM_DIR/debs/"*.deb
-  (cd "$BOOKWORM_DIR/debs" && bookworm_apt apt-get download "${BOOKWORM_PACKAGES[@]}") >&2 || die "apt-get download from bookworm failed"
-  local tmp=$BOOKWORM_DIR/root.tmp deb
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  for deb in "$BOOKWORM_DIR/debs/"*.deb; do
-    timeout 120 dpkg -x "$deb" "$tmp" || die "dpkg -x $deb failed"
-  done
+  unpack_packages "$BOOKWORM_DIR" bookworm_apt "${BOOKWORM_PACKAGES[@]}"
+  local tmp=$BOOKWORM_DIR/root.tmp
   bookworm_stamp >"$tmp/.stamp"
   rm -rf "$BOOKWORM_ROOT"
   mv "$tmp" "$BOOKWORM_ROOT"
-  rm -f "$BOOKWORM_DIR/debs/"*.deb
   mkdir -p "$RUNC_DIR"
   ln -sfn "$RUNC" "$RUNC_DIR/runc"
   local bin
@@ -427,6 +420,21 @@ private_apt() {
 
 sid_apt() { private_apt "$SID_DIR" '' "$@"; }
 
+# unpack_packages DIR APT PACKAGE...: `apt-get download` of the packages through APT (the private_apt
+# of DIR) into DIR/debs, then `dpkg -x` of each into DIR/root.tmp, made anew: the caller moves it in place.
+unpack_packages() {
+  local dir=$1 apt=$2 deb
+  shift 2
+  rm -f "$dir/debs/"*.deb
+  (cd "$dir/debs" && "$apt" apt-get download "$@") >&2 || die "apt-get download of $* failed"
+  rm -rf "$dir/root.tmp"
+  mkdir -p "$dir/root.tmp"
+  for deb in "$dir/debs/"*.deb; do
+    timeout 120 dpkg -x "$deb" "$dir/root.tmp" || die "dpkg -x $deb failed"
+  done
+  rm -f "$dir/debs/"*.deb
+}
+
 sid_stamp() {
   printf '%s\n' "${SID_PACKAGES[@]}"
 }
@@ -457,20 +465,13 @@ ensure_sid_packages() {
     wanted+=("$name=$version")
   done
   log "sid packages: downloading ${wanted[*]}"
-  rm -f "$SID_DIR/debs/"*.deb
-  (cd "$SID_DIR/debs" && sid_apt apt-get download "${wanted[@]}") >&2 || die "apt-get download from sid failed"
-  local tmp=$SID_DIR/root.tmp deb
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  for deb in "$SID_DIR/debs/"*.deb; do
-    timeout 120 dpkg -x "$deb" "$tmp" || die "dpkg -x $deb failed"
-  done
-  # sid's runc needs glibc 2.38; the system's runc (bookworm 1.1.5) is the one on the daemons' PATH.
+  unpack_packages "$SID_DIR" sid_apt "${wanted[@]}"
+  local tmp=$SID_DIR/root.tmp
+  # sid's runc needs glibc 2.38; bookworm's unpacked runc 1.1.5 is the one on the daemons' PATH.
   [[ ! -e $tmp/usr/sbin/runc ]] || rm -f "$tmp/usr/sbin/runc"
   sid_stamp >"$tmp/.stamp"
   rm -rf "$SID_ROOT"
   mv "$tmp" "$SID_ROOT"
-  rm -f "$SID_DIR/debs/"*.deb
   "$SID_ROOT/usr/sbin/dockerd" --version >/dev/null 2>&1 ||
     die "sid's dockerd does not run here: $("$SID_ROOT/usr/sbin/dockerd" --version 2>&1 | head -n 1)"
   log "sid packages: unpacked into $SID_ROOT ($("$SID_ROOT/usr/sbin/dockerd" --version))"
