@@ -355,9 +355,12 @@ describe('trust is read from what is checked out and built', { timeout: 600_000 
     const shallow = fs.mkdtempSync(path.join(repo, '..', 'cib-shallow-'));
     // Of feature/unmerged (whose parent is latest's commit), only its tip: latest's commit is not in it.
     gitIn(shallow, 'clone', '-q', '--depth', '1', '--branch', 'feature/unmerged', `file://${repo}`, '.');
+    // Inputs of its own, so that the run builds and asks whether latest may move (no copy of latest).
+    fs.appendFileSync(path.join(shallow, 'internal/greeting/greeting.go'), '\nvar markE = "E"\n');
     const E = commitAll(shallow, 'E');
     const run = await runAction({ workspace: shallow, sha: E, event: pushTo('main'), inputs: { image, network: 'host' } });
     expect(run.main.exitCode).toBe(0);
+    expect(run.outputs.copied).toBe('false');
     expect(await manifestDigest(image, 'latest')).toBe(latestBefore);
     expect(run.outputs['latest-moved']).toBe('false');
     expect(run.main.log).toMatch(/fetch-depth: 0/);
