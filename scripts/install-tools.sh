@@ -5,7 +5,8 @@
 # (the binary of the docker/dockerfile image, which scripts/stack.sh wraps
 # in an image for the local registry).
 #
-#   scripts/install-tools.sh [buildx|buildkit|act|dockerfile-frontend|all]...   (default: all)
+#   scripts/install-tools.sh [buildx|buildkit|act|dockerfile-frontend|docker29|all]...   (default: all;
+#   docker29, the Docker 29 engine's dockerd and CLI, only when named)
 #
 # Idempotent: a tool whose binary is present and whose stamp matches the
 # recipe (module, version, flags) is skipped without running go. Cold, the
@@ -26,6 +27,14 @@ set -euo pipefail
 BUILDX_VERSION=${BUILDX_VERSION:-v0.37.2}
 BUILDKIT_VERSION=${BUILDKIT_VERSION:-v0.33.1}
 ACT_VERSION=${ACT_VERSION:-v0.2.89}
+# Docker 29 (the engine of GitHub's ubuntu-26.04 runners), for scripts/stack.sh's docker29 engine.
+# The daemon is the Go module github.com/moby/moby/v2: its v2.0.0-beta.N versions are Docker 29's
+# daemon. beta.24 (releases/versions.yaml: after 29.8.0, before 29.8.1) is the newest whose whole
+# dependency graph the module proxy here serves (beta.25 needs buildkit v0.34.0-rc1, refused with
+# "403 This module version is not available"). The CLI is github.com/docker/cli at the matching v29.8.1.
+DOCKER29_DAEMON_VERSION=${DOCKER29_DAEMON_VERSION:-v2.0.0-beta.24}
+DOCKER29_DAEMON_LABEL=${DOCKER29_DAEMON_LABEL:-29.8.1-dev}
+DOCKER29_CLI_VERSION=${DOCKER29_CLI_VERSION:-v29.8.1}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS_DIR=${TOOLS_DIR:-$ROOT/.stack/tools/bin}
@@ -120,6 +129,45 @@ install_act() {
   install_go act github.com/nektos/act "$ACT_VERSION" 0 "" "-s -w"
 }
 
+install_docker29() {
+  # As hack/make.sh builds the static dockerd, with cgo off (no btrfs driver, which needs
+  # its headers; overlayfs and the containerd snapshotters are pure Go). The version it reports
+  # says what it is: 29.8.1-dev, built from the moby module's version.
+  local p=github.com/moby/moby/v2
+  install_go dockerd-29 $p/cmd/dockerd "$DOCKER29_DAEMON_VERSION" 0 \
+    "netgo osusergo static_build nri_no_wasm exclude_graphdriver_btrfs" \
+    "-s -w -X $p/dockerversion.Version=$DOCKER29_DAEMON_LABEL -X $p/dockerversion.GitCommit=$DOCKER29_DAEMON_VERSION" main $p
+  install_docker_cli docker-29 "$DOCKER29_CLI_VERSION"
+}
+
+# install_docker_cli NAME VERSION: docker/cli has no go.mod (it versions by calendar, not by
+# SemVer): its vendor.mod is the module file, as its scripts/with-go-mod.sh does. Its vendor/ is
+# not whole in the module's zip, so the dependencies come from the module proxy (go.sum checks them).
+install_docker_cli() {
+  local name=$1 version=$2 p=github.com/docker/cli
+  local bin=$TOOLS_DIR/$name stamp=$STAMPS/$name
+  local recipe="$p/cmd/docker@$version+incompatible how=vendor.mod cgo=0 ldflags=-s -w -X $p/cli/version.Version=${version#v} trimpath"
+  if [[ -x $bin && -f $stamp && $(<"$stamp") == "$recipe" ]]; then
+    log "$name $version: present"
+    return 0
+  fi
+  command -v go >/dev/null || die "go is not on PATH (need go >= 1.26.8 for $name)"
+  local dir stage=$TOOLS_DIR/.stage-$name t0=$SECONDS
+  log "$name $version: building $p/cmd/docker@$version+incompatible ..."
+  dir=$(cd / && GOWORK=off go mod download -json "$p@$version+incompatible" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  [[ -d $dir ]] || die "go mod download $p@$version+incompatible failed"
+  rm -rf "$stage" && mkdir -p "$stage" "$STAMPS"
+  cp -r "$dir" "$stage/src" && chmod -R u+w "$stage/src"
+  (cd "$stage/src" && cp vendor.mod go.mod && cp vendor.sum go.sum && rm -rf vendor &&
+    GOWORK=off CGO_ENABLED=0 GOTOOLCHAIN=local go build -mod=mod -trimpath \
+      -ldflags "-s -w -X $p/cli/version.Version=${version#v}" -o "$stage/docker" ./cmd/docker) ||
+    { rm -rf "$stage"; die "go build $p/cmd/docker@$version failed"; }
+  mv -f "$stage/docker" "$bin"
+  rm -rf "$stage"
+  printf '%s' "$recipe" >"$stamp"
+  log "$name $version: built in $((SECONDS - t0))s, $(du -m "$bin" | cut -f1) MiB"
+}
+
 main() {
   local targets=("$@")
   ((${#targets[@]})) || targets=(all)
@@ -130,8 +178,9 @@ main() {
       buildkit | buildkitd | buildctl) install_buildkit ;;
       act) install_act ;;
       dockerfile-frontend) install_dockerfile_frontend ;;
+      docker29) install_docker29 ;;
       all) install_buildx; install_buildkit; install_act; install_dockerfile_frontend ;;
-      *) die "unknown tool '$t' (valid: buildx, buildkit, act, dockerfile-frontend, all)" ;;
+      *) die "unknown tool '$t' (valid: buildx, buildkit, act, dockerfile-frontend, docker29, all)" ;;
     esac
   done
 }

@@ -21,6 +21,11 @@
 #                       features.containerd-snapshotter); socket $STACK_ENGINES_DIR/docker28-containerd/docker.sock
 #   docker20            Debian bookworm's docker.io 20.10 + containerd 1.6, classic store (the old-engine
 #                       leg); socket $STACK_ENGINES_DIR/docker20/docker.sock
+#   docker29            Docker 29 as on GitHub's ubuntu-26.04 runners: dockerd built from the Go module
+#                       github.com/moby/moby/v2 (v2.0.0-beta.24, Docker 29.8.x), the CLI from
+#                       github.com/docker/cli v29.8.1 (scripts/install-tools.sh docker29, ~3 min cold),
+#                       the pinned buildx, sid's containerd; the image store Docker 29 picks by
+#                       itself on a fresh data root (containerd); socket $STACK_ENGINES_DIR/docker29/docker.sock
 # Every engine is the stack's own: its own socket, data root, exec root, pid file, log and
 # containerd (own socket and root), beside whatever engine the machine runs, which the stack never
 # starts, stops, reads or wipes. The packages are fetched with `apt-get download` through source
@@ -87,7 +92,7 @@ TOOLS_DIR=${TOOLS_DIR:-$STACK_DIR/tools/bin}
 # Installed into the system when missing: only a client, nothing that runs or replaces a daemon.
 PACKAGES=(curl)
 
-ENGINES=(docker28 docker28-containerd docker20)
+ENGINES=(docker28 docker28-containerd docker20 docker29)
 STACK_ENGINE=${STACK_ENGINE:-docker28}
 ENGINES_DIR=${STACK_ENGINES_DIR:-$STACK_DIR/engines}
 
@@ -112,6 +117,10 @@ SYSTEM_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # What the daemons find on PATH: their own binaries first, then bookworm's runc, then the system's.
 SID_DAEMON_PATH=$SID_ROOT/usr/bin:$SID_ROOT/usr/sbin:$RUNC_DIR:$SYSTEM_PATH
 BOOKWORM_DAEMON_PATH=$BOOKWORM_ROOT/usr/bin:$BOOKWORM_ROOT/usr/sbin:$SYSTEM_PATH
+# Docker 29: its dockerd and docker (links to the binaries scripts/install-tools.sh built), then
+# sid's containerd, shim and docker-init, then bookworm's runc.
+DOCKER29_BIN=$STACK_DIR/docker29/bin
+DOCKER29_DAEMON_PATH=$DOCKER29_BIN:$SID_ROOT/usr/bin:$RUNC_DIR:$SYSTEM_PATH
 
 # The images that make `# syntax=docker/dockerfile:1` and docker-container builders work
 # offline, built from the BuildKit pinned in scripts/install-tools.sh.
@@ -286,6 +295,11 @@ select_engine() {
       ENGINE_CLIENT=$SID_ROOT/usr/bin/docker
       ENGINE_BIN=$SID_BIN
       ;;
+    docker29)
+      ENGINE_STORE=containerd
+      ENGINE_CLIENT=$DOCKER29_BIN/docker
+      ENGINE_BIN=$DOCKER29_BIN
+      ;;
     *) die "unknown STACK_ENGINE '$ENGINE' (valid: ${ENGINES[*]})" ;;
   esac
   ENGINE_DIR=$ENGINES_DIR/$ENGINE
@@ -312,6 +326,13 @@ docker_answers() {
 
 engine_version() {
   DK_TIMEOUT=10 dk version --format '{{.Server.Version}}' 2>/dev/null
+}
+
+# The image store the engine says it uses (docker info's DriverStatus names the snapshotter).
+engine_store() {
+  local status
+  status=$(DK_TIMEOUT=10 dk info --format '{{json .DriverStatus}}' 2>/dev/null) || { echo unknown; return; }
+  if [[ $status == *io.containerd.snapshotter* ]]; then echo containerd; else echo classic; fi
 }
 
 containerd_answers() {
@@ -533,8 +554,11 @@ disabled_plugins = [$disabled]
 TOML
   # No bridge, no iptables, no userland proxy, the host's ip_forward untouched. The Docker 28
   # engines mirror docker.io in the registry (BuildKit's images, built here); 20.10 as Debian has it.
-  local extra=''
-  [[ $ENGINE == docker20 ]] || extra=$(printf ',\n  "ip6tables": false,\n  "registry-mirrors": ["http://%s"],\n  "features": { "containerd-snapshotter": %s }' "$REGISTRY_ADDR" "$snapshotter")
+  # Docker 29 is left to choose its image store, as a fresh install on a runner does.
+  local extra='' features
+  features=$(printf ',\n  "features": { "containerd-snapshotter": %s }' "$snapshotter")
+  [[ $ENGINE == docker29 ]] && features=''
+  [[ $ENGINE == docker20 ]] || extra=$(printf ',\n  "ip6tables": false,\n  "registry-mirrors": ["http://%s"]%s' "$REGISTRY_ADDR" "$features")
   write_if_changed "$dir/daemon.json" <<JSON && changed+=" dockerd"
 {
   "hosts": ["$ENGINE_HOST"],
@@ -567,6 +591,34 @@ ensure_docker28() {
   start_engine_daemons "$SID_DAEMON_PATH"
 }
 
+# --- docker29: built from its Go modules ----------------------------------------
+
+# Its dockerd and docker linked into DOCKER29_BIN, the pinned buildx into its DOCKER_CONFIG.
+ensure_docker29_client() {
+  [[ -x $TOOLS_DIR/docker-29 ]] || return 0
+  mkdir -p "$DOCKER29_BIN" "$ENGINE_CONFIG/cli-plugins"
+  local name target
+  for name in docker dockerd; do
+    target=$TOOLS_DIR/$name-29
+    [[ $(readlink "$DOCKER29_BIN/$name" 2>/dev/null) == "$target" ]] || ln -sfn "$target" "$DOCKER29_BIN/$name"
+  done
+  [[ $(readlink "$ENGINE_CONFIG/cli-plugins/docker-buildx" 2>/dev/null) == "$TOOLS_DIR/buildx" ]] ||
+    ln -sfn "$TOOLS_DIR/buildx" "$ENGINE_CONFIG/cli-plugins/docker-buildx"
+}
+
+ensure_docker29() {
+  ensure_sid_packages
+  install_tools docker29 buildx
+  ensure_docker29_client
+  if docker_answers; then
+    log "$ENGINE: already answering (engine $(engine_version), $ENGINE_HOST)"
+    return 0
+  fi
+  ensure_cgroups
+  write_engine_configs
+  start_engine_daemons "$DOCKER29_DAEMON_PATH"
+}
+
 # start_engine_daemons PATH: the engine's containerd (unless it answers), then its dockerd.
 start_engine_daemons() {
   local daemon_path=$1
@@ -578,12 +630,16 @@ start_engine_daemons() {
   fi
   start_daemon "$DOCKERD_NAME" env PATH="$daemon_path" dockerd --config-file "$ENGINE_DIR/daemon.json"
   wait_until "$DOCKERD_NAME" 60 "$LOG_DIR/$DOCKERD_NAME.log" docker_answers
-  log "$ENGINE: engine $(engine_version), $ENGINE_STORE store, $ENGINE_HOST"
+  local store
+  store=$(engine_store)
+  [[ $store == "$ENGINE_STORE" ]] || die "$ENGINE: the engine uses the $store image store, not the $ENGINE_STORE store it is meant to"
+  log "$ENGINE: engine $(engine_version), $store store, $ENGINE_HOST"
 }
 
 ensure_engine() {
   case $ENGINE in
     docker20) ensure_bookworm_packages && ensure_client_link && ensure_docker20 && ensure_docker20_buildx ;;
+    docker29) ensure_bookworm_packages && ensure_docker29 ;;
     *) ensure_bookworm_packages && ensure_docker28 ;;
   esac
 }
@@ -999,6 +1055,7 @@ path_without_clients() {
   local path=":$PATH:"
   path=${path//":$BIN_DIR:"/:}
   path=${path//":$SID_BIN:"/:}
+  path=${path//":$DOCKER29_BIN:"/:}
   path=${path#:}
   path=${path%:}
   echo "$path"
@@ -1009,6 +1066,7 @@ cmd_env() {
   # The links are what make `docker` the right client; cheap to ensure.
   case $ENGINE in
     docker20) ensure_client_link ;;
+    docker29) ensure_docker29_client ;;
     *) ensure_sid_client ;;
   esac
   printf 'export STACK_DIR=%q\n' "$STACK_DIR"
