@@ -463,6 +463,28 @@ describe('main: two runs of the default branch that overlap', () => {
 });
 
 describe('main: the probes', () => {
+  it('the summary names the engine, its image store and buildx, as the probes found them; a tested engine gets no notice', async () => {
+    // The containerd store would make auto take the buildx path: the pull path is asked for here.
+    const f = runner(pushToMain, { 'go-cache': 'false', 'cache-strategy': 'pull' });
+    f.on(/^docker version --format/, { stdout: '29.8.1-dev' }).on(/^docker info/, { stdout: '[["driver-type","io.containerd.snapshotter.v1"]]' });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(fs.readFileSync(SUMMARY, 'utf8')).toContain('**Engine:** Docker 29.8.1-dev, containerd image store, buildx 0.29.1.');
+    expect(printed.filter(l => l.startsWith('::notice::'))).toEqual([]);
+  });
+
+  it('an engine newer than any tested gets a notice, and the run builds and pushes as usual', async () => {
+    const f = runner(pushToMain, { 'go-cache': 'false' });
+    f.on(/^docker version --format/, { stdout: '30.0.0' });
+    await run();
+    expect(process.exitCode).toBeUndefined();
+    expect(printed.filter(l => l.startsWith('::notice::'))).toEqual([
+      '::notice::Docker engine 30.0.0 is newer than any this action is tested on (the newest is 29.x): it goes on as usual; if something fails, say so in an issue with this version'
+    ]);
+    expect(outputs()['latest-moved']).toBe('true');
+    expect(fs.readFileSync(SUMMARY, 'utf8')).toContain('**Engine:** Docker 30.0.0, classic image store');
+  });
+
   it('a buildx plugin that does not answer in time is said to be slow, not missing', async () => {
     const f = runner(pushToMain, { 'go-cache': 'false' });
     f.on(/^docker buildx version/, { timedOut: 'still running after 30 s' });

@@ -3169,6 +3169,23 @@ function buildxPathProblem(facts) {
     }
     return undefined;
 }
+/**
+ * The newest engine major the action is proven on (test/engines.txt: Docker 20.10, 28 and 29). A newer
+ * one is not refused: most of what the action asks of an engine has been stable for years.
+ */
+const NEWEST_TESTED_ENGINE_MAJOR = 29;
+/** A notice for an engine newer than any the action is tested on, or undefined. */
+function untestedEngineNote(dockerServer) {
+    // Only a version that starts as one does (a development build's name may hold any number).
+    const major = /^v?(\d+)\.\d+/.exec(dockerServer)?.[1];
+    if (major === undefined || Number(major) <= NEWEST_TESTED_ENGINE_MAJOR)
+        return undefined;
+    return `Docker engine ${dockerServer} is newer than any this action is tested on (the newest is ${NEWEST_TESTED_ENGINE_MAJOR}.x): it goes on as usual; if something fails, say so in an issue with this version`;
+}
+/** What the summary says of the engine a build ran on. */
+function engineLine(facts) {
+    return `Docker ${facts.dockerServer}, ${facts.imageStore} image store, buildx ${facts.buildx ?? 'not installed'}`;
+}
 /** `docker info`'s DriverStatus names the containerd snapshotter when the engine uses the containerd image store. */
 function imageStoreOf(driverStatus) {
     return /io\.containerd\.snapshotter/.test(driverStatus) ? 'containerd' : 'classic';
@@ -5947,7 +5964,7 @@ function wallSeconds(outcomes) {
     return total / 1000;
 }
 /** Pure: the report of a finished (or stopped) run. */
-function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, latest, copiedFrom, platforms }) {
+function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, latest, copiedFrom, platforms, engine }) {
     const byId = (id) => result.outcomes.find(o => o.step.id === id);
     const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok');
     const phases = [];
@@ -5994,6 +6011,7 @@ function buildReport(config, policy, plan, result, { goCache, goCacheUnneeded, l
         goCacheUnneeded,
         policy,
         latest,
+        engine,
         notes: [...config.notes, ...policy.notes, ...plan.notes, ...(goCache?.note ? [goCache.note] : []), ...(goCacheUnneeded ? [goCacheUnneeded] : [])]
     };
 }
@@ -6083,6 +6101,8 @@ async function writeSummary(config, report, failure, name) {
     if (report.copied)
         summary.addRaw(`**No build:** latest was built from exactly these inputs; the new tags name its image (${code(report.digest ?? '')}), copied in the registry.`, true);
     summary.addRaw(`**This run:** ${report_escape(report.policy.who)}. ${report.policy.trusted ? '' : '**Untrusted: nothing pushed, nothing saved, no secrets.** '}latest ${report.latest.moved ? 'moved' : 'did not move'}: ${report_escape(report.latest.why)}.`, true);
+    if (report.engine)
+        summary.addRaw(`**Engine:** ${report_escape(report.engine)}.`, true);
     summary.addTable([
         [
             { data: 'Image', header: true },
@@ -6547,6 +6567,9 @@ async function probe(config, client, state) {
         state.tempDir = found.tempDir;
         (0,src_state/* savePostState */.L)(state);
         core/* info */.pq(`docker ${found.dockerClient} (engine ${found.dockerServer}, ${found.imageStore} image store), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`);
+        const untested = untestedEngineNote(found.dockerServer);
+        if (untested)
+            core/* notice */.lm(untested);
         return found;
     });
 }
@@ -6726,6 +6749,7 @@ async function buildImage(image, facts, go) {
         goCache: go.restore,
         goCacheUnneeded: go.unneeded ? inputs.note : undefined,
         latest: latest?.outcome ?? { moved: false, why: failed ? 'the build or a push failed' : policy.latest.why },
+        engine: engineLine(facts),
         platforms: failed ? undefined : await platformsOf(config, built)
     });
     return { name, config, report, failed, inputs, built };

@@ -57,6 +57,25 @@ export function buildxPathProblem(facts: Pick<Facts, 'buildx' | 'builder' | 'ima
   return undefined;
 }
 
+/**
+ * The newest engine major the action is proven on (test/engines.txt: Docker 20.10, 28 and 29). A newer
+ * one is not refused: most of what the action asks of an engine has been stable for years.
+ */
+export const NEWEST_TESTED_ENGINE_MAJOR = 29;
+
+/** A notice for an engine newer than any the action is tested on, or undefined. */
+export function untestedEngineNote(dockerServer: string): string | undefined {
+  // Only a version that starts as one does (a development build's name may hold any number).
+  const major = /^v?(\d+)\.\d+/.exec(dockerServer)?.[1];
+  if (major === undefined || Number(major) <= NEWEST_TESTED_ENGINE_MAJOR) return undefined;
+  return `Docker engine ${dockerServer} is newer than any this action is tested on (the newest is ${NEWEST_TESTED_ENGINE_MAJOR}.x): it goes on as usual; if something fails, say so in an issue with this version`;
+}
+
+/** What the summary says of the engine a build ran on. */
+export function engineLine(facts: Pick<Facts, 'dockerServer' | 'imageStore' | 'buildx'>): string {
+  return `Docker ${facts.dockerServer}, ${facts.imageStore} image store, buildx ${facts.buildx ?? 'not installed'}`;
+}
+
 /** `docker info`'s DriverStatus names the containerd snapshotter when the engine uses the containerd image store. */
 export function imageStoreOf(driverStatus: string): Facts['imageStore'] {
   return /io\.containerd\.snapshotter/.test(driverStatus) ? 'containerd' : 'classic';

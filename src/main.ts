@@ -22,7 +22,7 @@ import { removeTree, replaceTree } from './files.js';
 import { imagesFile, readConfigs, type NamedConfig } from './images.js';
 import { lineOfStep } from './dockerfile.js';
 import { readEvent, type RunEvent } from './event.js';
-import { classicClient, prepareBuilder, probeClient, probeFacts, type ClientFacts, type Facts } from './facts.js';
+import { classicClient, engineLine, prepareBuilder, probeClient, probeFacts, untestedEngineNote, type ClientFacts, type Facts } from './facts.js';
 import { isAncestor, workspaceHead, worktreeChanges } from './git.js';
 import { InputError } from './inputs.js';
 import { unknownInputsHash } from './labels.js';
@@ -124,6 +124,8 @@ async function probe(config: Config, client: ClientFacts, state: PostState): Pro
     core.info(
       `docker ${found.dockerClient} (engine ${found.dockerServer}, ${found.imageStore} image store), buildx ${found.buildx ?? 'not installed'}, go ${found.go?.version ?? 'not installed'}`
     );
+    const untested = untestedEngineNote(found.dockerServer);
+    if (untested) core.notice(untested);
     return found;
   });
 }
@@ -343,6 +345,7 @@ async function buildImage(image: ComparedImage, facts: Facts, go: GoCaches): Pro
     goCache: go.restore,
     goCacheUnneeded: go.unneeded ? inputs.note : undefined,
     latest: latest?.outcome ?? { moved: false, why: failed ? 'the build or a push failed' : policy.latest.why },
+    engine: engineLine(facts),
     platforms: failed ? undefined : await platformsOf(config, built)
   });
   return { name, config, report, failed, inputs, built };

@@ -38,6 +38,8 @@ export interface Report {
   /** Who the run is for, and what it may write. */
   policy: Policy;
   latest: LatestOutcome;
+  /** The engine the build ran on (a copy runs on none). */
+  engine?: string;
   notes: string[];
 }
 
@@ -64,6 +66,8 @@ export interface ReportExtras {
   copiedFrom?: RemoteImage;
   /** Several platforms: each one's image in the pushed index. */
   platforms?: PlatformManifest[];
+  /** The engine the build ran on: its version, image store and buildx. */
+  engine?: string;
 }
 
 /** Pure: the report of a finished (or stopped) run. */
@@ -72,7 +76,7 @@ export function buildReport(
   policy: Policy,
   plan: Plan,
   result: RunResult,
-  { goCache, goCacheUnneeded, latest, copiedFrom, platforms }: ReportExtras
+  { goCache, goCacheUnneeded, latest, copiedFrom, platforms, engine }: ReportExtras
 ): Report {
   const byId = (id: string) => result.outcomes.find(o => o.step.id === id);
   const commitPush = result.outcomes.find(o => o.step.pushRef === plan.refs.commit && o.status === 'ok');
@@ -122,6 +126,7 @@ export function buildReport(
     goCacheUnneeded,
     policy,
     latest,
+    engine,
     notes: [...config.notes, ...policy.notes, ...plan.notes, ...(goCache?.note ? [goCache.note] : []), ...(goCacheUnneeded ? [goCacheUnneeded] : [])]
   };
 }
@@ -231,6 +236,7 @@ export async function writeSummary(config: Config, report: Report, failure?: str
     `**This run:** ${escape(report.policy.who)}. ${report.policy.trusted ? '' : '**Untrusted: nothing pushed, nothing saved, no secrets.** '}latest ${report.latest.moved ? 'moved' : 'did not move'}: ${escape(report.latest.why)}.`,
     true
   );
+  if (report.engine) summary.addRaw(`**Engine:** ${escape(report.engine)}.`, true);
   summary.addTable([
     [
       { data: 'Image', header: true },
