@@ -3,7 +3,7 @@
 // Runs each recipe through the scenarios on the real stack, N repetitions, and writes
 // results.json, results.md (the tables) and chart.svg to --out (default bench/results).
 // --engine picks the stack's engine (scripts/stack.sh: docker28, the default, as on GitHub's
-// runners; docker28-containerd; docker20). The benchmark wipes that engine before every
+// runners; docker28-containerd; docker20; docker29, as on ubuntu-26.04 runners). The benchmark wipes that engine before every
 // fresh-runner scenario: run it where no one else uses the engine.
 import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { imageStoreOf } from '../src/facts.js';
 import { ROOT, commitAll, copyFixture } from '../test/e2e/support/stack.js';
 import { startCacheServer, type CacheServer } from '../test/support/cache-server/server.js';
 import { Log } from './lib/exec.js';
@@ -91,7 +92,7 @@ function parseOptions(argv: string[]): BenchOptions {
       if (!found) throw new Error(`--${what}: unknown '${id}' (valid: ${list.map(i => i.id).join(', ')})`);
       return found;
     });
-  const ENGINES = ['docker28', 'docker28-containerd', 'docker20'];
+  const ENGINES = ['docker28', 'docker28-containerd', 'docker20', 'docker29'];
   if (!ENGINES.includes(values.engine)) throw new Error(`--engine: unknown '${values.engine}' (valid: ${ENGINES.join(', ')})`);
   // startMachine brings this engine up and takes its environment (DOCKER_HOST, its docker client).
   process.env.STACK_ENGINE = values.engine;
@@ -251,9 +252,11 @@ function describeMachine(): string {
       return '?';
     }
   };
+  // The store the engine reports, read as the action reads it.
+  const imageStore = () => imageStoreOf(version(['docker', 'info', '--format', '{{json .DriverStatus}}']));
   return [
     `${cpu[0]?.model.trim() ?? 'cpu'}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
-    `Docker engine ${version(['docker', 'version', '--format', '{{.Server.Version}}'])} (stack engine ${process.env.STACK_ENGINE ?? '?'}: ${process.env.STACK_ENGINE === 'docker28-containerd' ? 'containerd' : 'classic'} image store)`,
+    `Docker engine ${version(['docker', 'version', '--format', '{{.Server.Version}}'])} (stack engine ${process.env.STACK_ENGINE ?? '?'}: ${imageStore()} image store)`,
     version(['docker', 'buildx', 'version']).replace(/^github.com\/docker\//, ''),
     version(['go', 'version']).replace(/^go version /, ''),
     `Node ${process.version}`

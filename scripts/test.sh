@@ -1,28 +1,43 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests, then the real stack and the e2e tests against it, engine by
-# engine as test/engines.txt says (Docker 28 runs the whole suite, the other engines a subset).
-# Every engine is the stack's own (scripts/stack.sh): the machine's Docker is never used or wiped.
+# The test suite: the unit tests and the e2e suite on the default engine (`npm test`), and the other
+# engines' legs (`npm run test:engines`), as test/engines.txt lists them: its first engine line is
+# the default engine, the others run their subsets. Every engine is the stack's own
+# (scripts/stack.sh): the machine's Docker is never used or wiped.
 #
-#   npm test                          the unit tests, then every engine of test/engines.txt
-#   npm test -- ARGS                  the same, ARGS given to each engine's vitest run
-#   STACK_ENGINE=docker20 npm test    one engine, the whole suite (test/), ARGS as above
-#   STACK_ENGINES="docker28 docker20" npm test   only these lines of test/engines.txt
+#   npm test                          the unit tests, then the first engine of test/engines.txt
+#   npm run test:engines              every other engine of test/engines.txt, each its own files
+#   npm test -- ARGS                  ARGS given to each engine's vitest run (test:engines too)
+#   STACK_ENGINE=docker20 npm test    the unit tests, then that engine with the whole suite (test/)
+#   STACK_ENGINES="docker29 docker20" npm run test:engines   only these lines of test/engines.txt
 #   STACK_MATRIX=FILE                 another matrix file
 set -euo pipefail
 cd "$(dirname "$0")/.."
+MODE=${1:-default}
+case $MODE in
+  default | engines) shift || true ;;
+  *) MODE=default ;;
+esac
 [ -d node_modules ] || npm ci --no-audit --no-fund
 # The e2e tests run the bundle (dist/), as a runner does: built from src/ first, never stale.
 npm run --silent build >/dev/null
-npx vitest run __tests__
+[[ $MODE == engines ]] || npx vitest run __tests__
 
 MATRIX=${STACK_MATRIX:-test/engines.txt}
 declare -a engines=() files=()
-if [[ -n ${STACK_ENGINE:-} ]]; then
+if [[ $MODE == default && -n ${STACK_ENGINE:-} ]]; then
   engines=("$STACK_ENGINE")
   files=("test/")
 else
+  first=1
   while read -r engine list; do
     [[ -z $engine || $engine == \#* ]] && continue
+    # The first line is the default engine's (npm test); the rest are the engines' legs.
+    if ((first)); then
+      first=0
+      [[ $MODE == default ]] || continue
+    elif [[ $MODE == default ]]; then
+      break
+    fi
     if [[ -n ${STACK_ENGINES:-} && " $STACK_ENGINES " != *" $engine "* ]]; then continue; fi
     [[ -n $list ]] || { echo "[test] $MATRIX: engine $engine lists no files" >&2; exit 2; }
     engines+=("$engine")

@@ -1,5 +1,5 @@
-// The stack's Docker 28 engines themselves (scripts/stack.sh, STACK_ENGINE=docker28 or
-// docker28-containerd): what a runner's engine does that the 20.10 one cannot, offline. The
+// The stack's modern engines themselves (scripts/stack.sh, STACK_ENGINE=docker28, docker28-containerd
+// or docker29): what a runner's engine does that the 20.10 one cannot, offline. The
 // `# syntax=` frontend and the docker-container builder's BuildKit image come from the local
 // registry through the engine's registry-mirrors; builds use the host network (no bridge).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,9 +9,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerContainerBuilderArgs } from './support/buildkit.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
-import { ENGINE } from './support/stack.js';
+import { CONTAINERD_STORE, ENGINE, MODERN_ENGINE } from './support/stack.js';
 
-const docker28 = ENGINE === 'docker28' || ENGINE === 'docker28-containerd';
 const id = Date.now().toString(36);
 const image = `${REGISTRY}/e2e/engines-${id}`;
 const builder = `cib-dc-${id}`;
@@ -44,18 +43,18 @@ CMD ["cat", "/greeting", "/etc/motd"]
 `;
 
 beforeAll(() => {
-  if (!docker28) return;
+  if (!MODERN_ENGINE) return;
   context = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-engines-'));
   fs.writeFileSync(path.join(context, 'Dockerfile'), DOCKERFILE);
 }, 900_000);
 
 afterAll(() => {
-  if (!docker28) return;
+  if (!MODERN_ENGINE) return;
   docker(['buildx', 'rm', '--force', builder]);
   if (context) fs.rmSync(context, { recursive: true, force: true });
 });
 
-describe.runIf(docker28)(`${ENGINE}: offline BuildKit features`, { timeout: 300_000 }, () => {
+describe.runIf(MODERN_ENGINE)(`${ENGINE}: offline BuildKit features`, { timeout: 300_000 }, () => {
   it('# syntax=docker/dockerfile:1 with heredocs builds on the engine, the frontend from the registry mirror', () => {
     const out = ok(['build', '--progress', 'plain', '--network', 'host', '--build-arg', `STAMP=${id}`, '-t', `${image}:heredoc`, '.']);
     expect(out).toMatch(/docker-image:\/\/docker\.io\/docker\/dockerfile:1@sha256:/);
@@ -86,7 +85,7 @@ describe.runIf(docker28)(`${ENGINE}: offline BuildKit features`, { timeout: 300_
       '--push',
       '.'
     ]);
-    if (ENGINE === 'docker28') {
+    if (!CONTAINERD_STORE) {
       expect(run.code).not.toBe(0);
       expect(run.out).toContain('Cache export is not supported for the docker driver');
     } else {

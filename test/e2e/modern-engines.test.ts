@@ -12,9 +12,8 @@ import { dockerContainerBuilderArgs, sh } from './support/buildkit.js';
 import { compiledPackages, stageBuildSteps, stageBuildTitle, stepOutput, stepStatus } from './support/log.js';
 import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY, manifestDigest } from './support/registry.js';
-import { ENGINE, commitAll, copyFixture, wipeRunner } from './support/stack.js';
+import { CONTAINERD_STORE, ENGINE, MODERN_ENGINE, commitAll, copyFixture, wipeRunner } from './support/stack.js';
 
-const modern = ENGINE === 'docker28' || ENGINE === 'docker28-containerd';
 const id = Date.now().toString(36);
 const times: Array<[string, number]> = [];
 let server: CacheServer;
@@ -43,18 +42,18 @@ async function build(label: string, workspace: string, sha: string, inputs: Reco
 const compiled = (run: ActionRun) => compiledPackages(stepOutput(run.main.log, stageBuildTitle(run.main.log, 'builder'), COMPILE));
 
 beforeAll(async () => {
-  if (!modern) return;
+  if (!MODERN_ENGINE) return;
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-modern-home-'));
   server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-modern-cache-')), host: '127.0.0.1' });
 }, 900_000);
 
 afterAll(async () => {
-  if (!modern) return;
+  if (!MODERN_ENGINE) return;
   await (server as CacheServer | undefined)?.close(); // unset if beforeAll failed
   console.log(`the action on ${ENGINE} (main + post):\n${times.map(([l, ms]) => `  ${l}: ${(ms / 1000).toFixed(1)} s`).join('\n')}`);
 });
 
-describe.runIf(modern)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
+describe.runIf(MODERN_ENGINE)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
   it('# syntax=docker/dockerfile:1, heredocs and Go cache mounts: cold, then a one-line change on a fresh runner compiles only what changed', async () => {
     const workspace = copyFixture('hello-svc');
     const image = `${REGISTRY}/e2e/modern-syntax-${id}`;
@@ -99,7 +98,7 @@ describe.runIf(modern)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
     }
   });
 
-  it.runIf(ENGINE === 'docker28-containerd')(
+  it.runIf(CONTAINERD_STORE)(
     "the containerd store: auto takes the engine's own builder, which exports registry cache; beside it the pull path, for the times",
     async () => {
       for (const strategy of ['auto', 'pull']) {
@@ -110,6 +109,8 @@ describe.runIf(modern)(`the action on ${ENGINE}`, { timeout: 900_000 }, () => {
         const cold = await build(`containerd store, ${strategy}, cold`, workspace, commitAll(workspace), inputs);
         expect(cold.outputs.strategy).toBe(strategy === 'auto' ? 'buildx' : 'pull');
         if (strategy === 'auto') expect(cold.outputs['strategy-reason']).toMatch(/buildx path, because builder \S+ \(docker driver\) exports cache/);
+        // The summary says which store the engine uses (Docker 29 picks containerd by itself).
+        expect(cold.summary).toMatch(/\*\*Engine:\*\* Docker \d+\.\d+\.\d+\S*, containerd image store, buildx \d/);
         freshRunner();
         await build(`containerd store, ${strategy}, fresh runner, no change`, workspace, commitAll(workspace), inputs);
         freshRunner();

@@ -14,9 +14,8 @@ import { dockerContainerBuilderArgs, sh } from './support/buildkit.js';
 import { buildSteps, compiledPackages } from './support/log.js';
 import { emptyGoFolders, goRunnerEnv } from './support/go-runner.js';
 import { REGISTRY } from './support/registry.js';
-import { ENGINE, commitAll, copyFixture, wipeRunner } from './support/stack.js';
+import { ENGINE, MODERN_ENGINE, commitAll, copyFixture, wipeRunner } from './support/stack.js';
 
-const modern = ENGINE === 'docker28' || ENGINE === 'docker28-containerd';
 const id = Date.now().toString(36);
 const image = `${REGISTRY}/e2e/platforms-${id}`;
 const builder = `cib-platforms-${id}`;
@@ -110,7 +109,7 @@ function compiledPerPlatform(run: ActionRun): Record<string, string[]> {
 }
 
 beforeAll(async () => {
-  if (!modern) return;
+  if (!MODERN_ENGINE) return;
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'cib-platforms-home-'));
   workspace = copyFixture('hello-svc');
   server = await startCacheServer({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cib-platforms-cache-')), host: '127.0.0.1' });
@@ -118,13 +117,13 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  if (!modern) return;
+  if (!MODERN_ENGINE) return;
   await (server as CacheServer | undefined)?.close(); // unset if beforeAll failed
   sh('docker', ['buildx', 'rm', '--force', builder]);
   console.log(`two platforms on ${ENGINE} (main + post):\n${times.map(([l, ms]) => `  ${l}: ${(ms / 1000).toFixed(1)} s`).join('\n')}`);
 });
 
-describe.runIf(modern)(`linux/amd64 and linux/arm64 in one image, on ${ENGINE}`, { timeout: 900_000 }, () => {
+describe.runIf(MODERN_ENGINE)(`linux/amd64 and linux/arm64 in one image, on ${ENGINE}`, { timeout: 900_000 }, () => {
   it('cold: one index with both platforms, each binary of its own architecture, the summary lists each digest', async () => {
     freshRunner();
     const sha = commitAll(workspace);

@@ -8,7 +8,7 @@ import { runAction, type ActionRun } from '../support/action-runner.js';
 import { execFileSync } from 'node:child_process';
 import { buildSteps, dockerfileStageSteps, groupLines, stageBuildSteps, stageBuildTitle, stepStatus } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
-import { commitAll, copyFixture, wipeRunner } from './support/stack.js';
+import { CONTAINERD_STORE, commitAll, copyFixture, wipeRunner } from './support/stack.js';
 
 const image = `${REGISTRY}/e2e/hello-${Date.now().toString(36)}`;
 const times: Array<[string, number]> = [];
@@ -71,6 +71,8 @@ describe('pull path on a real engine and registry', { timeout: 600_000 }, () => 
     expect(builderStepsOf(run.main.log, FINAL).map(v => v.status)).toEqual(builderSteps().map(() => 'cached'));
     expect(run.summary).toContain('Phases');
     expect(run.summary).toContain(run.outputs.digest);
+    // The engine as the run found it: the store the stack gave this engine (Docker 29 chose containerd).
+    expect(run.summary).toContain(`, ${CONTAINERD_STORE ? 'containerd' : 'classic'} image store, buildx `);
   });
 
   it("fresh runner, no change: nothing built; the commit tag and the extra tag get latest's image, copied in the registry", async () => {

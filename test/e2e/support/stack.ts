@@ -10,6 +10,12 @@ const STACK = path.join(ROOT, 'scripts/stack.sh');
 /** The engine the stack runs the tests on (STACK_ENGINE; scripts/stack.sh's default is docker28). */
 export const ENGINE = process.env.STACK_ENGINE || 'docker28';
 
+/** Engines of Docker 23 and later (their client builds through buildx): every engine but 20.10. */
+export const MODERN_ENGINE = ENGINE !== 'docker20';
+
+/** Engines on the containerd image store: Docker 28 with the feature on, Docker 29 by its own choice. */
+export const CONTAINERD_STORE = ENGINE === 'docker28-containerd' || ENGINE === 'docker29';
+
 /**
  * Brings the stack up (the engine STACK_ENGINE names): `main` is what the action's main job needs
  * (engine, registry, module proxy, base images), `tests` also the pinned tools, BuildKit's images and
