@@ -6,6 +6,10 @@
 //   GET  /_stats   {"total": N, "notFound": M, "byPath": {"/mod/@v/v1.0.0.zip": 1, ...}}
 //                  counting only module requests (paths with /@v/ or /@latest)
 //   POST /_reset   zeroes the counters
+//   /scope/NAME/…  the same proxy (GOPROXY=http://HOST:PORT/scope/NAME), its requests counted
+//                  apart as well: GET /_stats?scope=NAME and POST /_reset?scope=NAME are theirs
+//                  alone, so a test that counts is not disturbed by builds of other tests
+//                  running beside it
 //
 // Anything the directory does not hold is a 404, which the go command reads
 // as "not here" (and, with a GOPROXY list, moves on to the next entry).
@@ -39,16 +43,32 @@ const CONTENT_TYPES = {
   '.ziphash': 'text/plain; charset=utf-8'
 };
 
-const stats = { total: 0, notFound: 0, byPath: {} };
+const emptyStats = () => ({ total: 0, notFound: 0, byPath: {} });
+const stats = emptyStats();
+/** Counters of each scope, by name. */
+const scopes = new Map();
+
+function scopeStats(name) {
+  if (!scopes.has(name)) scopes.set(name, emptyStats());
+  return scopes.get(name);
+}
 
 function isModuleRequest(urlPath) {
   return urlPath.includes('/@v/') || urlPath.endsWith('/@latest');
 }
 
-function count(urlPath) {
+function count(urlPath, scope) {
   if (!isModuleRequest(urlPath)) return;
-  stats.total += 1;
-  stats.byPath[urlPath] = (stats.byPath[urlPath] ?? 0) + 1;
+  for (const s of scope === undefined ? [stats] : [stats, scopeStats(scope)]) {
+    s.total += 1;
+    s.byPath[urlPath] = (s.byPath[urlPath] ?? 0) + 1;
+  }
+}
+
+function countNotFound(urlPath, scope) {
+  if (!isModuleRequest(urlPath)) return;
+  stats.notFound += 1;
+  if (scope !== undefined) scopeStats(scope).notFound += 1;
 }
 
 // Maps a URL path into root, refusing anything that would climb out of it.
@@ -115,24 +135,28 @@ function send(res, status, body, type = 'text/plain; charset=utf-8') {
 }
 
 async function handle(req, res) {
-  const urlPath = new URL(req.url ?? '/', 'http://proxy').pathname;
+  const url = new URL(req.url ?? '/', 'http://proxy');
+  const asked = url.searchParams.get('scope') ?? undefined;
 
-  if (urlPath === '/_stats' && req.method === 'GET') {
-    return send(res, 200, JSON.stringify(stats), 'application/json');
+  if (url.pathname === '/_stats' && req.method === 'GET') {
+    return send(res, 200, JSON.stringify(asked === undefined ? stats : { scope: asked, ...scopeStats(asked) }), 'application/json');
   }
-  if (urlPath === '/_reset' && req.method === 'POST') {
-    stats.total = 0;
-    stats.notFound = 0;
-    stats.byPath = {};
-    return send(res, 200, JSON.stringify(stats), 'application/json');
+  if (url.pathname === '/_reset' && req.method === 'POST') {
+    const s = asked === undefined ? stats : scopeStats(asked);
+    Object.assign(s, emptyStats());
+    return send(res, 200, JSON.stringify(s), 'application/json');
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return send(res, 405, 'method not allowed\n');
   }
 
-  count(urlPath);
+  // /scope/NAME/rest is /rest, counted for NAME too.
+  const scoped = /^\/scope\/([\w.-]+)(\/.*)$/.exec(url.pathname);
+  const scope = scoped?.[1];
+  const urlPath = scoped ? scoped[2] : url.pathname;
+  count(urlPath, scope);
   const notFound = () => {
-    if (isModuleRequest(urlPath)) stats.notFound += 1;
+    countNotFound(urlPath, scope);
     return send(res, 404, 'not found\n');
   };
 

@@ -746,10 +746,19 @@ modproxy_answers() {
   curl -fsS -o /dev/null --max-time 3 "$GOPROXY_URL/_stats" 2>/dev/null
 }
 
+# A proxy that counts each scope apart (scripts/modproxy.mjs); one started before scopes is restarted.
+modproxy_has_scopes() {
+  [[ $(curl -fsS --max-time 3 "$GOPROXY_URL/_stats?scope=probe" 2>/dev/null) == *'"scope":"probe"'* ]]
+}
+
 ensure_modproxy() {
-  if modproxy_answers; then
+  if modproxy_answers && modproxy_has_scopes; then
     log "modproxy: already answering on $GOPROXY_URL"
     return 0
+  fi
+  if modproxy_answers && pid_alive modproxy; then
+    log "modproxy: an older one answers (no scopes): restarting it"
+    stop_daemon modproxy
   fi
   mkdir -p "$SEED_DIR/cache/download"
   start_daemon modproxy node "$REPO_ROOT/scripts/modproxy.mjs" \

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compiledPackages, stageBuildSteps } from './support/log.js';
 import { REGISTRY } from './support/registry.js';
 import { compileOutput, goCacheHarness, OWN } from './support/go-cache-harness.js';
-import { commitAll, copyFixture, ENGINE, moduleProxyStats, resetModuleProxy } from './support/stack.js';
+import { commitAll, copyFixture, ENGINE } from './support/stack.js';
 
 const h = goCacheHarness();
 
@@ -22,13 +22,13 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
   it('cold: miss, everything compiled and downloaded, caches read back and saved', async () => {
     workspace = copyFixture('hello-svc');
     h.freshRunner();
-    await resetModuleProxy();
+    await h.moduleProxy().reset();
     const run = await h.build('mounts: cold', workspace, commitAll(workspace), inputs);
     h.compileSeconds('cold', run);
     expect(run.outputs['go-cache-hit']).toBe('miss');
     coldPackages = compiledPackages(compileOutput(run.main.log));
     expect(coldPackages.length).toBeGreaterThan(30);
-    expect((await moduleProxyStats()).total).toBeGreaterThan(0);
+    expect((await h.moduleProxy().stats()).total).toBeGreaterThan(0);
     expect(run.main.log).toContain('::group::Read cache mount gomod back into');
     expect(run.main.log).toContain('::group::Read cache mount gobuild back into');
     expect(run.post.log).toMatch(/Go caches saved under cached-image-build-go-Linux-X64-go1\.26-[0-9a-f]{64}/);
@@ -37,7 +37,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
 
   it('fresh runner, one-line change: exact hit, only the changed packages compile, no module download; only what the build added is saved, as a delta', async () => {
     h.freshRunner();
-    await resetModuleProxy();
+    await h.moduleProxy().reset();
     const uploadsBefore = h.server().stats().bytesUploaded;
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
     const sha = commitAll(workspace);
@@ -49,7 +49,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     expect(run.main.log.split('\n').filter(line => /^\[command\].* --file \S*fill\.Dockerfile /.test(line))).toHaveLength(1);
     const compiled = compiledPackages(compileOutput(run.main.log));
     expect(compiled.sort()).toEqual([...OWN].sort());
-    expect((await moduleProxyStats()).total).toBe(0);
+    expect((await h.moduleProxy().stats()).total).toBe(0);
     // An exact hit: the mounts are not read back whole; what the build added is, and saved as a small delta.
     expect(run.main.log).not.toContain('::group::Read cache mount');
     expect(run.main.log).toContain('::group::Read what the build added to cache mount gobuild back into');
@@ -94,7 +94,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
 
   it('fresh runner, no change: latest was built from the same inputs, so the Go caches are neither restored nor injected', async () => {
     h.freshRunner();
-    await resetModuleProxy();
+    await h.moduleProxy().reset();
     const downloadsBefore = h.server().stats().bytesDownloaded;
     const run = await h.build('mounts: fresh runner, no change', workspace, commitAll(workspace), { ...inputs, 'copy-unchanged': 'false' });
     expect(run.outputs['go-cache-hit']).toBe('unneeded');
@@ -109,7 +109,7 @@ describe('Go caches through BuildKit cache mounts', { timeout: 600_000 }, () => 
     // 20.10's BuildKit stops a step it had started once a later one is found in the cache (CI, 2026-12-03).
     expect(builder.filter(v => v.status !== 'cached' && v.status !== 'canceled').map(v => `${v.position} ${v.instruction}: ${v.status}`)).toEqual([]);
     expect(run.outputs['builder-cache-hit']).toBe('true');
-    expect((await moduleProxyStats()).total).toBe(0);
+    expect((await h.moduleProxy().stats()).total).toBe(0);
     expect(run.post.log).not.toContain('Go caches saved');
     expect(run.main.log).not.toContain('::warning::');
   });

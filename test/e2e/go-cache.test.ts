@@ -13,7 +13,7 @@ import { buildkitdUp, createRemoteBuilder, pruneBuilder, removeBuilder } from '.
 import { compiledPackages, groupLines } from './support/log.js';
 import { REGISTRY } from './support/registry.js';
 import { compileOutput, goCacheHarness, OWN } from './support/go-cache-harness.js';
-import { commitAll, copyFixture, moduleProxyStats, resetModuleProxy, wipeRunner } from './support/stack.js';
+import { commitAll, copyFixture, wipeRunner } from './support/stack.js';
 
 const h = goCacheHarness();
 
@@ -48,14 +48,14 @@ describe('Go caches through the cache mounts of a buildx builder (remote BuildKi
 
   it('fresh runner and builder, one-line change: the mounts are filled on the builder, only the changed packages compile', async () => {
     freshBuildxRunner();
-    await resetModuleProxy();
+    await h.moduleProxy().reset();
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
     const run = await h.build('buildx mounts: fresh runner, one-line change', workspace, commitAll(workspace), inputs);
     expect(run.outputs.strategy).toBe('buildx');
     expect(run.outputs['go-cache-hit']).toBe('exact');
     expect(run.main.log).toContain('::group::Fill cache mounts gomod, gobuild from the restored Go caches');
     expect(compiledPackages(compileOutput(run.main.log)).sort()).toEqual([...OWN].sort());
-    expect((await moduleProxyStats()).total).toBe(0);
+    expect((await h.moduleProxy().stats()).total).toBe(0);
   });
 });
 
@@ -155,10 +155,10 @@ describe('Go caches in prebuild mode (go build on the runner), through the v1 (G
   it('cold: builds on the runner, packages the binary, saves the caches', async () => {
     workspace = copyFixture('hello-svc');
     h.freshRunner();
-    await resetModuleProxy();
+    await h.moduleProxy().reset();
     const run = await h.build('prebuild (v1 protocol): cold', workspace, commitAll(workspace), inputs, 'v1');
     expect(compiledPackages(groupLines(run.main.log, PREBUILD)).length).toBeGreaterThan(30);
-    expect((await moduleProxyStats()).total).toBeGreaterThan(0);
+    expect((await h.moduleProxy().stats()).total).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(workspace, '.prebuilt/hello-svc'))).toBe(true);
     expect(run.post.log).toContain('Go caches saved under');
     expect(run.outputs.digest).toMatch(/^sha256:/);
@@ -167,14 +167,14 @@ describe('Go caches in prebuild mode (go build on the runner), through the v1 (G
   it('fresh runner, one-line change: exact hit, only the changed packages compile, no module download; what they added saved as a delta', async () => {
     h.freshRunner();
     fs.rmSync(path.join(workspace, '.prebuilt'), { recursive: true, force: true });
-    await resetModuleProxy();
+    await h.moduleProxy().reset();
     const uploadsBefore = h.server().stats().bytesUploaded;
     fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar buildMarker = "one-line change"\n');
     const sha = commitAll(workspace);
     const run = await h.build('prebuild (v1 protocol): fresh runner, one-line change', workspace, sha, inputs, 'v1');
     expect(run.outputs['go-cache-hit']).toBe('exact');
     expect(compiledPackages(groupLines(run.main.log, PREBUILD)).sort()).toEqual([...OWN].sort());
-    expect((await moduleProxyStats()).total).toBe(0);
+    expect((await h.moduleProxy().stats()).total).toBe(0);
     // Collected on the runner: the GOCACHE entries newer than the restore.
     expect(run.post.log).toMatch(new RegExp(`Go caches saved under cached-image-build-godelta-Linux-X64-go1\\.26(\\.\\d+)?-[0-9a-f]{64}-${sha}`));
     expect(h.server().stats().bytesUploaded - uploadsBefore).toBeLessThan(uploadsBefore / 10);

@@ -10,7 +10,7 @@ import { runAction, type ActionRun } from '../../support/action-runner.js';
 import { startCacheServer, type CacheServer } from '../../support/cache-server/server.js';
 import { stageBuildSteps, stageBuildTitle, stepOutput } from './log.js';
 import { goRunnerEnv } from './go-runner.js';
-import { wipeRunner } from './stack.js';
+import { moduleProxyScope, wipeRunner, type ModuleProxyScope } from './stack.js';
 
 export const COMPILE = /^RUN .*go build/;
 /** What the compile printed, in the first build that reached the builder stage. */
@@ -30,6 +30,8 @@ export interface GoCacheHarness {
   withOwnCacheService(): void;
   /** Records BuildKit's time for the compile step of `run`, printed in afterAll. */
   compileSeconds(label: string, run: ActionRun): void;
+  /** The module proxy as this file's builds reach it (GOPROXY, in the build and on the runner): its counts are theirs alone. */
+  moduleProxy(): ModuleProxyScope;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface GoCacheHarness {
 export function goCacheHarness(): GoCacheHarness {
   let server: CacheServer | undefined;
   let runnerHome = '';
+  let proxy: ModuleProxyScope | undefined;
   const times: Array<[string, number]> = [];
   const compileTimes: Array<[string, number | undefined]> = [];
   /** The last run of the test running: its log is printed if the test fails (CI keeps no files). */
@@ -70,12 +73,13 @@ export function goCacheHarness(): GoCacheHarness {
     inputs: Record<string, string>,
     protocol: 'v1' | 'v2' = 'v2'
   ): Promise<ActionRun> {
+    const goproxy = moduleProxy().url;
     const run = await runAction({
       workspace,
       sha,
       measureMemory: true,
-      inputs: { network: 'host', ...inputs },
-      env: goRunnerEnv(currentServer(), runnerHome, protocol)
+      inputs: { network: 'host', 'build-args': `GOPROXY=${goproxy}`, ...inputs },
+      env: { ...goRunnerEnv(currentServer(), runnerHome, protocol), GOPROXY: goproxy }
     });
     times.push([label, run.main.durationMs + run.post.durationMs]);
     last = { label, run };
@@ -96,6 +100,11 @@ export function goCacheHarness(): GoCacheHarness {
     afterAll(async () => {
       await server?.close();
     });
+  }
+
+  function moduleProxy(): ModuleProxyScope {
+    proxy ??= moduleProxyScope('go-cache');
+    return proxy;
   }
 
   function compileSeconds(label: string, run: ActionRun): void {
@@ -121,5 +130,5 @@ export function goCacheHarness(): GoCacheHarness {
     console.log(`compile step (BuildKit's time for RUN go build):\n${compileTimes.map(([l, s]) => `  ${l}: ${s?.toFixed(1)} s`).join('\n')}`);
   });
 
-  return { server: currentServer, runnerHome: () => runnerHome, goDirs, freshRunner, build, withOwnCacheService, compileSeconds };
+  return { server: currentServer, runnerHome: () => runnerHome, goDirs, freshRunner, build, withOwnCacheService, compileSeconds, moduleProxy };
 }

@@ -84,13 +84,29 @@ export function git(dir: string, ...args: string[]): string {
   }).trim();
 }
 
-export async function moduleProxyStats(): Promise<{ total: number; byPath: Record<string, number> }> {
-  const response = await fetch(`${process.env.STACK_GOPROXY}/_stats`);
-  return (await response.json()) as { total: number; byPath: Record<string, number> };
+export interface ModuleProxyScope {
+  /** The GOPROXY of the scope: the stack's module proxy, its requests counted apart. */
+  url: string;
+  /** Module requests through this scope since its last reset. */
+  stats(): Promise<{ total: number; byPath: Record<string, number> }>;
+  reset(): Promise<void>;
 }
 
-export async function resetModuleProxy(): Promise<void> {
-  await fetch(`${process.env.STACK_GOPROXY}/_reset`, { method: 'POST' });
+/**
+ * A scope of the stack's counting module proxy (scripts/modproxy.mjs): builds given its url as
+ * GOPROXY are counted apart, so the counts are this test's alone even while other tests build.
+ */
+export function moduleProxyScope(name: string): ModuleProxyScope {
+  const base = process.env.STACK_GOPROXY;
+  if (!base) throw new Error('STACK_GOPROXY is not set: run under the e2e global setup (test/setup/stack.ts)');
+  const scope = `${name}-${process.pid}-${Date.now().toString(36)}`;
+  return {
+    url: `${base}/scope/${scope}`,
+    stats: async () => (await fetch(`${base}/_stats?scope=${scope}`)).json() as Promise<{ total: number; byPath: Record<string, number> }>,
+    reset: async () => {
+      await fetch(`${base}/_reset?scope=${scope}`, { method: 'POST' });
+    }
+  };
 }
 
 /** A commit SHA of 40 hex digits, different for each call. */
