@@ -35,6 +35,11 @@ ACT_VERSION=${ACT_VERSION:-v0.2.89}
 DOCKER29_DAEMON_VERSION=${DOCKER29_DAEMON_VERSION:-v2.0.0-beta.24}
 DOCKER29_DAEMON_LABEL=${DOCKER29_DAEMON_LABEL:-29.8.1-dev}
 DOCKER29_CLI_VERSION=${DOCKER29_CLI_VERSION:-v29.8.1}
+# Docker 29 asks runc for a time namespace, which runc learnt in 1.2 (bookworm's 1.1.5 answers
+# 'namespace {"time" ""} does not exist'). Built with seccomp, as runc's Makefile builds it: cgo,
+# libseccomp's headers and pkg-config file from RUNC_SECCOMP_ROOT (bookworm's libseccomp-dev, which
+# scripts/stack.sh unpacks); it runs with the system's libseccomp.so.2.
+RUNC_VERSION=${RUNC_VERSION:-v1.4.4}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS_DIR=${TOOLS_DIR:-$ROOT/.stack/tools/bin}
@@ -138,6 +143,35 @@ install_docker29() {
     "netgo osusergo static_build nri_no_wasm exclude_graphdriver_btrfs" \
     "-s -w -X $p/dockerversion.Version=$DOCKER29_DAEMON_LABEL -X $p/dockerversion.GitCommit=$DOCKER29_DAEMON_VERSION" main $p
   install_docker_cli docker-29 "$DOCKER29_CLI_VERSION"
+  install_runc runc-29 "$RUNC_VERSION"
+}
+
+# install_runc NAME VERSION: runc's main package is its module's root, built inside the module.
+install_runc() {
+  local name=$1 version=$2 p=github.com/opencontainers/runc
+  local root=${RUNC_SECCOMP_ROOT:-}
+  [[ -n $root && -f $root/usr/include/seccomp.h ]] || die "$name: RUNC_SECCOMP_ROOT must hold libseccomp-dev's files (usr/include/seccomp.h)"
+  local pc=$root/usr/lib/x86_64-linux-gnu/pkgconfig
+  local bin=$TOOLS_DIR/$name stamp=$STAMPS/$name
+  local recipe="$p@$version how=main cgo=1 tags=seccomp urfave_cli_no_docs buildmode=pie trimpath"
+  if [[ -x $bin && -f $stamp && $(<"$stamp") == "$recipe" ]]; then
+    log "$name $version: present"
+    return 0
+  fi
+  command -v go >/dev/null || die "go is not on PATH (need go >= 1.24 for $name)"
+  command -v pkg-config >/dev/null || die "$name: pkg-config is not installed (apt-get install pkg-config)"
+  local dir t0=$SECONDS
+  log "$name $version: building $p@$version (cgo, seccomp) ..."
+  dir=$(cd / && GOWORK=off go mod download -json "$p@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  [[ -d $dir ]] || die "go mod download $p@$version failed"
+  mkdir -p "$STAMPS"
+  (cd "$dir" && GOWORK=off CGO_ENABLED=1 PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$root GOFLAGS=-trimpath \
+    go build -buildmode=pie -tags "seccomp urfave_cli_no_docs" -ldflags "-X main.gitCommit=$version" -o "$bin.tmp" .) ||
+    { rm -f "$bin.tmp"; die "go build $p@$version failed"; }
+  "$bin.tmp" --version >/dev/null || { rm -f "$bin.tmp"; die "$name does not run here"; }
+  mv -f "$bin.tmp" "$bin"
+  printf '%s' "$recipe" >"$stamp"
+  log "$name $version: built in $((SECONDS - t0))s ($("$bin" --version | head -n 1))"
 }
 
 # install_docker_cli NAME VERSION: docker/cli has no go.mod (it versions by calendar, not by

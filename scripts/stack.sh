@@ -23,15 +23,17 @@
 #                       leg); socket $STACK_ENGINES_DIR/docker20/docker.sock
 #   docker29            Docker 29 as on GitHub's ubuntu-26.04 runners: dockerd built from the Go module
 #                       github.com/moby/moby/v2 (v2.0.0-beta.24, Docker 29.8.x), the CLI from
-#                       github.com/docker/cli v29.8.1 (scripts/install-tools.sh docker29, ~3 min cold),
-#                       the pinned buildx, sid's containerd; the image store Docker 29 picks by
+#                       github.com/docker/cli v29.8.1 and runc v1.4.4 (Docker 29 asks for a time
+#                       namespace, new in runc 1.2) from github.com/opencontainers/runc
+#                       (scripts/install-tools.sh docker29, ~4 min cold), the pinned buildx,
+#                       sid's containerd; the image store Docker 29 picks by
 #                       itself on a fresh data root (containerd); socket $STACK_ENGINES_DIR/docker29/docker.sock
 # Every engine is the stack's own: its own socket, data root, exec root, pid file, log and
 # containerd (own socket and root), beside whatever engine the machine runs, which the stack never
 # starts, stops, reads or wipes. The packages are fetched with `apt-get download` through source
 # lists of the stack's own (sid's for Docker 28, bookworm's for 20.10, runc, the registry and
 # busybox) and unpacked with `dpkg -x` into $STACK_DIR/{sid,bookworm}/root: nothing is installed
-# into the system (but curl, when missing). Bookworm's runc 1.1.5 runs every engine's containers
+# into the system (but curl and pkg-config, when missing). Bookworm's runc 1.1.5 runs the other engines' containers
 # (sid's needs glibc 2.38). They run with --bridge=none, no iptables: RUN steps
 # must use --network host (or none), as the e2e tests do; a bridge network is "not found".
 # Each lists the local registry in registry-mirrors, so docker.io/docker/dockerfile:1 and
@@ -89,8 +91,9 @@ IMAGES_DIR=$STACK_DIR/images
 GO=${GO:-$(command -v go || echo /usr/local/go/bin/go)}
 TOOLS_DIR=${TOOLS_DIR:-$STACK_DIR/tools/bin}
 
-# Installed into the system when missing: only a client, nothing that runs or replaces a daemon.
-PACKAGES=(curl)
+# Installed into the system when missing: a client and a build tool (runc's cgo build for Docker 29
+# finds libseccomp through pkg-config), nothing that runs or replaces a daemon.
+PACKAGES=(curl pkg-config)
 
 ENGINES=(docker28 docker28-containerd docker20 docker29)
 STACK_ENGINE=${STACK_ENGINE:-docker28}
@@ -107,7 +110,8 @@ SID_BIN=$SID_DIR/bin
 
 # Debian bookworm's packages, unpacked as sid's are: the 20.10 engine, runc for every engine,
 # the registry and busybox (the base images' shell). Bookworm's current revision of each.
-BOOKWORM_PACKAGES=(docker.io containerd runc tini docker-registry busybox-static)
+# libseccomp-dev (and libseccomp2, where its .so link points) only to build Docker 29's runc.
+BOOKWORM_PACKAGES=(docker.io containerd runc tini docker-registry busybox-static libseccomp-dev libseccomp2)
 BOOKWORM_DIR=$STACK_DIR/bookworm
 BOOKWORM_ROOT=$BOOKWORM_DIR/root
 RUNC=$BOOKWORM_ROOT/usr/sbin/runc
@@ -118,9 +122,9 @@ SYSTEM_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 SID_DAEMON_PATH=$SID_ROOT/usr/bin:$SID_ROOT/usr/sbin:$RUNC_DIR:$SYSTEM_PATH
 BOOKWORM_DAEMON_PATH=$BOOKWORM_ROOT/usr/bin:$BOOKWORM_ROOT/usr/sbin:$SYSTEM_PATH
 # Docker 29: its dockerd and docker (links to the binaries scripts/install-tools.sh built), then
-# sid's containerd, shim and docker-init, then bookworm's runc.
+# the runc 1.4 it needs (a link in the same folder), then sid's containerd, shim and docker-init.
 DOCKER29_BIN=$STACK_DIR/docker29/bin
-DOCKER29_DAEMON_PATH=$DOCKER29_BIN:$SID_ROOT/usr/bin:$RUNC_DIR:$SYSTEM_PATH
+DOCKER29_DAEMON_PATH=$DOCKER29_BIN:$SID_ROOT/usr/bin:$SYSTEM_PATH
 
 # The images that make `# syntax=docker/dockerfile:1` and docker-container builders work
 # offline, built from the BuildKit pinned in scripts/install-tools.sh.
@@ -593,12 +597,12 @@ ensure_docker28() {
 
 # --- docker29: built from its Go modules ----------------------------------------
 
-# Its dockerd and docker linked into DOCKER29_BIN, the pinned buildx into its DOCKER_CONFIG.
+# Its dockerd, docker and runc linked into DOCKER29_BIN, the pinned buildx into its DOCKER_CONFIG.
 ensure_docker29_client() {
   [[ -x $TOOLS_DIR/docker-29 ]] || return 0
   mkdir -p "$DOCKER29_BIN" "$ENGINE_CONFIG/cli-plugins"
   local name target
-  for name in docker dockerd; do
+  for name in docker dockerd runc; do
     target=$TOOLS_DIR/$name-29
     [[ $(readlink "$DOCKER29_BIN/$name" 2>/dev/null) == "$target" ]] || ln -sfn "$target" "$DOCKER29_BIN/$name"
   done
@@ -948,7 +952,7 @@ tool() {
 # install_tools TOOL...: scripts/install-tools.sh, its buildx plugin into docker20's DOCKER_CONFIG
 # (the one client here without a buildx of its own).
 install_tools() {
-  PATH=$(dirname "$GO"):$PATH TOOLS_DIR=$TOOLS_DIR DOCKER_CONFIG=$ENGINES_DIR/docker20/docker-config \
+  PATH=$(dirname "$GO"):$PATH TOOLS_DIR=$TOOLS_DIR DOCKER_CONFIG=$ENGINES_DIR/docker20/docker-config RUNC_SECCOMP_ROOT=$BOOKWORM_ROOT \
     timeout 1800 bash "$REPO_ROOT/scripts/install-tools.sh" "$@" >&2 || die "scripts/install-tools.sh $* failed"
 }
 
