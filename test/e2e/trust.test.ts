@@ -9,12 +9,17 @@ import { startCacheServer, type CacheServer } from '../support/cache-server/serv
 import { branchSuffix } from '../../src/tags.js';
 import { dockerfileStageSteps, stageBuildSteps } from './support/log.js';
 import { REGISTRY, listTags, manifestDigest } from './support/registry.js';
-import { commitAll, copyFixture, git as gitIn, wipeRunner } from './support/stack.js';
+import { CONTAINERD_STORE, commitAll, copyFixture, git as gitIn, wipeRunner } from './support/stack.js';
 
 const image = `${REGISTRY}/e2e/trust-${Date.now().toString(36)}`;
 let repo = '';
 const commits: Record<string, string> = {};
 const table: Array<{ run: string; added: string[]; moved: string[]; latest: string }> = [];
+/**
+ * The default branch's cache tag: the pull path's builder image, or on the containerd store (where
+ * auto takes the engine's own builder, the buildx path) the registry cache.
+ */
+const CACHE = CONTAINERD_STORE ? 'buildcache' : 'builder';
 
 function commit(name: string, change: () => void): string {
   change();
@@ -120,13 +125,13 @@ afterAll(() => {
 });
 
 describe('who may move which tag', { timeout: 600_000 }, () => {
-  const featureCache = `builder-${branchSuffix('feature/login')}`;
+  const featureCache = `${CACHE}-${branchSuffix('feature/login')}`;
 
   it('a push to the default branch adds its commit tag, latest and the builder cache tag', async () => {
     wipeRunner();
     git('checkout', '-q', commits.B);
     const { run, added, moved } = await runFor('push main @B', commits.B, pushTo('main'));
-    expect(added).toEqual([commits.B, 'builder', 'latest'].sort());
+    expect(added).toEqual([commits.B, CACHE, 'latest'].sort());
     expect(moved).toEqual([]);
     expect(run.outputs['latest-moved']).toBe('true');
     expect(run.outputs.trusted).toBe('true');
@@ -159,7 +164,7 @@ describe('who may move which tag', { timeout: 600_000 }, () => {
       tags: '7/merge',
       'copy-unchanged': 'false'
     });
-    expect(added).toEqual([sha, `builder-${branchSuffix('feature/pr')}`, 'pr-7'].sort());
+    expect(added).toEqual([sha, `${CACHE}-${branchSuffix('feature/pr')}`, 'pr-7'].sort());
     expect(moved).toEqual([]);
     expect(run.outputs['latest-moved']).toBe('false');
   });
@@ -213,7 +218,7 @@ describe('who may move which tag', { timeout: 600_000 }, () => {
       fs.appendFileSync(path.join(repo, 'internal/greeting/greeting.go'), '\nvar markD = "D"\n');
     });
     const newer = await runFor('push main @D (newer, finishes first)', D, pushTo('main'));
-    expect(newer.moved).toEqual(['builder', 'latest']);
+    expect(newer.moved).toEqual([CACHE, 'latest'].sort());
     git('checkout', '-q', commits.B);
     const older = await runFor('push main @B (older, finishes last)', commits.B, pushTo('main'));
     expect(older.added).toEqual([]);
@@ -345,7 +350,7 @@ describe('trust is read from what is checked out and built', { timeout: 600_000 
     const { added, moved } = await runFor('pull_request main into release', sha, pullRequest(REPOSITORY, 'main', 'pull_request', 'release'), {
       'copy-unchanged': 'false'
     });
-    expect(added).toEqual([sha, `builder-${branchSuffix('main')}`].sort());
+    expect(added).toEqual([sha, `${CACHE}-${branchSuffix('main')}`].sort());
     expect(moved).toEqual([]);
   });
 
