@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageStoreOf } from '../src/facts.js';
-import { ROOT, commitAll, copyFixture } from '../test/e2e/support/stack.js';
+import { ROOT, commitAll, copyFixture, laneKind } from '../test/e2e/support/stack.js';
 import { startCacheServer, type CacheServer } from '../test/support/cache-server/server.js';
 import { Log } from './lib/exec.js';
 import { removeTree, settleDisk, startMachine, wipeEngine, type Machine } from './lib/machine.js';
@@ -93,7 +93,8 @@ function parseOptions(argv: string[]): BenchOptions {
       return found;
     });
   const ENGINES = ['docker28', 'docker28-containerd', 'docker20', 'docker29'];
-  if (!ENGINES.includes(values.engine)) throw new Error(`--engine: unknown '${values.engine}' (valid: ${ENGINES.join(', ')})`);
+  // A lane's engine (docker28-lane2, when the tests run side by side) is one of these kinds.
+  if (!ENGINES.includes(laneKind(values.engine))) throw new Error(`--engine: unknown '${values.engine}' (valid: ${ENGINES.join(', ')})`);
   // startMachine brings this engine up and takes its environment (DOCKER_HOST, its docker client).
   process.env.STACK_ENGINE = values.engine;
   const reps = Number(values.reps);

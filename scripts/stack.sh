@@ -285,9 +285,14 @@ ensure_packages() {
 #   ENGINE_BIN     the folder put first on PATH by `env` (holds `docker`)
 #   ENGINE_CONFIG  the DOCKER_CONFIG of its client (empty: the caller's, as before engines)
 #   DOCKERD_NAME CONTAINERD_NAME  their names in run/ and logs/
+#   ENGINE_KIND    what it is: NAME without a -laneN suffix (docker28-lane2 is a second docker28,
+#                  with a folder, daemons and buildkitd of its own, for tests that run side by side)
+#   ENGINE_BUILDKITD_DIR  the folder of its standalone buildkitd (scripts/buildkitd.sh)
 select_engine() {
   ENGINE=$1
-  case $ENGINE in
+  ENGINE_KIND=$ENGINE
+  if [[ $ENGINE =~ ^(.+)-lane([2-9])$ ]]; then ENGINE_KIND=${BASH_REMATCH[1]}; fi
+  case $ENGINE_KIND in
     docker20)
       ENGINE_STORE=classic
       ENGINE_CLIENT=$BOOKWORM_ROOT/usr/bin/docker
@@ -295,7 +300,7 @@ select_engine() {
       ;;
     docker28 | docker28-containerd)
       ENGINE_STORE=classic
-      [[ $ENGINE == docker28-containerd ]] && ENGINE_STORE=containerd
+      [[ $ENGINE_KIND == docker28-containerd ]] && ENGINE_STORE=containerd
       ENGINE_CLIENT=$SID_ROOT/usr/bin/docker
       ENGINE_BIN=$SID_BIN
       ;;
@@ -304,13 +309,14 @@ select_engine() {
       ENGINE_CLIENT=$DOCKER29_BIN/docker
       ENGINE_BIN=$DOCKER29_BIN
       ;;
-    *) die "unknown STACK_ENGINE '$ENGINE' (valid: ${ENGINES[*]})" ;;
+    *) die "unknown STACK_ENGINE '$ENGINE' (valid: ${ENGINES[*]}, each also as a lane: NAME-lane2 … NAME-lane9)" ;;
   esac
   ENGINE_DIR=$ENGINES_DIR/$ENGINE
   ENGINE_HOST=unix://$ENGINE_DIR/docker.sock
   ENGINE_CONFIG=$ENGINE_DIR/docker-config
   DOCKERD_NAME=dockerd-$ENGINE CONTAINERD_NAME=containerd-$ENGINE
   ENGINE_CONTAINERD_SOCK=$ENGINE_DIR/containerd/containerd.sock
+  ENGINE_BUILDKITD_DIR=$STACK_DIR/buildkitd-$ENGINE
   # An engine someone else started, named by the user: used as it is, never started or stopped.
   ENGINE_FOREIGN=""
   if [[ $ENGINE == docker20 && -n ${STACK_DOCKER20_HOST:-} ]]; then
@@ -341,7 +347,7 @@ engine_store() {
 
 containerd_answers() {
   local ctr=$SID_ROOT/usr/bin/ctr
-  [[ $ENGINE == docker20 ]] && ctr=$BOOKWORM_ROOT/usr/bin/ctr
+  [[ $ENGINE_KIND == docker20 ]] && ctr=$BOOKWORM_ROOT/usr/bin/ctr
   timeout 5 "$ctr" --address "$ENGINE_CONTAINERD_SOCK" version >/dev/null 2>&1
 }
 
@@ -537,7 +543,7 @@ write_engine_configs() {
   # Only what dockerd needs: no CRI (it would look for CNI and start a sandbox controller).
   # containerd 2 reads config version 3; bookworm's 1.6 (docker20) version 2.
   local version=3 disabled='"io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", "io.containerd.cri.v1.runtime", "io.containerd.podsandbox.controller.v1.podsandbox", "io.containerd.nri.v1.nri"'
-  [[ $ENGINE == docker20 ]] && version=2 disabled='"io.containerd.grpc.v1.cri"'
+  [[ $ENGINE_KIND == docker20 ]] && version=2 disabled='"io.containerd.grpc.v1.cri"'
   write_if_changed "$ctd/config.toml" <<TOML && changed+=" containerd"
 version = $version
 root = "$ctd/root"
@@ -561,8 +567,8 @@ TOML
   # Docker 29 is left to choose its image store, as a fresh install on a runner does.
   local extra='' features
   features=$(printf ',\n  "features": { "containerd-snapshotter": %s }' "$snapshotter")
-  [[ $ENGINE == docker29 ]] && features=''
-  [[ $ENGINE == docker20 ]] || extra=$(printf ',\n  "ip6tables": false,\n  "registry-mirrors": ["http://%s"]%s' "$REGISTRY_ADDR" "$features")
+  [[ $ENGINE_KIND == docker29 ]] && features=''
+  [[ $ENGINE_KIND == docker20 ]] || extra=$(printf ',\n  "ip6tables": false,\n  "registry-mirrors": ["http://%s"]%s' "$REGISTRY_ADDR" "$features")
   write_if_changed "$dir/daemon.json" <<JSON && changed+=" dockerd"
 {
   "hosts": ["$ENGINE_HOST"],
@@ -641,7 +647,7 @@ start_engine_daemons() {
 }
 
 ensure_engine() {
-  case $ENGINE in
+  case $ENGINE_KIND in
     docker20) ensure_bookworm_packages && ensure_client_link && ensure_docker20 && ensure_docker20_buildx ;;
     docker29) ensure_bookworm_packages && ensure_docker29 ;;
     *) ensure_bookworm_packages && ensure_docker28 ;;
@@ -962,7 +968,7 @@ ensure_docker20_buildx() { install_tools buildx; }
 ensure_tools() { install_tools all; }
 
 ensure_buildkitd() {
-  STACK_DIR=$STACK_DIR TOOLS_DIR=$TOOLS_DIR RUNC=$RUNC REGISTRY=$REGISTRY_ADDR timeout 120 bash "$REPO_ROOT/scripts/buildkitd.sh" up ||
+  BUILDKITD_DIR=$ENGINE_BUILDKITD_DIR STACK_DIR=$STACK_DIR TOOLS_DIR=$TOOLS_DIR RUNC=$RUNC REGISTRY=$REGISTRY_ADDR timeout 120 bash "$REPO_ROOT/scripts/buildkitd.sh" up ||
     die "scripts/buildkitd.sh up failed"
 }
 
@@ -1045,7 +1051,7 @@ up_engine() {
   timed base-images ensure_base_images
   [[ $2 == tests ]] || return 0
   timed tools ensure_tools
-  if [[ $ENGINE != docker20 ]]; then
+  if [[ $ENGINE_KIND != docker20 ]]; then
     ensure_buildkitd_container_config
     timed buildkit-images ensure_buildkit_images
     timed multiarch-runtime ensure_multiarch_runtime
@@ -1077,7 +1083,7 @@ path_without_clients() {
 cmd_env() {
   select_engine "$STACK_ENGINE"
   # The links are what make `docker` the right client; cheap to ensure.
-  case $ENGINE in
+  case $ENGINE_KIND in
     docker20) ensure_client_link ;;
     docker29) ensure_docker29_client ;;
     *) ensure_sid_client ;;
@@ -1091,6 +1097,7 @@ cmd_env() {
   printf 'export STACK_REGISTRY=%q\n' "$REGISTRY_ADDR"
   printf 'export STACK_GOPROXY=%q\n' "$GOPROXY_URL"
   printf 'export STACK_BUILDKITD_CONFIG=%q\n' "$BUILDKITD_CONTAINER_CONFIG"
+  printf 'export BUILDKITD_DIR=%q\n' "$ENGINE_BUILDKITD_DIR"
 }
 
 cmd_wipe_runner() {
@@ -1113,7 +1120,7 @@ cmd_wipe_runner() {
   [[ -z $ids ]] || dk rmi -f $ids >/dev/null 2>&1 || true
   dk builder prune -af >/dev/null
   dk system prune -af --volumes >/dev/null
-  if [[ $ENGINE != docker20 ]]; then
+  if [[ $ENGINE_KIND != docker20 ]]; then
     # Docker 28's prune keeps named volumes, and a docker-container builder's state is one
     # (buildx_buildkit_NAME0_state): remove them all, with the builders' containers (above).
     # The builders stay defined; the next build starts each one afresh, as on a new runner.
@@ -1145,8 +1152,12 @@ down_engine() {
 }
 
 cmd_down_all() {
-  local engine
+  local engine dir
   for engine in "${ENGINES[@]}"; do down_engine "$engine"; done
+  # Lanes: second engines of a kind, each in a folder of its own.
+  for dir in "$ENGINES_DIR"/*-lane[2-9]; do
+    [[ -d $dir ]] && down_engine "$(basename "$dir")"
+  done
   # The tests' buildkitd and the benchmark's (each a folder of STACK_DIR with its pid file).
   local pidfile
   for pidfile in "$STACK_DIR"/*/buildkitd.pid; do

@@ -7,8 +7,16 @@ import * as path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 const STACK = path.join(ROOT, 'scripts/stack.sh');
 
-/** The engine the stack runs the tests on (STACK_ENGINE; scripts/stack.sh's default is docker28). */
-export const ENGINE = process.env.STACK_ENGINE || 'docker28';
+/**
+ * The engine the stack runs the tests on (STACK_ENGINE; scripts/stack.sh's default is docker28), as
+ * a kind: a lane's engine (docker28-lane2, a second docker28 for files that run side by side) is a docker28.
+ */
+export const ENGINE = laneKind(process.env.STACK_ENGINE || 'docker28');
+
+/** The kind of a lane's engine: its name without the -laneN suffix. */
+export function laneKind(engine: string): string {
+  return engine.replace(/-lane[2-9]$/, '');
+}
 
 /** Engines of Docker 23 and later (their client builds through buildx): every engine but 20.10. */
 export const MODERN_ENGINE = ENGINE !== 'docker20';
@@ -29,17 +37,33 @@ export function stackUp(what: 'main' | 'tests' = 'main'): Record<string, string>
 }
 
 /**
+ * Another engine brought up for tests (scripts/stack.sh up-tests with STACK_ENGINE=engine), its
+ * environment returned, not put into process.env: a lane's engine, for the workers of that lane.
+ */
+export function stackUpOther(engine: string): Record<string, string> {
+  const env = { ...process.env, STACK_ENGINE: engine };
+  execFileSync('bash', [STACK, 'up-tests'], { stdio: 'inherit', env });
+  return stackEnvOf(env);
+}
+
+/**
  * The stack's environment (DOCKER_HOST, PATH with that engine's docker first, its DOCKER_CONFIG, …)
  * put into process.env. Reads only: the stack is already up.
  */
 export function stackEnv(): Record<string, string> {
+  const env = stackEnvOf(process.env);
+  Object.assign(process.env, env);
+  return env;
+}
+
+/** What `scripts/stack.sh env` prints for the engine `from` names (STACK_ENGINE), as variables. */
+function stackEnvOf(from: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {};
-  const text = execFileSync('bash', [STACK, 'env'], { encoding: 'utf8' });
+  const text = execFileSync('bash', [STACK, 'env'], { encoding: 'utf8', env: from });
   for (const line of text.split('\n')) {
     const match = /^export ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
     if (match) env[match[1]] = match[2].replace(/^(['"])(.*)\1$/, '$2');
   }
-  Object.assign(process.env, env);
   return env;
 }
 
