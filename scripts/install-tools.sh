@@ -49,18 +49,29 @@ STAMPS=$TOOLS_DIR/.stamps
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# tool_present NAME VERSION RECIPE: its binary is there, built by this recipe (its stamp says so).
+tool_present() {
+  local bin=$TOOLS_DIR/$1 stamp=$STAMPS/$1
+  [[ -x $bin && -f $stamp && $(<"$stamp") == "$3" ]] || return 1
+  log "$1 $2: present"
+}
+
+# tool_built NAME RECIPE FILE SECONDS: FILE becomes the tool's binary, stamped with its recipe.
+tool_built() {
+  mkdir -p "$STAMPS"
+  mv -f "$3" "$TOOLS_DIR/$1"
+  printf '%s' "$2" >"$STAMPS/$1"
+  log "$1: built in ${4}s, $(du -m "$TOOLS_DIR/$1" | cut -f1) MiB"
+}
+
 # install_go NAME PKG VERSION CGO TAGS LDFLAGS [main [MODULE]]
 # With "main", build inside the downloaded module as the main module: needed
 # when its go.mod has exclude or replace directives, which `go install
 # pkg@version` refuses (buildkit's does). MODULE defaults to PKG up to /cmd/.
 install_go() {
   local name=$1 pkg=$2 version=$3 cgo=$4 tags=$5 ldflags=$6 how=${7:-install} module=${8:-}
-  local bin=$TOOLS_DIR/$name stamp=$STAMPS/$name
   local recipe="$pkg@$version how=$how cgo=$cgo tags=$tags ldflags=$ldflags trimpath"
-  if [[ -x $bin && -f $stamp && $(<"$stamp") == "$recipe" ]]; then
-    log "$name $version: present"
-    return 0
-  fi
+  tool_present "$name" "$version" "$recipe" && return 0
   command -v go >/dev/null || die "go is not on PATH (need go >= 1.26.8 for $name)"
   local stage=$TOOLS_DIR/.stage-$name out
   out=$stage/$(basename "$pkg")
@@ -80,10 +91,8 @@ install_go() {
     (cd / && GOBIN=$stage go install "${flags[@]}" "$pkg@$version") ||
       { rm -rf "$stage"; die "go install $pkg@$version failed"; }
   fi
-  mv -f "$out" "$bin"
+  tool_built "$name" "$recipe" "$out" $((SECONDS - t0))
   rm -rf "$stage"
-  printf '%s' "$recipe" >"$stamp"
-  log "$name $version: built in $((SECONDS - t0))s, $(du -m "$bin" | cut -f1) MiB"
 }
 
 install_buildx_plugin() {
@@ -152,26 +161,19 @@ install_runc() {
   local root=${RUNC_SECCOMP_ROOT:-}
   [[ -n $root && -f $root/usr/include/seccomp.h ]] || die "$name: RUNC_SECCOMP_ROOT must hold libseccomp-dev's files (usr/include/seccomp.h)"
   local pc=$root/usr/lib/x86_64-linux-gnu/pkgconfig
-  local bin=$TOOLS_DIR/$name stamp=$STAMPS/$name
   local recipe="$p@$version how=main cgo=1 tags=seccomp urfave_cli_no_docs buildmode=pie trimpath"
-  if [[ -x $bin && -f $stamp && $(<"$stamp") == "$recipe" ]]; then
-    log "$name $version: present"
-    return 0
-  fi
+  tool_present "$name" "$version" "$recipe" && return 0
   command -v go >/dev/null || die "go is not on PATH (need go >= 1.24 for $name)"
   command -v pkg-config >/dev/null || die "$name: pkg-config is not installed (apt-get install pkg-config)"
-  local dir t0=$SECONDS
+  local dir bin=$TOOLS_DIR/$name t0=$SECONDS
   log "$name $version: building $p@$version (cgo, seccomp) ..."
   dir=$(cd / && GOWORK=off go mod download -json "$p@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
   [[ -d $dir ]] || die "go mod download $p@$version failed"
-  mkdir -p "$STAMPS"
   (cd "$dir" && GOWORK=off CGO_ENABLED=1 PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$root GOFLAGS=-trimpath \
     go build -buildmode=pie -tags "seccomp urfave_cli_no_docs" -ldflags "-X main.gitCommit=$version" -o "$bin.tmp" .) ||
     { rm -f "$bin.tmp"; die "go build $p@$version failed"; }
   "$bin.tmp" --version >/dev/null || { rm -f "$bin.tmp"; die "$name does not run here"; }
-  mv -f "$bin.tmp" "$bin"
-  printf '%s' "$recipe" >"$stamp"
-  log "$name $version: built in $((SECONDS - t0))s ($("$bin" --version | head -n 1))"
+  tool_built "$name" "$recipe" "$bin.tmp" $((SECONDS - t0))
 }
 
 # install_docker_cli NAME VERSION: docker/cli has no go.mod (it versions by calendar, not by
@@ -179,12 +181,8 @@ install_runc() {
 # not whole in the module's zip, so the dependencies come from the module proxy (go.sum checks them).
 install_docker_cli() {
   local name=$1 version=$2 p=github.com/docker/cli
-  local bin=$TOOLS_DIR/$name stamp=$STAMPS/$name
   local recipe="$p/cmd/docker@$version+incompatible how=vendor.mod cgo=0 ldflags=-s -w -X $p/cli/version.Version=${version#v} trimpath"
-  if [[ -x $bin && -f $stamp && $(<"$stamp") == "$recipe" ]]; then
-    log "$name $version: present"
-    return 0
-  fi
+  tool_present "$name" "$version" "$recipe" && return 0
   command -v go >/dev/null || die "go is not on PATH (need go >= 1.26.8 for $name)"
   local dir stage=$TOOLS_DIR/.stage-$name t0=$SECONDS
   log "$name $version: building $p/cmd/docker@$version+incompatible ..."
@@ -196,10 +194,8 @@ install_docker_cli() {
     GOWORK=off CGO_ENABLED=0 GOTOOLCHAIN=local go build -mod=mod -trimpath \
       -ldflags "-s -w -X $p/cli/version.Version=${version#v}" -o "$stage/docker" ./cmd/docker) ||
     { rm -rf "$stage"; die "go build $p/cmd/docker@$version failed"; }
-  mv -f "$stage/docker" "$bin"
+  tool_built "$name" "$recipe" "$stage/docker" $((SECONDS - t0))
   rm -rf "$stage"
-  printf '%s' "$recipe" >"$stamp"
-  log "$name $version: built in $((SECONDS - t0))s, $(du -m "$bin" | cut -f1) MiB"
 }
 
 main() {
