@@ -3,7 +3,7 @@
 // and buildkitd), here in vitest's own process: a tool built from source for minutes never blocks a
 // test worker. Its environment (DOCKER_HOST, PATH, DOCKER_CONFIG, STACK_*) goes to every worker.
 //
-// STACK_LANES=N (scripts/test.sh sets it for the default engine): N test files run side by side, each
+// STACK_LANES=N (scripts/test.sh sets 2 for every engine): N test files run side by side, each
 // lane on an engine of its own of the same kind (docker28, docker28-lane2, …), with its own buildkitd;
 // the registry and the module proxy are shared (names and module-proxy scopes keep the files apart).
 // Lane 1 is STACK_ENGINE itself; the others' environments reach their workers through test/setup/lane.ts.
