@@ -87,6 +87,33 @@ describe('runProcess', () => {
     expect(lines).toEqual(['from stdin', 'done']);
   });
 
+  it('decodes characters whose bytes arrive in separate chunks, on both streams', async () => {
+    // One byte a write, each after the last has been read: every multi-byte character is split.
+    const script = `
+      const bytes = [...Buffer.from('héllo ✓ 日本\\n'), 0xe6, 0x97];
+      let i = 0;
+      const next = () => {
+        if (i === bytes.length) return;
+        const byte = Buffer.from([bytes[i++]]);
+        process.stdout.write(byte);
+        process.stderr.write(byte, () => setTimeout(next, 2));
+      };
+      next();`;
+    const lines: string[] = [];
+    const result = await runProcess({
+      argv: [process.execPath, '-e', script],
+      limit: { totalMs: 20_000 },
+      captureStdout: true,
+      onLine: l => lines.push(l)
+    });
+    expect(result.exitCode).toBe(0);
+    // The unfinished character at the end (two of 日's three bytes) is one U+FFFD, as a whole decode gives.
+    const expected = Buffer.from([...Buffer.from('héllo ✓ 日本\n'), 0xe6, 0x97]).toString('utf8');
+    expect(expected.endsWith('\ufffd')).toBe(true);
+    expect(result.stdout).toBe(expected);
+    expect(lines).toEqual(['héllo ✓ 日本', 'héllo ✓ 日本', '\ufffd', '\ufffd']);
+  });
+
   it('hands children no action inputs, no state and no runner tokens, unless given', async () => {
     const env = childEnvironment(
       {

@@ -7099,11 +7099,14 @@ function failedStepLine(config, vertices = []) {
 /* harmony export */ });
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6193);
+/* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_string_decoder__WEBPACK_IMPORTED_MODULE_1__);
 // The one seam through which the action starts processes. Every call has a time limit: a total one
 // (look-ups, probes) or one on inactivity (builds, pushes, cache work, which may run long but never
 // silently for long). A process past its limit is killed with its whole process group. Children get
 // the runner's environment without the action's inputs (registry password, BuildKit secrets) and
 // without the runner's tokens, unless a request hands them over itself.
+
 
 const TAIL_LINES = 40;
 /** Children still running: when the job is cancelled, their groups go with the action. */
@@ -7222,9 +7225,11 @@ function runProcess(request) {
             resolve({ exitCode: timedOut || startError ? -1 : code, durationMs: Date.now() - started, stdout, tail, timedOut, startError });
         };
         const partial = { out: '', err: '' };
+        // One decoder a stream: a character whose bytes arrive in two chunks is decoded whole.
+        const decoders = { out: new node_string_decoder__WEBPACK_IMPORTED_MODULE_1__.StringDecoder('utf8'), err: new node_string_decoder__WEBPACK_IMPORTED_MODULE_1__.StringDecoder('utf8') };
         const feed = (which, chunk) => {
             touch();
-            const text = chunk.toString('utf8');
+            const text = decoders[which].write(chunk);
             if (which === 'out' && request.captureStdout && stdout.length < MAX_STDOUT)
                 stdout += text;
             const lines = (partial[which] + text).split(/\r?\n/);
@@ -7234,6 +7239,11 @@ function runProcess(request) {
         };
         const flushAll = () => {
             for (const which of ['out', 'err']) {
+                // Bytes of a character the stream never finished: U+FFFD, as a whole decode would give.
+                const rest = decoders[which].end();
+                if (which === 'out' && request.captureStdout && stdout.length < MAX_STDOUT)
+                    stdout += rest;
+                partial[which] += rest;
                 if (partial[which] !== '')
                     take(partial[which]);
                 partial[which] = '';

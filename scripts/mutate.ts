@@ -149,6 +149,18 @@ export const BREAKAGES: Breakage[] = [
   },
   { name: 'children get the inputs', file: 'src/run/process.ts', find: "key.startsWith('INPUT_') || ", replace: '' },
   {
+    name: 'each chunk decoded alone',
+    file: 'src/run/process.ts',
+    find: 'const text = decoders[which].write(chunk);',
+    replace: "const text = chunk.toString('utf8');"
+  },
+  {
+    name: "a stream's unfinished character dropped",
+    file: 'src/run/process.ts',
+    find: 'const rest = decoders[which].end();',
+    replace: "const rest = '';"
+  },
+  {
     name: 'look-ups bounded like builds',
     file: 'src/limits.ts',
     find: '    lookup: { totalMs: config.timeouts.lookupMs },',

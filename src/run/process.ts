@@ -4,6 +4,7 @@
 // the runner's environment without the action's inputs (registry password, BuildKit secrets) and
 // without the runner's tokens, unless a request hands them over itself.
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 
 export interface TimeLimit {
   /** Kill the process when it has run this long. */
@@ -157,9 +158,11 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
     };
 
     const partial = { out: '', err: '' };
+    // One decoder a stream: a character whose bytes arrive in two chunks is decoded whole.
+    const decoders = { out: new StringDecoder('utf8'), err: new StringDecoder('utf8') };
     const feed = (which: 'out' | 'err', chunk: Buffer): void => {
       touch();
-      const text = chunk.toString('utf8');
+      const text = decoders[which].write(chunk);
       if (which === 'out' && request.captureStdout && stdout.length < MAX_STDOUT) stdout += text;
       const lines = (partial[which] + text).split(/\r?\n/);
       partial[which] = lines.pop() ?? '';
@@ -167,6 +170,10 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
     };
     const flushAll = (): void => {
       for (const which of ['out', 'err'] as const) {
+        // Bytes of a character the stream never finished: U+FFFD, as a whole decode would give.
+        const rest = decoders[which].end();
+        if (which === 'out' && request.captureStdout && stdout.length < MAX_STDOUT) stdout += rest;
+        partial[which] += rest;
         if (partial[which] !== '') take(partial[which]);
         partial[which] = '';
       }
