@@ -162,6 +162,18 @@ export const BREAKAGES: Breakage[] = [
     replace: 'const modules = true ? await pruneModuleCache(dirs.mod, keep)'
   },
   {
+    name: 'an unreadable cache list counts as no cache mount',
+    file: 'src/cache/mount-probe.ts',
+    find: 'if (count === 0) return',
+    replace: 'if (count === 0 || count === undefined) return'
+  },
+  {
+    name: 'the probe reads no marker back',
+    file: 'src/cache/mount-probe.ts',
+    find: 'const markers = go.mounts.map((_, i) => readTextIfExists(path.join(probe.out, String(i))));',
+    replace: 'const markers = go.mounts.map(() => undefined);'
+  },
+  {
     name: 'each chunk decoded alone',
     file: 'src/run/process.ts',
     find: 'const text = decoders[which].write(chunk);',
