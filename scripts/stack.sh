@@ -952,13 +952,13 @@ tool() {
   echo "$TOOLS_DIR/$1"
 }
 
-# The docker20 leg's client is Debian's 20.10 CLI with the caller's own config (~/.docker): the
-# buildx plugin the action reads images with (imagetools) is the pinned one, put there by
-# install-tools.sh (a link when it is already built). The Docker 28 engines link sid's into theirs.
-# install_tools TOOL...: scripts/install-tools.sh, its buildx plugin into docker20's DOCKER_CONFIG
-# (the one client here without a buildx of its own).
+# The docker20 leg's client is Debian's 20.10 CLI, which has no buildx of its own: the buildx plugin
+# the action reads images with (imagetools) is the pinned one, put into the engine's DOCKER_CONFIG
+# by install-tools.sh (a link when it is already built), a lane's (docker20-lane2) too. The Docker 28
+# and 29 engines link theirs there first, and install-tools.sh leaves a link alone.
+# install_tools TOOL...: scripts/install-tools.sh, its buildx plugin into the chosen engine's DOCKER_CONFIG.
 install_tools() {
-  PATH=$(dirname "$GO"):$PATH TOOLS_DIR=$TOOLS_DIR DOCKER_CONFIG=$ENGINES_DIR/docker20/docker-config RUNC_SECCOMP_ROOT=$BOOKWORM_ROOT \
+  PATH=$(dirname "$GO"):$PATH TOOLS_DIR=$TOOLS_DIR DOCKER_CONFIG=$ENGINE_CONFIG RUNC_SECCOMP_ROOT=$BOOKWORM_ROOT \
     timeout 1800 bash "$REPO_ROOT/scripts/install-tools.sh" "$@" >&2 || die "scripts/install-tools.sh $* failed"
 }
 
