@@ -49,6 +49,12 @@ STAMPS=$TOOLS_DIR/.stamps
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# module_dir MODULE@VERSION: the module downloaded into the module cache; its folder. Outside this
+# repo (cd /), so its go.mod and go.work are not read.
+module_dir() {
+  (cd / && GOWORK=off go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+}
+
 # tool_present NAME VERSION RECIPE: its binary is there, built by this recipe (its stamp says so).
 tool_present() {
   local bin=$TOOLS_DIR/$1 stamp=$STAMPS/$1
@@ -82,7 +88,7 @@ install_go() {
   local -x CGO_ENABLED=$cgo GOWORK=off GOFLAGS="${GOFLAGS:+$GOFLAGS }-trimpath"
   if [[ $how == main ]]; then
     local mod=${module:-${pkg%%/cmd/*}} dir
-    dir=$(cd / && go mod download -json "$mod@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+    dir=$(module_dir "$mod@$version")
     [[ -d $dir ]] || { rm -rf "$stage"; die "go mod download $mod@$version failed"; }
     (cd "$dir" && go build "${flags[@]}" -o "$out" "./${pkg#"$mod"/}") ||
       { rm -rf "$stage"; die "go build $pkg@$version failed"; }
@@ -167,7 +173,7 @@ install_runc() {
   command -v pkg-config >/dev/null || die "$name: pkg-config is not installed (apt-get install pkg-config)"
   local dir bin=$TOOLS_DIR/$name t0=$SECONDS
   log "$name $version: building $p@$version (cgo, seccomp) ..."
-  dir=$(cd / && GOWORK=off go mod download -json "$p@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  dir=$(module_dir "$p@$version")
   [[ -d $dir ]] || die "go mod download $p@$version failed"
   (cd "$dir" && GOWORK=off CGO_ENABLED=1 PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$root GOFLAGS=-trimpath \
     go build -buildmode=pie -tags "seccomp urfave_cli_no_docs" -ldflags "-X main.gitCommit=$version" -o "$bin.tmp" .) ||
@@ -186,7 +192,7 @@ install_docker_cli() {
   command -v go >/dev/null || die "go is not on PATH (need go >= 1.26.8 for $name)"
   local dir stage=$TOOLS_DIR/.stage-$name t0=$SECONDS
   log "$name $version: building $p/cmd/docker@$version+incompatible ..."
-  dir=$(cd / && GOWORK=off go mod download -json "$p@$version+incompatible" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  dir=$(module_dir "$p@$version+incompatible")
   [[ -d $dir ]] || die "go mod download $p@$version+incompatible failed"
   rm -rf "$stage" && mkdir -p "$stage" "$STAMPS"
   cp -r "$dir" "$stage/src" && chmod -R u+w "$stage/src"

@@ -408,11 +408,16 @@ ensure_bookworm_packages() {
   log "bookworm packages: unpacked into $BOOKWORM_ROOT ($("$BOOKWORM_ROOT/usr/sbin/dockerd" --version), $("$RUNC" --version | head -n 1))"
 }
 
+# link_to TARGET LINK: LINK is a symlink to TARGET (made or replaced only when it is not already).
+link_to() {
+  [[ $(readlink "$2" 2>/dev/null) == "$1" ]] || ln -sfn "$1" "$2"
+}
+
 # --- docker20: Debian bookworm's engine ---------------------------------------
 
 ensure_client_link() {
   mkdir -p "$BIN_DIR"
-  [[ $(readlink "$BIN_DIR/docker" 2>/dev/null) == "$ENGINE_CLIENT" ]] || ln -sfn "$ENGINE_CLIENT" "$BIN_DIR/docker"
+  link_to "$ENGINE_CLIENT" "$BIN_DIR/docker"
 }
 
 ensure_docker20() {
@@ -514,11 +519,8 @@ ensure_sid_packages() {
 ensure_sid_client() {
   sid_present || return 0
   mkdir -p "$SID_BIN" "$ENGINE_CONFIG/cli-plugins"
-  [[ $(readlink "$SID_BIN/docker" 2>/dev/null) == "$SID_ROOT/usr/bin/docker" ]] ||
-    ln -sfn "$SID_ROOT/usr/bin/docker" "$SID_BIN/docker"
-  local plugin=$SID_ROOT/usr/libexec/docker/cli-plugins/docker-buildx
-  [[ $(readlink "$ENGINE_CONFIG/cli-plugins/docker-buildx" 2>/dev/null) == "$plugin" ]] ||
-    ln -sfn "$plugin" "$ENGINE_CONFIG/cli-plugins/docker-buildx"
+  link_to "$SID_ROOT/usr/bin/docker" "$SID_BIN/docker"
+  link_to "$SID_ROOT/usr/libexec/docker/cli-plugins/docker-buildx" "$ENGINE_CONFIG/cli-plugins/docker-buildx"
 }
 
 # write_if_changed FILE: stdin to FILE when it differs; 0 when it changed.
@@ -607,13 +609,9 @@ ensure_docker28() {
 ensure_docker29_client() {
   [[ -x $TOOLS_DIR/docker-29 ]] || return 0
   mkdir -p "$DOCKER29_BIN" "$ENGINE_CONFIG/cli-plugins"
-  local name target
-  for name in docker dockerd runc; do
-    target=$TOOLS_DIR/$name-29
-    [[ $(readlink "$DOCKER29_BIN/$name" 2>/dev/null) == "$target" ]] || ln -sfn "$target" "$DOCKER29_BIN/$name"
-  done
-  [[ $(readlink "$ENGINE_CONFIG/cli-plugins/docker-buildx" 2>/dev/null) == "$TOOLS_DIR/buildx" ]] ||
-    ln -sfn "$TOOLS_DIR/buildx" "$ENGINE_CONFIG/cli-plugins/docker-buildx"
+  local name
+  for name in docker dockerd runc; do link_to "$TOOLS_DIR/$name-29" "$DOCKER29_BIN/$name"; done
+  link_to "$TOOLS_DIR/buildx" "$ENGINE_CONFIG/cli-plugins/docker-buildx"
 }
 
 ensure_docker29() {
