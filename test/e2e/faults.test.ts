@@ -66,7 +66,14 @@ async function build(fault: string, image: string, inputs: Record<string, string
   const before = await tagsOf(image);
   const sha = commitAll(workspace);
   const started = Date.now();
-  const run = await runAction({ workspace, sha, env, inputs: { image, network: 'host', 'go-cache': 'false', ...LIMITS, ...inputs } });
+  // The registry's and BuildKit's faults are about the calls around a build, not its compile: a
+  // Dockerfile that compiles nothing, unless a test names another (the Actions cache's need Go).
+  const run = await runAction({
+    workspace,
+    sha,
+    env,
+    inputs: { image, network: 'host', 'go-cache': 'false', file: 'Dockerfile.copyonly', ...LIMITS, ...inputs }
+  });
   const seconds = (Date.now() - started) / 1000;
   const after = await tagsOf(image);
   const changed = Object.keys(after)

@@ -72,13 +72,16 @@ describe.runIf(MODERN_ENGINE)(`the action on ${ENGINE}`, { timeout: 900_000 }, (
     expect(stepStatus(stageBuildSteps(warm.main.log, 'builder'), /^COPY go.mod go.sum/)).toBe('cached');
   });
 
-  it('a docker-container builder: cold, a fresh runner with no change answers every step from the registry cache, a one-line change compiles', async () => {
+  // What a one-line change does on a builder that reads registry cache: buildx-path.test.ts (a remote
+  // builder); here, that this builder's export and import round-trip.
+  it('a docker-container builder: cold, a fresh runner with no change answers every step from the registry cache', async () => {
     const workspace = copyFixture('hello-svc');
     const image = `${REGISTRY}/e2e/modern-dc-${id}`;
     const builder = `cib-dc-action-${id}`;
     sh('docker', dockerContainerBuilderArgs(builder));
     try {
-      const inputs = { image, builder, 'go-cache': 'false', 'copy-unchanged': 'false' };
+      // The export and import of the registry cache are the question, not the compile.
+      const inputs = { image, builder, file: 'Dockerfile.copyonly', 'go-cache': 'false', 'copy-unchanged': 'false' };
       freshRunner();
       const cold = await build('docker-container builder, cold', workspace, commitAll(workspace), inputs);
       expect(cold.outputs.strategy).toBe('buildx');
@@ -86,13 +89,8 @@ describe.runIf(MODERN_ENGINE)(`the action on ${ENGINE}`, { timeout: 900_000 }, (
       freshRunner();
       const same = await build('docker-container builder, fresh runner, no change', workspace, commitAll(workspace), inputs);
       const steps = stageBuildSteps(same.main.log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
-      expect(steps.length).toBeGreaterThan(3);
+      expect(steps.map(v => v.instruction).sort()).toEqual(['COPY go.mod go.sum ./', 'WORKDIR /src']);
       expect(steps.map(v => v.status)).toEqual(steps.map(() => 'cached'));
-      freshRunner();
-      fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar dcMarker = 1\n');
-      const changed = await build('docker-container builder, fresh runner, one-line change', workspace, commitAll(workspace), inputs);
-      expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go mod download/)).toBe('cached');
-      expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go build/)).toBe('done');
     } finally {
       sh('docker', ['buildx', 'rm', '--force', builder]);
     }
@@ -102,7 +100,7 @@ describe.runIf(MODERN_ENGINE)(`the action on ${ENGINE}`, { timeout: 900_000 }, (
     // The pull path on this store: pull-path.test.ts, which the Docker 29 leg runs.
     const workspace = copyFixture('hello-svc');
     const image = `${REGISTRY}/e2e/modern-store-${id}`;
-    const inputs = { image, 'go-cache': 'false', 'copy-unchanged': 'false' };
+    const inputs = { image, file: 'Dockerfile.copyonly', 'go-cache': 'false', 'copy-unchanged': 'false' };
     freshRunner();
     const cold = await build('containerd store, auto, cold', workspace, commitAll(workspace), inputs);
     expect(cold.outputs.strategy).toBe('buildx');
@@ -111,11 +109,8 @@ describe.runIf(MODERN_ENGINE)(`the action on ${ENGINE}`, { timeout: 900_000 }, (
     expect(cold.summary).toMatch(/\*\*Engine:\*\* Docker \d+\.\d+\.\d+\S*, containerd image store, buildx \d/);
     freshRunner();
     const same = await build('containerd store, auto, fresh runner, no change', workspace, commitAll(workspace), inputs);
-    expect(stepStatus(stageBuildSteps(same.main.log, 'builder'), /^RUN go build/)).toBe('cached');
-    freshRunner();
-    fs.appendFileSync(path.join(workspace, 'internal/greeting/greeting.go'), '\nvar storeMarker = 1\n');
-    const changed = await build('containerd store, auto, fresh runner, one-line change', workspace, commitAll(workspace), inputs);
-    expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go mod download/)).toBe('cached');
-    expect(stepStatus(stageBuildSteps(changed.main.log, 'builder'), /^RUN go build/)).toBe('done');
+    const steps = stageBuildSteps(same.main.log, 'builder').filter(v => !v.instruction?.startsWith('FROM'));
+    expect(steps.map(v => v.instruction).sort()).toEqual(['COPY go.mod go.sum ./', 'WORKDIR /src']);
+    expect(steps.map(v => v.status)).toEqual(steps.map(() => 'cached'));
   });
 });

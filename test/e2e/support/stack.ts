@@ -86,6 +86,19 @@ export function copyFixture(name: string): string {
 }
 
 /**
+ * A Dockerfile error: `RUN exit 3` right after the builder stage's WORKDIR, so that the build fails
+ * before any compile. Returns its line (1-based), where the error must be annotated.
+ */
+export function breakDockerfile(file: string): number {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const workdir = lines.findIndex(l => l.startsWith('WORKDIR '));
+  if (workdir < 0) throw new Error(`${file} has no WORKDIR to put the error after`);
+  lines.splice(workdir + 1, 0, 'RUN exit 3');
+  fs.writeFileSync(file, lines.join('\n'));
+  return workdir + 2;
+}
+
+/**
  * Everything in the workspace as a new commit (an empty one when nothing changed), as a push brings
  * it: its SHA, which a run of it gets as GITHUB_SHA.
  */
