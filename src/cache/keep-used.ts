@@ -4,13 +4,10 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import * as glob from '@actions/glob';
 import type { GoDirs } from './go-cache.js';
-import { ageBuildCache, modulesInGoSums, pruneBuildCache, pruneModuleCache, type Pruned } from './trim.js';
-
-/** Older than Go's one-hour marking interval, so the build marks each entry it uses. */
-const AGE_MS = 2 * 60 * 60 * 1000;
+import { AGED_MS, ageBuildCache, modulesInGoSums, pruneBuildCache, pruneModuleCache, type Pruned } from './trim.js';
 
 export async function ageRestoredBuildCache(dirs: GoDirs): Promise<Date> {
-  const agedTo = new Date(Date.now() - AGE_MS);
+  const agedTo = new Date(Date.now() - AGED_MS);
   const count = await ageBuildCache(dirs.build, agedTo);
   core.info(`Marked ${count} restored GOCACHE files as unused; the build marks those it uses`);
   return agedTo;
@@ -28,7 +25,7 @@ export async function keepOnlyUsed(dirs: GoDirs, context: string, dependencyPath
   const keep = modulesInGoSums(await Promise.all(goSums.map(file => fs.readFile(file, 'utf8'))));
   const modules = goSums.length ? await pruneModuleCache(dirs.mod, keep) : { files: 0, bytes: 0 };
   // Entries were aged only after a partial restore; after a miss everything in GOCACHE is this build's.
-  const build = agedTo ? await pruneBuildCache(dirs.build, new Date(agedTo.getTime() + AGE_MS / 4)) : { files: 0, bytes: 0 };
+  const build = agedTo ? await pruneBuildCache(dirs.build, new Date(agedTo.getTime() + AGED_MS / 4)) : { files: 0, bytes: 0 };
   core.info(
     `Kept what the build used: removed ${modules.files} module files (${mb(modules.bytes)}) and ${build.files} GOCACHE files (${mb(build.bytes)})`
   );

@@ -23,7 +23,7 @@ import {
   type GoMount
 } from './go-cache.js';
 import { folderSize, MAX_INPUT_FILE_BYTES, readBounded, readTextBounded, readTextIfExists, removeTree } from '../files.js';
-import { adoptDelta, ageBuildCache } from './trim.js';
+import { AGED_MS, adoptDelta, ageBuildCache } from './trim.js';
 import { runCacheJob } from './worker.js';
 
 export interface GoCacheRestore {
@@ -185,8 +185,6 @@ export async function restoreGoCaches(
   return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note, delta };
 }
 
-/** Two hours: older than Go's one-hour marking interval, so Go marks an entry so aged when it uses it. */
-const AGED_MS = 2 * 60 * 60 * 1000;
 /** Thirty minutes: the key's entries are this old (Go leaves entries under an hour old unmarked). */
 const RECENT_MS = 30 * 60 * 1000;
 /** Twenty minutes ago: `since`, between the key's entries and anything the build writes or marks. */

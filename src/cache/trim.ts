@@ -6,6 +6,12 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { readdir, removeTree, treeSize, type TreeSize } from '../files.js';
 
+/**
+ * How far restored GOCACHE entries are aged before a build: two hours, older than Go's one-hour
+ * marking interval, so that Go marks each one the build uses.
+ */
+export const AGED_MS = 2 * 60 * 60 * 1000;
+
 /** Go's module path escaping for the file system: an upper-case letter becomes '!' + lower case. */
 export function escapeModulePath(p: string): string {
   return p.replace(/[A-Z]/g, c => `!${c.toLowerCase()}`);
