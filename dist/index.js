@@ -37,7 +37,7 @@ else if ((0,_step_mark_js__WEBPACK_IMPORTED_MODULE_1__/* .isPostStep */ .pq)(pro
     }
 }
 else {
-    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(956), __nccwpck_require__.e(857), __nccwpck_require__.e(139)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7139));
+    const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(956), __nccwpck_require__.e(857), __nccwpck_require__.e(885)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7885));
     await run();
 }
 

@@ -152,8 +152,8 @@ export const BREAKAGES: Breakage[] = [
   {
     name: 'GOCACHE entries marked an hour late count as unused',
     file: 'src/cache/keep-used.ts',
-    find: 'new Date(agedTo.getTime() + AGE_MS / 4)',
-    replace: 'new Date(agedTo.getTime() + AGE_MS / 2)'
+    find: 'new Date(agedTo.getTime() + AGED_MS / 4)',
+    replace: 'new Date(agedTo.getTime() + AGED_MS / 2)'
   },
   {
     name: 'modules pruned with no go.sum found',
@@ -432,6 +432,18 @@ export const BREAKAGES: Breakage[] = [
     file: 'src/compare.ts',
     find: ' || policy.olderCommits.includes(revision)) return',
     replace: ') return'
+  },
+  {
+    name: 'loopback: any 127.* prefix counts (127.0.0.1.example.com over plain http)',
+    file: 'src/loopback.ts',
+    find: '/^127\\.\\d+\\.\\d+\\.\\d+$/',
+    replace: '/^127\\./'
+  },
+  {
+    name: 'loopback: the port is not taken off (localhost:5000 over https)',
+    file: 'src/loopback.ts',
+    find: "hostAndPort.replace(/:\\d+$/, '')",
+    replace: 'hostAndPort'
   }
 ];
 

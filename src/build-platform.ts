@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BUILDER_NAME, isLoopbackEndpoint, type Config } from './config.js';
+import { BUILDER_NAME, type Config } from './config.js';
+import { isLoopbackEndpoint } from './loopback.js';
 import { readTextIfExists } from './files.js';
 
 export interface BuildPlatform {

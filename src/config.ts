@@ -11,6 +11,7 @@ import { commitShapedTag, reservedTag, validTag } from './tags.js';
 import { goMounts, type GoCacheKind, type GoMountSetting } from './cache/go-cache.js';
 import { realInside, realPathOf } from './files.js';
 import { ACTION_LABELS } from './labels.js';
+import { isLoopbackEndpoint } from './loopback.js';
 
 export type { Secret } from './secrets.js';
 
@@ -291,12 +292,6 @@ function readBuilder(input: InputReader): Pick<Config, 'builder' | 'buildkitEndp
     );
   }
   return { builder: builder || undefined, buildkitEndpoint: endpoint || undefined, cacheStrategy };
-}
-
-/** A tcp:// address on this machine's loopback. */
-export function isLoopbackEndpoint(endpoint: string): boolean {
-  const host = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(endpoint)?.[1] ?? '';
-  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function readParallel(raw: string): number {

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import * as core from '@actions/core';
 import { HttpClient } from '@actions/http-client';
+import { isLoopbackHost } from './loopback.js';
 import { parseRepository, splitTaggedRef } from './reference.js';
 import { runProcess, seconds, type TimeLimit } from './run/process.js';
 
@@ -57,12 +58,7 @@ export function parseRef(ref: string): ApiRef | undefined {
   let repoPath = name.startsWith(`${repository.registry}/`) ? name.slice(repository.registry.length + 1) : name;
   if (hub && !repoPath.includes('/')) repoPath = `library/${repoPath}`;
   const host = hub ? 'registry-1.docker.io' : repository.registry;
-  return { registry: repository.registry, base: `${isLoopback(host) ? 'http' : 'https'}://${host}`, repository: repoPath, reference };
-}
-
-function isLoopback(host: string): boolean {
-  const name = host.replace(/:\d+$/, '');
-  return name === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(name) || name === '[::1]';
+  return { registry: repository.registry, base: `${isLoopbackHost(host) ? 'http' : 'https'}://${host}`, repository: repoPath, reference };
 }
 
 export interface Credentials {
@@ -244,7 +240,7 @@ export function tokenRealm(realm: string): URL {
   } catch {
     throw new Unsupported(`a token realm that is no URL (${realm})`);
   }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.host))) return url;
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.host))) return url;
   throw new Unsupported(`a token realm that is not https (${url.origin}): no credentials are sent there`);
 }
 

@@ -1,5 +1,5 @@
-export const id = 139;
-export const ids = [139,766];
+export const id = 885;
+export const ids = [885,766];
 export const modules = {
 
 /***/ 3766:
@@ -268,7 +268,7 @@ function toPosix(p) {
 
 /***/ }),
 
-/***/ 7139:
+/***/ 7885:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -853,9 +853,25 @@ function unknownInputsHash() {
 }
 const ACTION_LABELS = [REVISION_LABEL, CREATED_LABEL, SOURCE_LABEL, INPUTS_LABEL];
 
+;// CONCATENATED MODULE: ./src/loopback.ts
+// Whether an address is on this machine's loopback (127.0.0.0/8, localhost, [::1]): the one answer
+// for registries (which the engine and the registry client reach over plain HTTP there) and for
+// BuildKit endpoints (which the action may share with the runner's own builds).
+/** `host` or `host:port`, as a registry or URL host is written; an IPv6 host in brackets. */
+function isLoopbackHost(hostAndPort) {
+    const host = hostAndPort.replace(/:\d+$/, '');
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+/** A `tcp://host[:port]` address on the loopback; any other scheme is not. */
+function isLoopbackEndpoint(endpoint) {
+    const host = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(endpoint)?.[1];
+    return host !== undefined && isLoopbackHost(host);
+}
+
 ;// CONCATENATED MODULE: ./src/config.ts
 // Every input is read and checked here, before any command runs. Pure but for reading the files the
 // inputs name (the Dockerfile, the context's folders).
+
 
 
 
@@ -1045,11 +1061,6 @@ function readBuilder(input) {
     }
     return { builder: builder || undefined, buildkitEndpoint: endpoint || undefined, cacheStrategy };
 }
-/** A tcp:// address on this machine's loopback. */
-function isLoopbackEndpoint(endpoint) {
-    const host = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(endpoint)?.[1] ?? '';
-    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 function readParallel(raw) {
     const value = raw.trim();
     if (value === '')
@@ -1193,6 +1204,7 @@ function isFile(p) {
 // docker CLI (config.json, its contexts) and of buildx (its builders). The builder's own platform is
 // known only when the build happens on this machine: then it is this machine's. Pure but for
 // readBuildPlatform, which reads the files.
+
 
 
 
@@ -3401,11 +3413,6 @@ function loginSteps(config, policy) {
 function pushHint(config) {
     return `check that the registry is reachable and that the credentials (registry-username/registry-password, or an earlier docker login) may push to ${config.image.name}`;
 }
-/** Registries the engine trusts over plain HTTP by default (127.0.0.0/8, localhost); the CLI must be told. */
-function isLoopback(registry) {
-    const host = registry.replace(/:\d+$/, '');
-    return host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '[::1]';
-}
 function unique(items) {
     return [...new Set(items)];
 }
@@ -3914,6 +3921,7 @@ var lib = __webpack_require__(4942);
 
 
 
+
 const MANIFEST_TYPES = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json',
@@ -3947,11 +3955,7 @@ function parseRef(ref) {
     if (hub && !repoPath.includes('/'))
         repoPath = `library/${repoPath}`;
     const host = hub ? 'registry-1.docker.io' : repository.registry;
-    return { registry: repository.registry, base: `${registry_api_isLoopback(host) ? 'http' : 'https'}://${host}`, repository: repoPath, reference };
-}
-function registry_api_isLoopback(host) {
-    const name = host.replace(/:\d+$/, '');
-    return name === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(name) || name === '[::1]';
+    return { registry: repository.registry, base: `${isLoopbackHost(host) ? 'http' : 'https'}://${host}`, repository: repoPath, reference };
 }
 /**
  * The runner's credentials for a registry, as `docker login` left them: a credential helper
@@ -4127,7 +4131,7 @@ function tokenRealm(realm) {
     catch {
         throw new registry_api_Unsupported(`a token realm that is no URL (${realm})`);
     }
-    if (url.protocol === 'https:' || (url.protocol === 'http:' && registry_api_isLoopback(url.host)))
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.host)))
         return url;
     throw new registry_api_Unsupported(`a token realm that is not https (${url.origin}): no credentials are sent there`);
 }
@@ -4568,6 +4572,11 @@ var glob = __webpack_require__(2377);
 
 
 
+/**
+ * How far restored GOCACHE entries are aged before a build: two hours, older than Go's one-hour
+ * marking interval, so that Go marks each one the build uses.
+ */
+const AGED_MS = 2 * 60 * 60 * 1000;
 /** Go's module path escaping for the file system: an upper-case letter becomes '!' + lower case. */
 function escapeModulePath(p) {
     return p.replace(/[A-Z]/g, c => `!${c.toLowerCase()}`);
@@ -4721,10 +4730,8 @@ async function remove(target, pruned, size) {
 
 
 
-/** Older than Go's one-hour marking interval, so the build marks each entry it uses. */
-const AGE_MS = 2 * 60 * 60 * 1000;
 async function ageRestoredBuildCache(dirs) {
-    const agedTo = new Date(Date.now() - AGE_MS);
+    const agedTo = new Date(Date.now() - AGED_MS);
     const count = await ageBuildCache(dirs.build, agedTo);
     core/* info */.pq(`Marked ${count} restored GOCACHE files as unused; the build marks those it uses`);
     return agedTo;
@@ -4736,7 +4743,7 @@ async function keepOnlyUsed(dirs, context, dependencyPaths, agedTo) {
     const keep = modulesInGoSums(await Promise.all(goSums.map(file => promises_.readFile(file, 'utf8'))));
     const modules = goSums.length ? await pruneModuleCache(dirs.mod, keep) : { files: 0, bytes: 0 };
     // Entries were aged only after a partial restore; after a miss everything in GOCACHE is this build's.
-    const build = agedTo ? await pruneBuildCache(dirs.build, new Date(agedTo.getTime() + AGE_MS / 4)) : { files: 0, bytes: 0 };
+    const build = agedTo ? await pruneBuildCache(dirs.build, new Date(agedTo.getTime() + AGED_MS / 4)) : { files: 0, bytes: 0 };
     core/* info */.pq(`Kept what the build used: removed ${modules.files} module files (${mb(modules.bytes)}) and ${build.files} GOCACHE files (${mb(build.bytes)})`);
     return { modules, build };
 }
@@ -4883,8 +4890,6 @@ async function restoreGoCaches(config, facts, found, cancel) {
     const bytes = hit === 'miss' ? 0 : (await Promise.all(paths.map(src_files/* folderSize */.Ip))).reduce((a, b) => a + b, 0);
     return { key, restoreKeys, hit, matchedKey, paths, bytes, seconds: (Date.now() - started) / 1000, mounts, baseImage, note, delta };
 }
-/** Two hours: older than Go's one-hour marking interval, so Go marks an entry so aged when it uses it. */
-const AGED_MS = 2 * 60 * 60 * 1000;
 /** Thirty minutes: the key's entries are this old (Go leaves entries under an hour old unmarked). */
 const RECENT_MS = 30 * 60 * 1000;
 /** Twenty minutes ago: `since`, between the key's entries and anything the build writes or marks. */
