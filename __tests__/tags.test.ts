@@ -11,6 +11,12 @@ describe('branchSuffix', () => {
     expect(branchSuffix('...')).toMatch(/^branch-[0-9a-f]{16}$/);
     expect(branchSuffix('x'.repeat(300)).length).toBe(40 + 17);
   });
+  it('shapes the slug as a bare tag is shaped, lower case, with no . or - at either end', () => {
+    const slug = (branch: string) => branchSuffix(branch).slice(0, -17);
+    expect(slug('-.Fix//Über Ärger--.')).toBe('fix-ber-rger');
+    expect(validTag('-.Fix//Über Ärger--.')).toBe('Fix-ber-rger-.');
+    expect(slug(`a/${'b'.repeat(37)}/c`)).toBe(`a-${'b'.repeat(37)}`);
+  });
   it('makes tags of at most 128 characters, cutting the slug, never the hash', () => {
     expect(scopedTag('builder', '')).toBe('builder');
     expect(scopedTag('builder', branchSuffix('a/b'))).toMatch(/^builder-a-b-[0-9a-f]{16}$/);

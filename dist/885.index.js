@@ -679,13 +679,7 @@ const BRANCH_HASH_LENGTH = 16;
  * exact name, so `feature/login` and `feature-login` stay apart: `feature-login-1a2b3c4d5e6f7a8b`.
  */
 function branchSuffix(branch) {
-    const slug = branch
-        .toLowerCase()
-        .replace(/[^a-z0-9._-]+/g, '-')
-        .replace(/-{2,}/g, '-')
-        .replace(/^[.-]+/, '')
-        .slice(0, SLUG_LENGTH)
-        .replace(/[.-]+$/, '') || 'branch';
+    const slug = tagShaped(branch.toLowerCase(), SLUG_LENGTH).replace(/[.-]+$/, '') || 'branch';
     return `${slug}-${(0,external_node_crypto_.createHash)('sha256').update(branch).digest('hex').slice(0, BRANCH_HASH_LENGTH)}`;
 }
 /**
@@ -722,12 +716,19 @@ function validTag(raw) {
         return `pr-${pull[1]}`;
     if (VALID_TAG.test(raw))
         return raw;
-    const made = raw
+    const made = tagShaped(raw, TAG_LENGTH);
+    return VALID_TAG.test(made) ? made : undefined;
+}
+/**
+ * Text in a tag's shape, at most `max` long: each run of characters a tag cannot hold becomes one
+ * `-`, and no `.` or `-` leads. The one rule for both the branch slugs and the bare tags.
+ */
+function tagShaped(text, max) {
+    return text
         .replace(/[^\w.-]+/g, '-')
         .replace(/-{2,}/g, '-')
         .replace(/^[.-]+/, '')
-        .slice(0, TAG_LENGTH);
-    return VALID_TAG.test(made) ? made : undefined;
+        .slice(0, max);
 }
 /**
  * Why a tag may not be given in `tags`, when so: latest has its own input, and the cache tags are the

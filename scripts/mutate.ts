@@ -444,6 +444,12 @@ export const BREAKAGES: Breakage[] = [
     file: 'src/loopback.ts',
     find: "hostAndPort.replace(/:\\d+$/, '')",
     replace: 'hostAndPort'
+  },
+  {
+    name: 'tag shape: runs of characters a tag cannot hold give a dash each',
+    file: 'src/tags.ts',
+    find: "    .replace(/-{2,}/g, '-')\n",
+    replace: ''
   }
 ];
 

@@ -13,14 +13,7 @@ export const BRANCH_HASH_LENGTH = 16;
  * exact name, so `feature/login` and `feature-login` stay apart: `feature-login-1a2b3c4d5e6f7a8b`.
  */
 export function branchSuffix(branch: string): string {
-  const slug =
-    branch
-      .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, '-')
-      .replace(/-{2,}/g, '-')
-      .replace(/^[.-]+/, '')
-      .slice(0, SLUG_LENGTH)
-      .replace(/[.-]+$/, '') || 'branch';
+  const slug = tagShaped(branch.toLowerCase(), SLUG_LENGTH).replace(/[.-]+$/, '') || 'branch';
   return `${slug}-${createHash('sha256').update(branch).digest('hex').slice(0, BRANCH_HASH_LENGTH)}`;
 }
 
@@ -56,12 +49,20 @@ export function validTag(raw: string): string | undefined {
   const pull = /^(\d+)\/(merge|head)$/.exec(raw);
   if (pull) return `pr-${pull[1]}`;
   if (VALID_TAG.test(raw)) return raw;
-  const made = raw
+  const made = tagShaped(raw, TAG_LENGTH);
+  return VALID_TAG.test(made) ? made : undefined;
+}
+
+/**
+ * Text in a tag's shape, at most `max` long: each run of characters a tag cannot hold becomes one
+ * `-`, and no `.` or `-` leads. The one rule for both the branch slugs and the bare tags.
+ */
+function tagShaped(text: string, max: number): string {
+  return text
     .replace(/[^\w.-]+/g, '-')
     .replace(/-{2,}/g, '-')
     .replace(/^[.-]+/, '')
-    .slice(0, TAG_LENGTH);
-  return VALID_TAG.test(made) ? made : undefined;
+    .slice(0, max);
 }
 
 /**
