@@ -4,7 +4,7 @@ import { readConfig } from '../src/config.js';
 import { buildkitProblem, buildxPathProblem, classicClient, imageStoreOf, parseBuildxInspect, type BuilderFacts, type Facts } from '../src/facts.js';
 import { CACHE_EXPORT_OPTIONS, planBuildx } from '../src/plan/buildx.js';
 import { choosePlan, fallbackPlan } from '../src/plan/choose.js';
-import type { GoCacheState } from '../src/plan/go.js';
+import type { GoCacheState } from '../src/cache/go-cache.js';
 import { infrastructureFailure, readBuildMetadata } from '../src/run/outcome.js';
 import { FACTS, SHA, environment, inputs, makeWorkspace, planInputOf, pullRequestEvent, pushEvent, LABELS } from './support/workspace.js';
 

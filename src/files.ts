@@ -3,7 +3,16 @@
 import * as fsSync from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { PlanFile } from './plan/types.js';
+
+/**
+ * Files the runner writes (mode 0600) before the steps: generated Dockerfiles (`content`) and
+ * BuildKit secrets (`secretId`: the value comes from the config, and the file is removed after).
+ */
+export interface PlanFile {
+  path: string;
+  content?: string;
+  secretId?: string;
+}
 
 /** Writes a plan's files (private to this user); `contentOf` gives what a file holds (a secret's value, say). */
 export function writePlanFiles(files: PlanFile[], contentOf: (file: PlanFile) => string = file => file.content ?? ''): void {

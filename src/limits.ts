@@ -1,6 +1,6 @@
 // The time limit of each kind of external call, from the inputs lookup-timeout and idle-timeout.
 import type { Config } from './config.js';
-import type { TimeLimit } from './run/process.js';
+import type { TimeLimit } from './time-limit.js';
 
 /** Bootstrapping a builder may have to start a container: this many look-up limits. */
 const BOOTSTRAP_FACTOR = 4;

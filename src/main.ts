@@ -30,7 +30,7 @@ import { limits } from './limits.js';
 import { buildsOnBuilder, choosePlan, fallbackPlan, mountBuildCommand } from './plan/choose.js';
 import { planCopy } from './plan/copy.js';
 import { loginSteps, refsFor } from './plan/common.js';
-import type { GoCacheState } from './plan/go.js';
+import type { GoCacheState } from './cache/go-cache.js';
 import type { InputsComparison, PlanInput } from './plan/input.js';
 import { planPublish } from './plan/publish.js';
 import type { Plan, Step } from './plan/types.js';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { readConfig, type Config, type ConfigEnvironment } from '../../src/config.js';
 import { eventOf, type RunEvent } from '../../src/event.js';
 import type { Facts } from '../../src/facts.js';
-import type { GoCacheState } from '../../src/plan/go.js';
+import type { GoCacheState } from '../../src/cache/go-cache.js';
 import type { PlanInput } from '../../src/plan/input.js';
 import { decidePolicy, type Policy } from '../../src/trust.js';
 

@@ -114,3 +114,22 @@ export function classifyHit(key: string, matched: string | undefined): GoCacheHi
   if (matched === undefined) return 'miss';
   return matched.toLowerCase() === key.toLowerCase() ? 'exact' : 'partial';
 }
+
+/** What the restore found, and where the Go caches meet the build. */
+export interface GoCacheState {
+  hit: GoCacheHit;
+  /** The key of this build's Go caches: what a mount filled from an exact hit, or read back for the save, is marked with. */
+  key: string;
+  dirs: GoDirs;
+  mounts: GoMount[];
+  /** The base image of the stage with the mounts (ARGs expanded): it has the shell and cp we need. */
+  baseImage: string;
+  /** After an exact hit: the folder a delta of the GOCACHE entries compiled beyond the key's is read into. */
+  deltaDir?: string;
+  /**
+   * After an exact hit: the time the fill dates each mount's marker with. The filled entries are
+   * older, and whatever the build writes or marks is newer, by minutes: `find -newer` then tells
+   * them apart even where it compares whole seconds (busybox).
+   */
+  deltaSince?: string;
+}

@@ -3,31 +3,12 @@
 import * as path from 'node:path';
 import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
-import { MOUNT_MARKER, type GoCacheHit, type GoDirs, type GoMount } from '../cache/go-cache.js';
+import { MOUNT_MARKER, type GoCacheState, type GoMount } from '../cache/go-cache.js';
 import { toPosix } from '../files.js';
-import type { TimeLimit } from '../run/process.js';
+import type { TimeLimit } from '../time-limit.js';
 import { limits } from './common.js';
 import type { PlanInput } from './input.js';
 import type { PlanFile, Step } from './types.js';
-
-/** What the restore found, and where the Go caches meet the build. */
-export interface GoCacheState {
-  hit: GoCacheHit;
-  /** The key of this build's Go caches: what a mount filled from an exact hit, or read back for the save, is marked with. */
-  key: string;
-  dirs: GoDirs;
-  mounts: GoMount[];
-  /** The base image of the stage with the mounts (ARGs expanded): it has the shell and cp we need. */
-  baseImage: string;
-  /** After an exact hit: the folder a delta of the GOCACHE entries compiled beyond the key's is read into. */
-  deltaDir?: string;
-  /**
-   * After an exact hit: the time the fill dates each mount's marker with. The filled entries are
-   * older, and whatever the build writes or marks is newer, by minutes: `find -newer` then tells
-   * them apart even where it compares whole seconds (busybox).
-   */
-  deltaSince?: string;
-}
 
 export interface GoSteps {
   before: Step[];

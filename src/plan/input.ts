@@ -3,7 +3,7 @@
 import type { Config } from '../config.js';
 import type { Facts } from '../facts.js';
 import type { Policy } from '../trust.js';
-import type { GoCacheState } from './go.js';
+import type { GoCacheState } from '../cache/go-cache.js';
 
 /** This build's inputs hash and what latest's label says of it. */
 export interface InputsComparison {

@@ -1,6 +1,10 @@
 // The plan: what the runner executes, in order. Built by pure functions from Config, the trust
 // Policy and the probed Facts.
-import type { TimeLimit } from '../run/process.js';
+import type { PlanFile } from '../files.js';
+import type { TimeLimit } from '../time-limit.js';
+
+/** The files a plan writes: their type lives with the code that writes them. */
+export type { PlanFile };
 
 export type Phase =
   'restore' | 'login' | 'lookup' | 'pull' | 'prebuild' | 'fill' | 'build-builder' | 'build-final' | 'push' | 'publish' | 'copy' | 'read-back';
@@ -72,16 +76,6 @@ export type Condition =
   /** That step ran and succeeded. */
   | { succeeded: string }
   | { not: Condition };
-
-/**
- * Files the runner writes (mode 0600) before the steps: generated Dockerfiles (`content`) and
- * BuildKit secrets (`secretId`: the value comes from the config, and the file is removed after).
- */
-export interface PlanFile {
-  path: string;
-  content?: string;
-  secretId?: string;
-}
 
 export interface Refs {
   commit: string;

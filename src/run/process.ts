@@ -6,12 +6,9 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 
-export interface TimeLimit {
-  /** Kill the process when it has run this long. */
-  totalMs?: number;
-  /** Kill the process when it has printed nothing for this long. */
-  idleMs?: number;
-}
+import type { TimeLimit } from '../time-limit.js';
+
+export type { TimeLimit };
 
 export interface ProcessRequest {
   argv: string[];
