@@ -5,17 +5,9 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import { cannotTellWhy, compareWithLatest, type Comparison, holdBack, latestIsAhead, lookUpCacheTags } from './compare.js';
 import { ageRestoredBuildCache, keepOnlyUsed } from './cache/keep-used.js';
-import {
-  goCacheKeyFor,
-  goCacheUsers,
-  keyOfRunnerFolders,
-  markRunnerFolders,
-  restoreGoCaches,
-  type GoCacheDelta,
-  type GoCacheRestore
-} from './cache/restore.js';
+import { goCacheKeyFor, goCacheUsers, keyOfRunnerFolders, markRunnerFolders, restoreGoCaches } from './cache/restore.js';
 import { collectNewer, entryNames } from './cache/trim.js';
-import type { GoDirs } from './cache/go-cache.js';
+import type { GoCacheDelta, GoCacheRestore, GoCacheState, GoDirs } from './cache/go-cache.js';
 import { probeMounts } from './cache/mount-probe.js';
 import type { Config } from './config.js';
 import { removeTree, replaceTree } from './files.js';
@@ -30,7 +22,6 @@ import { limits } from './limits.js';
 import { buildsOnBuilder, choosePlan, fallbackPlan, mountBuildCommand } from './plan/choose.js';
 import { planCopy } from './plan/copy.js';
 import { loginSteps, refsFor } from './plan/common.js';
-import type { GoCacheState } from './cache/go-cache.js';
 import type { InputsComparison, PlanInput } from './plan/input.js';
 import { planPublish } from './plan/publish.js';
 import type { Plan, Step } from './plan/types.js';

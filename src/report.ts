@@ -1,6 +1,6 @@
 // What the run tells the user: outputs, the job summary, annotations.
 import * as core from '@actions/core';
-import type { GoCacheRestore } from './cache/restore.js';
+import type { GoCacheRestore } from './cache/go-cache.js';
 import type { Config } from './config.js';
 import type { Phase, Plan } from './plan/types.js';
 import { answeredByCache, stageFullyCached, type Vertex } from './run/progress.js';

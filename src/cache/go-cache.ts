@@ -133,3 +133,32 @@ export interface GoCacheState {
    */
   deltaSince?: string;
 }
+
+export interface GoCacheRestore {
+  key: string;
+  restoreKeys: string[];
+  hit: GoCacheHit;
+  matchedKey?: string;
+  paths: string[];
+  bytes: number;
+  seconds: number;
+  mounts: GoMount[];
+  baseImage: string;
+  /** Why nothing was restored or used, when so. */
+  note?: string;
+  /** After an exact hit: the delta entries of this key (see deltaDirOf), what was restored of them, and where a new one is made. */
+  delta?: GoCacheDelta;
+}
+
+export interface GoCacheDelta {
+  /** The key a new delta is saved under (this key's delta prefix and the commit). */
+  key: string;
+  /** The delta entry restored with the key's entry, if one was. */
+  matchedKey?: string;
+  /** The GOCACHE entries it brought (`xx/name`): a new delta holding no others is not saved. */
+  restored: string[];
+  /** The folder a new delta is put in, and saved from. */
+  dir: string;
+  /** GOCACHE entries written or marked after this belong in the new delta. */
+  since: string;
+}
